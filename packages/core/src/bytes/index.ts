@@ -1,0 +1,2 @@
+export * from './checksum.js';
+export * from './endian.js';

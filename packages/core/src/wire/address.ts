@@ -1,0 +1,74 @@
+// IP addresses as bytes and as text. Formatting follows RFC 5952 (lower case, longest zero run
+// compressed, IPv4-mapped shown dotted); parsing accepts what `inet_pton` accepts.
+import { isIPv4, isIPv6 } from 'node:net';
+
+export function formatIpv4(b: Uint8Array, off = 0): string {
+  return `${b[off]}.${b[off + 1]}.${b[off + 2]}.${b[off + 3]}`;
+}
+
+export function formatIpv6(b: Uint8Array, off = 0): string {
+  const words: number[] = [];
+  for (let i = 0; i < 8; i++) words.push((b[off + 2 * i] << 8) | b[off + 2 * i + 1]);
+  // IPv4-mapped ::ffff:a.b.c.d
+  if (words.slice(0, 5).every((w) => w === 0) && words[5] === 0xffff) {
+    return `::ffff:${formatIpv4(b, off + 12)}`;
+  }
+  let bestStart = -1;
+  let bestLen = 1;
+  for (let i = 0; i < 8; ) {
+    if (words[i] !== 0) {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < 8 && words[j] === 0) j++;
+    if (j - i > bestLen) {
+      bestStart = i;
+      bestLen = j - i;
+    }
+    i = j;
+  }
+  const hex = words.map((w) => w.toString(16));
+  if (bestStart < 0) return hex.join(':');
+  const head = hex.slice(0, bestStart).join(':');
+  const tail = hex.slice(bestStart + bestLen).join(':');
+  return `${head}::${tail}`;
+}
+
+/** Formats a 4- or 16-byte address. */
+export function formatIp(b: Uint8Array, off = 0, len: 4 | 16 = 4): string {
+  return len === 4 ? formatIpv4(b, off) : formatIpv6(b, off);
+}
+
+/** `ip:port`, or `[ip6]:port` — the endpoint notation of truth.tsv and the JSON outputs. */
+export function formatEndpoint(b: Uint8Array, off: number, len: 4 | 16, port: number): string {
+  return len === 4 ? `${formatIpv4(b, off)}:${port}` : `[${formatIpv6(b, off)}]:${port}`;
+}
+
+/** Parses IPv4 or IPv6 text into 4 or 16 bytes; null when it is not an address. */
+export function parseIp(text: string): Uint8Array | null {
+  if (isIPv4(text)) return Uint8Array.from(text.split('.').map(Number));
+  if (!isIPv6(text)) return null;
+  let s = text;
+  const zone = s.indexOf('%');
+  if (zone >= 0) s = s.slice(0, zone);
+  const out = new Uint8Array(16);
+  let tailV4: number[] | null = null;
+  const lastColon = s.lastIndexOf(':');
+  if (s.slice(lastColon + 1).includes('.')) {
+    tailV4 = s.slice(lastColon + 1).split('.').map(Number);
+    s = s.slice(0, lastColon + 1) + '0:0';
+  }
+  const halves = s.split('::');
+  const head = halves[0] ? halves[0].split(':') : [];
+  const tail = halves.length > 1 && halves[1] ? halves[1].split(':') : [];
+  const words = new Array<number>(8).fill(0);
+  head.forEach((h, i) => (words[i] = parseInt(h, 16)));
+  tail.forEach((h, i) => (words[8 - tail.length + i] = parseInt(h, 16)));
+  words.forEach((w, i) => {
+    out[2 * i] = w >> 8;
+    out[2 * i + 1] = w & 0xff;
+  });
+  if (tailV4) out.set(tailV4, 12);
+  return out;
+}

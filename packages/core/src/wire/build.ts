@@ -1,0 +1,201 @@
+// Building IPv4/IPv6 packets with a TCP or UDP payload and correct checksums (IP header,
+// TCP/UDP over the pseudo-header). Serialised from the inside out: the transport header is
+// written after the IP header is placed, then the checksum is computed over the final bytes.
+import { finishChecksum, pseudoHeaderSum, sumBytes } from '../bytes/checksum.js';
+import { putBe16 } from '../bytes/endian.js';
+import { parseIp } from './address.js';
+import { emitIpv4, ipv4HeaderLength } from './ipv4.js';
+import { emitIpv6, IPV6_HEADER } from './ipv6.js';
+import { IPPROTO_TCP, IPPROTO_UDP } from './ip-proto.js';
+import { emitTcp, tcpHeaderLength } from './tcp.js';
+import { emitUdp, UDP_HEADER } from './udp.js';
+
+export type AddressInput = string | Uint8Array;
+
+export interface IpSpec {
+  src: AddressInput;
+  dst: AddressInput;
+  ttl?: number;
+  tos?: number;
+  id?: number;
+  dontFragment?: boolean;
+  /** IPv6 flow label. */
+  flowLabel?: number;
+}
+
+export interface TcpSpec extends IpSpec {
+  srcPort: number;
+  dstPort: number;
+  seq?: number;
+  ack?: number;
+  flags: number;
+  window?: number;
+  urgentPointer?: number;
+  options?: Uint8Array;
+  payload?: Uint8Array | string;
+}
+
+export interface UdpSpec extends IpSpec {
+  srcPort: number;
+  dstPort: number;
+  payload?: Uint8Array | string;
+}
+
+export interface RawIpSpec extends IpSpec {
+  protocol: number;
+  payload?: Uint8Array | string;
+}
+
+function address(a: AddressInput): Uint8Array {
+  if (typeof a !== 'string') {
+    if (a.length !== 4 && a.length !== 16) throw new RangeError(`address of ${a.length} bytes`);
+    return a;
+  }
+  const b = parseIp(a);
+  if (!b) throw new RangeError(`not an IP address: ${JSON.stringify(a)}`);
+  return b;
+}
+
+function bytes(p: Uint8Array | string | undefined): Uint8Array {
+  if (p === undefined) return new Uint8Array(0);
+  return typeof p === 'string' ? Buffer.from(p, 'latin1') : p;
+}
+
+/** Writes the IP header for `upperLength` bytes of `protocol`; returns the header length. */
+function writeIp(spec: IpSpec, protocol: number, upperLength: number, out: Uint8Array, off: number, src: Uint8Array, dst: Uint8Array): number {
+  if (src.length === 4) {
+    const r = {
+      tos: spec.tos ?? 0,
+      totalLength: 20 + upperLength,
+      id: spec.id ?? 0,
+      dontFragment: spec.dontFragment ?? true,
+      moreFragments: false,
+      fragmentOffset: 0,
+      ttl: spec.ttl ?? 64,
+      protocol,
+      src,
+      dst,
+      options: new Uint8Array(0),
+    };
+    return emitIpv4(r, out, off);
+  }
+  return emitIpv6(
+    {
+      trafficClass: spec.tos ?? 0,
+      flowLabel: spec.flowLabel ?? 0,
+      payloadLength: upperLength,
+      nextHeader: protocol,
+      hopLimit: spec.ttl ?? 64,
+      src,
+      dst,
+    },
+    out,
+    off,
+  );
+}
+
+function endpoints(spec: IpSpec): [Uint8Array, Uint8Array] {
+  const src = address(spec.src);
+  const dst = address(spec.dst);
+  if (src.length !== dst.length) throw new RangeError('source and destination are of different IP versions');
+  return [src, dst];
+}
+
+/**
+ * Computes and stores the TCP or UDP checksum of the packet whose IP header starts at `ipOff`
+ * (IPv4 without options beyond the header length, or IPv6 without extension headers).
+ */
+export function fillTransportChecksum(b: Uint8Array, ipOff: number): void {
+  const v = b[ipOff] >> 4;
+  const hl = v === 4 ? (b[ipOff] & 0x0f) * 4 : IPV6_HEADER;
+  const protocol = v === 4 ? b[ipOff + 9] : b[ipOff + 6];
+  const total = v === 4 ? (b[ipOff + 2] << 8) | b[ipOff + 3] : IPV6_HEADER + ((b[ipOff + 4] << 8) | b[ipOff + 5]);
+  const l4 = ipOff + hl;
+  const l4len = total - hl;
+  const at = protocol === IPPROTO_TCP ? 16 : protocol === IPPROTO_UDP ? 6 : -1;
+  if (at < 0) return;
+  putBe16(b, l4 + at, 0);
+  const addrLen = v === 4 ? 4 : 16;
+  const srcOff = ipOff + (v === 4 ? 12 : 8);
+  const dstOff = ipOff + (v === 4 ? 16 : 24);
+  let sum = pseudoHeaderSum(b, srcOff, dstOff, addrLen, protocol, l4len);
+  sum = sumBytes(b, l4, l4len, sum);
+  let c = finishChecksum(sum);
+  // UDP sends an all-zero checksum as 0xffff (0 means "none")
+  if (protocol === IPPROTO_UDP && c === 0) c = 0xffff;
+  putBe16(b, l4 + at, c);
+}
+
+/** Writes a TCP packet into `out` at `off` (room must suffice); returns its length. */
+export function writeTcpPacket(spec: TcpSpec, out: Uint8Array, off = 0): number {
+  const [src, dst] = endpoints(spec);
+  const options = spec.options ?? new Uint8Array(0);
+  const payload = bytes(spec.payload);
+  const thl = tcpHeaderLength({ options });
+  const upper = thl + payload.length;
+  const hl = writeIp(spec, IPPROTO_TCP, upper, out, off, src, dst);
+  emitTcp(
+    {
+      srcPort: spec.srcPort,
+      dstPort: spec.dstPort,
+      seq: spec.seq ?? 0,
+      ack: spec.ack ?? 0,
+      flags: spec.flags,
+      window: spec.window ?? 65535,
+      urgentPointer: spec.urgentPointer ?? 0,
+      options,
+    },
+    out,
+    off + hl,
+  );
+  out.set(payload, off + hl + thl);
+  fillTransportChecksum(out, off);
+  return hl + upper;
+}
+
+/** Length of the packet `buildTcpPacket(spec)` would make. */
+export function tcpPacketLength(spec: TcpSpec): number {
+  const [src] = endpoints(spec);
+  const ip = src.length === 4 ? ipv4HeaderLength({ options: new Uint8Array(0) }) : IPV6_HEADER;
+  return ip + tcpHeaderLength({ options: spec.options ?? new Uint8Array(0) }) + bytes(spec.payload).length;
+}
+
+export function buildTcpPacket(spec: TcpSpec): Uint8Array {
+  const out = Buffer.alloc(tcpPacketLength(spec));
+  writeTcpPacket(spec, out);
+  return out;
+}
+
+export function buildUdpPacket(spec: UdpSpec): Uint8Array {
+  const [src, dst] = endpoints(spec);
+  const payload = bytes(spec.payload);
+  const upper = UDP_HEADER + payload.length;
+  const out = Buffer.alloc((src.length === 4 ? 20 : IPV6_HEADER) + upper);
+  const hl = writeIp(spec, IPPROTO_UDP, upper, out, 0, src, dst);
+  emitUdp({ srcPort: spec.srcPort, dstPort: spec.dstPort, length: upper }, out, hl);
+  out.set(payload, hl + UDP_HEADER);
+  fillTransportChecksum(out, 0);
+  return out;
+}
+
+/** An IP packet carrying an arbitrary payload (ICMP and the like); no upper-layer checksum. */
+export function buildIpPacket(spec: RawIpSpec): Uint8Array {
+  const [src, dst] = endpoints(spec);
+  const payload = bytes(spec.payload);
+  const out = Buffer.alloc((src.length === 4 ? 20 : IPV6_HEADER) + payload.length);
+  const hl = writeIp(spec, spec.protocol, payload.length, out, 0, src, dst);
+  out.set(payload, hl);
+  return out;
+}
+
+/** True when the TCP/UDP checksum of the packet at `ipOff` verifies. */
+export function transportChecksumValid(b: Uint8Array, ipOff: number): boolean {
+  const copy = Uint8Array.from(b.subarray(ipOff));
+  const v = copy[0] >> 4;
+  const hl = v === 4 ? (copy[0] & 0x0f) * 4 : IPV6_HEADER;
+  const protocol = v === 4 ? copy[9] : copy[6];
+  const at = hl + (protocol === IPPROTO_TCP ? 16 : 6);
+  const before = (copy[at] << 8) | copy[at + 1];
+  fillTransportChecksum(copy, 0);
+  return ((copy[at] << 8) | copy[at + 1]) === before;
+}
