@@ -1,0 +1,152 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { buildIpPacket, buildTcpPacket, buildUdpPacket } from '../wire/build.js';
+import { Packet } from '../wire/packet.js';
+import { TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN } from '../wire/tcp.js';
+import { FlowTable, type FlowRemoveReason } from './flow-table.js';
+import type { Flow } from './flow.js';
+
+const pkt = new Packet();
+function feed(t: FlowTable, bytes: Uint8Array, now = 0): Flow | null {
+  assert.ok(pkt.decode(bytes, 0, bytes.length));
+  return t.lookup(pkt, now);
+}
+const tcp = (src: string, sp: number, dst: string, dp: number, flags: number, payload = '') =>
+  buildTcpPacket({ src, dst, srcPort: sp, dstPort: dp, flags, payload });
+
+test('both directions find one flow; the sender of the first packet is the initiator', () => {
+  const t = new FlowTable();
+  const f1 = feed(t, tcp('198.51.100.7', 80, '192.0.2.9', 40000, TCP_ACK, 'x'))!;
+  assert.equal(t.created, true);
+  const f2 = feed(t, tcp('192.0.2.9', 40000, '198.51.100.7', 80, TCP_ACK, 'yy'))!;
+  assert.equal(f1, f2);
+  assert.equal(t.created, false);
+  assert.equal(t.direction, 1);
+  assert.equal(f1.endpointA(), '198.51.100.7:80');
+  assert.equal(f1.endpointB(), '192.0.2.9:40000');
+  assert.deepEqual([f1.packetsAB, f1.packetsBA], [1, 1]);
+  assert.deepEqual([f1.payloadPacketsAB, f1.payloadPacketsBA], [1, 1]);
+  assert.equal(f1.bytesAB, 41);
+  assert.equal(f1.bytesIn(1), 42);
+  assert.equal(t.size, 1);
+});
+
+test('a SYN-ACK seen first makes its receiver the initiator', () => {
+  const t = new FlowTable();
+  const f = feed(t, tcp('198.51.100.7', 80, '192.0.2.9', 40000, TCP_SYN | TCP_ACK))!;
+  assert.equal(f.endpointA(), '192.0.2.9:40000');
+  assert.equal(t.direction, 1);
+});
+
+test('protocol and IP version are part of the key; IPv6 endpoints use brackets', () => {
+  const t = new FlowTable();
+  const a = feed(t, buildUdpPacket({ src: '192.0.2.1', dst: '192.0.2.2', srcPort: 5, dstPort: 6 }))!;
+  const b = feed(t, tcp('192.0.2.1', 5, '192.0.2.2', 6, TCP_SYN))!;
+  const c = feed(t, buildUdpPacket({ src: '2001:db8::1', dst: '2001:db8::2', srcPort: 5, dstPort: 6 }))!;
+  const d = feed(t, buildIpPacket({ src: '192.0.2.1', dst: '192.0.2.2', protocol: 1, payload: 'ping' }))!;
+  assert.equal(new Set([a, b, c, d]).size, 4);
+  assert.equal(c.endpointA(), '[2001:db8::1]:5');
+  assert.equal(d.portA, 0);
+});
+
+test('same address both ends: ports order the endpoints, both directions still meet', () => {
+  const t = new FlowTable();
+  const f = feed(t, tcp('192.0.2.1', 9000, '192.0.2.1', 80, TCP_SYN))!;
+  assert.equal(feed(t, tcp('192.0.2.1', 80, '192.0.2.1', 9000, TCP_SYN | TCP_ACK)), f);
+  assert.equal(t.direction, 1);
+});
+
+test('idle flows expire per protocol timeout; removal is reported', () => {
+  const removed: [number, FlowRemoveReason][] = [];
+  const t = new FlowTable({ tcpIdleTimeout: 100, udpIdleTimeout: 10, onRemove: (f, r) => removed.push([f.id, r]) });
+  feed(t, tcp('192.0.2.1', 1, '192.0.2.2', 2, TCP_SYN), 0);
+  feed(t, buildUdpPacket({ src: '192.0.2.1', dst: '192.0.2.2', srcPort: 1, dstPort: 2 }), 0);
+  feed(t, buildUdpPacket({ src: '192.0.2.3', dst: '192.0.2.2', srcPort: 1, dstPort: 2 }), 50);
+  assert.deepEqual(removed, [[2, 'idle']]);
+  feed(t, buildUdpPacket({ src: '192.0.2.3', dst: '192.0.2.2', srcPort: 1, dstPort: 2 }), 55);
+  assert.deepEqual(removed, [[2, 'idle']]);
+  // at 101 the TCP flow (idle 101 s > 100) and the UDP flow (idle 46 s > 10) have both expired;
+  // the packet then starts flow 4
+  const f = feed(t, buildUdpPacket({ src: '192.0.2.3', dst: '192.0.2.2', srcPort: 1, dstPort: 2 }), 101)!;
+  assert.deepEqual(removed, [[2, 'idle'], [1, 'idle'], [3, 'idle']]); // TCP list first
+  assert.equal(f.id, 4);
+  assert.equal(t.size, 1);
+  t.drain();
+  assert.equal(t.size, 0);
+  assert.deepEqual(removed.at(-1), [4, 'drained']);
+});
+
+test('the table never holds more than maxFlows: least recently used goes first', () => {
+  const evicted: number[] = [];
+  const t = new FlowTable({ maxFlows: 3, onRemove: (f) => evicted.push(f.id) });
+  const u = (n: number) => buildUdpPacket({ src: `192.0.2.${n}`, dst: '198.51.100.1', srcPort: 1000, dstPort: 53 });
+  feed(t, u(1), 1);
+  feed(t, u(2), 2);
+  feed(t, u(3), 3);
+  feed(t, u(1), 4); // 1 is now most recent
+  feed(t, u(4), 5); // evicts 2
+  assert.deepEqual(evicted, [2]);
+  assert.equal(t.size, 3);
+  assert.equal(t.removed.evicted, 1);
+});
+
+test('a fresh SYN on a closed TCP tuple starts a new flow', () => {
+  const t = new FlowTable();
+  const f = feed(t, tcp('192.0.2.1', 1, '192.0.2.2', 2, TCP_SYN))!;
+  feed(t, tcp('192.0.2.2', 2, '192.0.2.1', 1, TCP_RST | TCP_ACK));
+  assert.ok(f.closed);
+  const g = feed(t, tcp('192.0.2.1', 1, '192.0.2.2', 2, TCP_SYN))!;
+  assert.notEqual(f, g);
+  assert.equal(t.removed.reused, 1);
+  const h = feed(t, tcp('192.0.2.2', 2, '192.0.2.1', 1, TCP_FIN | TCP_ACK))!;
+  assert.equal(h, g);
+});
+
+test('later fragments and packets without IP give no flow', () => {
+  const t = new FlowTable();
+  const b = buildUdpPacket({ src: '192.0.2.1', dst: '192.0.2.2', srcPort: 1, dstPort: 2, payload: 'abcdefgh' });
+  b[7] = 2;
+  pkt.decode(b, 0, b.length);
+  assert.equal(t.lookup(pkt, 0), null);
+  pkt.decode(new Uint8Array([1, 2, 3]), 0, 3);
+  assert.equal(t.lookup(pkt, 0), null);
+});
+
+test('model check: table agrees with a Map keyed by sorted endpoint text (property)', () => {
+  fc.assert(
+    fc.property(
+      fc.array(fc.tuple(fc.nat(5), fc.nat(5), fc.nat(3), fc.nat(3), fc.boolean()), { minLength: 1, maxLength: 60 }),
+      (ops) => {
+        const t = new FlowTable({ maxFlows: 1000 });
+        const model = new Map<string, Flow>();
+        for (const [a, b, pa, pb, isTcp] of ops) {
+          const src = `192.0.2.${a}`;
+          const dst = `192.0.2.${b}`;
+          const bytes = isTcp
+            ? tcp(src, 1000 + pa, dst, 1000 + pb, TCP_ACK)
+            : buildUdpPacket({ src, dst, srcPort: 1000 + pa, dstPort: 1000 + pb });
+          const f = feed(t, bytes)!;
+          const key = [isTcp ? 'tcp' : 'udp', ...[`${src}:${1000 + pa}`, `${dst}:${1000 + pb}`].sort()].join(' ');
+          const known = model.get(key);
+          if (known) assert.equal(f, known);
+          else model.set(key, f);
+          assert.equal(t.size, model.size);
+        }
+      },
+    ),
+  );
+});
+
+test('memory stays bounded under a flood of new flows', () => {
+  const t = new FlowTable({ maxFlows: 1000 });
+  const b = buildUdpPacket({ src: '10.0.0.0', dst: '198.51.100.1', srcPort: 1, dstPort: 53 });
+  for (let i = 0; i < 50_000; i++) {
+    b[13] = (i >> 8) & 0xff;
+    b[14] = i & 0xff;
+    b[21] = i & 0xff; // vary the source port too
+    feed(t, b, i / 1000);
+  }
+  assert.equal(t.size, 1000);
+  assert.equal(t.removed.evicted, 49_000);
+});

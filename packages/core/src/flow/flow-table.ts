@@ -1,0 +1,269 @@
+// A bounded table of bidirectional flows. Lookup hashes the canonical endpoint pair read straight
+// from the packet bytes (no key objects), so a packet of a known flow allocates nothing; a new
+// flow allocates one Flow. Memory stays bounded: flows idle longer than their protocol's timeout
+// are expired, and when the table holds `maxFlows`, the least recently used flow is evicted.
+// TCP and non-TCP flows sit on separate LRU lists so each list is ordered by expiry.
+import type { Packet } from '../wire/packet.js';
+import { IPPROTO_TCP } from '../wire/ip-proto.js';
+import { TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN } from '../wire/tcp.js';
+import { DIR_ORIGINAL, DIR_REPLY, Flow } from './flow.js';
+
+export interface FlowTableOptions {
+  /** Hard maximum of live flows (default 262,144). */
+  maxFlows?: number;
+  /** Idle timeout of TCP flows in seconds (default 1800). */
+  tcpIdleTimeout?: number;
+  /** Idle timeout of UDP and other flows in seconds (default 180, conntrack's UDP stream timeout). */
+  udpIdleTimeout?: number;
+  /** Per-script state slots allocated in each flow (default 0). */
+  slots?: number;
+  /** Called when a flow leaves the table: idle expiry, LRU eviction, a new connection on a closed
+   * TCP tuple, or `drain()`. Must not call back into the table. */
+  onRemove?: (flow: Flow, reason: FlowRemoveReason) => void;
+}
+
+export type FlowRemoveReason = 'idle' | 'evicted' | 'reused' | 'drained';
+
+export const DEFAULT_MAX_FLOWS = 262_144;
+
+function mix(h: number, w: number): number {
+  h = Math.imul(h ^ w, 0x9e3779b1);
+  return (h ^ (h >>> 15)) | 0;
+}
+
+function readWord(b: Uint8Array, o: number): number {
+  return ((b[o] << 24) | (b[o + 1] << 16) | (b[o + 2] << 8) | b[o + 3]) | 0;
+}
+
+export class FlowTable {
+  readonly maxFlows: number;
+  readonly tcpIdleTimeout: number;
+  readonly udpIdleTimeout: number;
+  private readonly slotCount: number;
+  private readonly onRemove?: (flow: Flow, reason: FlowRemoveReason) => void;
+  private readonly buckets: (Flow | null)[];
+  private readonly mask: number;
+  private readonly heads: (Flow | null)[] = [null, null];
+  private readonly tails: (Flow | null)[] = [null, null];
+  private count = 0;
+  private nextId = 1;
+  /** Direction of the packet of the last successful lookup: 0 original (from a), 1 reply. */
+  direction = DIR_ORIGINAL;
+  /** The last lookup created the flow. */
+  created = false;
+  /** Flows removed so far, by reason. */
+  readonly removed = { idle: 0, evicted: 0, reused: 0, drained: 0 };
+
+  // scratch key of the packet being looked up (canonical order)
+  private k0 = 0;
+  private k1 = 0;
+  private k2 = 0;
+  private k3 = 0;
+  private kp = 0;
+  private j0 = 0;
+  private j1 = 0;
+  private j2 = 0;
+  private j3 = 0;
+  private jp = 0;
+
+  constructor(options: FlowTableOptions = {}) {
+    this.maxFlows = Math.max(1, options.maxFlows ?? DEFAULT_MAX_FLOWS);
+    this.tcpIdleTimeout = options.tcpIdleTimeout ?? 1800;
+    this.udpIdleTimeout = options.udpIdleTimeout ?? 180;
+    this.slotCount = options.slots ?? 0;
+    this.onRemove = options.onRemove;
+    let size = 16;
+    while (size < this.maxFlows) size *= 2;
+    this.buckets = new Array<Flow | null>(size).fill(null);
+    this.mask = size - 1;
+  }
+
+  get size(): number {
+    return this.count;
+  }
+
+  /**
+   * Finds or creates the flow of a decoded packet, counts the packet, and sets `direction` and
+   * `created`. `now` is the packet's time in seconds. Returns null for packets that belong to no
+   * flow (no IP header, or a later fragment of TCP/UDP, which carries no ports).
+   */
+  lookup(p: Packet, now: number): Flow | null {
+    if (p.version === 0) return null;
+    const proto = p.protocol;
+    // TCP/UDP without a transport header (a later fragment, a cut header) cannot be keyed
+    if (!p.hasPorts && (proto === 6 || proto === 17)) return null;
+    this.expire(now);
+    const b = p.buf;
+    const v6 = p.version === 6;
+    let s0 = readWord(b, p.srcOffset);
+    let s1 = 0;
+    let s2 = 0;
+    let s3 = 0;
+    let d0 = readWord(b, p.dstOffset);
+    let d1 = 0;
+    let d2 = 0;
+    let d3 = 0;
+    if (v6) {
+      s1 = readWord(b, p.srcOffset + 4);
+      s2 = readWord(b, p.srcOffset + 8);
+      s3 = readWord(b, p.srcOffset + 12);
+      d1 = readWord(b, p.dstOffset + 4);
+      d2 = readWord(b, p.dstOffset + 8);
+      d3 = readWord(b, p.dstOffset + 12);
+    }
+    const sp = p.hasPorts ? p.srcPort : 0;
+    const dp = p.hasPorts ? p.dstPort : 0;
+    // canonical order: compare (address words unsigned, port)
+    let srcIsLo: boolean;
+    if (s0 !== d0) srcIsLo = s0 >>> 0 < d0 >>> 0;
+    else if (s1 !== d1) srcIsLo = s1 >>> 0 < d1 >>> 0;
+    else if (s2 !== d2) srcIsLo = s2 >>> 0 < d2 >>> 0;
+    else if (s3 !== d3) srcIsLo = s3 >>> 0 < d3 >>> 0;
+    else srcIsLo = sp <= dp;
+    if (srcIsLo) {
+      this.k0 = s0; this.k1 = s1; this.k2 = s2; this.k3 = s3; this.kp = sp;
+      this.j0 = d0; this.j1 = d1; this.j2 = d2; this.j3 = d3; this.jp = dp;
+    } else {
+      this.k0 = d0; this.k1 = d1; this.k2 = d2; this.k3 = d3; this.kp = dp;
+      this.j0 = s0; this.j1 = s1; this.j2 = s2; this.j3 = s3; this.jp = sp;
+    }
+    let h = mix(proto | (p.version << 8), this.k0);
+    h = mix(h, this.k1);
+    h = mix(h, this.k2);
+    h = mix(h, this.k3);
+    h = mix(h, this.kp | (this.jp << 16));
+    h = mix(h, this.j0);
+    h = mix(h, this.j1);
+    h = mix(h, this.j2);
+    h = mix(h, this.j3);
+
+    let f = this.buckets[h & this.mask];
+    while (f !== null) {
+      if (
+        f.hash === h &&
+        f.protocol === proto &&
+        f.version === p.version &&
+        f.lo0 === this.k0 && f.lo1 === this.k1 && f.lo2 === this.k2 && f.lo3 === this.k3 && f.loPort === this.kp &&
+        f.hi0 === this.j0 && f.hi1 === this.j1 && f.hi2 === this.j2 && f.hi3 === this.j3 && f.hiPort === this.jp
+      )
+        break;
+      f = f.bucketNext;
+    }
+
+    const flags = p.tcpFlags;
+    // a fresh SYN on a tuple whose connection has ended starts a new connection
+    if (f !== null && proto === IPPROTO_TCP && f.closed && (flags & (TCP_SYN | TCP_ACK)) === TCP_SYN) {
+      this.remove(f, 'reused');
+      f = null;
+    }
+    this.created = f === null;
+    if (f === null) {
+      if (this.count >= this.maxFlows) this.evictOne();
+      f = new Flow(this.slotCount);
+      f.id = this.nextId++;
+      f.protocol = proto;
+      f.version = p.version;
+      f.lo0 = this.k0; f.lo1 = this.k1; f.lo2 = this.k2; f.lo3 = this.k3; f.loPort = this.kp;
+      f.hi0 = this.j0; f.hi1 = this.j1; f.hi2 = this.j2; f.hi3 = this.j3; f.hiPort = this.jp;
+      f.hash = h;
+      f.aIsLo = srcIsLo;
+      // a SYN-ACK seen first (capture started mid-handshake): its receiver initiated
+      if (proto === IPPROTO_TCP && (flags & (TCP_SYN | TCP_ACK)) === (TCP_SYN | TCP_ACK)) f.aIsLo = !srcIsLo;
+      f.firstSeen = now;
+      f.lruList = proto === IPPROTO_TCP ? 0 : 1;
+      const bi = h & this.mask;
+      f.bucketNext = this.buckets[bi];
+      this.buckets[bi] = f;
+      this.count++;
+    } else {
+      this.unlink(f);
+    }
+    this.pushFront(f);
+    f.lastSeen = now;
+    const dir = srcIsLo === f.aIsLo ? DIR_ORIGINAL : DIR_REPLY;
+    this.direction = dir;
+    if (dir === DIR_ORIGINAL) {
+      f.packetsAB++;
+      f.bytesAB += p.ipLength;
+      if (p.payloadLength > 0) f.payloadPacketsAB++;
+      if (flags & TCP_FIN && proto === IPPROTO_TCP) f.finAB = true;
+    } else {
+      f.packetsBA++;
+      f.bytesBA += p.ipLength;
+      if (p.payloadLength > 0) f.payloadPacketsBA++;
+      if (flags & TCP_FIN && proto === IPPROTO_TCP) f.finBA = true;
+    }
+    if (flags & TCP_RST && proto === IPPROTO_TCP) f.rst = true;
+    return f;
+  }
+
+  /** Expires flows idle longer than their timeout at time `now`. */
+  expire(now: number): void {
+    this.expireList(0, now - this.tcpIdleTimeout);
+    this.expireList(1, now - this.udpIdleTimeout);
+  }
+
+  /** Removes every flow (calling onRemove with 'drained'), oldest first. */
+  drain(): void {
+    for (const list of [0, 1]) {
+      while (this.tails[list] !== null) this.remove(this.tails[list]!, 'drained');
+    }
+  }
+
+  /** Live flows, most recently used first within TCP, then the others. */
+  *[Symbol.iterator](): IterableIterator<Flow> {
+    for (const list of [0, 1]) {
+      for (let f = this.heads[list]; f !== null; f = f.lruNext) yield f;
+    }
+  }
+
+  private expireList(list: number, cutoff: number): void {
+    let f = this.tails[list];
+    while (f !== null && f.lastSeen < cutoff) {
+      const prev = f.lruPrev;
+      this.remove(f, 'idle');
+      f = prev;
+    }
+  }
+
+  private evictOne(): void {
+    const a = this.tails[0];
+    const b = this.tails[1];
+    const victim = a === null ? b : b === null ? a : a.lastSeen <= b.lastSeen ? a : b;
+    if (victim) this.remove(victim, 'evicted');
+  }
+
+  private remove(f: Flow, reason: FlowRemoveReason): void {
+    this.unlink(f);
+    const bi = f.hash & this.mask;
+    let c = this.buckets[bi];
+    if (c === f) this.buckets[bi] = f.bucketNext;
+    else {
+      while (c !== null && c.bucketNext !== f) c = c.bucketNext;
+      if (c !== null) c.bucketNext = f.bucketNext;
+    }
+    f.bucketNext = null;
+    this.count--;
+    this.removed[reason]++;
+    this.onRemove?.(f, reason);
+  }
+
+  private unlink(f: Flow): void {
+    const l = f.lruList;
+    if (f.lruPrev !== null) f.lruPrev.lruNext = f.lruNext;
+    else if (this.heads[l] === f) this.heads[l] = f.lruNext;
+    if (f.lruNext !== null) f.lruNext.lruPrev = f.lruPrev;
+    else if (this.tails[l] === f) this.tails[l] = f.lruPrev;
+    f.lruPrev = null;
+    f.lruNext = null;
+  }
+
+  private pushFront(f: Flow): void {
+    const l = f.lruList;
+    f.lruNext = this.heads[l];
+    f.lruPrev = null;
+    if (this.heads[l] !== null) this.heads[l]!.lruPrev = f;
+    this.heads[l] = f;
+    if (this.tails[l] === null) this.tails[l] = f;
+  }
+}
