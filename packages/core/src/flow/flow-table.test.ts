@@ -103,14 +103,23 @@ test('a fresh SYN on a closed TCP tuple starts a new flow', () => {
   assert.equal(h, g);
 });
 
-test('later fragments and packets without IP give no flow', () => {
+test('later fragments share a port-0 flow of their address pair; no IP gives no flow', () => {
   const t = new FlowTable();
   const b = buildUdpPacket({ src: '192.0.2.1', dst: '192.0.2.2', srcPort: 1, dstPort: 2, payload: 'abcdefgh' });
   b[7] = 2;
   pkt.decode(b, 0, b.length);
-  assert.equal(t.lookup(pkt, 0), null);
+  const f = t.lookup(pkt, 0)!;
+  assert.equal(f.endpointA(), '192.0.2.1:0');
   pkt.decode(new Uint8Array([1, 2, 3]), 0, 3);
   assert.equal(t.lookup(pkt, 0), null);
+});
+
+test('a TCP header cut after its ports still keys the flow by those ports', () => {
+  const t = new FlowTable();
+  const b = tcp('192.0.2.1', 4000, '192.0.2.2', 80, TCP_SYN);
+  pkt.decode(b, 0, 26);
+  assert.equal(pkt.hasPorts, false);
+  assert.equal(t.lookup(pkt, 0)!.endpointB(), '192.0.2.2:80');
 });
 
 test('model check: table agrees with a Map keyed by sorted endpoint text (property)', () => {

@@ -84,14 +84,12 @@ export class FlowTable {
 
   /**
    * Finds or creates the flow of a decoded packet, counts the packet, and sets `direction` and
-   * `created`. `now` is the packet's time in seconds. Returns null for packets that belong to no
-   * flow (no IP header, or a later fragment of TCP/UDP, which carries no ports).
+   * `created`. `now` is the packet's time in seconds. Returns null only when the packet has no
+   * decoded IP header.
    */
   lookup(p: Packet, now: number): Flow | null {
     if (p.version === 0) return null;
     const proto = p.protocol;
-    // TCP/UDP without a transport header (a later fragment, a cut header) cannot be keyed
-    if (!p.hasPorts && (proto === 6 || proto === 17)) return null;
     this.expire(now);
     const b = p.buf;
     const v6 = p.version === 6;
@@ -111,8 +109,10 @@ export class FlowTable {
       d2 = readWord(b, p.dstOffset + 8);
       d3 = readWord(b, p.dstOffset + 12);
     }
-    const sp = p.hasPorts ? p.srcPort : 0;
-    const dp = p.hasPorts ? p.dstPort : 0;
+    // ports are 0 when unreadable (a later fragment): such packets share a port-0 flow of their
+    // address pair, as capture analysers (nDPI) key them
+    const sp = p.srcPort;
+    const dp = p.dstPort;
     // canonical order: compare (address words unsigned, port)
     let srcIsLo: boolean;
     if (s0 !== d0) srcIsLo = s0 >>> 0 < d0 >>> 0;

@@ -2,9 +2,10 @@
 // `Packet` is reset for every packet (`decode`), so a packet path allocates nothing.
 //
 // Decoding goes as far as the bytes allow and records why it stopped: a truncated or lying header
-// sets `fault` and leaves the layers below it valid. IP-in-IP (4) and IPv6-in-IP (41) tunnels
-// are unwrapped to the innermost IP header (the one whose flow is interesting); `outerOffset`
-// keeps where the outermost IP header began.
+// sets `fault` and leaves the layers below it valid. Tunnels are unwrapped to the innermost IP
+// header (the one whose flow is interesting): IP-in-IP (4), IPv6-in-IP (41), GRE (47, incl. PPTP's
+// PPP), GTP-U (UDP 2152) and CAPWAP data (UDP 5247); `outerOffset` keeps where the outermost IP
+// header began and `tunnelDepth` how many were removed.
 import { be16 } from '../bytes/endian.js';
 import { malformed, type DecodeFault } from '../errors.js';
 import { checkIpv4, Ipv4View } from './ipv4.js';
@@ -13,6 +14,9 @@ import { Ipv6ExtWalk, walkIpv6Extensions } from './ipv6-ext.js';
 import { IPPROTO_IPIP, IPPROTO_IPV6, IPPROTO_TCP, IPPROTO_UDP } from './ip-proto.js';
 import { checkTcp, TcpView } from './tcp.js';
 import { checkUdp, UDP_HEADER, UdpView } from './udp.js';
+import { capwapInner, greInner, gtpuInner, UDP_PORT_CAPWAP_DATA, UDP_PORT_GTPU } from './tunnel.js';
+
+const IPPROTO_GRE = 47;
 
 /** Tunnels nested deeper than this are left wrapped. */
 export const MAX_TUNNEL_DEPTH = 4;
@@ -43,8 +47,13 @@ export class Packet {
   fragmented = false;
   /** Offset of the transport header, -1 when none was decoded. */
   l4Offset = -1;
-  /** TCP or UDP header decoded. */
+  /** The whole TCP or UDP header was captured and checked (the `tcp`/`udp` views are valid). */
   hasPorts = false;
+  /**
+   * Transport ports. Set whenever the first 4 bytes of a TCP/UDP header were captured, even when
+   * the rest is cut (then `hasPorts` is false and `fault` says why); 0 when unreadable (a later
+   * fragment), which is how capture analysers key such packets.
+   */
   srcPort = 0;
   dstPort = 0;
   /** TCP flag byte, 0 for non-TCP. */
@@ -75,32 +84,24 @@ export class Packet {
     this.fault = null;
     this.truncated = false;
     this.version = 0;
-    this.l4Offset = -1;
-    this.hasPorts = false;
-    this.srcPort = 0;
-    this.dstPort = 0;
-    this.tcpFlags = 0;
-    this.laterFragment = false;
-    this.fragmented = false;
-    this.payloadOffset = off;
-    this.payloadLength = 0;
     this.protocol = 0;
     this.ipLength = 0;
     this.ipHeaderLength = 0;
-    if (off < 0 || len < 0 || off + len > buf.length) len = Math.max(0, Math.min(len, buf.length - off));
+    this.resetTransport(off);
+    if (off < 0) off = 0;
+    if (len < 0) len = 0;
+    if (off + len > buf.length) len = Math.max(0, buf.length - off);
     let end = off + len;
     for (;;) {
       if (!this.decodeIp(buf, off, end)) return this.version !== 0;
-      if (
-        (this.protocol === IPPROTO_IPIP || this.protocol === IPPROTO_IPV6) &&
-        !this.laterFragment &&
-        !this.fragmented &&
-        this.tunnelDepth < MAX_TUNNEL_DEPTH &&
-        this.payloadLength > 0
-      ) {
-        const inner = this.payloadOffset;
-        const innerVersion = buf[inner] >> 4;
-        if ((this.protocol === IPPROTO_IPIP && innerVersion === 4) || (this.protocol === IPPROTO_IPV6 && innerVersion === 6)) {
+      if (this.tunnelDepth < MAX_TUNNEL_DEPTH && !this.fragmented && this.payloadLength > 0) {
+        const p = this.payloadOffset;
+        let inner = -1;
+        const proto = this.protocol;
+        if (proto === IPPROTO_IPIP) inner = buf[p] >> 4 === 4 ? p : -1;
+        else if (proto === IPPROTO_IPV6) inner = buf[p] >> 4 === 6 ? p : -1;
+        else if (proto === IPPROTO_GRE) inner = greInner(buf, p, this.end);
+        if (inner >= 0) {
           this.tunnelDepth++;
           off = inner;
           end = this.end;
@@ -108,8 +109,36 @@ export class Packet {
         }
       }
       this.decodeTransport();
+      if (this.hasPorts && this.protocol === IPPROTO_UDP && this.tunnelDepth < MAX_TUNNEL_DEPTH && !this.fragmented) {
+        const sp = this.srcPort;
+        const dp = this.dstPort;
+        const p = this.payloadOffset;
+        const e = p + this.payloadLength;
+        let inner = -1;
+        if (sp === UDP_PORT_GTPU || dp === UDP_PORT_GTPU) inner = gtpuInner(buf, p, e);
+        else if (sp === UDP_PORT_CAPWAP_DATA || dp === UDP_PORT_CAPWAP_DATA) inner = capwapInner(buf, p, e);
+        if (inner >= 0) {
+          this.tunnelDepth++;
+          this.resetTransport(inner);
+          off = inner;
+          end = e;
+          continue;
+        }
+      }
       return true;
     }
+  }
+
+  private resetTransport(at: number): void {
+    this.l4Offset = -1;
+    this.hasPorts = false;
+    this.srcPort = 0;
+    this.dstPort = 0;
+    this.tcpFlags = 0;
+    this.laterFragment = false;
+    this.fragmented = false;
+    this.payloadOffset = at;
+    this.payloadLength = 0;
   }
 
   private decodeIp(b: Uint8Array, off: number, end: number): boolean {
@@ -184,10 +213,16 @@ export class Packet {
     const b = this.buf;
     const off = this.payloadOffset;
     const len = this.end - off;
+    if ((this.protocol === IPPROTO_TCP || this.protocol === IPPROTO_UDP) && len >= 4) {
+      this.srcPort = be16(b, off);
+      this.dstPort = be16(b, off + 2);
+    }
     if (this.protocol === IPPROTO_TCP) {
       const f = checkTcp(b, off, len);
       if (f) {
         this.fault = f;
+        this.payloadOffset = this.end;
+        this.payloadLength = 0;
         return;
       }
       const t = this.tcp.reset(b, off);
@@ -203,6 +238,8 @@ export class Packet {
       const f = checkUdp(b, off, len);
       if (f) {
         this.fault = f;
+        this.payloadOffset = this.end;
+        this.payloadLength = 0;
         return;
       }
       this.udp.reset(b, off);
