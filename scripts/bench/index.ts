@@ -4,10 +4,11 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { bench as capture } from './capture.js';
 import { machineLine, type BenchModule, type BenchSection } from './frame.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-const modules: BenchModule[] = [];
+const modules: BenchModule[] = [capture];
 
 const wanted = process.argv.slice(2);
 const corpus = process.env.P2PWALL_CORPUS ?? join(root, '..', 'shared', 'corpus');

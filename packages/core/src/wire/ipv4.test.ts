@@ -81,6 +81,10 @@ test('ipv4: short and lying headers are reported with the field they came from',
   const small = Uint8Array.from(FIXED);
   small[0] = 0x44;
   assert.match(checkIpv4(small, 0, 20)!.reason, /header length 16/);
+  const tso = Uint8Array.from(FIXED);
+  tso[2] = 0;
+  tso[3] = 0; // total length 0: TCP segmentation offload seen on the sender
+  assert.equal(checkIpv4(tso, 0, 20), null);
   const shortTotal = Uint8Array.from(FIXED);
   shortTotal[3] = 10;
   assert.equal(checkIpv4(shortTotal, 0, 20)?.kind, 'malformed');

@@ -77,6 +77,22 @@ export class Packet {
    * Decodes the IP packet at `buf[off, off+len)`. Returns true when an IP header was decoded
    * (addresses and protocol are valid); transport fields are valid when `hasPorts` is set.
    */
+  /** Resets to "no IP packet" without decoding anything (for frames that carry no IP). */
+  reset(buf: Uint8Array = this.buf, off = 0): void {
+    this.buf = buf;
+    this.outerOffset = off;
+    this.ipOffset = off;
+    this.end = off;
+    this.tunnelDepth = 0;
+    this.fault = null;
+    this.truncated = false;
+    this.version = 0;
+    this.protocol = 0;
+    this.ipLength = 0;
+    this.ipHeaderLength = 0;
+    this.resetTransport(off);
+  }
+
   decode(buf: Uint8Array, off: number, len: number): boolean {
     this.buf = buf;
     this.outerOffset = off;
@@ -152,7 +168,7 @@ export class Packet {
       }
       const ip = this.ipv4.reset(b, off);
       const hl = ip.headerLength;
-      const total = ip.totalLength;
+      const total = ip.totalLength === 0 ? len : ip.totalLength;
       this.version = 4;
       this.ipOffset = off;
       this.ipHeaderLength = hl;
