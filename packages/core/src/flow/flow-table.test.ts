@@ -159,3 +159,14 @@ test('memory stays bounded under a flood of new flows', () => {
   assert.equal(t.size, 1000);
   assert.equal(t.removed.evicted, 49_000);
 });
+
+test('the bucket array grows (rehash) and every flow stays findable from both directions', () => {
+  const t = new FlowTable({ maxFlows: 100_000 });
+  const flows: Flow[] = [];
+  for (let i = 0; i < 5000; i++) flows.push(feed(t, tcp(`10.0.${i >> 8}.${i & 0xff}`, 1000, '198.51.100.1', 80, TCP_SYN))!);
+  assert.equal(t.size, 5000);
+  for (let i = 0; i < 5000; i += 7) {
+    assert.equal(feed(t, tcp('198.51.100.1', 80, `10.0.${i >> 8}.${i & 0xff}`, 1000, TCP_SYN | TCP_ACK)), flows[i]);
+    assert.equal(t.created, false);
+  }
+});

@@ -41,8 +41,11 @@ export class FlowTable {
   readonly udpIdleTimeout: number;
   private readonly slotCount: number;
   private readonly onRemove?: (flow: Flow, reason: FlowRemoveReason) => void;
-  private readonly buckets: (Flow | null)[];
-  private readonly mask: number;
+  // grows by doubling (rehash) up to the next power of two above maxFlows, so a small capture
+  // does not pay for a table sized for a firewall
+  private buckets: (Flow | null)[];
+  private mask: number;
+  private readonly maxBuckets: number;
   private readonly heads: (Flow | null)[] = [null, null];
   private readonly tails: (Flow | null)[] = [null, null];
   private count = 0;
@@ -72,8 +75,10 @@ export class FlowTable {
     this.udpIdleTimeout = options.udpIdleTimeout ?? 180;
     this.slotCount = options.slots ?? 0;
     this.onRemove = options.onRemove;
-    let size = 16;
-    while (size < this.maxFlows) size *= 2;
+    let max = 16;
+    while (max < this.maxFlows) max *= 2;
+    this.maxBuckets = max;
+    const size = Math.min(max, 1024);
     this.buckets = new Array<Flow | null>(size).fill(null);
     this.mask = size - 1;
   }
@@ -171,6 +176,7 @@ export class FlowTable {
       if (proto === IPPROTO_TCP && (flags & (TCP_SYN | TCP_ACK)) === (TCP_SYN | TCP_ACK)) f.aIsLo = !srcIsLo;
       f.firstSeen = now;
       f.lruList = proto === IPPROTO_TCP ? 0 : 1;
+      if (this.count >= this.buckets.length && this.buckets.length < this.maxBuckets) this.grow();
       const bi = h & this.mask;
       f.bucketNext = this.buckets[bi];
       this.buckets[bi] = f;
@@ -215,6 +221,24 @@ export class FlowTable {
     for (const list of [0, 1]) {
       for (let f = this.heads[list]; f !== null; f = f.lruNext) yield f;
     }
+  }
+
+  private grow(): void {
+    const size = this.buckets.length * 2;
+    const next = new Array<Flow | null>(size).fill(null);
+    const mask = size - 1;
+    for (let i = 0; i < this.buckets.length; i++) {
+      let f = this.buckets[i];
+      while (f !== null) {
+        const after = f.bucketNext;
+        const bi = f.hash & mask;
+        f.bucketNext = next[bi];
+        next[bi] = f;
+        f = after;
+      }
+    }
+    this.buckets = next;
+    this.mask = mask;
   }
 
   private expireList(list: number, cutoff: number): void {

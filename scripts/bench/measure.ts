@@ -1,0 +1,59 @@
+// Timing helpers shared by the benchmark sections: a median of repeated in-process passes after a
+// warm-up, and the median wall time of a peer command (start-up included).
+import { spawnSync } from 'node:child_process';
+import { onPath } from '../../test/support/environment.js';
+import type { BenchContext } from './frame.js';
+
+export interface Pass {
+  seconds: number;
+  packets: number;
+}
+
+export function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+/** Median time of one `fn()`; each sample repeats it for at least 250 ms so timer noise vanishes. */
+export function timed(fn: () => number, runs: number): Pass {
+  // warm-up for half a second: page cache, and the JIT's top tier (earlier samples run slower)
+  let packets = 0;
+  let count = 0;
+  const t = process.hrtime.bigint();
+  let elapsed = 0;
+  while (elapsed < 0.5 || count < 2) {
+    packets = fn();
+    count++;
+    elapsed = Number(process.hrtime.bigint() - t) / 1e9;
+  }
+  const once = elapsed / count;
+  const repeat = Math.max(1, Math.ceil(0.25 / Math.max(once, 1e-6)));
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = process.hrtime.bigint();
+    for (let k = 0; k < repeat; k++) fn();
+    times.push(Number(process.hrtime.bigint() - t0) / 1e9 / repeat);
+  }
+  return { seconds: median(times), packets };
+}
+
+export /** Runs a peer `runs` times; returns the median wall time, or null when it is missing or fails. */
+function peer(ctx: BenchContext, cmd: string, args: string[], runs: number): number | null {
+  if (!onPath(cmd)) {
+    ctx.log(`${cmd} not found: its row is left out`);
+    return null;
+  }
+  const times: number[] = [];
+  for (let i = 0; i < runs + 1; i++) {
+    const t0 = process.hrtime.bigint();
+    const r = spawnSync(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 1 << 26 });
+    const s = Number(process.hrtime.bigint() - t0) / 1e9;
+    if (r.status !== 0) {
+      ctx.log(`${cmd} failed: ${r.stderr}`);
+      return null;
+    }
+    if (i > 0) times.push(s);
+  }
+  return median(times);
+}
+
