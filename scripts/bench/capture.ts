@@ -8,6 +8,7 @@ import { Packet } from '@p2pwall/core';
 import { forEachPacket, openCapture } from '@p2pwall/core/pcap';
 import { machineLine, rate, table, type BenchModule } from './frame.js';
 import { peer, timed } from './measure.js';
+import { onPath } from '../../test/support/environment.js';
 
 function readOnly(paths: string[]): number {
   let n = 0;

@@ -1,2 +1,15 @@
-// Placeholder entry point until the language lands (issue 3).
-process.stdout.write('usage: rope check|test|classify|run …  (not implemented yet: the rope language is being built)\n');
+// Entry point of the `rope` binary (bin/rope.js imports the compiled form of this file).
+import { runCli } from './run-cli.js';
+
+// a reader that closes the pipe early (`rope test … | head`) is not an error
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(0);
+  throw e;
+});
+
+const io = {
+  out: (t: string) => void process.stdout.write(t),
+  err: (t: string) => void process.stderr.write(t),
+};
+
+process.exitCode = await runCli(process.argv.slice(2), io);

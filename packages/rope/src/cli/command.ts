@@ -1,0 +1,72 @@
+// What a subcommand of `rope` is. Each lives in commands/<name>.ts and is listed in
+// commands/index.ts; main.ts dispatches, prints help, and turns errors into exit codes:
+//   0  success
+//   1  the work failed: a script with errors, an unreadable script or capture
+//   2  usage error: unknown command or option, missing or bad argument
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+
+export interface Output {
+  out(text: string): void;
+  err(text: string): void;
+}
+
+export interface Command {
+  name: string;
+  /** One line for `rope --help`. */
+  summary: string;
+  /** The full text of `rope <name> --help`. */
+  help: string;
+  run(args: string[], io: Output): Promise<number>;
+}
+
+export const EXIT_OK = 0;
+export const EXIT_FAILURE = 1;
+export const EXIT_USAGE = 2;
+
+/** A mistake in how the command was called: one line, printed with a hint to `--help`. */
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+/** An error the user can act on, printed as one line; exit code 1. */
+export class CliError extends Error {
+  override name = 'CliError';
+}
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+
+/**
+ * node:util parseArgs with `--help`, ordered tokens (for options whose order matters, like
+ * the --push-* family) and its errors turned into UsageErrors with short messages.
+ */
+export interface ParsedArgs {
+  values: Record<string, string | boolean | (string | boolean)[] | undefined>;
+  positionals: string[];
+  /** Options and positionals in command-line order. */
+  tokens: { kind: string; name?: string; value?: string | undefined }[];
+}
+
+export function parseCommandArgs(args: string[], options: Options): ParsedArgs {
+  try {
+    return parseArgs({
+      args,
+      options: { ...options, help: { type: 'boolean', short: 'h' } },
+      allowPositionals: true,
+      strict: true,
+      tokens: true,
+    }) as ParsedArgs;
+  } catch (e) {
+    const err = e as Error & { code?: string };
+    const m = /'(-[^']*)'/.exec(err.message);
+    if (err.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION')
+      throw new UsageError(`unknown option ${m?.[1] ?? ''}`.trim());
+    if (err.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
+      throw new UsageError(
+        /argument missing/.test(err.message)
+          ? `option ${m?.[1] ?? ''} needs a value`
+          : err.message.split('\n')[0],
+      );
+    }
+    throw new UsageError(err.message.split('\n')[0]);
+  }
+}

@@ -1,0 +1,59 @@
+// rope check SCRIPT... — compile scripts and print their diagnostics.
+import { compile } from '../../index.js';
+import {
+  CliError,
+  EXIT_FAILURE,
+  EXIT_OK,
+  parseCommandArgs,
+  UsageError,
+  type Command,
+} from '../command.js';
+import { PUSH_HELP, PUSH_OPTIONS, pushesFrom } from '../push-options.js';
+import { readScriptFile, summary } from '../read-script.js';
+
+export const checkCommand: Command = {
+  name: 'check',
+  summary: 'compile scripts and report errors (exit 1 on any error)',
+  help: `usage: rope check [options] SCRIPT...
+
+Compiles each script and prints its errors and warnings to stderr as
+file:line:col: severity: message, the source line and a caret. Prints nothing
+for a script without problems. Exit status 1 if any script has an error.
+
+options:
+  --json         one JSON object per diagnostic on stdout instead
+${PUSH_HELP}
+                 Here they only tell the checker how many values a run starts
+                 with, so reading them is not reported as a stack underflow.
+  -h, --help     this help
+`,
+  async run(args, io) {
+    const { values, positionals, tokens } = parseCommandArgs(args, {
+      json: { type: 'boolean' },
+      ...PUSH_OPTIONS,
+    });
+    if (positionals.length === 0) throw new UsageError('no script given');
+    const pushes = pushesFrom(tokens).length;
+    let failed = false;
+    for (const path of positionals) {
+      let source: string;
+      try {
+        source = readScriptFile(path);
+      } catch (e) {
+        if (!(e instanceof CliError)) throw e;
+        io.err(`rope check: ${e.message}\n`);
+        failed = true;
+        continue;
+      }
+      const { diagnostics } = compile(source, path, { pushes });
+      if (diagnostics.some((d) => d.severity === 'error')) failed = true;
+      if (values.json) {
+        for (const d of diagnostics) io.out(JSON.stringify(d.toJSON()) + '\n');
+      } else {
+        for (const d of diagnostics) io.err(d.render() + '\n');
+        if (diagnostics.length > 0) io.err(`${path}: ${summary(diagnostics)}\n`);
+      }
+    }
+    return failed ? EXIT_FAILURE : EXIT_OK;
+  },
+};

@@ -1,0 +1,7 @@
+// The subcommands of `rope`, in the order `rope --help` lists them. To add one, write
+// commands/<name>.ts exporting a Command and list it here.
+import type { Command } from '../command.js';
+import { checkCommand } from './check.js';
+import { testCommand } from './test.js';
+
+export const COMMANDS: readonly Command[] = [checkCommand, testCommand];

@@ -1,0 +1,316 @@
+// AST → closures. Each sequence is built left to right; literals, register references and
+// blocks stay "pending" until a verb consumes them, so the verb can be specialised on them
+// (`4 lift`, `"GET " expect_str`, `$ip_ttl 64 eq`, `{ isdigit } expect_while drop`), pure verbs
+// on constant operands are evaluated here, and `N greg` becomes the register itself. Whatever a
+// verb does not consume is pushed before it runs, so the order of effects is the script's.
+import type { BlockNode, CallNode, Node } from '../ast.js';
+import { constantValue } from '../language/constants.js';
+import { anchorArity, verbInfo, type VerbInfo } from '../language/verbs.js';
+import { CHAR_CLASSES } from '../runtime/char-classes.js';
+import { Machine } from '../runtime/machine.js';
+import { FLOW_REFS, GLOBAL_REFS, namedRef, registerRef, USER_REFS } from '../runtime/registers.js';
+import type { Site } from '../runtime/site.js';
+import { Block, RegRef, type Op, type Value } from '../runtime/values.js';
+import { CONTINUE, type Status } from '../runtime/verdict.js';
+import type { Span } from '../source.js';
+import { STACK, type Operand, type VerbImpl } from './operand.js';
+import { sequence } from './sequence.js';
+import { VERB_IMPLS } from './verbs/index.js';
+
+interface Pending {
+  operand: Operand;
+  site: Site;
+  /** Verbs already folded into this value (they still count as actions). */
+  cost: number;
+}
+
+export interface CompileInput {
+  /** Anchor calls whose arguments the checker proved static: their argument count. */
+  staticCalls: ReadonlyMap<CallNode, number>;
+  /** The script text, for labels of blocks in traces. */
+  text: string;
+  /** Named user registers: name → slot. */
+  namedRegisters: ReadonlyMap<string, number>;
+}
+
+function siteOf(span: Span, label: string): Site {
+  return {
+    line: span.line,
+    column: span.column,
+    endColumn: span.endLine === span.line ? span.endColumn : span.column,
+    label,
+  };
+}
+
+/** A machine for evaluating pure verbs on constants at compile time. */
+const folder = new Machine({ maxStack: 64 });
+
+function evaluateConst(impl: VerbImpl, site: Site, args: Value[]): Value | undefined {
+  folder.resetRun();
+  for (const a of args) folder.stack[folder.sp++] = a;
+  const s = impl.op(site, args.length)(folder);
+  return s === CONTINUE && folder.sp === 1 ? folder.stack[0] : undefined;
+}
+
+const REGISTER_MAKERS: Record<string, readonly RegRef[]> = {
+  reg: USER_REFS,
+  greg: GLOBAL_REFS,
+  freg: FLOW_REFS,
+};
+
+class SeqBuilder {
+  readonly ops: Op[] = [];
+  readonly sites: Site[] = [];
+  readonly costs: number[] = [];
+  readonly pending: Pending[] = [];
+
+  emit(op: Op, site: Site, cost: number): void {
+    this.ops.push(op);
+    this.sites.push(site);
+    this.costs.push(cost);
+  }
+
+  /** Pushes every pending item but the last `keep`, in order, as one operation. */
+  materialize(keep = 0): void {
+    const count = this.pending.length - keep;
+    if (count <= 0) return;
+    const items = this.pending.splice(0, count);
+    const values = items.map((p) =>
+      p.operand.k === 'const' ? p.operand.v : (p.operand as { ref: RegRef }).ref,
+    );
+    const cost = items.reduce((a, p) => a + p.cost, 0);
+    const site = items[items.length - 1].site;
+    const label = items.map((p) => p.site.label).join(' ');
+    this.emit(pushValues(values, { ...site, label }), { ...site, label }, cost);
+  }
+
+  finish(): Op {
+    this.materialize();
+    return sequence(this.ops, this.sites, this.costs);
+  }
+}
+
+function pushValues(values: Value[], site: Site): Op {
+  const n = values.length;
+  if (n === 1) {
+    const v = values[0];
+    return function push1(m: Machine): Status {
+      if (m.sp >= m.caps.maxStack) return m.overflow(site);
+      m.stack[m.sp++] = v;
+      return CONTINUE;
+    };
+  }
+  return function pushN(m: Machine): Status {
+    if (m.sp + n > m.caps.maxStack) return m.overflow(site);
+    for (let i = 0; i < n; i++) m.stack[m.sp++] = values[i];
+    return CONTINUE;
+  };
+}
+
+export class Compiler {
+  private readonly named = new Map<string, RegRef>();
+
+  constructor(private readonly input: CompileInput) {
+    for (const [name, index] of input.namedRegisters) this.named.set(name, namedRef(index, name));
+  }
+
+  program(body: Node[]): Op {
+    const b = new SeqBuilder();
+    this.nodes(body, b);
+    return b.finish();
+  }
+
+  private block(node: BlockNode): Block {
+    const b = new SeqBuilder();
+    this.nodes(node.body, b);
+    const only = node.body.length === 1 ? node.body[0] : null;
+    const byteClass = only && only.kind === 'word' ? (CHAR_CLASSES[only.name] ?? null) : null;
+    return new Block(b.finish(), siteOf(node.span, this.blockLabel(node)), byteClass);
+  }
+
+  /** `{ isdigit }` as written (whitespace collapsed) when short, else `{…}`. */
+  private blockLabel(node: BlockNode): string {
+    const text = this.input.text.slice(node.span.offset, node.span.endOffset).replace(/\s+/g, ' ');
+    return text.length <= 32 ? text : '{…}';
+  }
+
+  private nodes(nodes: Node[], b: SeqBuilder): void {
+    for (let i = 0; i < nodes.length; i++) {
+      const node = nodes[i];
+      const nextNode = nodes[i + 1];
+      const next = nextNode && nextNode.kind === 'word' ? nextNode.name : null;
+      switch (node.kind) {
+        case 'int':
+        case 'bytes':
+          b.pending.push({
+            operand: { k: 'const', v: node.value },
+            site: siteOf(node.span, node.text),
+            cost: 0,
+          });
+          break;
+        case 'register': {
+          const ref = registerRef(node.name) ?? this.named.get(node.name);
+          if (!ref)
+            throw new Error(`internal: unknown register $${node.name} reached the compiler`);
+          b.pending.push({
+            operand: { k: 'reg', ref },
+            site: siteOf(node.span, `$${node.name}`),
+            cost: 0,
+          });
+          break;
+        }
+        case 'block': {
+          const blk = this.block(node);
+          b.pending.push({ operand: { k: 'const', v: blk }, site: blk.site, cost: 0 });
+          break;
+        }
+        case 'word': {
+          const c = constantValue(node.name);
+          if (c !== undefined) {
+            b.pending.push({
+              operand: { k: 'const', v: c },
+              site: siteOf(node.span, node.name),
+              cost: 0,
+            });
+            break;
+          }
+          const info = verbInfo(node.name)!;
+          const n =
+            info.name === 'yes' || info.name === 'no'
+              ? b.pending.length > 0
+                ? 1
+                : -1
+              : info.in.length;
+          if (this.verb(info, siteOf(node.span, node.name), n, next, b)) i++;
+          break;
+        }
+        case 'call':
+          this.call(node, b);
+          break;
+        default:
+          throw new Error(`internal: ${node.kind} node reached the compiler`);
+      }
+    }
+  }
+
+  private call(node: CallNode, b: SeqBuilder): void {
+    const info = verbInfo(node.name)!;
+    const site = siteOf(node.span, `${node.name}(…)`);
+    const count = this.input.staticCalls.get(node);
+    if (count !== undefined) {
+      // arguments with a static effect: an anchor call is the verb with `count` operands
+      this.nodes(node.args, b);
+      this.verb(info, site, count, null, b);
+      return;
+    }
+    b.materialize();
+    const impl = VERB_IMPLS[info.name];
+    b.emit(openAnchor(site), siteOf(node.open, `${node.name}(`), 0);
+    this.nodes(node.args, b);
+    b.materialize();
+    b.emit(closeAnchor(info, impl, site), siteOf(node.close, `)`), 1);
+  }
+
+  /**
+   * Compiles verb `info` taking `n` operands (-1: a bare yes/no, which looks at the stack).
+   * Returns true when the operation also did the `next` word.
+   */
+  private verb(info: VerbInfo, site: Site, n: number, next: string | null, b: SeqBuilder): boolean {
+    const impl = VERB_IMPLS[info.name];
+    const arity = Math.max(n, 0);
+    const take = Math.min(arity, b.pending.length);
+    const taken = b.pending.slice(b.pending.length - take);
+    const operands: Operand[] = [
+      ...Array<Operand>(arity - take).fill(STACK),
+      ...taken.map((p) => p.operand),
+    ];
+    const takenCost = taken.reduce((a, p) => a + p.cost, 0);
+    const label = [...taken.map((p) => p.site.label), site.label].join(' ');
+    // a fused operation keeps the verb's position (errors are the verb's) and shows its operands
+    const fused: Site = { ...site, label };
+
+    // `3 greg`, `0 reg`, `2 freg`: the register itself
+    const makers = REGISTER_MAKERS[info.name];
+    if (makers && take === 1 && operands[0].k === 'const' && typeof operands[0].v === 'number') {
+      const ref = makers[operands[0].v];
+      if (ref) {
+        b.pending.splice(b.pending.length - 1, 1, {
+          operand: { k: 'reg', ref },
+          site: { ...fused, label },
+          cost: takenCost + 1,
+        });
+        return false;
+      }
+    }
+
+    // pure verbs on constants: evaluated now
+    if (info.pure && take === arity && arity > 0 && operands.every((o) => o.k === 'const')) {
+      const v = evaluateConst(
+        impl,
+        site,
+        operands.map((o) => (o as { v: Value }).v),
+      );
+      if (v !== undefined) {
+        b.pending.splice(b.pending.length - take, take, {
+          operand: { k: 'const', v },
+          site: { ...fused, label },
+          cost: takenCost + 1,
+        });
+        return false;
+      }
+    }
+
+    let consumedNext = false;
+    const op =
+      take > 0 && impl.special
+        ? impl.special({
+            site: fused,
+            operands,
+            next,
+            consumeNext: () => {
+              consumedNext = true;
+            },
+          })
+        : null;
+    if (op) {
+      b.pending.splice(b.pending.length - take, take);
+      b.materialize();
+      const s = consumedNext ? { ...fused, label: `${label} ${next}` } : fused;
+      b.emit(op, s, takenCost + 1 + (consumedNext ? 1 : 0));
+      return consumedNext;
+    }
+    b.materialize();
+    b.emit(impl.op(site, n), site, 1);
+    return false;
+  }
+}
+
+function openAnchor(site: Site): Op {
+  return function open(m: Machine): Status {
+    if (m.anchorDepth >= m.anchors.length) return m.overflow(site);
+    m.anchors[m.anchorDepth++] = m.sp;
+    m.base = m.sp;
+    return CONTINUE;
+  };
+}
+
+function closeAnchor(info: VerbInfo, impl: VerbImpl, site: Site): Op {
+  const { min, max } = anchorArity(info);
+  const fixed = info.anchor === 'fixed' ? impl.op(site, info.in.length) : null;
+  const runN = impl.runN;
+  const wants = max === min ? `${min}` : max === Infinity ? `at least ${min}` : `${min} to ${max}`;
+  return function close(m: Machine): Status {
+    const n = m.sp - m.base;
+    m.anchorDepth--;
+    m.base = m.anchorDepth > 0 ? m.anchors[m.anchorDepth - 1] : 0;
+    if (n < min || n > max) {
+      return m.fail(
+        'EAnchor',
+        `\`${info.name}( … )\` takes ${wants} argument${max === 1 ? '' : 's'}, got ${n}`,
+        site,
+      );
+    }
+    if (fixed) return fixed(m);
+    return runN!(m, site, n);
+  };
+}

@@ -1,0 +1,52 @@
+// print println dump: text for the trace channel. Without a sink they only consume operands.
+import type { Machine } from '../../runtime/machine.js';
+import type { Site } from '../../runtime/site.js';
+import { formatValue, printValue } from '../../runtime/values.js';
+import { CONTINUE, type Status } from '../../runtime/verdict.js';
+import type { VerbImpl } from '../operand.js';
+import { deref } from './common.js';
+
+function printer(newline: boolean): VerbImpl {
+  const runN = (m: Machine, site: Site, n: number): Status => {
+    if (m.sp - m.base < n) return m.underflow(site, n);
+    const first = m.sp - n;
+    if (m.trace !== null) {
+      let text = '';
+      for (let i = first; i < m.sp; i++) text += printValue(deref(m, m.stack[i]));
+      m.trace.print(newline ? text + '\n' : text);
+    }
+    m.sp = first;
+    return CONTINUE;
+  };
+  return { op: (site, n) => (m) => runN(m, site, n), runN };
+}
+
+/** The stack (bottom first, anchors shown as `(`), the action count and the cursor. */
+export function dumpText(m: Machine): string {
+  const items: string[] = [];
+  let a = 0;
+  for (let i = 0; i < m.sp; i++) {
+    while (a < m.anchorDepth && m.anchors[a] === i) {
+      items.push('(');
+      a++;
+    }
+    items.push(formatValue(m.stack[i]));
+  }
+  while (a < m.anchorDepth) {
+    items.push('(');
+    a++;
+  }
+  return `stack [${items.join(' ')}]  actions ${m.actions}  $offset ${m.off - m.ip}`;
+}
+
+export const outputVerbs: Record<string, VerbImpl> = {
+  print: printer(false),
+  println: printer(true),
+  dump: {
+    op: () =>
+      function dump(m: Machine): Status {
+        if (m.trace !== null) m.trace.print(dumpText(m) + '\n');
+        return CONTINUE;
+      },
+  },
+};

@@ -1,0 +1,115 @@
+// Conformance: anchor calls (§3) — static and run-time argument lists, nesting, arity errors.
+import { cases } from './harness.test.js';
+
+cases('anchors', [
+  { name: 'the spec example', script: '1 add( 3 5 11 )', verdict: 'OKAY', stack: [1, 19] },
+  { name: 'without the anchor', script: '1 3 5 11 add', verdict: 'OKAY', stack: [1, 3, 16] },
+  { name: 'space before the bracket', script: 'add ( 1 2 )', verdict: 'OKAY', stack: [3] },
+  {
+    name: 'nested calls',
+    script: 'add( 1 mult( 2 3 ) sub( 10 4 ) )',
+    verdict: 'OKAY',
+    stack: [13],
+  },
+  { name: 'fixed arity: lift( n )', script: 'lift( 4 )', verdict: 'OKAY', stack: ['GNUT'] },
+  {
+    name: 'fixed arity: substr( s a n )',
+    script: 'substr( "hello" 1 3 )',
+    verdict: 'OKAY',
+    stack: ['ell'],
+  },
+  { name: 'fixed arity: eq( a b )', script: 'eq( $ip_ttl 64 )', verdict: 'OKAY', stack: [1] },
+  { name: 'fixed arity: if( b blk )', script: 'if( 1 { 5 } )', verdict: 'OKAY', stack: [5] },
+  { name: 'fixed arity: put( v ref )', script: 'put( 3 $a ) $a get', verdict: 'OKAY', stack: [3] },
+  {
+    name: 'arguments computed inside',
+    script: 'add( $data_len 2 mult 1 )',
+    verdict: 'OKAY',
+    stack: [45],
+  },
+  {
+    name: 'argument count known only at run time',
+    script: 'add( 1 2 $data_len { 3 } if )',
+    verdict: 'OKAY',
+    stack: [6],
+  },
+  {
+    name: 'argument count known only at run time (false branch)',
+    script: 'add( 1 2 $data_len 99 gt { 3 } if )',
+    verdict: 'OKAY',
+    stack: [3],
+  },
+  {
+    name: 'wrong count at run time',
+    script: 'lift( 1 $data_len { 2 } if )',
+    verdict: 'FAIL',
+    error: 'EAnchor',
+  },
+  {
+    name: 'a verb inside cannot reach outside',
+    script: '{ drop drop } $b put 5 add( 1 $b do )',
+    verdict: 'FAIL',
+    error: 'EAnchor',
+  },
+  {
+    name: 'variadic with none at run time',
+    script: '{ drop } $b put add( 1 $b do )',
+    verdict: 'FAIL',
+    error: 'EAnchor',
+  },
+  {
+    name: 'strcat( )',
+    script: 'strcat( "a" $ip_saddr ipv4_ntoa "b" )',
+    verdict: 'OKAY',
+    stack: ['a192.0.2.1b'],
+  },
+  {
+    name: 'and( ) on strings',
+    script: 'and( $ip_saddr 255.255.0.0 255.0.255.0 )',
+    verdict: 'OKAY',
+    stack: ['\xc0\x00\x00\x00'],
+  },
+  {
+    name: 'expect_str( ) with a run-time count',
+    script: 'expect_str( "GNUTELLA" $data_len { " " } if ) $offset get',
+    verdict: 'OKAY',
+    stack: [49],
+  },
+  {
+    name: 'print( ) with a run-time count',
+    script: 'print( "a" 1 { "b" } if )',
+    verdict: 'OKAY',
+    printed: 'ab',
+  },
+  {
+    name: 'yes( ) with a run-time count',
+    script: 'yes( $data_len { 0 } if )',
+    verdict: 'OKAY',
+    stack: [],
+  },
+  {
+    name: 'hotdrop( ) with a run-time count',
+    script: 'hotdrop( $data_len { "m" } if )',
+    verdict: 'HOTDROP',
+    error: 'EHotdrop',
+  },
+  {
+    name: 'expect_one( ) with a run-time count',
+    script: 'expect_one( { no } $data_len { { 8 } } if )',
+    verdict: 'OKAY',
+    stack: [8],
+  },
+  {
+    name: 'depth inside an anchor counts from the anchor',
+    script: '9 9 add( 1 depth )',
+    verdict: 'OKAY',
+    stack: [9, 9, 2],
+  },
+  { name: 'an anchor left open by yes', script: '7 add( 1 yes )', verdict: 'YES' },
+  {
+    name: 'eval restores an anchor the block opened',
+    script: '{ add( 1 no ) } eval depth',
+    verdict: 'OKAY',
+    stack: [3, 1],
+  },
+]);

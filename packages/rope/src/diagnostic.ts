@@ -1,0 +1,94 @@
+// Compile-time diagnostics: where (file, line, column range), how bad, a stable code, and the text.
+import { caretLines, type SourceFile, type Span } from './source.js';
+
+export type Severity = 'error' | 'warning';
+
+/** Stable identifiers of the compile-time diagnostics (for tests and tools). */
+export type DiagnosticCode =
+  | 'unbalanced'
+  | 'bad-token'
+  | 'bad-escape'
+  | 'bad-literal'
+  | 'int-range'
+  | 'unknown-verb'
+  | 'unknown-register'
+  | 'read-only'
+  | 'register-type'
+  | 'anchor-arity'
+  | 'no-anchor-form'
+  | 'anchor-required'
+  | 'anchor-underflow'
+  | 'stack-underflow'
+  | 'type'
+  | 'block-effect'
+  | 'bad-regex'
+  | 'range'
+  | 'unreachable'
+  | 'internal';
+
+export class Diagnostic {
+  constructor(
+    readonly file: string,
+    readonly line: number,
+    readonly column: number,
+    /** Last column of the range (inclusive). */
+    readonly endColumn: number,
+    readonly severity: Severity,
+    readonly code: DiagnosticCode,
+    readonly message: string,
+    /** The source line the range is on (for `render`). */
+    readonly sourceLine: string,
+  ) {}
+
+  static at(
+    src: SourceFile,
+    span: Span,
+    severity: Severity,
+    code: DiagnosticCode,
+    message: string,
+  ): Diagnostic {
+    const endColumn = span.endLine === span.line ? span.endColumn : src.line(span.line).length;
+    return new Diagnostic(
+      src.file,
+      span.line,
+      span.column,
+      endColumn,
+      severity,
+      code,
+      message,
+      src.line(span.line),
+    );
+  }
+
+  /** `file:line:col: severity: message`, the source line, and a caret under the range. */
+  render(): string {
+    return `${this.toString()}\n${caretLines(this.sourceLine, this.column, this.endColumn)}`;
+  }
+
+  /** The one-line form. */
+  toString(): string {
+    return `${this.file}:${this.line}:${this.column}: ${this.severity}: ${this.message}`;
+  }
+
+  toJSON(): object {
+    return {
+      file: this.file,
+      line: this.line,
+      column: this.column,
+      endColumn: this.endColumn,
+      severity: this.severity,
+      code: this.code,
+      message: this.message,
+    };
+  }
+}
+
+/** Diagnostics in source order, errors before warnings at the same position. */
+export function sortDiagnostics(list: Diagnostic[]): Diagnostic[] {
+  return list.sort(
+    (a, b) =>
+      a.line - b.line ||
+      a.column - b.column ||
+      (a.severity === b.severity ? 0 : a.severity === 'error' ? -1 : 1),
+  );
+}

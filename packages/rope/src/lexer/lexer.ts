@@ -1,0 +1,25 @@
+// Splits a script into tokens. The token set covers every character, so the only lexer errors
+// Chevrotain could report are impossible; they are still turned into diagnostics, never thrown.
+import { Lexer, type IToken } from 'chevrotain';
+import { allTokens } from './tokens.js';
+
+const lexer = new Lexer(allTokens, { positionTracking: 'full', ensureOptimizations: true });
+
+export interface LexResult {
+  tokens: IToken[];
+  /** Characters no token matched: offset, line, column, length. */
+  errors: { offset: number; line: number; column: number; length: number }[];
+}
+
+export function lex(text: string): LexResult {
+  const r = lexer.tokenize(text);
+  return {
+    tokens: r.tokens,
+    errors: r.errors.map((e) => ({
+      offset: e.offset,
+      line: e.line ?? 1,
+      column: e.column ?? 1,
+      length: e.length,
+    })),
+  };
+}

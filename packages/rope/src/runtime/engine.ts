@@ -1,0 +1,55 @@
+// An engine runs scripts: it owns the machine (stack, registers, caps) and the global registers
+// that every script run through it shares. One engine per thread; runs are sequential.
+import type { Caps } from './caps.js';
+import { FLOW_REGISTERS, Machine } from './machine.js';
+import type { RunError } from './run-error.js';
+import type { Value } from './values.js';
+
+export class Engine {
+  readonly machine: Machine;
+  /** Why the last run ended with FAIL or HOTDROP; null after any other verdict. */
+  lastError: RunError | null = null;
+
+  constructor(caps: Partial<Caps> = {}) {
+    this.machine = new Machine(caps);
+  }
+
+  get caps(): Readonly<Caps> {
+    return this.machine.caps;
+  }
+
+  /** `$mark` as the last run left it (the mark to set on the packet). */
+  get mark(): number {
+    return this.machine.mark;
+  }
+
+  /** Verbs the last run executed. */
+  get actions(): number {
+    return this.machine.actions;
+  }
+
+  /** The global registers (`greg`), shared by every script of this engine. */
+  get greg(): Int32Array {
+    return this.machine.greg;
+  }
+
+  /** The stack as the last run left it, bottom first (a copy; for tests and tools). */
+  stack(): Value[] {
+    return this.machine.stack.slice(0, this.machine.sp);
+  }
+
+  /** `$offset` as the last run left it. */
+  get offset(): number {
+    return this.machine.off - this.machine.ip;
+  }
+
+  /** @internal Called by Script.run at the end of a run. */
+  finish(error: RunError | null): void {
+    this.lastError = error;
+  }
+}
+
+/** Fresh flow registers for one flow and one script (all start as 0). */
+export function newFlowRegisters(): Value[] {
+  return new Array<Value>(FLOW_REGISTERS).fill(0);
+}

@@ -1,0 +1,123 @@
+// A compiled script: run it per packet with `run(engine, input, pushes)`. Everything the run
+// needs is in the engine's machine; the outcome besides the verdict (the error of a FAIL or
+// HOTDROP, the `$mark` to set) is read from the engine afterwards.
+import type { Packet } from '@p2pwall/core';
+import type { SourceFile } from '../source.js';
+import type { Engine } from './engine.js';
+import { RunError } from './run-error.js';
+import type { TraceSink } from './trace.js';
+import type { Op, Value } from './values.js';
+import { statusVerdict, STOP_FAIL, STOP_HOTDROP, Verdict } from './verdict.js';
+
+/** What the flow table or conntrack knows about the packet's connection. */
+export interface CtInfo {
+  /** IP protocol of the flow. */
+  proto: number;
+  /** 0 new, 1 established, 2 related. */
+  state: number;
+  /** 0 original direction, 1 reply. */
+  dir: number;
+  /** Packets of the flow so far, this one included. */
+  packets: number;
+  /** Bytes (IP lengths) of the flow so far, this packet included. */
+  bytes: number;
+  /** The connection mark. */
+  mark: number;
+}
+
+export interface RunInput {
+  /** A decoded packet (`Packet.decode` returned true). */
+  packet: Packet;
+  ct?: CtInfo | null;
+  /** The packet mark before the run (`$mark` starts with it). */
+  mark?: number;
+  /** Capture or arrival time, seconds since 1970 (`$packet_time`). */
+  packetTime?: number;
+  /** `$kernel_time`; read from the clock when absent. */
+  kernelTime?: number;
+  /** This flow's registers for this script (`freg`), from `newFlowRegisters()`; null: per run. */
+  flow?: Value[] | null;
+  trace?: TraceSink | null;
+}
+
+const NO_PUSHES: readonly Value[] = [];
+
+export class Script {
+  constructor(
+    /** The file name without `.rope`. */
+    readonly name: string,
+    readonly source: SourceFile,
+    private readonly main: Op,
+    /** The script uses `freg`: give it per-flow registers in `RunInput.flow`. */
+    readonly usesFlowRegisters: boolean,
+    /** User register slots the script uses ($a…$z and its named registers). */
+    private readonly userRegisters: number,
+  ) {}
+
+  get file(): string {
+    return this.source.file;
+  }
+
+  /**
+   * Runs the script on one packet. Allocates nothing unless the script builds strings or the
+   * run fails (then `engine.lastError` describes it).
+   */
+  run(engine: Engine, input: RunInput, pushes: readonly Value[] = NO_PUSHES): Verdict {
+    const m = engine.machine;
+    m.resetRun(this.userRegisters);
+    const p = input.packet;
+    const ct = input.ct;
+    m.mark = input.mark ?? 0;
+    if (p.version !== 4 && p.version !== 6) {
+      engine.finish(
+        RunError.at('EPacket', 'not an IP packet the engine can decode', null, this.source),
+      );
+      return Verdict.FAIL;
+    }
+    m.setPacket(p);
+    if (ct) {
+      m.ctProto = ct.proto;
+      m.ctState = ct.state;
+      m.ctDir = ct.dir;
+      m.ctPackets = ct.packets;
+      m.ctBytes = ct.bytes;
+      m.ctMark = ct.mark;
+    } else {
+      m.ctProto = p.protocol;
+      m.ctState = 0;
+      m.ctDir = 0;
+      m.ctPackets = 1;
+      m.ctBytes = p.ipLength;
+      m.ctMark = 0;
+    }
+    m.packetTime = input.packetTime ?? 0;
+    if (input.kernelTime !== undefined) m.kernelTime = input.kernelTime;
+    if (input.flow) m.flow = input.flow;
+    else {
+      // per-run flow registers; only scripts with `freg` can see them, so only they clear them
+      if (this.usesFlowRegisters) m.flowScratch.fill(0);
+      m.flow = m.flowScratch;
+    }
+    m.trace = input.trace ?? null;
+    const n = pushes.length;
+    if (n > m.caps.maxStack) {
+      m.overflow({ line: 0, column: 0, endColumn: 0, label: 'pre-pushed values' });
+      engine.finish(RunError.at('EStackFull', m.errMessage, null, this.source));
+      return Verdict.HOTDROP;
+    }
+    for (let i = 0; i < n; i++) m.stack[i] = pushes[i];
+    m.sp = n;
+    const s = this.main(m);
+    engine.finish(
+      s === STOP_FAIL || s === STOP_HOTDROP
+        ? RunError.at(
+            m.errName ?? (s === STOP_FAIL ? 'EType' : 'ELimit'),
+            m.errMessage,
+            m.errSite,
+            this.source,
+          )
+        : null,
+    );
+    return statusVerdict(s);
+  }
+}

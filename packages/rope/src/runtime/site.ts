@@ -1,0 +1,11 @@
+// Where a compiled operation came from: made once at compile time, carried by every closure so
+// run-time errors and trace lines name a source position without allocating.
+export interface Site {
+  line: number;
+  column: number;
+  endColumn: number;
+  /** What the operation does, in source terms (`4 lift`, `expect_str(…)`). */
+  label: string;
+}
+
+export const NO_SITE: Site = { line: 0, column: 0, endColumn: 0, label: '' };
