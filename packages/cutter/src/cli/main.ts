@@ -1,2 +1,175 @@
-// Placeholder entry point until the cut engine lands (issue 6).
-process.stdout.write('usage: cutter IP [PORT [IP2 [PORT2]]]  (not implemented yet: the cut engine is being built)\n');
+// cutter's command line. See USAGE (args.ts) and docs/cutter.md.
+import { readFileSync } from 'node:fs';
+import { cleanupStale, FirewallError } from '@p2pwall/core/firewall';
+import { InjectError } from '@p2pwall/core/inject';
+import { NetlinkError } from '@p2pwall/core/netlink';
+import { ArgumentError } from '../find/address-match.js';
+import { describeConnection } from '../find/connection.js';
+import { describeFilter } from '../find/filter.js';
+import { listConnections } from '../find/query.js';
+import { cut, RULE_OWNER, type CutOptions } from '../cut/engine.js';
+import type { CutResult } from '../cut/result.js';
+import { parseCli, USAGE, type CliOptions } from './args.js';
+import { confirm } from './confirm.js';
+import {
+  EXIT_ALL_CUT,
+  EXIT_ERROR,
+  EXIT_NOTHING_MATCHED,
+  EXIT_PRIVILEGE,
+  EXIT_SOME_FAILED,
+  EXIT_USAGE,
+} from './exit-codes.js';
+import { runInteractive } from './interactive.js';
+import { connectionJson, resultJson, resultLine, summaryLine } from './output.js';
+import { privilegeProblem } from './privileges.js';
+
+const out = (s: string) => process.stdout.write(s + '\n');
+const err = (s: string) => process.stderr.write(`cutter: ${s}\n`);
+
+function version(): string {
+  try {
+    return JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'))
+      .version as string;
+  } catch {
+    return 'unknown';
+  }
+}
+
+/** Maps an error to its exit status and prints it as one line. */
+function fail(e: unknown): number {
+  if (e instanceof ArgumentError) {
+    err(`${e.message} (see cutter --help)`);
+    return EXIT_USAGE;
+  }
+  if (e instanceof NetlinkError) {
+    err(e.message);
+    return ['EPERM', 'EACCES', 'EPROTONOSUPPORT', 'EOPNOTSUPP'].includes(e.code)
+      ? EXIT_PRIVILEGE
+      : EXIT_ERROR;
+  }
+  if (e instanceof InjectError) {
+    err(e.message);
+    return e.reason === 'privilege' ? EXIT_PRIVILEGE : EXIT_ERROR;
+  }
+  if (e instanceof FirewallError) {
+    err(e.message);
+    return /CAP_NET_ADMIN|not supported|not installed/.test(e.message)
+      ? EXIT_PRIVILEGE
+      : EXIT_ERROR;
+  }
+  err(e instanceof Error ? (e.stack ?? e.message) : String(e));
+  return EXIT_ERROR;
+}
+
+function cutOptions(o: CliOptions): CutOptions {
+  return {
+    ...(o.timeoutMs !== undefined ? { timeoutMs: o.timeoutMs } : {}),
+    freeze: o.freeze,
+    dropUdp: o.dropUdp,
+    ...(o.blockSeconds !== undefined ? { blockSeconds: o.blockSeconds } : {}),
+    ...(o.firewall ? { firewall: o.firewall } : {}),
+    ...(o.trace
+      ? { session: { trace: (line: string) => process.stderr.write(`trace ${line}\n`) } }
+      : {}),
+  };
+}
+
+async function main(argv: string[]): Promise<number> {
+  const o = parseCli(argv);
+  if (o.help) {
+    process.stdout.write(USAGE);
+    return EXIT_ALL_CUT;
+  }
+  if (o.version) {
+    out(`cutter ${version()}`);
+    return EXIT_ALL_CUT;
+  }
+
+  if (o.cleanup) {
+    const problem = privilegeProblem(['CAP_NET_ADMIN']);
+    if (problem) {
+      err(problem);
+      return EXIT_PRIVILEGE;
+    }
+    const removed = cleanupStale(RULE_OWNER);
+    for (const r of removed)
+      out(
+        `removed ${r.backend} ${r.backend === 'nft' ? 'table' : 'chains'} ${r.name} (left by pid ${r.pid})`,
+      );
+    if (removed.length === 0) out('no leftover cutter rules');
+    return EXIT_ALL_CUT;
+  }
+
+  const problem = privilegeProblem(o.list ? ['CAP_NET_ADMIN'] : ['CAP_NET_ADMIN', 'CAP_NET_RAW']);
+  if (problem) {
+    err(problem);
+    return EXIT_PRIVILEGE;
+  }
+
+  const matches = await listConnections(o.filter);
+  if (o.list) {
+    for (const c of matches)
+      out(o.json ? JSON.stringify(connectionJson(c)) : describeConnection(c));
+    if (!o.json)
+      process.stderr.write(
+        `${matches.length} connection${matches.length === 1 ? '' : 's'} match ${describeFilter(o.filter)}\n`,
+      );
+    return matches.length > 0 ? EXIT_ALL_CUT : EXIT_NOTHING_MATCHED;
+  }
+  if (matches.length === 0) {
+    err(`no connection matches ${describeFilter(o.filter)}`);
+    return EXIT_NOTHING_MATCHED;
+  }
+
+  if (!o.yes) {
+    if (process.stdout.isTTY && !o.json)
+      return runInteractive({
+        filter: o.filter,
+        cutOptions: cutOptions(o),
+        stderr: process.stderr,
+      });
+    if (!process.stdin.isTTY) {
+      err(
+        `refusing to cut ${matches.length} connection${matches.length === 1 ? '' : 's'} without --yes (stdin is not a terminal)`,
+      );
+      return EXIT_USAGE;
+    }
+    for (const c of matches) process.stderr.write(`  ${describeConnection(c)}\n`);
+    if (
+      !(await confirm(
+        `cut these ${matches.length} connection${matches.length === 1 ? '' : 's'}? [y/N] `,
+      ))
+    ) {
+      err('nothing cut');
+      return EXIT_SOME_FAILED;
+    }
+  }
+
+  const results: CutResult[] = await cut(matches, {
+    ...cutOptions(o),
+    onResult: (r) => out(o.json ? JSON.stringify(resultJson(r)) : resultLine(r)),
+    onReady: () => {
+      const udp = o.dropUdp && matches.some((c) => c.protoNum !== 6);
+      if (udp && !o.json)
+        process.stderr.write(
+          `cutter: blocking the dropped non-TCP flows for ${o.blockSeconds ?? 60} s (Ctrl-C lifts the block)\n`,
+        );
+    },
+  });
+  if (!o.json) process.stderr.write(`${summaryLine(results)}\n`);
+  return results.every((r) => r.result === 'cut') ? EXIT_ALL_CUT : EXIT_SOME_FAILED;
+}
+
+// a closed stdout (cutter … | head) is not an error worth a stack trace
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(EXIT_SOME_FAILED);
+});
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e) => {
+    process.exitCode = fail(e);
+  },
+);

@@ -1,0 +1,231 @@
+// Temporary rules for machines without nft: chains of our own in the raw table of iptables and
+// ip6tables, reached by one commented jump each from PREROUTING and OUTPUT, loaded with
+// `iptables-restore --noflush` (one atomic batch per change). One rule per flow direction.
+import { findTool, runTool, runToolSync } from './command.js';
+import type { InitialFlows, RulesBackend, TemporaryRulesSpec } from './backend.js';
+import { flowFamily, ownerTag, protoName, type FlowMatch } from './flow-match.js';
+
+/** Chain name prefix for an owner and pid (iptables chain names hold at most 28 characters). */
+export function iptablesChainPrefix(owner: string, pid: number): string {
+  return `${owner
+    .replace(/[^A-Za-z0-9]/g, '_')
+    .toUpperCase()
+    .slice(0, 14)}_${pid}`;
+}
+
+function match(f: FlowMatch): string {
+  const p = protoName(f.proto);
+  const ports =
+    f.proto === 6 || f.proto === 17 || f.proto === 132 || f.proto === 33
+      ? ` --sport ${f.srcPort} --dport ${f.dstPort}`
+      : '';
+  return `-p ${p} -s ${f.src} -d ${f.dst}${ports}`;
+}
+
+export class IptablesBackend implements RulesBackend {
+  readonly kind = 'iptables' as const;
+  readonly name: string;
+  private readonly tag: string;
+  private installed = false;
+  private readonly timers = new Set<NodeJS.Timeout>();
+
+  /** `installed` true: manage rules another process left (used by stale cleanup). */
+  constructor(
+    private readonly spec: TemporaryRulesSpec,
+    installed = false,
+  ) {
+    this.installed = installed;
+    this.name = iptablesChainPrefix(spec.owner, spec.pid);
+    this.tag = JSON.stringify(ownerTag(spec.owner, spec.pid));
+  }
+
+  private get chains(): { log: string; drop: string; out: string } {
+    return { log: `${this.name}_LOG`, drop: `${this.name}_DROP`, out: `${this.name}_OUT` };
+  }
+
+  private tool(v: 4 | 6, restore: boolean): string {
+    const name = `${v === 6 ? 'ip6tables' : 'iptables'}${restore ? '-restore' : ''}`;
+    return findTool(name) ?? name;
+  }
+
+  private restore(v: 4 | 6, lines: string[], what: string): Promise<string> {
+    return runTool(
+      [this.tool(v, true), '--noflush'],
+      what,
+      ['*raw', ...lines, 'COMMIT', ''].join('\n'),
+    );
+  }
+
+  async install(initial: InitialFlows = {}): Promise<void> {
+    this.installed = true;
+    const c = this.chains;
+    const lines = [
+      `:${c.log} - [0:0]`,
+      `:${c.drop} - [0:0]`,
+      `:${c.out} - [0:0]`,
+      `-I PREROUTING 1 -m comment --comment ${this.tag} -j ${c.drop}`,
+      `-I PREROUTING 1 -m comment --comment ${this.tag} -j ${c.log}`,
+      `-I OUTPUT 1 -m comment --comment ${this.tag} -j ${c.out}`,
+      ...(this.spec.notrackMark !== undefined
+        ? [
+            `-A ${c.out} -m mark --mark ${this.spec.notrackMark >>> 0} -m comment --comment ${this.tag} -j CT --notrack`,
+            `-A ${c.out} -m mark --mark ${this.spec.notrackMark >>> 0} -j RETURN`,
+          ]
+        : []),
+    ];
+    await this.restore(4, lines, `installing iptables chains ${this.name}_*`);
+    await this.restore(6, lines, `installing ip6tables chains ${this.name}_*`);
+    if (initial.log?.length) await this.addLog(initial.log);
+    if (initial.drop?.length) await this.addDrop(initial.drop, initial.dropTimeoutSec);
+  }
+
+  private async rules(
+    verb: '-A' | '-D',
+    chain: 'log' | 'drop' | 'out',
+    flows: FlowMatch[],
+    target: string,
+  ): Promise<void> {
+    for (const v of [4, 6] as const) {
+      const mine = flows.filter((f) => flowFamily(f) === v);
+      if (mine.length === 0) continue;
+      const lines = mine.map(
+        (f) =>
+          `${verb} ${this.chains[chain]} ${match(f)} -m comment --comment ${this.tag} ${target}`,
+      );
+      await this.restore(
+        v,
+        lines,
+        `${verb === '-A' ? 'adding' : 'removing'} ${chain} rules in ${this.name}_*`,
+      );
+    }
+  }
+
+  addLog(flows: FlowMatch[]): Promise<void> {
+    if (this.spec.logGroup === undefined) return Promise.resolve();
+    return this.rules(
+      '-A',
+      'log',
+      flows,
+      `-j NFLOG --nflog-group ${this.spec.logGroup} --nflog-size ${this.spec.snaplen ?? 80} --nflog-threshold 1`,
+    );
+  }
+
+  async addDrop(flows: FlowMatch[], timeoutSec?: number): Promise<void> {
+    await this.rules('-A', 'drop', flows, '-j DROP');
+    await this.rules('-A', 'out', flows, '-j DROP');
+    if (timeoutSec) {
+      // iptables has no per-rule timeout: remove them ourselves (and at exit in any case)
+      const t = setTimeout(() => {
+        this.timers.delete(t);
+        this.removeDrop(flows).catch(() => {});
+      }, timeoutSec * 1000);
+      t.unref();
+      this.timers.add(t);
+    }
+  }
+
+  async removeDrop(flows: FlowMatch[]): Promise<void> {
+    await this.rules('-D', 'drop', flows, '-j DROP');
+    await this.rules('-D', 'out', flows, '-j DROP');
+  }
+
+  private removalCommands(v: 4 | 6): string[][] {
+    const c = this.chains;
+    const ipt = this.tool(v, false);
+    return [
+      [
+        ipt,
+        '-t',
+        'raw',
+        '-D',
+        'PREROUTING',
+        '-m',
+        'comment',
+        '--comment',
+        ownerTag(this.spec.owner, this.spec.pid),
+        '-j',
+        c.log,
+      ],
+      [
+        ipt,
+        '-t',
+        'raw',
+        '-D',
+        'PREROUTING',
+        '-m',
+        'comment',
+        '--comment',
+        ownerTag(this.spec.owner, this.spec.pid),
+        '-j',
+        c.drop,
+      ],
+      [
+        ipt,
+        '-t',
+        'raw',
+        '-D',
+        'OUTPUT',
+        '-m',
+        'comment',
+        '--comment',
+        ownerTag(this.spec.owner, this.spec.pid),
+        '-j',
+        c.out,
+      ],
+      ...[c.log, c.drop, c.out].flatMap((ch) => [
+        [ipt, '-t', 'raw', '-F', ch],
+        [ipt, '-t', 'raw', '-X', ch],
+      ]),
+    ];
+  }
+
+  async remove(): Promise<void> {
+    this.removeSync();
+  }
+
+  removeSync(): void {
+    if (!this.installed) return;
+    this.installed = false;
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
+    for (const v of [4, 6] as const) {
+      for (const argv of this.removalCommands(v)) {
+        try {
+          runToolSync(argv, 'removing a temporary iptables rule');
+        } catch {
+          /* already gone */
+        }
+      }
+    }
+  }
+}
+
+/** Chain prefixes `<OWNER>_<pid>` present in the raw tables now, with their pids. */
+export function listIptablesChains(owner: string): { prefix: string; pid: number }[] {
+  const found = new Map<string, number>();
+  const head =
+    owner
+      .replace(/[^A-Za-z0-9]/g, '_')
+      .toUpperCase()
+      .slice(0, 14) + '_';
+  for (const tool of ['iptables-save', 'ip6tables-save']) {
+    const path = findTool(tool);
+    if (!path) continue;
+    let out = '';
+    try {
+      out = runToolSync([path, '-t', 'raw'], `${tool} -t raw`);
+    } catch {
+      continue;
+    }
+    for (const line of out.split('\n')) {
+      const m = /^:(\S+)_(\d+)_(LOG|DROP|OUT) /.exec(line);
+      if (m && `${m[1]}_` === head) found.set(`${m[1]}_${m[2]}`, Number(m[2]));
+    }
+  }
+  return [...found].map(([prefix, pid]) => ({ prefix, pid }));
+}
+
+/** Removes the chains of `prefix` (and the jumps to them) from iptables and ip6tables. */
+export function deleteIptablesChainsSync(owner: string, pid: number): void {
+  new IptablesBackend({ owner, pid }, true).removeSync();
+}

@@ -1,0 +1,50 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { iptablesChainPrefix } from './iptables.js';
+import { nftScript, nftTableName } from './nft.js';
+import { flowFamily } from './flow-match.js';
+
+test('the nft ruleset lives in one table named after owner and pid, every rule tagged', () => {
+  const s = nftScript({
+    owner: 'p2pwall-cutter',
+    pid: 4242,
+    logGroup: 48001,
+    snaplen: 80,
+    notrackMark: 0x63757474,
+  });
+  assert.equal(nftTableName('p2pwall-cutter', 4242), 'p2pwall_cutter_4242');
+  assert.match(s, /^table inet p2pwall_cutter_4242 \{/);
+  assert.match(s, /type filter hook prerouting priority -300;/);
+  assert.match(
+    s,
+    /@log4 log group 48001 snaplen 80 queue-threshold 1 comment "p2pwall-cutter 4242"/,
+  );
+  assert.match(s, /meta mark 1668641908 notrack comment "p2pwall-cutter 4242"/);
+  // freezing must never drop our own forged packets
+  assert.match(s, /meta mark != 1668641908 meta l4proto \. ip saddr .* @drop4 drop/);
+  for (const line of s
+    .split('\n')
+    .filter((l) => /\b(log|drop|notrack)\b/.test(l) && !l.includes('set ')))
+    assert.match(line, /comment "p2pwall-cutter 4242"/);
+});
+
+test('without a log group no log rules are made', () => {
+  assert.doesNotMatch(nftScript({ owner: 'x', pid: 1 }), /log group/);
+});
+
+test('iptables chain names stay within 28 characters', () => {
+  const p = iptablesChainPrefix('p2pwall-cutter', 4194304);
+  assert.equal(p, 'P2PWALL_CUTTER_4194304');
+  assert.ok(`${p}_DROP`.length <= 28);
+});
+
+test('a flow must not mix address families', () => {
+  assert.equal(
+    flowFamily({ proto: 6, src: '2001:db8::1', srcPort: 1, dst: '2001:db8::2', dstPort: 2 }),
+    6,
+  );
+  assert.throws(
+    () => flowFamily({ proto: 6, src: '192.0.2.1', srcPort: 1, dst: '2001:db8::2', dstPort: 2 }),
+    /mixes or misspells/,
+  );
+});

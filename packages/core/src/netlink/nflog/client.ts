@@ -1,0 +1,96 @@
+// A bound NFLOG group: packets that rules copy with `log group N` (nft) or `-j NFLOG
+// --nflog-group N` (iptables) arrive here. Passive: if this reader dies, traffic is unaffected.
+import { NETLINK_NETFILTER } from '../constants.js';
+import { NetlinkSocket } from '../transport.js';
+import { NlWriter } from '../writer.js';
+import { NFULNL_CFG_CMD_BIND, NFULNL_CFG_CMD_UNBIND, NFULNL_COPY_PACKET } from './constants.js';
+import { writeNflogConfig, type NflogConfig } from './config.js';
+import { NflogPacket } from './packet.js';
+
+export interface NflogOptions extends NflogConfig {
+  /** Log group (0–65535). */
+  group: number;
+  /** SO_RCVBUF (default 4 MiB). */
+  recvBufferSize?: number;
+  /** Called for each packet with a reused view: copy what you keep. */
+  onPacket(p: NflogPacket): void;
+  /** The kernel dropped copies (ENOBUFS). */
+  onOverrun?(): void;
+}
+
+const ADMIN_HINT = 'needs CAP_NET_ADMIN (run as root, or grant the capability)';
+
+export class Nflog {
+  /** ENOBUFS events seen. */
+  overruns = 0;
+  private readonly packet = new NflogPacket();
+  private readonly writer = new NlWriter(128);
+
+  private constructor(
+    readonly socket: NetlinkSocket,
+    readonly group: number,
+  ) {}
+
+  /**
+   * Binds `group` with immediate delivery by default: copy whole packets up to `copyRange`
+   * (default 0xffff), QTHRESH 1 and TIMEOUT 0 so the kernel never holds copies back.
+   */
+  static async open(options: NflogOptions): Promise<Nflog> {
+    const socket = NetlinkSocket.open(NETLINK_NETFILTER, {
+      recvBufferSize: options.recvBufferSize ?? 4 << 20,
+    });
+    const log = new Nflog(socket, options.group);
+    socket.onMessage = (m) => {
+      if (log.packet.reset(m) && log.packet.group === options.group) options.onPacket(log.packet);
+    };
+    socket.on('overrun', () => {
+      log.overruns++;
+      options.onOverrun?.();
+    });
+    try {
+      writeNflogConfig(log.writer, socket.nextSeq(), options.group, NFULNL_CFG_CMD_BIND, {
+        copyMode: options.copyMode ?? NFULNL_COPY_PACKET,
+        copyRange: options.copyRange ?? 0xffff,
+        qthreshold: options.qthreshold ?? 1,
+        timeout: options.timeout ?? 0,
+        ...(options.nlbufsiz !== undefined ? { nlbufsiz: options.nlbufsiz } : {}),
+        ...(options.flags !== undefined ? { flags: options.flags } : {}),
+      });
+      await socket.request(log.writer.finish(), {
+        operation: `binding NFLOG group ${options.group}`,
+        hints: {
+          EPERM: ADMIN_HINT,
+          EBUSY: `NFLOG group ${options.group} is bound by another program (ulogd? another cutter?); pick another group`,
+          EOPNOTSUPP: 'the kernel lacks nfnetlink_log (CONFIG_NETFILTER_NETLINK_LOG)',
+        },
+      });
+    } catch (e) {
+      socket.close();
+      throw e;
+    }
+    return log;
+  }
+
+  /** Changes settings of the bound group. */
+  async configure(cfg: NflogConfig): Promise<void> {
+    writeNflogConfig(this.writer, this.socket.nextSeq(), this.group, null, cfg);
+    await this.socket.request(this.writer.finish(), {
+      operation: `configuring NFLOG group ${this.group}`,
+    });
+  }
+
+  /** Unbinds the group (best effort) and closes the socket. */
+  async close(): Promise<void> {
+    if (this.socket.isClosed) return;
+    try {
+      writeNflogConfig(this.writer, this.socket.nextSeq(), this.group, NFULNL_CFG_CMD_UNBIND);
+      await this.socket.request(this.writer.finish(), {
+        operation: `unbinding NFLOG group ${this.group}`,
+        timeoutMs: 1000,
+      });
+    } catch {
+      /* closing the socket unbinds too (NETLINK_URELEASE) */
+    }
+    this.socket.close();
+  }
+}

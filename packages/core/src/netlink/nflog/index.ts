@@ -1,0 +1,4 @@
+export * from './constants.js';
+export * from './config.js';
+export * from './packet.js';
+export * from './client.js';

@@ -1,0 +1,3 @@
+export * from './constants.js';
+export * from './inet-diag.js';
+export * from './client.js';

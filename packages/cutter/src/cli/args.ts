@@ -1,0 +1,176 @@
+// Command-line parsing: the historical positional form `IP [PORT [IP2 [PORT2]]]` and the filters
+// and modes. Every mistake becomes one ArgumentError line naming the argument.
+import { parseArgs } from 'node:util';
+import { ArgumentError, parseAddressMatch } from '../find/address-match.js';
+import type { ConnectionFilter } from '../find/filter.js';
+import {
+  parseMark,
+  parsePort,
+  parsePorts,
+  parseProtocols,
+  parseStates,
+} from '../find/filter-spec.js';
+
+export interface CliOptions {
+  filter: ConnectionFilter;
+  list: boolean;
+  yes: boolean;
+  json: boolean;
+  timeoutMs?: number;
+  dropUdp: boolean;
+  blockSeconds?: number;
+  cleanup: boolean;
+  freeze: boolean;
+  firewall?: 'nft' | 'iptables';
+  trace: boolean;
+  help: boolean;
+  version: boolean;
+}
+
+function positiveNumber(text: string, what: string): number {
+  const n = Number(text);
+  if (!/^\d+(\.\d+)?$/.test(text) || !(n > 0))
+    throw new ArgumentError(`${what}: ${JSON.stringify(text)} is not a positive number`);
+  return n;
+}
+
+export function parseCli(argv: string[]): CliOptions {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        list: { type: 'boolean', short: 'l' },
+        yes: { type: 'boolean', short: 'y' },
+        json: { type: 'boolean', short: 'j' },
+        port: { type: 'string', short: 'p', multiple: true },
+        proto: { type: 'string', multiple: true },
+        state: { type: 'string', multiple: true },
+        mark: { type: 'string' },
+        zone: { type: 'string' },
+        ipv4: { type: 'boolean', short: '4' },
+        ipv6: { type: 'boolean', short: '6' },
+        timeout: { type: 'string', short: 't' },
+        'drop-udp': { type: 'boolean' },
+        block: { type: 'string' },
+        cleanup: { type: 'boolean' },
+        'no-freeze': { type: 'boolean' },
+        firewall: { type: 'string' },
+        trace: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean', short: 'V' },
+      },
+    });
+  } catch (e) {
+    // node's messages name the option; keep the first line
+    throw new ArgumentError(
+      String((e as Error).message)
+        .split('\n')[0]
+        .replace(/^TypeError \[\w+\]: /, ''),
+    );
+  }
+  const v = parsed.values;
+  const pos = parsed.positionals;
+  if (pos.length > 4)
+    throw new ArgumentError(
+      `too many arguments: expected IP [PORT [IP2 [PORT2]]], got ${pos.length}`,
+    );
+  const filter: ConnectionFilter = {};
+  if (pos[0] !== undefined) filter.host = parseAddressMatch(pos[0]);
+  if (pos[1] !== undefined) filter.hostPort = parsePort(pos[1], 'PORT', true);
+  if (pos[2] !== undefined) filter.peer = parseAddressMatch(pos[2]);
+  if (pos[3] !== undefined) filter.peerPort = parsePort(pos[3], 'PORT2', true);
+  if (filter.host && filter.peer && filter.host.bytes.length !== filter.peer.bytes.length) {
+    throw new ArgumentError(
+      `${filter.host.text} and ${filter.peer.text} are of different IP versions`,
+    );
+  }
+  if (v.port) filter.ports = v.port.flatMap((p) => parsePorts(p));
+  if (v.proto) filter.protocols = v.proto.flatMap((p) => parseProtocols(p));
+  if (v.state) {
+    filter.states = v.state.flatMap((p) => parseStates(p));
+    filter.protocols ??= [6];
+  }
+  if (v.mark !== undefined) filter.mark = parseMark(v.mark);
+  if (v.zone !== undefined) {
+    if (!/^\d+$/.test(v.zone) || Number(v.zone) > 65535)
+      throw new ArgumentError(`--zone: ${JSON.stringify(v.zone)} is not a zone number (0–65535)`);
+    filter.zone = Number(v.zone);
+  }
+  if (v.ipv4 && v.ipv6) throw new ArgumentError('-4 and -6 exclude each other');
+  const family = v.ipv4
+    ? 4
+    : v.ipv6
+      ? 6
+      : filter.host
+        ? filter.host.bytes.length === 4
+          ? 4
+          : 6
+        : filter.peer
+          ? filter.peer.bytes.length === 4
+            ? 4
+            : 6
+          : undefined;
+  if (family) {
+    if (filter.host && filter.host.bytes.length !== (family === 4 ? 4 : 16))
+      throw new ArgumentError(`-${family} contradicts ${filter.host.text}`);
+    filter.family = family;
+  }
+  if (v.firewall !== undefined && v.firewall !== 'nft' && v.firewall !== 'iptables')
+    throw new ArgumentError(`--firewall: ${JSON.stringify(v.firewall)} is not nft or iptables`);
+  if (v.block !== undefined && !v['drop-udp'])
+    throw new ArgumentError('--block only applies with --drop-udp');
+  if (v.list && v.yes) throw new ArgumentError('--list changes nothing; it does not go with --yes');
+  if (v.cleanup && (pos.length > 0 || v.list || v.yes))
+    throw new ArgumentError('--cleanup takes no other arguments');
+  return {
+    filter,
+    list: !!v.list,
+    yes: !!v.yes,
+    json: !!v.json,
+    ...(v.timeout !== undefined ? { timeoutMs: positiveNumber(v.timeout, '--timeout') } : {}),
+    dropUdp: !!v['drop-udp'],
+    ...(v.block !== undefined ? { blockSeconds: positiveNumber(v.block, '--block') } : {}),
+    cleanup: !!v.cleanup,
+    freeze: !v['no-freeze'],
+    ...(v.firewall ? { firewall: v.firewall as 'nft' | 'iptables' } : {}),
+    trace: !!v.trace,
+    help: !!v.help,
+    version: !!v.version,
+  };
+}
+
+export const USAGE = `usage: cutter [options] [IP [PORT [IP2 [PORT2]]]]
+
+Tears down TCP connections through or ending on this machine: lists them from conntrack, learns
+each end's sequence numbers, forges RSTs that both ends accept, and deletes the conntrack entry.
+IP may be an IPv4/IPv6 address or a CIDR prefix; PORT 0 means any port. With IP2 [PORT2], only
+connections between the two endpoints match. Either end may be named by its own address or by
+the address NAT gives it.
+
+modes:
+  -l, --list            show the matching connections, change nothing
+  -y, --yes             cut every match without asking (required when stdin is not a terminal)
+  -j, --json            one JSON object per line per connection (tuples, state, NAT, result)
+      --cleanup         remove temporary firewall rules left by a killed cutter, then exit
+filters:
+  -p, --port LIST       either end's port: 80,443,6881-6889
+      --proto LIST      tcp, udp, icmp, sctp, … or numbers
+      --state LIST      TCP states: ESTABLISHED, SYN_SENT, SYN_RECV, FIN_WAIT, CLOSE_WAIT, …
+      --mark V[/MASK]   conntrack mark (decimal or 0x…)
+      --zone N          conntrack zone
+  -4, -6                IPv4 or IPv6 only
+cutting:
+  -t, --timeout MS      give up on a connection after MS milliseconds (default 5000)
+      --drop-udp        UDP (and other non-TCP) flows: delete their entries and block their tuples
+      --block SECONDS   how long --drop-udp blocks them (default 60; cutter waits that long)
+      --no-freeze       do not hold the connection's packets at this machine while cutting
+      --firewall KIND   nft or iptables for the temporary rules (default: nft when usable)
+      --trace           print every packet seen and sent to stderr (for bug reports)
+  -h, --help, -V, --version
+
+exit status: 0 all matches cut (--list: some matched), 1 some failed or were skipped,
+2 nothing matched, 3 usage error, 4 missing privilege or kernel feature, 5 other error.
+Needs CAP_NET_ADMIN (conntrack, firewall, sock_diag) and CAP_NET_RAW (forged packets).
+`;

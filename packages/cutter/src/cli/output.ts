@@ -1,0 +1,69 @@
+// What cutter prints: one line per connection in text, or one JSON object per line with --json.
+import { statusFlags } from '@p2pwall/core/netlink';
+import { describeConnection, type Connection } from '../find/connection.js';
+import type { CutResult } from '../cut/result.js';
+
+/** The JSON shape of one connection (the --json line without the result fields). */
+export function connectionJson(c: Connection): Record<string, unknown> {
+  const t = (x: Connection['entry']['orig']) => ({
+    src: x.src,
+    dst: x.dst,
+    ...(x.srcPort !== undefined ? { sport: x.srcPort } : {}),
+    ...(x.dstPort !== undefined ? { dport: x.dstPort } : {}),
+  });
+  const e = c.entry;
+  return {
+    proto: c.proto,
+    family: c.family,
+    ...(c.state ? { state: c.state } : {}),
+    original: t(e.orig),
+    reply: t(e.reply),
+    nat: c.nat,
+    mark: c.mark,
+    zone: c.zone,
+    ...(c.id !== undefined ? { id: c.id } : {}),
+    ...(e.timeout !== undefined ? { timeout: e.timeout } : {}),
+    status: statusFlags(e.status ?? 0),
+    local: c.local ?? null,
+    ...(e.countersOrig && e.countersReply
+      ? {
+          counters: {
+            original: {
+              packets: Number(e.countersOrig.packets),
+              bytes: Number(e.countersOrig.bytes),
+            },
+            reply: {
+              packets: Number(e.countersReply.packets),
+              bytes: Number(e.countersReply.bytes),
+            },
+          },
+        }
+      : {}),
+  };
+}
+
+export function resultJson(r: CutResult): Record<string, unknown> {
+  return {
+    ...connectionJson(r.connection),
+    result: r.result,
+    reason: r.reason,
+    ms: Math.round(r.ms * 100) / 100,
+    ...(r.method ? { method: r.method } : {}),
+    ...(r.conntrackDeleted !== undefined ? { conntrackDeleted: r.conntrackDeleted } : {}),
+    ...(r.initiator ? { initiator: r.initiator } : {}),
+    ...(r.responder ? { responder: r.responder } : {}),
+    ...(r.blockedUntil ? { blockedUntil: new Date(r.blockedUntil).toISOString() } : {}),
+  };
+}
+
+export function resultLine(r: CutResult): string {
+  const what = describeConnection(r.connection);
+  if (r.result === 'cut')
+    return `cut      ${what}  in ${r.ms.toFixed(1)} ms${r.reason ? ` (${r.reason})` : ''}`;
+  return `${r.result.padEnd(8)} ${what}: ${r.reason}`;
+}
+
+export function summaryLine(results: CutResult[]): string {
+  const n = (k: CutResult['result']) => results.filter((r) => r.result === k).length;
+  return `${n('cut')} cut, ${n('failed')} failed, ${n('skipped')} skipped`;
+}

@@ -1,0 +1,58 @@
+// The packets a cut sends, all without TCP options (RSTs are exempt from PAWS; probes without a
+// timestamp skip the PAWS check): RST|ACK with an endpoint's RCV.NXT, a SYN that draws a challenge
+// ACK, a bare ACK, and the "old byte" probe — one byte of data whose sequence number lies 2^30
+// below the receive window. The old-byte probe is answered by an immediate duplicate ACK (data
+// segments are exempt from the 500 ms out-of-window ACK rate limit), conntrack ≥ 6.1 ignores it
+// instead of calling it invalid, and it can never be taken as new data.
+import { TCP_ACK, TCP_RST, TCP_SYN, writeTcpPacket, type TcpSpec } from '@p2pwall/core';
+
+/** Where a forged packet goes: the addresses the real peer would use. */
+export interface Reach {
+  src: string;
+  sport: number;
+  dst: string;
+  dport: number;
+}
+
+/** How far below the receive window old-byte probes sit. */
+export const OLD_BYTE_DISTANCE = 0x40000000;
+const OLD_BYTE = new Uint8Array([0]);
+
+function build(r: Reach, spec: Omit<TcpSpec, 'src' | 'dst' | 'srcPort' | 'dstPort'>): Buffer {
+  const full: TcpSpec = {
+    src: r.src,
+    dst: r.dst,
+    srcPort: r.sport,
+    dstPort: r.dport,
+    ttl: 64,
+    ...spec,
+  };
+  const out = Buffer.allocUnsafe(
+    r.src.includes(':') ? 40 + 20 + (spec.payload ? 1 : 0) : 20 + 20 + (spec.payload ? 1 : 0),
+  );
+  const n = writeTcpPacket(full, out, 0);
+  return n === out.length ? out : out.subarray(0, n);
+}
+
+export function rstAck(r: Reach, seq: number, ack: number): Buffer {
+  return build(r, { seq: seq >>> 0, ack: ack >>> 0, flags: TCP_RST | TCP_ACK, window: 0 });
+}
+
+export function synProbe(r: Reach, seq: number): Buffer {
+  return build(r, { seq: seq >>> 0, ack: 0, flags: TCP_SYN, window: 65535 });
+}
+
+export function ackProbe(r: Reach, seq: number, ack: number): Buffer {
+  return build(r, { seq: seq >>> 0, ack: ack >>> 0, flags: TCP_ACK, window: 65535 });
+}
+
+/** One byte far below `rcvNxt` (the receiver's, or an estimate of it from the sender's SND.NXT). */
+export function oldByteProbe(r: Reach, rcvNxt: number, ack: number, window = 65535): Buffer {
+  return build(r, {
+    seq: (rcvNxt - OLD_BYTE_DISTANCE) >>> 0,
+    ack: ack >>> 0,
+    flags: TCP_ACK,
+    window,
+    payload: OLD_BYTE,
+  });
+}

@@ -1,0 +1,112 @@
+// A connection as cutter sees it: a conntrack entry plus what the cut needs to know about it —
+// its two endpoints (each visible under two addresses when NAT rewrites one side), whether the
+// machine itself is one of them, and display-ready fields.
+import {
+  IPS_DST_NAT,
+  IPS_HW_OFFLOAD,
+  IPS_OFFLOAD,
+  IPS_SRC_NAT,
+  tcpStateName,
+  type ConntrackEntry,
+} from '@p2pwall/core/netlink';
+
+/** One end of a connection, under the address:port each side uses for it. */
+export interface Endpoint {
+  /** What the endpoint itself uses (its socket's address). */
+  address: string;
+  port: number;
+  /** What the other end sees (differs under NAT). */
+  seenAs: { address: string; port: number };
+}
+
+export interface Connection {
+  /** Stable key for this entry: its CTA_ID, or the original tuple when the id is absent. */
+  key: string;
+  entry: ConntrackEntry;
+  family: 4 | 6;
+  /** "tcp", "udp", "icmp", … */
+  proto: string;
+  protoNum: number;
+  /** TCP state name (ESTABLISHED, …) for TCP, undefined otherwise. */
+  state?: string;
+  /** The endpoint that opened the connection (original tuple source). */
+  initiator: Endpoint;
+  /** The endpoint it reached (reply tuple source: the real server after DNAT). */
+  responder: Endpoint;
+  nat: { snat: boolean; dnat: boolean };
+  /** The machine itself is this endpoint (set by listConnections from sock_diag). */
+  local?: 'initiator' | 'responder';
+  mark: number;
+  zone: number;
+  id?: number;
+  /** Flows forged RSTs cannot end, and why (offloaded, TCP-MD5, MPTCP…); null when cuttable. */
+  uncuttable: string | null;
+}
+
+const PROTO_NAMES: Record<number, string> = {
+  1: 'icmp',
+  6: 'tcp',
+  17: 'udp',
+  33: 'dccp',
+  47: 'gre',
+  58: 'icmpv6',
+  132: 'sctp',
+  136: 'udplite',
+};
+
+export function protoName(n: number): string {
+  return PROTO_NAMES[n] ?? String(n);
+}
+
+export function toConnection(e: ConntrackEntry): Connection {
+  const status = e.status ?? 0;
+  const tcp = e.orig.proto === 6;
+  let uncuttable: string | null = null;
+  if (status & (IPS_OFFLOAD | IPS_HW_OFFLOAD))
+    uncuttable =
+      'offloaded to a flowtable: its packets bypass the firewall, so they cannot be watched';
+  return {
+    key:
+      e.id !== undefined
+        ? `id:${e.id}`
+        : `t:${e.orig.proto}:${e.orig.src}:${e.orig.srcPort}:${e.orig.dst}:${e.orig.dstPort}:${e.zone ?? 0}`,
+    entry: e,
+    family: e.orig.src.includes(':') ? 6 : 4,
+    proto: protoName(e.orig.proto),
+    protoNum: e.orig.proto,
+    ...(tcp && e.protoinfo?.tcp ? { state: tcpStateName(e.protoinfo.tcp.state) } : {}),
+    // the initiator sends the original tuple; the responder is whom the reply tuple comes from
+    initiator: {
+      address: e.orig.src,
+      port: e.orig.srcPort ?? 0,
+      seenAs: { address: e.reply.dst, port: e.reply.dstPort ?? 0 },
+    },
+    responder: {
+      address: e.reply.src,
+      port: e.reply.srcPort ?? 0,
+      seenAs: { address: e.orig.dst, port: e.orig.dstPort ?? 0 },
+    },
+    nat: { snat: (status & IPS_SRC_NAT) !== 0, dnat: (status & IPS_DST_NAT) !== 0 },
+    mark: e.mark ?? 0,
+    zone: e.zone ?? 0,
+    ...(e.id !== undefined ? { id: e.id } : {}),
+    uncuttable,
+  };
+}
+
+/** "192.0.2.10:40000" / "[2001:db8::1]:80" */
+export function formatEndpoint(address: string, port: number): string {
+  return address.includes(':') ? `[${address}]:${port}` : `${address}:${port}`;
+}
+
+/** One line for text output: "tcp ESTABLISHED 192.0.2.10:40000 -> 198.51.100.10:80 (SNAT as 198.51.100.1:40000)". */
+export function describeConnection(c: Connection): string {
+  const a = formatEndpoint(c.initiator.address, c.initiator.port);
+  const b = formatEndpoint(c.responder.seenAs.address, c.responder.seenAs.port);
+  const nat: string[] = [];
+  if (c.nat.snat)
+    nat.push(`SNAT as ${formatEndpoint(c.initiator.seenAs.address, c.initiator.seenAs.port)}`);
+  if (c.nat.dnat) nat.push(`DNAT to ${formatEndpoint(c.responder.address, c.responder.port)}`);
+  const local = c.local ? ` [local ${c.local}]` : '';
+  return `${c.proto}${c.state ? ` ${c.state}` : ''} ${a} -> ${b}${nat.length ? ` (${nat.join(', ')})` : ''}${c.mark ? ` mark=${c.mark}` : ''}${local}`;
+}

@@ -1,0 +1,105 @@
+// Which connections a command is about: the historical `IP [PORT [IP2 [PORT2]]]` pair of endpoints
+// (each address may be a CIDR prefix; port 0 or absent = any) plus --port, --proto, --state,
+// --mark, family and zone. An endpoint matches under either of its addresses, so a user may name a
+// client by its LAN address or by the address NAT gave it.
+import type { DumpFilter } from '@p2pwall/core/netlink';
+import { addressMatches, type AddressMatch } from './address-match.js';
+import type { Connection, Endpoint } from './connection.js';
+
+export interface PortRange {
+  from: number;
+  to: number;
+}
+
+export interface ConnectionFilter {
+  /** One end lies here … */
+  host?: AddressMatch;
+  /** … on this port (0 or undefined: any). */
+  hostPort?: number;
+  /** The other end lies here … */
+  peer?: AddressMatch;
+  /** … on this port (0 or undefined: any). */
+  peerPort?: number;
+  /** Either end's port is in one of these ranges. */
+  ports?: PortRange[];
+  /** IP protocol numbers. */
+  protocols?: number[];
+  /** TCP states (conntrack names, e.g. ESTABLISHED); entries of other protocols do not match. */
+  states?: string[];
+  /** (connmark & mask) == value. */
+  mark?: { value: number; mask: number };
+  family?: 4 | 6;
+  zone?: number;
+}
+
+function views(e: Endpoint): [string, number][] {
+  return [
+    [e.address, e.port],
+    [e.seenAs.address, e.seenAs.port],
+  ];
+}
+
+function endpointMatches(
+  e: Endpoint,
+  addr: AddressMatch | undefined,
+  port: number | undefined,
+): boolean {
+  return views(e).some(([a, p]) => (!addr || addressMatches(addr, a)) && (!port || p === port));
+}
+
+function inRanges(port: number, ranges: PortRange[]): boolean {
+  return ranges.some((r) => port >= r.from && port <= r.to);
+}
+
+export function matchesFilter(c: Connection, f: ConnectionFilter): boolean {
+  if (f.family && c.family !== f.family) return false;
+  if (f.zone !== undefined && c.zone !== f.zone) return false;
+  if (f.protocols && !f.protocols.includes(c.protoNum)) return false;
+  if (f.states && (!c.state || !f.states.includes(c.state))) return false;
+  // as the kernel compares: (ct mark & mask) == value
+  if (f.mark && (c.mark & f.mark.mask) >>> 0 !== f.mark.value >>> 0) return false;
+  if (
+    f.ports &&
+    !views(c.initiator)
+      .concat(views(c.responder))
+      .some(([, p]) => inRanges(p, f.ports!))
+  )
+    return false;
+  const hostSet = f.host !== undefined || !!f.hostPort;
+  const peerSet = f.peer !== undefined || !!f.peerPort;
+  if (!hostSet && !peerSet) return true;
+  const a = c.initiator;
+  const b = c.responder;
+  const pair = (x: Endpoint, y: Endpoint) =>
+    endpointMatches(x, f.host, f.hostPort) && (!peerSet || endpointMatches(y, f.peer, f.peerPort));
+  return pair(a, b) || pair(b, a);
+}
+
+/** The part of a filter the kernel can apply while dumping (the rest is matched here). */
+export function kernelFilter(f: ConnectionFilter): { family: 4 | 6 | 'all'; filter: DumpFilter } {
+  const filter: DumpFilter = {};
+  if (f.mark) filter.mark = { value: f.mark.value, mask: f.mark.mask };
+  if (f.zone !== undefined) filter.zone = f.zone;
+  // a protocol match needs CTA_FILTER, which needs one family
+  if (f.family && f.protocols?.length === 1) filter.orig = { proto: f.protocols[0] };
+  return { family: f.family ?? 'all', filter };
+}
+
+/** Short human text of a filter, for "nothing matched …" messages. */
+export function describeFilter(f: ConnectionFilter): string {
+  const parts: string[] = [];
+  if (f.host) parts.push(`${f.host.text}${f.hostPort ? ` port ${f.hostPort}` : ''}`);
+  else if (f.hostPort) parts.push(`port ${f.hostPort}`);
+  if (f.peer || f.peerPort)
+    parts.push(`with ${f.peer?.text ?? 'any'}${f.peerPort ? ` port ${f.peerPort}` : ''}`);
+  if (f.ports)
+    parts.push(
+      `port ${f.ports.map((r) => (r.from === r.to ? r.from : `${r.from}-${r.to}`)).join(',')}`,
+    );
+  if (f.protocols) parts.push(`proto ${f.protocols.join(',')}`);
+  if (f.states) parts.push(`state ${f.states.join(',')}`);
+  if (f.mark) parts.push(`mark ${f.mark.value}/0x${f.mark.mask.toString(16)}`);
+  if (f.family) parts.push(`IPv${f.family}`);
+  if (f.zone !== undefined) parts.push(`zone ${f.zone}`);
+  return parts.length ? parts.join(', ') : 'any connection';
+}

@@ -1,0 +1,116 @@
+// The interactive view: the reducer's state drawn as title, table (or help), detail, message,
+// status and key lines, fed by a connection source and a cutter passed in as props.
+/* @jsxRuntime automatic */ // tests run through tsx, which reads the root tsconfig (no jsx setting)
+import { Box, useApp } from 'ink';
+import { useEffect, useMemo, useReducer, useRef } from 'react';
+import type { CutResult } from '../cut/result.js';
+import { ConnectionTable } from './components/connection-table.js';
+import { DetailLine } from './components/detail-line.js';
+import { HelpView } from './components/help-view.js';
+import { KeyHelpLine } from './components/key-help-line.js';
+import { MessageLine } from './components/message-line.js';
+import { StatusLine } from './components/status-line.js';
+import { TitleLine } from './components/title-line.js';
+import { TooSmall } from './components/too-small.js';
+import { useConnectionFeed } from './hooks/use-connection-feed.js';
+import { useCutRunner } from './hooks/use-cut-runner.js';
+import { useTerminalSize } from './hooks/use-terminal-size.js';
+import { useTicker } from './hooks/use-ticker.js';
+import { useTuiInput } from './hooks/use-tui-input.js';
+import { fitColumns } from './layout/columns.js';
+import { bodyHeight, tooSmall, type TerminalSize } from './layout/screen.js';
+import type { ConnectionCutter, ConnectionSource } from './ports.js';
+import { initialState, liveCount, reduce } from './state/reducer.js';
+import { PLAIN_THEME, ThemeContext, type Theme } from './theme.js';
+
+export interface TuiOutcome {
+  /** Every cut result of the session, in the order they came. */
+  results: CutResult[];
+}
+
+export interface CutterAppProps {
+  source: ConnectionSource;
+  cutter: ConnectionCutter;
+  /** What the command line asked for, in words ("192.0.2.10, port 80"), for the title. */
+  scope: string;
+  /** Called once, when the view is done (after any running cut removed its rules). */
+  onExit(outcome: TuiOutcome): void;
+  /** A fixed terminal size (tests); by default the terminal's, following resizes. */
+  size?: TerminalSize;
+  theme?: Theme;
+  /** The clock (tests pass a fixed one). */
+  now?: () => number;
+  /** Tick the clock (ages, spinner); tests turn it off for stable frames. */
+  ticking?: boolean;
+}
+
+export function CutterApp({ source, cutter, scope, onExit, size: fixedSize, theme = PLAIN_THEME, now = Date.now, ticking = true }: CutterAppProps) {
+  const size = useTerminalSize(fixedSize);
+  const [state, dispatch] = useReducer(reduce, undefined, () => initialState({ now: now(), size }));
+  const results = useRef<CutResult[]>([]).current;
+  const app = useApp();
+
+  useEffect(() => {
+    if (size.columns !== state.size.columns || size.rows !== state.size.rows) dispatch({ type: 'resize', ...size });
+  }, [size.columns, size.rows]);
+  useConnectionFeed(source, state.refreshSeq, dispatch, now);
+  useCutRunner(state, cutter, dispatch, now, results);
+  useTuiInput(dispatch, now);
+  useTicker(state.run !== null, dispatch, now, ticking);
+
+  const exited = useRef(false);
+  useEffect(() => {
+    if (state.quit !== 'now' || exited.current) return;
+    exited.current = true;
+    onExit({ results: [...results] });
+    app.exit();
+  }, [state.quit]);
+
+  const height = bodyHeight(state.size);
+  // widths follow every shown row; recomputed when rows change or once a second (ages grow)
+  const second = Math.floor(state.now / 1000);
+  const columns = useMemo(() => fitColumns(state.visible, state.size.columns, state.now), [state.visible, state.size.columns, second]);
+
+  if (tooSmall(state.size)) {
+    return (
+      <ThemeContext.Provider value={theme}>
+        <TooSmall size={state.size} />
+      </ThemeContext.Provider>
+    );
+  }
+
+  const spinner = theme.glyphs.spinner[Math.floor(state.now / 120) % theme.glyphs.spinner.length];
+  const onScreen = state.visible.slice(state.offset, state.offset + height);
+  const { shown, total } = liveCount(state);
+  const empty = !state.loaded
+    ? 'reading the conntrack table…'
+    : state.view
+      ? `no connection matches the filter "${state.view.text}" (${total - shown} hidden): / changes it`
+      : `no connection matches ${scope} (yet): new ones appear here as the kernel reports them`;
+
+  return (
+    <ThemeContext.Provider value={theme}>
+      <Box flexDirection="column" width={state.size.columns}>
+        <TitleLine scope={scope} view={state.view} />
+        {state.mode === 'help' ? (
+          <HelpView height={height} />
+        ) : (
+          <ConnectionTable
+            columns={columns}
+            rows={onScreen}
+            cursor={state.cursor - state.offset}
+            selected={state.selected}
+            height={height}
+            now={state.now}
+            spinner={spinner}
+            empty={empty}
+          />
+        )}
+        <DetailLine row={state.mode === 'help' ? undefined : state.visible[state.cursor]} />
+        <MessageLine state={state} />
+        <StatusLine state={state} spinner={spinner} />
+        <KeyHelpLine mode={state.mode} />
+      </Box>
+    </ThemeContext.Provider>
+  );
+}

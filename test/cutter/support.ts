@@ -1,0 +1,46 @@
+// Running the real `cutter` in a lab's router and reading what it reported.
+import type { Lab } from '../../scripts/lab/topology.js';
+import type { LabHost } from '../../scripts/lab/host.js';
+
+export interface CutterRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+  /** --json lines. */
+  results: any[];
+}
+
+export async function cutter(
+  host: LabHost,
+  args: string[],
+  timeoutMs = 60_000,
+): Promise<CutterRun> {
+  const r = await host.cutter(args, { source: true, allowFail: true, timeoutMs });
+  const results = r.stdout
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l));
+  return { ...r, results };
+}
+
+/** The router's conntrack lines mentioning `text`. */
+export async function conntrackLines(lab: Lab, text: string): Promise<string[]> {
+  const r = await lab.router.exec(['conntrack', '-L'], { allowFail: true });
+  return r.stdout.split('\n').filter((l) => l.includes(text));
+}
+
+/** Tables or chains cutter left in the router (must be none). */
+export async function leftovers(lab: Lab): Promise<string> {
+  const nft = (await lab.router.exec(['nft', 'list', 'tables'])).stdout;
+  const ipt = (await lab.router.exec(['iptables-save', '-t', 'raw'], { allowFail: true })).stdout;
+  return (
+    nft
+      .split('\n')
+      .filter((l) => l.includes('p2pwall_cutter'))
+      .join('\n') +
+    ipt
+      .split('\n')
+      .filter((l) => /P2PWALL_CUTTER|p2pwall-cutter/.test(l))
+      .join('\n')
+  ).trim();
+}
