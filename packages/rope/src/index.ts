@@ -21,3 +21,26 @@ export { scriptName } from './source.js';
 export { CaptureFlows, CT_ESTABLISHED, CT_NEW } from './offline/capture-flows.js';
 export { VERBS, verbInfo, type VerbInfo } from './language/verbs.js';
 export { INTERNAL_REGISTERS, type RegisterInfo } from './language/registers.js';
+export { ctFromFlow } from './offline/capture-flows.js';
+export {
+  DEFAULT_WINDOW,
+  FlowClassifier,
+  NOT_RUN,
+  PacketResult,
+  ScriptStats,
+  type ClassifierRule,
+  type FlowClassifierOptions,
+} from './engine/flow-classifier.js';
+export {
+  FlowLabels,
+  LABEL_MATCHED,
+  LABEL_PENDING,
+  LABEL_UNMATCHED,
+  type LabelState,
+} from './engine/flow-labels.js';
+export {
+  BUILTIN_SCRIPT_DIR,
+  BUILTIN_SCRIPTS,
+  builtinScriptPath,
+  type BuiltinScript,
+} from './engine/builtin-scripts.js';

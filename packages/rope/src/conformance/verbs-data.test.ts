@@ -58,6 +58,21 @@ cases('strings', [
     stack: [2, 9],
   },
   {
+    name: 'header',
+    script:
+      '"HTTP/1.1 206 Partial\\r\\ncontent-RANGE : bytes 0-9/99 \\r\\nX: 1\\r\\n\\r\\nContent-Length: 5" $a put ' +
+      '$a "Content-Range" header $a "x" header $a "content-length" header $a "HTTP/1.1 206 Partial" header',
+    verdict: 'OKAY',
+    stack: ['bytes 0-9/99', '1', '', ''],
+  },
+  {
+    name: 'header with bare LF line ends, an empty value, a name that is only a prefix',
+    script:
+      '"GET / HTTP/1.0\\nAccept:\\nAccept-Language: en\\n" $a put $a "accept" header strlen $a "accept-language" header $a "accept-lang" header',
+    verdict: 'OKAY',
+    stack: [0, 'en', ''],
+  },
+  {
     name: 'match',
     script: '$data "^GNUTELLA CONNECT/\\\\d+\\\\.\\\\d+\\r\\n$" match $data "HTTP" match',
     verdict: 'OKAY',

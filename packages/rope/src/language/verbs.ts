@@ -432,6 +432,15 @@ verb(
   { ...pure, addition: true },
 );
 verb(
+  'header',
+  'strings',
+  '( s name -- v )',
+  ['str', 'str'],
+  ['str'],
+  'value of header field `name` (case ignored) in the HTTP-style head s, or "" when absent',
+  { ...pure, addition: true },
+);
+verb(
   'match',
   'strings',
   '( s regex -- n )',

@@ -10,6 +10,19 @@ import type { Value } from '../runtime/values.js';
 export const CT_NEW = 0;
 export const CT_ESTABLISHED = 1;
 
+/**
+ * Fills `ct` from the flow table's view of a flow, as conntrack would: NEW until the flow's first
+ * reply packet, then ESTABLISHED; packets and bytes of both directions, this packet included.
+ */
+export function ctFromFlow(ct: CtInfo, f: Flow, dir: number): void {
+  ct.proto = f.protocol;
+  ct.dir = dir;
+  ct.packets = f.totalPackets;
+  ct.bytes = f.totalBytes;
+  ct.state = f.packetsBA > 0 ? CT_ESTABLISHED : CT_NEW;
+  ct.mark = 0;
+}
+
 export class CaptureFlows {
   private readonly table: FlowTable;
   /** Filled by `update` for the current packet (one object, reused). */
@@ -35,12 +48,7 @@ export class CaptureFlows {
       this.flow = null;
       return;
     }
-    const dir = this.table.direction;
-    ct.proto = f.protocol;
-    ct.dir = dir;
-    ct.packets = f.totalPackets;
-    ct.bytes = f.totalBytes;
-    ct.state = f.packetsBA > 0 ? CT_ESTABLISHED : CT_NEW;
+    ctFromFlow(ct, f, this.table.direction);
     this.flow = f;
   }
 

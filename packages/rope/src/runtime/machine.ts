@@ -41,6 +41,10 @@ export class Machine {
   /** The packet's buffer as a Buffer (for latin1Slice and indexOf). */
   buf: Latin1Buffer = EMPTY;
   private raw: Uint8Array | null = null;
+  /** `$data` and `$packet` as strings, made on first read in a run (a packet never changes
+   * during a run, and scripts read `$data` many times). */
+  dataStr: string | null = null;
+  packetStr: string | null = null;
   /** Absolute offsets in `buf`: IP header start, end of usable bytes, cursor. */
   ip = 0;
   end = 0;
@@ -92,6 +96,8 @@ export class Machine {
     this.ip = p.ipOffset;
     this.end = p.end;
     this.off = p.payloadOffset;
+    this.dataStr = null;
+    this.packetStr = null;
   }
 
   /** Bytes [a, b) of the packet buffer as a latin1 string. */

@@ -52,9 +52,11 @@ function clampInt(v: number, lo: number, hi: number): number {
 }
 
 const readers: Record<string, Reader> = {
-  packet: (m) => m.latin1(m.ip, m.end),
+  packet: (m) => m.packetStr ?? (m.packetStr = m.latin1(m.ip, m.end)),
   packet_len: (m) => m.end - m.ip,
-  data: (m) => m.latin1(m.pkt.payloadOffset, m.pkt.payloadOffset + m.pkt.payloadLength),
+  data: (m) =>
+    m.dataStr ??
+    (m.dataStr = m.latin1(m.pkt.payloadOffset, m.pkt.payloadOffset + m.pkt.payloadLength)),
   data_start: (m) => m.pkt.payloadOffset - m.ip,
   data_len: (m) => m.pkt.payloadLength,
   offset: (m) => m.off - m.ip,

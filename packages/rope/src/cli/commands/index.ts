@@ -2,6 +2,15 @@
 // commands/<name>.ts exporting a Command and list it here.
 import type { Command } from '../command.js';
 import { checkCommand } from './check.js';
+import { classifyCommand } from './classify.js';
+import { rulesCommand } from './rules.js';
+import { runCommand } from './run.js';
 import { testCommand } from './test.js';
 
-export const COMMANDS: readonly Command[] = [checkCommand, testCommand];
+export const COMMANDS: readonly Command[] = [
+  checkCommand,
+  testCommand,
+  classifyCommand,
+  runCommand,
+  rulesCommand,
+];

@@ -1,6 +1,7 @@
-// strcat strlen left right substr tolower toupper find findi match matchi.
+// strcat strlen left right substr tolower toupper find findi header match matchi.
 import { indexOfIgnoreCase, toLowerAscii, toUpperAscii } from '../../runtime/bytes.js';
 import type { Machine } from '../../runtime/machine.js';
+import { headerValue } from '../../runtime/header-field.js';
 import { cachedRegex, compileRegex } from '../../runtime/regex.js';
 import type { Site } from '../../runtime/site.js';
 import type { Op, Value } from '../../runtime/values.js';
@@ -96,6 +97,7 @@ export const stringVerbs: Record<string, VerbImpl> = {
   toupper: unary('str', (_m, _s, x) => toUpperAscii(x as string)),
   find: binary('str', 'str', (_m, _s, s, n) => (s as string).indexOf(n as string)),
   findi: binary('str', 'str', (_m, _s, s, n) => indexOfIgnoreCase(s as string, n as string)),
+  header: binary('str', 'str', (_m, _s, s, n) => headerValue(s as string, n as string)),
   match: matcher(false),
   matchi: matcher(true),
 };

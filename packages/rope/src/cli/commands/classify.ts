@@ -1,0 +1,283 @@
+// rope classify [--script NAME|FILE]... [--push-int N]... [--window N] [--json] CAPTURE... — label
+// the flows of captures with scripts (the built-in ones unless told otherwise).
+import { existsSync } from 'node:fs';
+import { basename } from 'node:path';
+import { BUILTIN_SCRIPTS, builtinScriptPath } from '../../engine/builtin-scripts.js';
+import { DEFAULT_WINDOW, type ClassifierRule } from '../../engine/flow-classifier.js';
+import { verdictName, Verdict, type Value } from '../../index.js';
+import {
+  classifyCapture,
+  type CaptureReport,
+  type FlowReport,
+} from '../../offline/classify-capture.js';
+import { BufferedWriter } from '../buffered-output.js';
+import {
+  CliError,
+  EXIT_FAILURE,
+  EXIT_OK,
+  parseCommandArgs,
+  UsageError,
+  type Command,
+  type Output,
+} from '../command.js';
+import { PUSH_OPTIONS, pushesFrom } from '../push-options.js';
+import { loadScript } from '../read-script.js';
+
+export const classifyCommand: Command = {
+  name: 'classify',
+  summary: 'label the flows of captures with scripts (BitTorrent, Gnutella, large HTTP by default)',
+  help: `usage: rope classify [--script NAME|FILE [--push-int N]...]... [options] CAPTURE...
+
+Runs scripts over every TCP and UDP flow of each capture (pcap or pcapng) and
+labels each flow with the name of every script that matched it. Without
+--script, the built-in scripts run: ${BUILTIN_SCRIPTS.join(', ')}.
+
+A flow takes a script's label at the script's first YES and keeps it; each
+script sees the first N packets with payload of each direction of a flow
+(--window, default ${DEFAULT_WINDOW}) and is not run on the flow after that. $ct_*
+registers and flow registers (freg) come from the flow table, per capture.
+
+options:
+  --script S     run script S: a built-in name (${BUILTIN_SCRIPTS.join(', ')}) or a
+                 .rope file; repeat for several. Its label is its name.
+  --push-int N   push an integer before each run of the script named just
+  --push-str S   before (a string, an address); repeat for several values, the
+  --push-ip A    last ends on top. E.g. the limit of http-large:
+                   rope classify --script http-large --push-int 5000000 x.pcap
+  --window N     packets with payload per direction each script sees (default ${DEFAULT_WINDOW})
+  --json         one JSON object per flow on stdout, every TCP and UDP flow:
+                   {"capture": "<file name>", "l4": "tcp"|"udp",
+                    "a": "<ip:port>", "b": "<ip:port>", "labels": [...],
+                    "packets": N, "bytes": N}
+                 a is the initiator (the sender of the flow's first packet),
+                 IPv6 endpoints are [addr]:port, labels lists every script
+                 that matched, bytes count IP lengths in both directions
+  -h, --help     this help
+
+Without --json: a table of the flows of each capture, then a summary per label.
+
+exit status: 0 when every capture was read to its end, 1 when a script has
+errors or a capture cannot be read (one line on stderr naming the file, the
+record and the byte offset; the flows before the damage are still reported,
+and the other captures are processed), 2 on usage errors.
+`,
+  async run(args, io) {
+    const { values, positionals, tokens } = parseCommandArgs(args, {
+      script: { type: 'string', multiple: true },
+      window: { type: 'string' },
+      json: { type: 'boolean' },
+      ...PUSH_OPTIONS,
+    });
+    if (positionals.length === 0) throw new UsageError('no capture given');
+    const window = parseWindow(values.window as string | undefined);
+    const rules = loadRules(scriptsFrom(tokens), io);
+    const json = values.json === true;
+    return classifyAll(positionals, rules, window, json, io);
+  },
+};
+
+interface ScriptArg {
+  spec: string;
+  pushes: Value[];
+}
+
+/** The --script options in order, each with the --push-* options that follow it. */
+export function scriptsFrom(
+  tokens: readonly { kind: string; name?: string; value?: string }[],
+): ScriptArg[] {
+  const out: ScriptArg[] = [];
+  for (const t of tokens) {
+    if (t.kind !== 'option') continue;
+    if (t.name === 'script') out.push({ spec: t.value ?? '', pushes: [] });
+    else if (t.name?.startsWith('push-')) {
+      const last = out.at(-1);
+      if (!last)
+        throw new UsageError(
+          `--${t.name} before any --script: give the script it is for first, e.g. --script http-large --push-int 5000000`,
+        );
+      last.pushes.push(...pushesFrom([t]));
+    }
+  }
+  if (out.length === 0) for (const name of BUILTIN_SCRIPTS) out.push({ spec: name, pushes: [] });
+  return out;
+}
+
+function parseWindow(text: string | undefined): number {
+  if (text === undefined) return DEFAULT_WINDOW;
+  if (!/^\d+$/.test(text) || Number(text) < 1 || Number(text) > 1_000_000)
+    throw new UsageError(`--window takes a number of packets from 1 to 1000000, not \`${text}\``);
+  return Number(text);
+}
+
+/** A built-in name or a path to a .rope file. */
+function resolveScript(spec: string): string {
+  const builtin = builtinScriptPath(spec);
+  if (builtin) return builtin;
+  if (existsSync(spec)) return spec;
+  throw new UsageError(
+    `--script ${spec}: no built-in script of that name (${BUILTIN_SCRIPTS.join(', ')}) and no such file`,
+  );
+}
+
+function loadRules(args: ScriptArg[], io: Output): ClassifierRule[] {
+  const rules: ClassifierRule[] = [];
+  const names = new Set<string>();
+  let failed = 0;
+  for (const a of args) {
+    const path = resolveScript(a.spec);
+    try {
+      const script = loadScript(path, a.pushes.length, io);
+      if (names.has(script.name))
+        throw new UsageError(`two scripts named ${script.name}: labels must differ`);
+      names.add(script.name);
+      rules.push({ script, pushes: a.pushes });
+    } catch (e) {
+      if (!(e instanceof CliError)) throw e;
+      io.err(`rope classify: ${e.message}\n`);
+      failed++;
+    }
+  }
+  if (failed > 0)
+    throw new CliError(
+      `${failed} script${failed === 1 ? '' : 's'} not compiled; nothing classified`,
+    );
+  return rules;
+}
+
+function classifyAll(
+  paths: string[],
+  rules: ClassifierRule[],
+  window: number,
+  json: boolean,
+  io: Output,
+): number {
+  const out = new BufferedWriter((t) => io.out(t));
+  const summary = new Summary(rules.map((r) => r.script.name));
+  const t0 = process.hrtime.bigint();
+  let damaged = 0;
+  const table = new FlowTableText(out, paths.length > 1);
+  for (const path of paths) {
+    const report = classifyCapture(path, rules, { window });
+    const name = basename(path);
+    if (json) for (const f of report.flows) out.write(flowJson(name, f));
+    else table.write(name, report);
+    summary.add(report);
+    if (report.error) {
+      damaged++;
+      out.flush();
+      io.err(`rope classify: ${report.error.message}\n`);
+    }
+  }
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  if (!json) out.write(summary.text(paths.length, seconds));
+  out.flush();
+  for (const line of summary.scriptErrors()) io.err(`rope classify: ${line}\n`);
+  return damaged > 0 ? EXIT_FAILURE : EXIT_OK;
+}
+
+/** One line of `--json`, keys in the documented order. */
+export function flowJson(capture: string, f: FlowReport): string {
+  return `{"capture":${JSON.stringify(capture)},"l4":"${f.l4}","a":"${f.a}","b":"${f.b}","labels":${JSON.stringify(f.labels)},"packets":${f.packets},"bytes":${f.bytes}}\n`;
+}
+
+/** The readable per-flow table: one block per capture, columns as wide as its endpoints. */
+class FlowTableText {
+  constructor(
+    private readonly out: BufferedWriter,
+    private readonly several: boolean,
+  ) {}
+
+  write(capture: string, r: CaptureReport): void {
+    const n = r.flows.length;
+    if (this.several) this.out.write(`${capture}: ${n} flow${n === 1 ? '' : 's'}\n`);
+    if (n === 0) return;
+    let wa = 'initiator (a)'.length;
+    let wb = 'responder (b)'.length;
+    for (const f of r.flows) {
+      wa = Math.max(wa, f.a.length);
+      wb = Math.max(wb, f.b.length);
+    }
+    this.out.write(
+      `  l4   ${'initiator (a)'.padEnd(wa)}  ${'responder (b)'.padEnd(wb)}  ${'packets'.padStart(8)}  ${'bytes'.padStart(11)}  labels (at packet)\n`,
+    );
+    for (const f of r.flows) {
+      const labels =
+        f.labels.length === 0 ? '-' : f.labels.map((l, i) => `${l} (${f.matchedAt[i]})`).join(', ');
+      this.out.write(
+        `  ${f.l4}  ${f.a.padEnd(wa)}  ${f.b.padEnd(wb)}  ${String(f.packets).padStart(8)}  ${String(f.bytes).padStart(11)}  ${labels}\n`,
+      );
+    }
+  }
+}
+
+/** Totals per label and per script across all captures. */
+class Summary {
+  private readonly flows: number[];
+  private readonly packets: number[];
+  private readonly bytes: number[];
+  private readonly fails: number[];
+  private readonly hotdrops: number[];
+  private readonly lastError: (string | null)[];
+  private total = { flows: 0, tcp: 0, udp: 0, packets: 0, unlabelled: 0, records: 0 };
+
+  constructor(private readonly names: string[]) {
+    this.flows = names.map(() => 0);
+    this.packets = names.map(() => 0);
+    this.bytes = names.map(() => 0);
+    this.fails = names.map(() => 0);
+    this.hotdrops = names.map(() => 0);
+    this.lastError = names.map(() => null);
+  }
+
+  add(r: CaptureReport): void {
+    this.total.records += r.records;
+    this.total.packets += r.ipPackets;
+    for (const f of r.flows) {
+      this.total.flows++;
+      if (f.l4 === 'tcp') this.total.tcp++;
+      else this.total.udp++;
+      if (f.labels.length === 0) this.total.unlabelled++;
+      for (const l of f.labels) {
+        const i = this.names.indexOf(l);
+        this.flows[i]++;
+        this.packets[i] += f.packets;
+        this.bytes[i] += f.bytes;
+      }
+    }
+    r.classifier.stats.forEach((s, i) => {
+      this.fails[i] += s.verdicts[Verdict.FAIL];
+      this.hotdrops[i] += s.verdicts[Verdict.HOTDROP];
+      if (s.lastError) this.lastError[i] = s.lastError.toString();
+    });
+  }
+
+  text(captures: number, seconds: number): string {
+    const t = this.total;
+    const lines = [
+      '',
+      `${captures} capture${captures === 1 ? '' : 's'}, ${t.packets} IP packets, ${t.flows} flows (TCP ${t.tcp}, UDP ${t.udp}) in ${seconds.toFixed(2)} s`,
+    ];
+    const width = Math.max(12, ...this.names.map((n) => n.length));
+    this.names.forEach((n, i) => {
+      lines.push(
+        `  ${n.padEnd(width)} ${String(this.flows[i]).padStart(7)} flow${this.flows[i] === 1 ? ' ' : 's'} ${String(this.packets[i]).padStart(9)} packets ${String(this.bytes[i]).padStart(12)} bytes`,
+      );
+    });
+    lines.push(
+      `  ${'(no label)'.padEnd(width)} ${String(t.unlabelled).padStart(7)} flow${t.unlabelled === 1 ? ' ' : 's'}`,
+    );
+    return lines.join('\n') + '\n';
+  }
+
+  /** One line per script whose runs failed or hot-dropped: counts and the last error. */
+  scriptErrors(): string[] {
+    const out: string[] = [];
+    this.names.forEach((n, i) => {
+      if (this.fails[i] === 0 && this.hotdrops[i] === 0) return;
+      out.push(
+        `${n}: ${this.fails[i]} run${this.fails[i] === 1 ? '' : 's'} ended ${verdictName(Verdict.FAIL)}, ${this.hotdrops[i]} ${verdictName(Verdict.HOTDROP)}; last: ${this.lastError[i]}`,
+      );
+    });
+    return out;
+  }
+}

@@ -1,0 +1,430 @@
+// The built-in bittorrent.rope, signature by signature, over IPv4 and IPv6: packets built from
+// the protocol specifications (BEP 3, 5, 14, 15, 29, the Vuze DHT) that must match, and
+// look-alikes from other protocols that must not.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  be16,
+  be32,
+  builtin,
+  bytes,
+  c,
+  hex,
+  labelledAt,
+  matches,
+  noise,
+  s,
+  type Step,
+} from './builtin-harness.test.js';
+
+const bt = builtin('bittorrent');
+const tcp = (...steps: Step[]) => ({ l4: 'tcp' as const, steps });
+const udp = (...steps: Step[]) => ({ l4: 'udp' as const, steps });
+
+const PSTR = '\x13BitTorrent protocol';
+const INFO_HASH = noise(20, 7);
+const handshake = (peer = '-TR3000-abcdefghijkl') =>
+  bytes(PSTR, [0, 0, 0, 0, 0, 0x10, 0, 5], INFO_HASH, peer);
+/** 20 bytes as a tracker URL writes them: escapes for the unreserved-unsafe ones. */
+const urlBytes = (b: Uint8Array) =>
+  [...b]
+    .map((x) =>
+      /[A-Za-z0-9.\-_~]/.test(String.fromCharCode(x))
+        ? String.fromCharCode(x)
+        : `%${x.toString(16).padStart(2, '0')}`,
+    )
+    .join('');
+
+test('peer handshake (BEP 3), from either side', () => {
+  assert.equal(labelledAt(bt, tcp(c(handshake()), s(handshake()))), 0);
+  assert.equal(labelledAt(bt, tcp(c(noise(68)), s(handshake()))), 1);
+  // a handshake with the extension messages behind it in the same segment
+  assert.ok(
+    matches(bt, tcp(c(bytes(handshake(), [0, 0, 0, 0x1a, 20, 0], 'd1:md11:ut_metadatai2eee')))),
+  );
+});
+
+test('peer handshake sent in pieces: the 0x13 alone, or cut anywhere in the protocol name', () => {
+  const h = handshake();
+  assert.equal(labelledAt(bt, tcp(c(h.subarray(0, 1)), c(h.subarray(1)))), 1);
+  assert.equal(labelledAt(bt, tcp(c(h.subarray(0, 7)), s('x'), c(h.subarray(7)))), 2);
+  assert.equal(
+    labelledAt(bt, tcp(c(h.subarray(0, 1)), c(h.subarray(1, 10)), c(h.subarray(10)))),
+    2,
+  );
+  // pieces of two directions do not combine
+  assert.ok(!matches(bt, tcp(c(h.subarray(0, 1)), s(h.subarray(1)))));
+  // a lone 0x13 followed by something else
+  assert.ok(!matches(bt, tcp(c('\x13'), c('BitTorrent protocoX and more'))));
+});
+
+test('a plain handshake after an encrypted (MSE) negotiation, up to the 6th packet of a side', () => {
+  const steps: Step[] = [];
+  for (let i = 0; i < 5; i++) steps.push(c(noise(96 + i, i)), s(noise(100 + i, 10 + i)));
+  assert.equal(labelledAt(bt, tcp(...steps, s(handshake()))), 10);
+  // inside a packet, behind the encrypted verification constant and padding
+  assert.equal(
+    labelledAt(
+      bt,
+      tcp(c(noise(96)), s(noise(96, 2)), c(noise(120, 3)), s(bytes(noise(14, 4), handshake()))),
+    ),
+    3,
+  );
+  // beyond the window (10 payload packets per direction), nothing is looked at
+  const late: Step[] = [];
+  for (let i = 0; i < 10; i++) late.push(c(noise(50, i)), s(noise(50, 20 + i)));
+  assert.ok(!matches(bt, tcp(...late, s(handshake()))));
+});
+
+test('not BitTorrent: the protocol string inside an HTTP download, or cut short', () => {
+  // a client binary served over HTTP holds "\x13BitTorrent protocol"
+  const body = bytes('MZ', noise(300), PSTR, noise(100));
+  assert.ok(
+    !matches(
+      bt,
+      tcp(
+        c('GET /qbittorrent.exe HTTP/1.1\r\nHost: example.org\r\n\r\n'),
+        s(bytes('HTTP/1.1 200 OK\r\nContent-Length: 402\r\n\r\n', body)),
+      ),
+    ),
+  );
+  assert.ok(!matches(bt, tcp(c('\x13BitTorrent protocoL'), s(noise(68)))));
+  assert.ok(!matches(bt, tcp(c('\x12BitTorrent protocol'))));
+});
+
+test('tracker announce and scrape over HTTP: info_hash= with exactly 20 bytes', () => {
+  const ih = urlBytes(INFO_HASH);
+  const req = (line: string) => tcp(c(`${line} HTTP/1.1\r\nHost: tracker.example\r\n\r\n`));
+  assert.ok(
+    matches(
+      bt,
+      req(
+        `GET /announce?info_hash=${ih}&peer_id=-TR3000-abcdefghijkl&port=51413&uploaded=0&downloaded=0&left=0&event=started`,
+      ),
+    ),
+  );
+  assert.ok(matches(bt, req(`GET /scrape?info_hash=${ih}`)));
+  assert.ok(matches(bt, req(`GET /announce.php?passkey=0123&info_hash=${ih}&compact=1`)));
+  assert.ok(matches(bt, req(`GET /webseed?info_hash=${ih}&piece=3`)));
+  assert.ok(matches(bt, req(`POST /announce?info_hash=${ih}`)));
+  // printable bytes written as themselves count one each
+  assert.ok(
+    matches(bt, req('GET /announce?info_hash=abcdefghij%00%01%02%03%04%05%06%07%08%09&port=6881')),
+  );
+  assert.ok(matches(bt, req('GET /?peer_id=-UT3450-%f0%a2%0e%60M%b5a%3a%cf%0cI%8f&port=6881')));
+  // BitComet's own requests
+  assert.ok(matches(bt, req('GET /data?fid=ABCDEF0123456789&size=1024&offset=0')));
+  assert.ok(matches(bt, req('GET /client/bitcomet/version.xml')));
+  // not 20 bytes, not a parameter, not a request line
+  assert.ok(
+    !matches(bt, req('GET /announce?info_hash=abcdefghij%00%01%02%03%04%05%06%07%08&port=1')),
+  );
+  assert.ok(!matches(bt, req('GET /announce?info_hash=abcdefghijklmnopqrstu&port=1')));
+  assert.ok(!matches(bt, req('GET /search?q=info_hash=abcdefghijklmnopqrst')));
+  assert.ok(!matches(bt, req('GET /data?fid=1234')));
+  assert.ok(!matches(bt, tcp(c(`HTTP/1.1 200 OK\r\nLocation: /announce?info_hash=${ih}\r\n\r\n`))));
+});
+
+test('BitTorrent clients named in the User-Agent of an HTTP request', () => {
+  const get = (ua: string) =>
+    tcp(c(`GET /update HTTP/1.1\r\nHost: example.org\r\nuser-agent: ${ua}\r\n\r\n`));
+  assert.ok(matches(bt, get('Azureus 5.7.6.0;Linux;Java 1.8.0')));
+  assert.ok(matches(bt, get('BitTorrent/7.10.5')));
+  assert.ok(matches(bt, get('BTWebClient/3450(45090)')));
+  assert.ok(!matches(bt, get('Mozilla/5.0 (BitTorrent)')));
+  assert.ok(!matches(bt, get('AzureusUpdater')));
+  assert.ok(!matches(bt, tcp(s('HTTP/1.1 200 OK\r\nServer: BitTorrent/7.10\r\n\r\n'))));
+});
+
+test('a .torrent file served over HTTP', () => {
+  assert.ok(
+    matches(
+      bt,
+      tcp(
+        c('GET /f HTTP/1.1\r\n\r\n'),
+        s(
+          'HTTP/1.1 200 OK\r\nContent-Type: Application/X-BitTorrent\r\nContent-Length: 900\r\n\r\nd8:announce',
+        ),
+      ),
+    ),
+  );
+  assert.ok(
+    !matches(
+      bt,
+      tcp(
+        c('GET /f HTTP/1.1\r\n\r\n'),
+        s('HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n\r\napplication/x-bittorrent'),
+      ),
+    ),
+  );
+});
+
+test('Azureus messaging handshake: the first packet of a side ends with azver 1', () => {
+  const az = bytes(
+    [0, 0, 0, 0x40, 0, 0, 0, 12],
+    'AZ_HANDSHAKE',
+    [1],
+    'd6:client5:Vuzee5:azver\x01',
+  );
+  assert.ok(matches(bt, tcp(c(az))));
+  assert.ok(matches(bt, tcp(c(noise(30)), s(az))));
+  assert.ok(!matches(bt, tcp(c(noise(30)), c(az))), 'only the first packet of a direction');
+});
+
+// ------------------------------------------------------------------------------------- UDP
+
+test('Mainline DHT (BEP 5): queries, replies, errors', () => {
+  const id = 'abcdefghij0123456789';
+  assert.ok(matches(bt, udp(c(`d1:ad2:id20:${id}e1:q4:ping1:t2:aa1:y1:qe`))));
+  assert.ok(matches(bt, udp(c(`d1:rd2:id20:${id}e1:t2:aa1:y1:re`))));
+  // BEP 42: the requester's address comes first in a reply
+  assert.ok(
+    matches(bt, udp(c(`d2:ip6:\xc0\x00\x02\x0a\x1a\xe11:rd2:id20:${id}5:nodes0:e1:t2:aa1:y1:re`))),
+  );
+  assert.ok(
+    matches(bt, udp(c(`d1:ad2:id20:${id}9:info_hash20:${id}e1:q9:get_peers1:t2:aa1:y1:qe`))),
+  );
+  assert.ok(matches(bt, udp(c('d1:eli201e23:A Generic Error Ocurrede1:t2:aa1:y1:ee'))));
+  // bencoded, but not the DHT; the DHT's words, but not bencoded
+  assert.ok(!matches(bt, udp(c('d3:cow3:moo4:spam4:eggse'))));
+  assert.ok(!matches(bt, udp(c(`x1:ad2:id20:${id}e`))));
+  assert.ok(!matches(bt, udp(c('d1:eli201e5:Errore1:t2:aa1:y1:qe'))));
+});
+
+test('Local Service Discovery (BEP 14)', () => {
+  const lsd =
+    'BT-SEARCH * HTTP/1.1\r\nHost: 239.192.152.143:6771\r\nPort: 6881\r\nInfohash: 0123456789ABCDEF0123456789ABCDEF01234567\r\n\r\n\r\n';
+  assert.ok(matches(bt, { l4: 'udp', steps: [c(lsd)], serverPort: 6771, clientPort: 6771 }));
+  assert.ok(!matches(bt, udp(c('M-SEARCH * HTTP/1.1\r\nHost: 239.255.255.250:1900\r\n\r\n'))));
+});
+
+test('UDP tracker (BEP 15): the connect request', () => {
+  assert.ok(matches(bt, udp(c(hex('00000417 27101980 00000000 1234abcd')))));
+  assert.ok(
+    !matches(bt, udp(c(hex('00000417 27101980 00000001 1234abcd')))),
+    'announce needs a connect first',
+  );
+  assert.ok(!matches(bt, udp(c(hex('00000417 27101981 00000000 1234abcd')))));
+  assert.ok(!matches(bt, udp(c(hex('00000417 27101980 00000000')))));
+});
+
+/** A Vuze DHT request header: connection id (top bit set), action, transaction id, then more. */
+const vuzeRequest = (
+  action: number,
+  tid: number,
+  rest: Uint8Array,
+  conn = hex('8123456789abcdef'),
+) => bytes(conn, be32(action), be32(tid), rest);
+
+test('Vuze DHT: a request and the reply that echoes its ids', () => {
+  const req = vuzeRequest(0x404, 0x11223344, bytes([50, 0], noise(40)));
+  const reply = bytes(be32(0x405), be32(0x11223344), hex('8123456789abcdef'), [50], noise(30));
+  assert.equal(labelledAt(bt, udp(c(req), s(reply))), 1);
+  // the fixed sizes IPP2P knows: a ping request (36 bytes), a ping reply (21 bytes)
+  assert.ok(matches(bt, udp(c(vuzeRequest(0x400, 7, noise(20))))));
+  assert.ok(
+    matches(bt, udp(s(bytes(be32(0x401), be32(7), hex('8123456789abcdef'), [1, 2, 3, 4, 5])))),
+  );
+  assert.ok(matches(bt, udp(c(bytes(hex('0000082737502950'), noise(36))))));
+  // a reply with another transaction id, a request without the connection id's top bit
+  assert.ok(
+    !matches(
+      bt,
+      udp(c(req), s(bytes(be32(0x405), be32(0x11223345), hex('8123456789abcdef'), noise(31)))),
+    ),
+  );
+  assert.ok(!matches(bt, udp(c(vuzeRequest(0x400, 7, noise(20), hex('0123456789abcdef'))))));
+  assert.ok(!matches(bt, udp(c(req), c(reply))), 'the reply comes from the other side');
+});
+
+/** A uTP (BEP 29) packet: header, extensions, payload. */
+function utp(
+  type: number,
+  id: number,
+  o: {
+    ts?: number;
+    diff?: number;
+    ext?: [number, Uint8Array][];
+    payload?: Uint8Array | string;
+    version?: number;
+  } = {},
+): Uint8Array {
+  const ext = o.ext ?? [];
+  const chain: number[] = [];
+  ext.forEach(([, data], i) =>
+    chain.push(i + 1 < ext.length ? ext[i + 1][0] : 0, data.length, ...data),
+  );
+  return bytes(
+    [(type << 4) | (o.version ?? 1), ext.length > 0 ? ext[0][0] : 0],
+    be16(id),
+    be32(o.ts ?? 0x1234567),
+    be32(o.diff ?? 0),
+    be32(0x100000),
+    be16(1),
+    be16(0),
+    chain,
+    o.payload ?? '',
+  );
+}
+const DATA = 0;
+const FIN = 1;
+const STATE = 2;
+const SYN = 4;
+
+test('uTP: a SYN answered by a STATE with the same connection id', () => {
+  assert.equal(labelledAt(bt, udp(c(utp(SYN, 0x4242)), s(utp(STATE, 0x4242, { diff: 99 })))), 1);
+  // the initiator's later packets carry id + 1; a capture may start after the SYN
+  assert.equal(
+    labelledAt(
+      bt,
+      udp(
+        c(utp(DATA, 0x4243, { diff: 5, payload: noise(100) })),
+        s(utp(STATE, 0x4242, { diff: 7 })),
+      ),
+    ),
+    1,
+  );
+  assert.equal(
+    labelledAt(
+      bt,
+      udp(c(utp(STATE, 0x10, { diff: 5 })), s(utp(DATA, 0x12, { diff: 7, payload: 'x' }))),
+    ),
+    -1,
+    'ids two apart',
+  );
+  // ids wrap at 16 bits
+  assert.equal(
+    labelledAt(
+      bt,
+      udp(c(utp(DATA, 0x0001, { diff: 5, payload: 'x' })), s(utp(STATE, 0xffff, { diff: 7 }))),
+    ),
+    -1,
+    'two apart across the wrap',
+  );
+  assert.equal(
+    labelledAt(
+      bt,
+      udp(c(utp(STATE, 0xffff, { diff: 5 })), s(utp(DATA, 0xfffe, { diff: 7, payload: 'x' }))),
+    ),
+    1,
+  );
+  // with the extension bits and a selective ack
+  const ext: [number, Uint8Array][] = [
+    [2, new Uint8Array(8)],
+    [1, new Uint8Array([0xff, 0, 0, 0])],
+  ];
+  assert.equal(
+    labelledAt(
+      bt,
+      udp(c(utp(SYN, 7, { ext: ext.slice(0, 1) })), s(utp(STATE, 7, { ext, diff: 1 }))),
+    ),
+    1,
+  );
+  assert.equal(
+    labelledAt(bt, udp(c(utp(FIN, 9000, { diff: 1 })), s(utp(FIN, 8999, { diff: 1 })))),
+    1,
+  );
+});
+
+test('uTP: the peer handshake inside a DATA packet', () => {
+  assert.equal(labelledAt(bt, udp(c(utp(DATA, 0x1000, { diff: 1, payload: handshake() })))), 0);
+});
+
+test('uTP look-alikes are not enough: one header, DATA only, ids that disagree, broken headers', () => {
+  // a lone SYN, or a SYN nobody answers consistently
+  assert.ok(!matches(bt, udp(c(utp(SYN, 0x4242)))));
+  assert.ok(!matches(bt, udp(c(utp(SYN, 0x4242)), s(utp(STATE, 0x5151, { diff: 9 })))));
+  // DATA both ways with consistent ids: media streams look like this
+  assert.ok(
+    !matches(
+      bt,
+      udp(
+        c(utp(DATA, 0x10, { diff: 1, payload: noise(160) })),
+        s(utp(DATA, 0x11, { diff: 1, payload: noise(160, 2) })),
+      ),
+    ),
+  );
+  // not version 1; type above 4; zero connection id or timestamp; payload on a STATE or SYN;
+  // a SYN with a timestamp difference; an unknown or malformed extension
+  const bad = [
+    utp(STATE, 0x4242, { version: 2 }),
+    bytes([0x51, 0], be16(0x4242), be32(1), be32(0), be32(1), be16(1), be16(0)),
+    utp(STATE, 0),
+    utp(STATE, 0x4242, { ts: 0 }),
+    utp(STATE, 0x4242, { payload: 'x' }),
+    utp(STATE, 0x4242, { ext: [[3, new Uint8Array(4)]] }),
+    utp(STATE, 0x4242, { ext: [[1, new Uint8Array(3)]] }),
+    utp(STATE, 0x4242, { ext: [[2, new Uint8Array(4)]] }),
+  ];
+  for (const b of bad)
+    assert.ok(!matches(bt, udp(c(utp(SYN, 0x4242)), s(b))), Buffer.from(b).toString('hex'));
+  assert.ok(!matches(bt, udp(c(utp(SYN, 0x4242, { diff: 5 })), s(utp(STATE, 0x4242)))));
+  assert.ok(!matches(bt, udp(c(utp(SYN, 0x4242, { payload: 'x' })), s(utp(STATE, 0x4242)))));
+});
+
+// STUN (RFC 8489) binding success responses start 01 01: as uTP that is a DATA packet version 1
+// with a selective ack extension; ICE sends them both ways.
+const stunResponse = (txid: number) =>
+  bytes(
+    hex('0101 0030 2112a442'),
+    be32(txid),
+    be32(txid + 1),
+    be32(txid + 2),
+    hex('0020 0008 0001 a1b2 e1baa546'),
+    hex('8022 0014'),
+    'ice-lite 1.0 server ',
+    hex('8028 0004 12345678'),
+  );
+
+test('not uTP: STUN, DTLS, RTP, RTCP, QUIC and DNS in both directions', () => {
+  const pairs: [Uint8Array, Uint8Array][] = [
+    [stunResponse(1), stunResponse(2)],
+    [hex('0001 0000 2112a442 000102030405060708090a0b'), stunResponse(3)],
+    [
+      bytes(hex('16fefd 0000 0000 0000 0000 0050 01 00004c'), noise(76)),
+      bytes(hex('16fefd 0000 0000 0000 0000 0050 02 00004c'), noise(76, 2)),
+    ],
+    [
+      bytes(hex('8060 0001 00000010 12345678'), noise(160)),
+      bytes(hex('8060 0002 00000020 12345679'), noise(160, 3)),
+    ],
+    [bytes(hex('81c8 0006 12345678'), noise(24)), bytes(hex('81c9 0007 23456789'), noise(28))],
+    [bytes(hex('41'), noise(40)), bytes(hex('41'), noise(40, 9))],
+    [bytes(hex('c3 00000001 08'), noise(1200)), bytes(hex('c3 00000001 08'), noise(1200, 4))],
+    [
+      hex('1234 0100 0001 0000 0000 0000 076578616d706c65 03636f6d 00 0001 0001'),
+      hex(
+        '1234 8180 0001 0001 0000 0000 076578616d706c65 03636f6d 00 0001 0001 c00c 0001 0001 00000e10 0004 c0000201',
+      ),
+    ],
+  ];
+  for (const [a, b] of pairs) {
+    assert.ok(
+      !matches(bt, udp(c(a), s(b), c(a), s(b))),
+      Buffer.from(a.subarray(0, 8)).toString('hex'),
+    );
+  }
+});
+
+test('other UDP and TCP traffic stays unlabelled', () => {
+  assert.ok(
+    !matches(
+      bt,
+      udp(
+        c(
+          'M-SEARCH * HTTP/1.1\r\nHOST: 239.255.255.250:1900\r\nMAN: "ssdp:discover"\r\nUSER-AGENT: gtk-gnutella/1.2.2\r\n\r\n',
+        ),
+      ),
+    ),
+  );
+  assert.ok(
+    !matches(
+      bt,
+      tcp(
+        c('GET / HTTP/1.1\r\nHost: example.org\r\n\r\n'),
+        s('HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello'),
+      ),
+    ),
+  );
+  assert.ok(!matches(bt, tcp(c(hex('16030100a5010000a10303')), s(hex('160303005a020000560303')))));
+});

@@ -1,0 +1,18 @@
+// The scripts shipped with rope (packages/rope/scripts/*.rope): `rope classify` runs them when no
+// --script is given, and `--script NAME` finds them by name.
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+/** The built-in scripts, in the order `rope classify` runs and lists them. */
+export const BUILTIN_SCRIPTS = ['bittorrent', 'gnutella', 'http-large'] as const;
+export type BuiltinScript = (typeof BUILTIN_SCRIPTS)[number];
+
+/** The directory holding the built-in scripts (the same from src/ and from dist/). */
+export const BUILTIN_SCRIPT_DIR = fileURLToPath(new URL('../../scripts/', import.meta.url));
+
+/** The file of built-in script `name` (`http-large` → …/scripts/http-large.rope), or null. */
+export function builtinScriptPath(name: string): string | null {
+  if (!(BUILTIN_SCRIPTS as readonly string[]).includes(name)) return null;
+  const path = `${BUILTIN_SCRIPT_DIR}${name}.rope`;
+  return existsSync(path) ? path : null;
+}

@@ -1,0 +1,307 @@
+// Flow classification: `rope classify` with the built-in scripts against ndpiReader (nDPI 4.2,
+// Debian's libndpi-bin), the tool an administrator would reach for, in the same run on the same
+// captures. Speed: packets per second over the whole corpus (each tool as one process, start-up
+// included, and rope's classifier in-process), and over one large synthetic capture (the corpus
+// replayed many times with distinct addresses) where start-up no longer counts. Accuracy: per
+// class, recall and false positives of both against truth.tsv (shared/spec/detection.md).
+import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { BUILTIN_SCRIPTS, builtinScriptPath, compile, type ClassifierRule } from '@p2pwall/rope';
+import { forEachPacket, ipOffset, openCapture, PcapWriter } from '@p2pwall/core/pcap';
+import { Packet } from '@p2pwall/core';
+import { classifyCapture } from '../../packages/rope/src/offline/classify-capture.js';
+import { onPath } from '../../test/support/environment.js';
+import { score, type LabelledFlow, type Score } from '../../test/support/score.js';
+import { CLASSES, readTruth } from '../../test/support/truth.js';
+import { machineLine, rate, table, type BenchContext, type BenchModule } from './frame.js';
+import { median, timed } from './measure.js';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const ROPE_BIN = join(ROOT, 'packages', 'rope', 'bin', 'rope.js');
+const ROPE_MAIN_SRC = join(ROOT, 'packages', 'rope', 'src', 'cli', 'main.ts');
+
+function rules(): ClassifierRule[] {
+  return BUILTIN_SCRIPTS.map((name) => {
+    const path = builtinScriptPath(name)!;
+    const { script, diagnostics } = compile(readFileSync(path, 'utf8'), path);
+    if (!script) throw new Error(diagnostics.map((d) => d.render()).join('\n'));
+    return { script };
+  });
+}
+
+/** rope's classifier over the files, in this process; flows with labels, and records read. */
+function classifyFiles(
+  files: string[],
+  r: ClassifierRule[],
+): { records: number; flows: LabelledFlow[] } {
+  let records = 0;
+  const flows: LabelledFlow[] = [];
+  for (const f of files) {
+    const report = classifyCapture(f, r);
+    records += report.records;
+    const capture = f.slice(f.lastIndexOf('/') + 1);
+    for (const x of report.flows)
+      flows.push({ capture, l4: x.l4, a: x.a, b: x.b, labels: x.labels });
+  }
+  return { records, flows };
+}
+
+/** The command that runs `rope` as users do: the built launcher, or the sources when not built. */
+function ropeCommand(): string[] {
+  try {
+    statSync(join(ROOT, 'packages', 'rope', 'dist', 'cli', 'main.js'));
+    return [process.execPath, ROPE_BIN];
+  } catch {
+    return [process.execPath, '--conditions=source', '--import', 'tsx', ROPE_MAIN_SRC];
+  }
+}
+
+/** Median wall time of a command over `runs` runs after one warm-up; null when it fails. */
+function wall(ctx: BenchContext, argv: string[], runs: number): number | null {
+  const times: number[] = [];
+  for (let i = 0; i <= runs; i++) {
+    const t0 = process.hrtime.bigint();
+    const r = spawnSync(argv[0], argv.slice(1), {
+      cwd: ROOT,
+      stdio: ['ignore', 'ignore', 'pipe'],
+      maxBuffer: 1 << 26,
+    });
+    const s = Number(process.hrtime.bigint() - t0) / 1e9;
+    if (r.status !== 0) {
+      ctx.log(`${argv.join(' ').slice(0, 120)} failed: ${String(r.stderr).slice(0, 400)}`);
+      return null;
+    }
+    if (i > 0) times.push(s);
+  }
+  return median(times);
+}
+
+// `\t12\tTCP 192.168.1.3:52915 <-> 198.100.146.9:60163 [proto: 37/BitTorrent][…`
+const NDPI_FLOW = /^\s*\d+\s+(TCP|UDP)\s+(\S+)\s+<?->\s+(\S+)\s.*?\[proto: [\d.]+\/([^\]]+)\]/;
+
+/** ndpiReader's verdicts per flow of one capture (`-v 2` lists every flow with its protocol). */
+function ndpiFlows(capture: string, path: string): LabelledFlow[] {
+  const r = spawnSync('ndpiReader', ['-i', path, '-v', '2'], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 28,
+  });
+  const out: LabelledFlow[] = [];
+  for (const line of (r.stdout ?? '').split('\n')) {
+    const m = NDPI_FLOW.exec(line);
+    if (!m) continue;
+    // master.app names, e.g. HTTP.BitTorrent
+    const parts = m[4].split('.');
+    const labels: string[] = [];
+    if (parts.includes('BitTorrent')) labels.push('bittorrent');
+    if (parts.includes('Gnutella')) labels.push('gnutella');
+    out.push({ capture, l4: m[1].toLowerCase() as 'tcp' | 'udp', a: m[2], b: m[3], labels });
+  }
+  return out;
+}
+
+/** ndpiReader's own figure for its packet loop (`nDPI throughput: 586.36 K pps`), in packets/s. */
+function ndpiInternalRate(input: string): number | null {
+  const r = spawnSync('ndpiReader', ['-i', input], { encoding: 'utf8', maxBuffer: 1 << 26 });
+  const m = /nDPI throughput:\s+([\d.]+) (K|M)? ?pps/.exec(r.stdout ?? '');
+  if (!m) return null;
+  return Number(m[1]) * (m[2] === 'M' ? 1e6 : m[2] === 'K' ? 1e3 : 1);
+}
+
+/**
+ * The corpus replayed `times` times into one raw-IP pcap: each replay's addresses get a byte
+ * changed (the same way in both directions, so flows stay whole and are distinct per replay),
+ * timestamps advance 10 µs per packet. Returns the packets written.
+ */
+function writeSynthetic(files: string[], out: string, times: number): number {
+  const w = new PcapWriter(out); // LINKTYPE_RAW
+  const p = new Packet();
+  const frames: Uint8Array[] = [];
+  for (const f of files) {
+    const reader = openCapture(f);
+    try {
+      forEachPacket(reader, p, (rec) => {
+        const ip = ipOffset(rec.linkType, rec.buf, rec.offset, rec.length);
+        if (ip < 0) return;
+        const v = rec.buf[ip] >> 4;
+        const len = rec.offset + rec.length - ip;
+        if ((v === 4 && len >= 20) || (v === 6 && len >= 40))
+          frames.push(rec.buf.slice(ip, ip + len));
+      });
+    } catch {
+      // a damaged capture contributes the packets before the damage
+    } finally {
+      reader.close();
+    }
+  }
+  let t = 1_700_000_000 * 1e6;
+  for (let k = 0; k < times; k++) {
+    for (const frame of frames) {
+      const b = frame.slice();
+      if (b[0] >> 4 === 4) {
+        b[13] ^= k;
+        b[17] ^= k;
+      } else {
+        b[11] ^= k;
+        b[27] ^= k;
+      }
+      w.write(b, Math.floor(t / 1e6), (t % 1e6) * 1000);
+      t += 10;
+    }
+  }
+  w.close();
+  return frames.length * times;
+}
+
+function accuracyRows(ours: Score, ndpi: Score | null): (string | number)[][] {
+  const cell = (s: Score, c: (typeof CLASSES)[number]) =>
+    `${((100 * s[c].found) / Math.max(1, s[c].yes)).toFixed(1)} % (${s[c].found}/${s[c].yes})`;
+  return CLASSES.map((c) => [
+    c.replace('_', '-'),
+    cell(ours, c),
+    ours[c].falsePositives,
+    ndpi ? (c === 'http_large' ? 'n/a (no such class)' : cell(ndpi, c)) : '—',
+    ndpi ? (c === 'http_large' ? 'n/a' : ndpi[c].falsePositives) : '—',
+  ]);
+}
+
+export const bench: BenchModule = {
+  name: 'classify',
+  async run(ctx) {
+    const title = 'Flow classification (rope classify vs ndpiReader)';
+    if (!ctx.corpusDir) return { title, markdown: '_Skipped: ../shared/corpus not found._' };
+    const dir = join(ctx.corpusDir, 'pcap');
+    const files = readdirSync(dir)
+      .sort()
+      .map((f) => join(dir, f));
+    const truth = readTruth(ctx.corpusDir);
+    const runs = ctx.quick ? 1 : 5;
+    const compiled = rules();
+
+    // accuracy, both tools, every capture of the truth
+    const truthFiles = [...new Set(truth.map((r) => r.pcap))].sort().map((c) => join(dir, c));
+    const oursScore = score(truth, classifyFiles(truthFiles, compiled).flows);
+    const haveNdpi = onPath('ndpiReader');
+    let ndpiScore: Score | null = null;
+    if (haveNdpi) {
+      ctx.log('ndpiReader -v 2 per capture for its labels');
+      ndpiScore = score(
+        truth,
+        truthFiles.flatMap((f) => ndpiFlows(f.slice(f.lastIndexOf('/') + 1), f)),
+      );
+    } else ctx.log('ndpiReader not found: its columns are left empty');
+
+    // speed over the corpus
+    let records = 0;
+    const inProcess = timed(() => {
+      records = classifyFiles(files, compiled).records;
+      return records;
+    }, runs);
+    const playlist = join(ctx.tmpDir, 'corpus.list');
+    writeFileSync(playlist, files.join('\n') + '\n');
+    const rope = ropeCommand();
+    const ropeWall = wall(ctx, [...rope, 'classify', '--json', ...files], runs);
+    const ndpiWall = haveNdpi ? wall(ctx, ['ndpiReader', '-i', playlist, '-q'], runs) : null;
+    const ndpiLoop = haveNdpi ? ndpiInternalRate(playlist) : null;
+
+    // speed over one large capture
+    const times = ctx.quick ? 2 : 10;
+    const big = join(ctx.tmpDir, 'corpus-x.pcap');
+    const bigPackets = writeSynthetic(files, big, times);
+    const bigMB = statSync(big).size / 1e6;
+    const bigRuns = ctx.quick ? 1 : 3;
+    const ropeBig = wall(ctx, [...rope, 'classify', '--json', big], bigRuns);
+    const ndpiBig = haveNdpi ? wall(ctx, ['ndpiReader', '-i', big, '-q'], bigRuns) : null;
+    const bigInProcess = timed(() => classifyFiles([big], compiled).records, 1);
+    const ndpiBigLoop = haveNdpi ? ndpiInternalRate(big) : null;
+
+    const speed = (s: number | null, n: number) =>
+      s === null ? '—' : `${(s * 1000).toFixed(0)} ms`;
+    const pps = (s: number | null, n: number) => (s === null ? '—' : rate(n / s));
+    const markdown = [
+      `${machineLine()}. Built-in scripts (${BUILTIN_SCRIPTS.join(', ')}), default window (10 payload packets per direction). ` +
+        `ndpiReader 4.2 with its defaults; its flow list (\`-v 2\`) gives its labels, and nDPI has no class for large HTTP downloads.`,
+      '',
+      `**Accuracy** on the ${truthFiles.length} corpus captures of truth.tsv (${truth.length} flows): recall on \`yes\` flows, false positives on \`no\` flows (\`any\` flows count for neither).`,
+      '',
+      table(
+        [
+          'Class',
+          'rope recall',
+          'rope false positives',
+          'ndpiReader recall',
+          'ndpiReader false positives',
+        ],
+        accuracyRows(oursScore, ndpiScore),
+      ),
+      '',
+      `**Speed, corpus**: ${files.length} files, ${records.toLocaleString('en')} packets; each tool as one process over all files (start-up included), median of ${runs}.`,
+      '',
+      table(
+        ['Tool', 'Work', 'Time', 'Packets'],
+        [
+          [
+            '`rope classify --json` (Node)',
+            'read, decode, flow table, 3 scripts, JSON per flow',
+            speed(ropeWall, records),
+            pps(ropeWall, records),
+          ],
+          [
+            'rope classifier in-process',
+            'the same without process start-up and output',
+            speed(inProcess.seconds, records),
+            pps(inProcess.seconds, records),
+          ],
+          [
+            '`ndpiReader -i playlist -q`',
+            'read, decode, flows, all nDPI dissectors',
+            speed(ndpiWall, records),
+            pps(ndpiWall, records),
+          ],
+          [
+            'ndpiReader, its own packet-loop figure',
+            '"nDPI throughput" it reports',
+            '—',
+            ndpiLoop === null ? '—' : rate(ndpiLoop),
+          ],
+        ],
+      ),
+      '',
+      `**Speed, one large capture**: the corpus replayed ${times} times into one raw-IP pcap (${bigPackets.toLocaleString('en')} packets, ${bigMB.toFixed(0)} MB, distinct addresses per replay), median of ${bigRuns}.`,
+      '',
+      table(
+        ['Tool', 'Time', 'Packets'],
+        [
+          ['`rope classify --json`', speed(ropeBig, bigPackets), pps(ropeBig, bigPackets)],
+          [
+            'rope classifier in-process',
+            speed(bigInProcess.seconds, bigPackets),
+            pps(bigInProcess.seconds, bigPackets),
+          ],
+          ['`ndpiReader -i big.pcap -q`', speed(ndpiBig, bigPackets), pps(ndpiBig, bigPackets)],
+          [
+            'ndpiReader, its own packet-loop figure',
+            '—',
+            ndpiBigLoop === null ? '—' : rate(ndpiBigLoop),
+          ],
+        ],
+      ),
+      '',
+      'rope runs each script on the first 10 payload packets of each direction of a flow and not at all once the flow is labelled; ' +
+        'ndpiReader runs its dissectors until a flow is detected or gives up (80 TCP / 24 UDP packets). ' +
+        'Misses and false positives of both tools are listed by `npm run bench -- classify` on stderr.',
+    ].join('\n');
+    for (const [who, s] of [
+      ['rope', oursScore],
+      ['ndpiReader', ndpiScore],
+    ] as const) {
+      if (!s) continue;
+      for (const c of CLASSES) {
+        for (const m of s[c].missed) ctx.log(`${who} ${c} missed: ${m}`);
+        for (const m of s[c].wrong) ctx.log(`${who} ${c} false positive: ${m}`);
+      }
+    }
+    return { title, markdown };
+  },
+};
