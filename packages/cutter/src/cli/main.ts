@@ -106,6 +106,15 @@ async function main(argv: string[]): Promise<number> {
     return EXIT_PRIVILEGE;
   }
 
+  // the interactive view does its own dump and then follows the kernel's events, so it opens even
+  // when nothing matches yet: connections that appear later show up in it
+  if (!o.list && !o.yes && process.stdout.isTTY && !o.json)
+    return runInteractive({
+      filter: o.filter,
+      cutOptions: cutOptions(o),
+      stderr: process.stderr,
+    });
+
   const matches = await listConnections(o.filter);
   if (o.list) {
     for (const c of matches)
@@ -122,12 +131,6 @@ async function main(argv: string[]): Promise<number> {
   }
 
   if (!o.yes) {
-    if (process.stdout.isTTY && !o.json)
-      return runInteractive({
-        filter: o.filter,
-        cutOptions: cutOptions(o),
-        stderr: process.stderr,
-      });
     if (!process.stdin.isTTY) {
       err(
         `refusing to cut ${matches.length} connection${matches.length === 1 ? '' : 's'} without --yes (stdin is not a terminal)`,

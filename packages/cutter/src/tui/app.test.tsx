@@ -12,7 +12,11 @@ import { PLAIN_THEME, themeFor, toneProps } from './theme.js';
 
 const T0 = 1_700_000_000_000;
 const a = sample('192.0.2.10', 40001, '198.51.100.10', 80, { id: 1, timeout: 431999 });
-const b = sample('192.0.2.10', 40002, '198.51.100.10', 443, { id: 2, timeout: 431999, snat: ['198.51.100.1', 61002] });
+const b = sample('192.0.2.10', 40002, '198.51.100.10', 443, {
+  id: 2,
+  timeout: 431999,
+  snat: ['198.51.100.1', 61002],
+});
 const c = sample('192.0.2.10', 40003, '198.51.100.11', 22, { id: 3, timeout: 431999 });
 
 interface Call {
@@ -26,17 +30,35 @@ interface Call {
 class FakeCutter implements ConnectionCutter {
   calls: Call[] = [];
   cut(connections: Connection[], hooks: CutHooks): Promise<CutResult[]> {
-    return new Promise((resolve, reject) => this.calls.push({ connections, hooks, resolve, reject }));
+    return new Promise((resolve, reject) =>
+      this.calls.push({ connections, hooks, resolve, reject }),
+    );
   }
 }
 
-function mount(options: { list?: Connection[]; columns?: number; rows?: number; theme?: typeof PLAIN_THEME } = {}) {
+function mount(
+  options: {
+    list?: Connection[];
+    columns?: number;
+    rows?: number;
+    theme?: typeof PLAIN_THEME;
+  } = {},
+) {
   const source = new ManualConnections(options.list ?? [a, b, c]);
   const cutter = new FakeCutter();
   const exits: TuiOutcome[] = [];
   const size = { columns: options.columns ?? 100, rows: options.rows ?? 14 };
   const ui = render(
-    <CutterApp source={source} cutter={cutter} scope="192.0.2.10, IPv4" size={size} theme={options.theme ?? PLAIN_THEME} now={() => T0} ticking={false} onExit={(o) => exits.push(o)} />,
+    <CutterApp
+      source={source}
+      cutter={cutter}
+      scope="192.0.2.10, IPv4"
+      size={size}
+      theme={options.theme ?? PLAIN_THEME}
+      now={() => T0}
+      ticking={false}
+      onExit={(o) => exits.push(o)}
+    />,
   );
   const frame = () => ui.lastFrame() ?? '';
   /** Waits until the screen shows what `predicate` wants (the view redraws asynchronously). */
@@ -68,12 +90,26 @@ test('shows the connections, the counts and the keys', async () => {
   const t = mount();
   const f = await t.until((f) => f.includes('192.0.2.10:40003'), 'the rows');
   assert.match(f, /^cutter \| 192\.0\.2\.10, IPv4$/m);
-  assert.match(f, /^ {3}PROTO STATE +INITIATOR +RESPONDER +NAT +AGE RESULT$/m, 'TIMEOUT does not fit 100 columns next to NAT');
-  assert.match(line(f, ':40001 '), /^> {2}tcp +ESTABLISHED 192\.0\.2\.10:40001 +198\.51\.100\.10:80 /);
+  assert.match(
+    f,
+    /^ {3}PROTO STATE +INITIATOR +RESPONDER +NAT +AGE RESULT$/m,
+    'TIMEOUT does not fit 100 columns next to NAT',
+  );
+  assert.match(
+    line(f, ':40001 '),
+    /^> {2}tcp +ESTABLISHED 192\.0\.2\.10:40001 +198\.51\.100\.10:80 /,
+  );
   assert.match(line(f, ':40002 '), /SNAT 198\.51\.100\.1:61002/);
   assert.match(f, /3 shown \/ 3 total \| 0 selected \| 0 cut \| 0 failed/);
-  assert.match(f, /^j\/k move {2}space select {2}a all {2}\/ filter {2}c cut {2}r refresh {2}\? help {2}q quit$/m);
-  assert.match(f, /tcp ESTABLISHED 192\.0\.2\.10:40001 -> 198\.51\.100\.10:80 \| id 1/, 'the detail line of the cursor row');
+  assert.match(
+    f,
+    /^j\/k move {2}space select {2}a all {2}\/ filter {2}c cut {2}r refresh {2}\? help {2}q quit$/m,
+  );
+  assert.match(
+    f,
+    /tcp ESTABLISHED 192\.0\.2\.10:40001 -> 198\.51\.100\.10:80 \| id 1/,
+    'the detail line of the cursor row',
+  );
 });
 
 test('moves, selects with space, asks before cutting, and cuts only after y', async () => {
@@ -84,7 +120,10 @@ test('moves, selects with space, asks before cutting, and cuts only after y', as
   assert.match(f, /1 selected/);
   await t.press('c');
   f = await t.until((f) => f.includes('[y/N]'), 'the question');
-  assert.match(f, /Cut tcp ESTABLISHED 192\.0\.2\.10:40002 -> 198\.51\.100\.10:443 \(SNAT as 198\.51\.100\.1:61002\)\? \[y\/N\]/);
+  assert.match(
+    f,
+    /Cut tcp ESTABLISHED 192\.0\.2\.10:40002 -> 198\.51\.100\.10:443 \(SNAT as 198\.51\.100\.1:61002\)\? \[y\/N\]/,
+  );
   await t.press('n');
   await t.until((f) => f.includes('nothing cut'), 'the cancellation');
   assert.equal(t.cutter.calls.length, 0, 'n cancels: nothing was cut');
@@ -95,9 +134,19 @@ test('moves, selects with space, asks before cutting, and cuts only after y', as
   f = await t.until((f) => /cutting 0\/1/.test(f), 'the progress');
   assert.match(line(f, ':40002 '), / cutting$/);
   await t.until(() => t.cutter.calls.length === 1, 'the cut started');
-  assert.deepEqual(t.cutter.calls[0].connections.map((x) => x.key), [b.key]);
+  assert.deepEqual(
+    t.cutter.calls[0].connections.map((x) => x.key),
+    [b.key],
+  );
 
-  const result: CutResult = { connection: b, result: 'cut', reason: '', method: 'rst', ms: 2.3, conntrackDeleted: true };
+  const result: CutResult = {
+    connection: b,
+    result: 'cut',
+    reason: '',
+    method: 'rst',
+    ms: 2.3,
+    conntrackDeleted: true,
+  };
   t.cutter.calls[0].hooks.onResult(result);
   f = await t.until((f) => /cut in 2\.30 ms/.test(line(f, ':40002 ')), 'the result on the row');
   assert.match(line(f, ':40002 '), / gone /);
@@ -113,7 +162,8 @@ test('a failed cut says why, on its row and at length on the detail line', async
   await t.until((f) => f.includes('[y/N]'), 'the question');
   await t.press('y');
   await t.until(() => t.cutter.calls.length === 1, 'the cut');
-  const reason = 'the responder never answered a probe (it may drop invalid packets): gave up after 5000 ms';
+  const reason =
+    'the responder never answered a probe (it may drop invalid packets): gave up after 5000 ms';
   t.cutter.calls[0].hooks.onResult({ connection: c, result: 'failed', reason, ms: 5000 });
   t.cutter.calls[0].resolve([]);
   const f = await t.until((f) => f.includes('0 cut, 1 failed'), 'the summary');
@@ -129,7 +179,10 @@ test('rows appear, change state and go away as the source reports them', async (
   t.source.event('new', d);
   let f = await t.until((f) => f.includes(':39999'), 'the new row');
   assert.match(line(f, ':39999 '), /SYN_SENT .* 0s/, 'it sorts by port and knows its exact age');
-  t.source.event('update', sample('192.0.2.10', 39999, '198.51.100.10', 80, { id: 4, state: 3, timeout: 431999 }));
+  t.source.event(
+    'update',
+    sample('192.0.2.10', 39999, '198.51.100.10', 80, { id: 4, state: 3, timeout: 431999 }),
+  );
   await t.until((f) => /ESTABLISHED/.test(line(f, ':39999 ')), 'the state change');
   t.source.event('destroy', d);
   f = await t.until((f) => !f.includes(':39999'), 'the row gone');
@@ -146,7 +199,7 @@ test('/ narrows the table as you type; Enter keeps the filter, Esc puts the old 
   assert.match(f, /\/443_ {2}1 match$/m);
   assert.ok(!f.includes(':40001') && f.includes(':40002'));
   await t.press('\r');
-  f = await t.until((f) => f.includes('filter: 443 — 1 connection shown'), 'the kept filter');
+  f = await t.until((f) => f.includes('filter: 443, 1 connection shown'), 'the kept filter');
   assert.match(f, /^cutter \| 192\.0\.2\.10, IPv4 \| filter: 443$/m);
   assert.match(f, /1 shown \/ 3 total/);
   await t.press('/', '\x15', 'x');
@@ -157,7 +210,9 @@ test('/ narrows the table as you type; Enter keeps the filter, Esc puts the old 
 });
 
 test('the body scrolls with the cursor and the view fits the terminal', async () => {
-  const many = Array.from({ length: 30 }, (_, i) => sample('192.0.2.10', 41000 + i, '198.51.100.10', 80, { id: 100 + i, timeout: 300 }));
+  const many = Array.from({ length: 30 }, (_, i) =>
+    sample('192.0.2.10', 41000 + i, '198.51.100.10', 80, { id: 100 + i, timeout: 300 }),
+  );
   for (const [columns, rows] of [
     [60, 10],
     [80, 14],
@@ -213,14 +268,20 @@ test('r re-reads the table; ? shows the keys until any key', async () => {
   assert.equal(t.source.refreshes, 1);
   await t.press('?');
   const f = await t.until((f) => f.includes('c, Enter'), 'the help');
-  assert.match(f, /q, Esc, Ctrl-C +quit \(a running cut is interrupted and its firewall rules removed\)/);
+  assert.match(
+    f,
+    /q, Esc, Ctrl-C +quit \(a running cut is interrupted and its firewall rules removed\)/,
+  );
   await t.press('x');
   await t.until((f) => f.includes(':40003'), 'the table again');
 });
 
 test('a terminal below 60×10 gets one line saying so, and q still quits', async () => {
   const t = mount({ columns: 59, rows: 24 });
-  assert.equal(await t.until((f) => f.startsWith('terminal'), 'the message'), 'terminal too small: need 60x10, have 59x24 (q quits)');
+  assert.equal(
+    await t.until((f) => f.startsWith('terminal'), 'the message'),
+    'terminal too small: need 60x10, have 59x24 (q quits)',
+  );
   t.ui.unmount();
   const u = mount({ columns: 100, rows: 9 });
   await u.until((f) => f.includes('need 60x10, have 100x9'), 'the message');
@@ -231,14 +292,21 @@ test('a terminal below 60×10 gets one line saying so, and q still quits', async
 test('without colour (NO_COLOR) markers and words carry every meaning', async () => {
   assert.equal(themeFor({ NO_COLOR: '1', LANG: 'C.UTF-8' }).color, false);
   assert.equal(themeFor({ TERM: 'dumb' }).color, false);
-  assert.equal(themeFor({ NO_COLOR: '', LANG: 'en_US.UTF-8' }).color, true, 'an empty NO_COLOR does not count (no-color.org)');
+  assert.equal(
+    themeFor({ NO_COLOR: '', LANG: 'en_US.UTF-8' }).color,
+    true,
+    'an empty NO_COLOR does not count (no-color.org)',
+  );
   assert.equal(themeFor({ LANG: 'C' }).glyphs.ellipsis, '~', 'ASCII unless the locale says UTF-8');
   assert.deepEqual(toneProps(themeFor({ NO_COLOR: '1' }), 'bad'), {}, 'no colour for a failure');
   assert.deepEqual(toneProps(themeFor({}), 'bad'), { color: 'red' });
   const t = mount({ theme: themeFor({ NO_COLOR: '1', LANG: 'C.UTF-8' }) });
   await t.until((f) => f.includes(':40003'), 'the rows');
   await t.press('j', ' ');
-  const f = await t.until((f) => line(f, ':40002 ').startsWith('>*'), 'cursor and selection markers');
+  const f = await t.until(
+    (f) => line(f, ':40002 ').startsWith('>*'),
+    'cursor and selection markers',
+  );
   assert.ok(!f.includes('\x1b['), 'no escape sequences at all');
   assert.match(f, /↑↓\/jk move/);
 });

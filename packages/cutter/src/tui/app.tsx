@@ -17,7 +17,7 @@ import { useCutRunner } from './hooks/use-cut-runner.js';
 import { useTerminalSize } from './hooks/use-terminal-size.js';
 import { useTicker } from './hooks/use-ticker.js';
 import { useTuiInput } from './hooks/use-tui-input.js';
-import { fitColumns } from './layout/columns.js';
+import { layoutColumns, measureColumns, type ColumnWidths } from './layout/columns.js';
 import { bodyHeight, tooSmall, type TerminalSize } from './layout/screen.js';
 import type { ConnectionCutter, ConnectionSource } from './ports.js';
 import { initialState, liveCount, reduce } from './state/reducer.js';
@@ -44,16 +44,26 @@ export interface CutterAppProps {
   ticking?: boolean;
 }
 
-export function CutterApp({ source, cutter, scope, onExit, size: fixedSize, theme = PLAIN_THEME, now = Date.now, ticking = true }: CutterAppProps) {
+export function CutterApp({
+  source,
+  cutter,
+  scope,
+  onExit,
+  size: fixedSize,
+  theme = PLAIN_THEME,
+  now = Date.now,
+  ticking = true,
+}: CutterAppProps) {
   const size = useTerminalSize(fixedSize);
   const [state, dispatch] = useReducer(reduce, undefined, () => initialState({ now: now(), size }));
   const results = useRef<CutResult[]>([]).current;
   const app = useApp();
 
   useEffect(() => {
-    if (size.columns !== state.size.columns || size.rows !== state.size.rows) dispatch({ type: 'resize', ...size });
+    if (size.columns !== state.size.columns || size.rows !== state.size.rows)
+      dispatch({ type: 'resize', ...size });
   }, [size.columns, size.rows]);
-  useConnectionFeed(source, state.refreshSeq, dispatch, now);
+  useConnectionFeed(source, state.refreshSeq, state.rows.size, dispatch, now);
   useCutRunner(state, cutter, dispatch, now, results);
   useTuiInput(dispatch, now);
   useTicker(state.run !== null, dispatch, now, ticking);
@@ -67,9 +77,16 @@ export function CutterApp({ source, cutter, scope, onExit, size: fixedSize, them
   }, [state.quit]);
 
   const height = bodyHeight(state.size);
-  // widths follow every shown row; recomputed when rows change or once a second (ages grow)
-  const second = Math.floor(state.now / 1000);
-  const columns = useMemo(() => fitColumns(state.visible, state.size.columns, state.now), [state.visible, state.size.columns, second]);
+  const onScreen = state.visible.slice(state.offset, state.offset + height);
+  // columns are as wide as the widest value seen on screen since the filter last changed
+  const widest = useRef<{ view: unknown; widths: ColumnWidths }>({ view: null, widths: new Map() });
+  if (widest.current.view !== state.view) widest.current = { view: state.view, widths: new Map() };
+  const ideal = measureColumns(onScreen, state.now, widest.current.widths);
+  widest.current.widths = ideal;
+  const columns = useMemo(
+    () => layoutColumns(ideal, state.size.columns),
+    [[...ideal].join(), state.size.columns],
+  );
 
   if (tooSmall(state.size)) {
     return (
@@ -80,10 +97,9 @@ export function CutterApp({ source, cutter, scope, onExit, size: fixedSize, them
   }
 
   const spinner = theme.glyphs.spinner[Math.floor(state.now / 120) % theme.glyphs.spinner.length];
-  const onScreen = state.visible.slice(state.offset, state.offset + height);
   const { shown, total } = liveCount(state);
   const empty = !state.loaded
-    ? 'reading the conntrack table…'
+    ? 'reading the conntrack table...'
     : state.view
       ? `no connection matches the filter "${state.view.text}" (${total - shown} hidden): / changes it`
       : `no connection matches ${scope} (yet): new ones appear here as the kernel reports them`;

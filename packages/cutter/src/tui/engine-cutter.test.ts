@@ -17,8 +17,14 @@ test('the engine gets the command line options, the view hooks and the abort sig
   const fromCli: CutResult[] = [];
   const fromView: CutResult[] = [];
   const ac = new AbortController();
-  const cutter = engineCutter({ timeoutMs: 1234, firewall: 'iptables', onResult: (r) => fromCli.push(r) }, fakeCut as never);
-  assert.deepEqual(await cutter.cut([c], { signal: ac.signal, onResult: (r) => fromView.push(r) }), [result]);
+  const cutter = engineCutter(
+    { timeoutMs: 1234, firewall: 'iptables', onResult: (r) => fromCli.push(r) },
+    fakeCut as never,
+  );
+  assert.deepEqual(
+    await cutter.cut([c], { signal: ac.signal, onResult: (r) => fromView.push(r) }),
+    [result],
+  );
   assert.equal(seen[0].timeoutMs, 1234);
   assert.equal(seen[0].firewall, 'iptables');
   assert.equal(seen[0].signal, ac.signal);

@@ -32,7 +32,9 @@ export function formatBytes(n: number): string {
     u++;
   }
   if (u === 0) return `${v}B`;
-  return v < 10 ? `${(Math.floor(v * 10) / 10).toFixed(1)}${UNITS[u]}` : `${Math.floor(v)}${UNITS[u]}`;
+  return v < 10
+    ? `${(Math.floor(v * 10) / 10).toFixed(1)}${UNITS[u]}`
+    : `${Math.floor(v)}${UNITS[u]}`;
 }
 
 /** A count in at most 5 characters: "999", "12.3k", "4.5M". */
@@ -62,7 +64,13 @@ export function truncateMiddle(s: string, width: number, ellipsis: string): stri
 }
 
 /** Pads or cuts `s` to exactly `width` columns. */
-export function fit(s: string, width: number, align: 'left' | 'right', cut: 'end' | 'middle', ellipsis: string): string {
+export function fit(
+  s: string,
+  width: number,
+  align: 'left' | 'right',
+  cut: 'end' | 'middle',
+  ellipsis: string,
+): string {
   const t = cut === 'middle' ? truncateMiddle(s, width, ellipsis) : truncateEnd(s, width, ellipsis);
   return align === 'right' ? t.padStart(width) : t.padEnd(width);
 }

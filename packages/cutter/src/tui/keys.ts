@@ -83,7 +83,8 @@ export function splitBurst(input: string): { input: string; key: KeyPress }[] {
     if (ch === '\r' || ch === '\n') return { input: '', key: { return: true } };
     if (ch === '\x7f' || ch === '\b') return { input: '', key: { backspace: true } };
     if (ch === '\t') return { input: '', key: { tab: true } };
-    if (code >= 1 && code <= 26) return { input: String.fromCharCode(code + 96), key: { ctrl: true } };
+    if (code >= 1 && code <= 26)
+      return { input: String.fromCharCode(code + 96), key: { ctrl: true } };
     return { input: ch, key: {} };
   });
 }

@@ -62,7 +62,8 @@ export class LiveConnections implements ConnectionSource {
     const src = new LiveConnections(filter, options);
     const watchFn = options.watch ?? watchConnections;
     src.watch = await watchFn(filter, {
-      onSnapshot: (connections, reason) => src.deliver({ kind: 'snapshot', connections, reason, takenAt: Date.now() }),
+      onSnapshot: (connections, reason) =>
+        src.deliver({ kind: 'snapshot', connections, reason, takenAt: Date.now() }),
       onEvent: (type, connection) => src.deliver({ kind: 'event', type, connection }),
       onError: (error) => src.deliver({ kind: 'error', error }),
     });

@@ -61,7 +61,13 @@ export function runTui(o: RunTuiOptions): Promise<TuiOutcome> {
   let instance;
   try {
     instance = render(
-      <CutterApp source={o.source} cutter={o.cutter} scope={o.scope} theme={theme} onExit={(x) => (outcome = x)} />,
+      <CutterApp
+        source={o.source}
+        cutter={o.cutter}
+        scope={o.scope}
+        theme={theme}
+        onExit={(x) => (outcome = x)}
+      />,
       // Ctrl-C is a key of the view: quitting must first stop a running cut and remove its rules
       { stdin, stdout, stderr, exitOnCtrlC: false },
     );

@@ -75,7 +75,10 @@ export function useTheme(): Theme {
 }
 
 /** Ink <Text> colour props for a tone, or none without colour. */
-export function toneProps(theme: Theme, tone: Tone | undefined): { color?: string; dimColor?: boolean } {
+export function toneProps(
+  theme: Theme,
+  tone: Tone | undefined,
+): { color?: string; dimColor?: boolean } {
   if (!theme.color || !tone) return {};
   if (tone === 'muted') return { dimColor: true };
   return { color: theme.tones[tone] };

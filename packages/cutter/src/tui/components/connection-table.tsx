@@ -22,20 +22,38 @@ export interface ConnectionTableProps {
   empty: string;
 }
 
-export function ConnectionTable({ columns, rows, cursor, selected, height, now, spinner, empty }: ConnectionTableProps) {
+export function ConnectionTable({
+  columns,
+  rows,
+  cursor,
+  selected,
+  height,
+  now,
+  spinner,
+  empty,
+}: ConnectionTableProps) {
   const theme = useTheme();
   const g = theme.glyphs;
   const gap = ' '.repeat(GAP);
-  const heading = columns.map((c) => fit(c.spec.title, c.width, c.spec.align, 'end', g.ellipsis)).join(gap);
+  const heading = columns
+    .map((c) => fit(c.spec.title, c.width, c.spec.align, 'end', g.ellipsis))
+    .join(gap);
   const lines = rows.map((r, i) => {
     const isCursor = i === cursor;
     const marker = `${isCursor ? g.cursor : ' '}${selected.has(r.key) ? g.selected : ' '} `;
     return (
-      <Text key={r.key} wrap="truncate" bold={theme.color && isCursor} inverse={theme.color && isCursor}>
+      <Text
+        key={r.key}
+        wrap="truncate"
+        bold={theme.color && isCursor}
+        inverse={theme.color && isCursor}
+      >
         <Seg tone={selected.has(r.key) ? 'warn' : undefined}>{marker}</Seg>
         {columns.map((c, j) => {
           const cell = cellOf(c.spec.id, r, now, spinner);
-          const text = fit(cell.text, c.width, c.spec.align, c.spec.cut, g.ellipsis) + (j < columns.length - 1 ? gap : '');
+          const text =
+            fit(cell.text, c.width, c.spec.align, c.spec.cut, g.ellipsis) +
+            (j < columns.length - 1 ? gap : '');
           return (
             <Seg key={c.spec.id} tone={r.gone && c.spec.id !== 'result' ? 'muted' : cell.tone}>
               {text}

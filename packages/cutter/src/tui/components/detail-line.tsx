@@ -8,16 +8,32 @@ import type { Row } from '../state/rows.js';
 import { useTheme } from '../theme.js';
 import { Seg } from './seg.js';
 
-export function detailText(r: Row, dot: string): { text: string; result: string; tone?: 'ok' | 'bad' | 'warn' | 'busy' } {
+export function detailText(
+  r: Row,
+  dot: string,
+): { text: string; result: string; tone?: 'ok' | 'bad' | 'warn' | 'busy' } {
   const c = r.connection;
-  const extra = [c.id !== undefined ? `id ${c.id}` : '', c.zone ? `zone ${c.zone}` : '', r.gone ? 'gone from conntrack' : ''].filter(Boolean);
+  const extra = [
+    c.id !== undefined ? `id ${c.id}` : '',
+    c.zone ? `zone ${c.zone}` : '',
+    r.gone ? 'gone from conntrack' : '',
+  ].filter(Boolean);
   const text = [describeConnection(c), ...extra].join(` ${dot} `);
   const res = r.result;
   if (!res) return { text, result: '' };
   const sep = ` ${dot} `;
   if (res.kind === 'cutting') return { text, result: `${sep}cutting`, tone: 'busy' };
-  if (res.kind === 'cut') return { text, result: `${sep}cut in ${formatMs(res.ms)}${res.method ? ` (${res.method})` : ''}${res.reason ? `: ${res.reason}` : ''}`, tone: 'ok' };
-  return { text, result: `${sep}${res.kind}: ${res.reason}`, tone: res.kind === 'failed' ? 'bad' : 'warn' };
+  if (res.kind === 'cut')
+    return {
+      text,
+      result: `${sep}cut in ${formatMs(res.ms)}${res.method ? ` (${res.method})` : ''}${res.reason ? `: ${res.reason}` : ''}`,
+      tone: 'ok',
+    };
+  return {
+    text,
+    result: `${sep}${res.kind}: ${res.reason}`,
+    tone: res.kind === 'failed' ? 'bad' : 'warn',
+  };
 }
 
 export function DetailLine({ row }: { row: Row | undefined }) {

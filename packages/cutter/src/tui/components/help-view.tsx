@@ -21,7 +21,10 @@ export function helpLines(cursor: string, selected: string): string[] {
 
 export function HelpView({ height }: { height: number }) {
   const theme = useTheme();
-  const lines = helpLines(theme.glyphs.cursor, theme.glyphs.selected).slice(0, Math.max(0, height + 1));
+  const lines = helpLines(theme.glyphs.cursor, theme.glyphs.selected).slice(
+    0,
+    Math.max(0, height + 1),
+  );
   return (
     <Box flexDirection="column" height={height + 1}>
       <Text wrap="truncate">

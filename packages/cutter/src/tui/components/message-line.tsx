@@ -6,7 +6,6 @@ import { describeConnection } from '../../find/connection.js';
 import type { TuiState } from '../state/reducer.js';
 import { Seg } from './seg.js';
 
-
 export function MessageLine({ state }: { state: TuiState }) {
   if (state.mode === 'filter' && state.draft) {
     const d = state.draft;
@@ -18,14 +17,21 @@ export function MessageLine({ state }: { state: TuiState }) {
         </Seg>
         {d.text}
         <Seg tone="accent">_</Seg>
-        {d.error ? <Seg tone="bad">{`  ${d.error}`}</Seg> : <Seg tone="muted">{`  ${shown} match${shown === 1 ? '' : 'es'}`}</Seg>}
+        {d.error ? (
+          <Seg tone="bad">{`  ${d.error}`}</Seg>
+        ) : (
+          <Seg tone="muted">{`  ${shown} match${shown === 1 ? '' : 'es'}`}</Seg>
+        )}
       </Text>
     );
   }
   if (state.mode === 'confirm' && state.confirm) {
     const keys = state.confirm;
     const first = state.rows.get(keys[0]);
-    const what = keys.length === 1 && first ? describeConnection(first.connection) : `${keys.length} selected connections`;
+    const what =
+      keys.length === 1 && first
+        ? describeConnection(first.connection)
+        : `${keys.length} selected connections`;
     return (
       <Text wrap="truncate">
         <Seg bold tone="warn">{`Cut ${what}? [y/N] `}</Seg>
@@ -34,7 +40,8 @@ export function MessageLine({ state }: { state: TuiState }) {
     );
   }
   if (!state.message) return <Text> </Text>;
-  const tone = state.message.tone === 'bad' ? 'bad' : state.message.tone === 'ok' ? 'ok' : undefined;
+  const tone =
+    state.message.tone === 'bad' ? 'bad' : state.message.tone === 'ok' ? 'ok' : undefined;
   return (
     <Text wrap="truncate">
       <Seg tone={tone}>{state.message.text}</Seg>

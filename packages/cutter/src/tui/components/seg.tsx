@@ -3,7 +3,15 @@
 import { Text } from 'ink';
 import { toneProps, useTheme, type Tone } from '../theme.js';
 
-export function Seg({ tone, bold, children }: { tone?: Tone | undefined; bold?: boolean; children: string }) {
+export function Seg({
+  tone,
+  bold,
+  children,
+}: {
+  tone?: Tone | undefined;
+  bold?: boolean;
+  children: string;
+}) {
   const theme = useTheme();
   return (
     <Text {...toneProps(theme, tone)} bold={theme.color && bold}>

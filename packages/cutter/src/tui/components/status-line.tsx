@@ -25,13 +25,13 @@ export function StatusLine({ state, spinner }: { state: TuiState; spinner: strin
       ) : (
         ''
       )}
-      {state.loaded ? `${shown} shown / ${total} total` : 'reading conntrack…'}
+      {state.loaded ? `${shown} shown / ${total} total` : 'reading conntrack...'}
       {`${sep}${state.selected.size} selected${sep}`}
       <Seg tone={t.cut > 0 ? 'ok' : undefined}>{`${t.cut} cut`}</Seg>
       {sep}
       <Seg tone={t.failed > 0 ? 'bad' : undefined}>{`${t.failed} failed`}</Seg>
       {t.skipped > 0 ? <Seg tone="warn">{`${sep}${t.skipped} skipped`}</Seg> : ''}
-      {state.refreshing ? `${sep}refreshing…` : ''}
+      {state.refreshing ? `${sep}refreshing...` : ''}
     </Text>
   );
 }

@@ -10,5 +10,9 @@ export function tooSmallText(size: TerminalSize, times: string): string {
 
 export function TooSmall({ size }: { size: TerminalSize }) {
   const theme = useTheme();
-  return <Text wrap="truncate">{tooSmallText(size, theme.glyphs.times).slice(0, Math.max(1, size.columns))}</Text>;
+  return (
+    <Text wrap="truncate">
+      {tooSmallText(size, theme.glyphs.times).slice(0, Math.max(1, size.columns))}
+    </Text>
+  );
 }

@@ -8,7 +8,13 @@ import type { ConnectionCutter } from '../ports.js';
 import type { TuiAction } from '../state/actions.js';
 import type { TuiState } from '../state/reducer.js';
 
-export function useCutRunner(state: TuiState, cutter: ConnectionCutter, dispatch: Dispatch<TuiAction>, now: () => number, results: CutResult[]): void {
+export function useCutRunner(
+  state: TuiState,
+  cutter: ConnectionCutter,
+  dispatch: Dispatch<TuiAction>,
+  now: () => number,
+  results: CutResult[],
+): void {
   const started = useRef(new Set<number>());
   const controllers = useRef(new Map<number, AbortController>());
   const run = state.run;
@@ -16,7 +22,9 @@ export function useCutRunner(state: TuiState, cutter: ConnectionCutter, dispatch
   useEffect(() => {
     if (!run || started.current.has(run.id)) return;
     started.current.add(run.id);
-    const connections = run.keys.map((k) => state.rows.get(k)?.connection).filter((c): c is Connection => c !== undefined);
+    const connections = run.keys
+      .map((k) => state.rows.get(k)?.connection)
+      .filter((c): c is Connection => c !== undefined);
     const ac = new AbortController();
     controllers.current.set(run.id, ac);
     const id = run.id;
@@ -40,7 +48,13 @@ export function useCutRunner(state: TuiState, cutter: ConnectionCutter, dispatch
       })
       .then(
         () => dispatch({ type: 'cutFinished', run: id, now: now() }),
-        (e: unknown) => dispatch({ type: 'cutFinished', run: id, error: (e instanceof Error ? e.message : String(e)).split('\n')[0], now: now() }),
+        (e: unknown) =>
+          dispatch({
+            type: 'cutFinished',
+            run: id,
+            error: (e instanceof Error ? e.message : String(e)).split('\n')[0],
+            now: now(),
+          }),
       )
       .finally(() => controllers.current.delete(id));
     // the rows are read when the run starts; later changes do not restart it

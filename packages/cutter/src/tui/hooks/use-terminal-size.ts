@@ -5,7 +5,8 @@ import type { TerminalSize } from '../layout/screen.js';
 
 export function useTerminalSize(fixed?: TerminalSize): TerminalSize {
   const { stdout } = useStdout();
-  const read = (): TerminalSize => fixed ?? { columns: stdout.columns || 80, rows: stdout.rows || 24 };
+  const read = (): TerminalSize =>
+    fixed ?? { columns: stdout.columns || 80, rows: stdout.rows || 24 };
   const [size, setSize] = useState(read);
   useEffect(() => {
     if (fixed) {

@@ -5,10 +5,18 @@ import type { TuiAction } from '../state/actions.js';
 export const TICK_MS = 1000;
 export const BUSY_TICK_MS = 120;
 
-export function useTicker(busy: boolean, dispatch: Dispatch<TuiAction>, now: () => number, enabled = true): void {
+export function useTicker(
+  busy: boolean,
+  dispatch: Dispatch<TuiAction>,
+  now: () => number,
+  enabled = true,
+): void {
   useEffect(() => {
     if (!enabled) return;
-    const timer = setInterval(() => dispatch({ type: 'tick', now: now() }), busy ? BUSY_TICK_MS : TICK_MS);
+    const timer = setInterval(
+      () => dispatch({ type: 'tick', now: now() }),
+      busy ? BUSY_TICK_MS : TICK_MS,
+    );
     return () => clearInterval(timer);
   }, [busy, dispatch, now, enabled]);
 }

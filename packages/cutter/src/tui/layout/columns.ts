@@ -1,13 +1,24 @@
 // The table's columns: what each shows, how narrow it may get, and which go first when the
 // terminal is narrow. Optional columns with nothing to show (no NAT, all marks 0, accounting off)
-// are left out. Widths come from the content of every shown row (not just the rows on screen),
-// so they do not change as the view scrolls.
+// are left out. Widths come from the rows on screen and only grow during a session (per filter),
+// so columns do not jump as the view scrolls.
 import { formatEndpoint, type Connection } from '../../find/connection.js';
 import { formatBytes, formatCount, formatDuration, formatMs } from '../format.js';
 import type { Row } from '../state/rows.js';
 import type { Tone } from '../theme.js';
 
-export type ColumnId = 'proto' | 'state' | 'initiator' | 'responder' | 'nat' | 'mark' | 'age' | 'timeout' | 'bytes' | 'packets' | 'result';
+export type ColumnId =
+  | 'proto'
+  | 'state'
+  | 'initiator'
+  | 'responder'
+  | 'nat'
+  | 'mark'
+  | 'age'
+  | 'timeout'
+  | 'bytes'
+  | 'packets'
+  | 'result';
 
 export interface ColumnSpec {
   id: ColumnId;
@@ -40,8 +51,26 @@ export const COLUMNS: readonly ColumnSpec[] = [
   { id: 'proto', title: 'PROTO', priority: 4, align: 'left', cut: 'end', optional: false },
   { id: 'state', title: 'STATE', priority: 1, align: 'left', cut: 'end', optional: false },
   // "255.255.255.255:65535" is 21 wide
-  { id: 'initiator', title: 'INITIATOR', priority: 0, keep: true, shrink: { min: 15, comfortable: 21 }, align: 'left', cut: 'middle', optional: false },
-  { id: 'responder', title: 'RESPONDER', priority: 0, keep: true, shrink: { min: 15, comfortable: 21 }, align: 'left', cut: 'middle', optional: false },
+  {
+    id: 'initiator',
+    title: 'INITIATOR',
+    priority: 0,
+    keep: true,
+    shrink: { min: 15, comfortable: 21 },
+    align: 'left',
+    cut: 'middle',
+    optional: false,
+  },
+  {
+    id: 'responder',
+    title: 'RESPONDER',
+    priority: 0,
+    keep: true,
+    shrink: { min: 15, comfortable: 21 },
+    align: 'left',
+    cut: 'middle',
+    optional: false,
+  },
   { id: 'nat', title: 'NAT', priority: 5, align: 'left', cut: 'middle', optional: true },
   { id: 'mark', title: 'MARK', priority: 7, align: 'right', cut: 'end', optional: true },
   { id: 'age', title: 'AGE', priority: 3, align: 'right', cut: 'end', optional: false },
@@ -49,7 +78,17 @@ export const COLUMNS: readonly ColumnSpec[] = [
   { id: 'bytes', title: 'BYTES', priority: 6, align: 'right', cut: 'end', optional: true },
   { id: 'packets', title: 'PKTS', priority: 9, align: 'right', cut: 'end', optional: true },
   // "cut in 12.3 ms" is 14 wide
-  { id: 'result', title: 'RESULT', priority: 2, keep: true, shrink: { min: 10, comfortable: 16 }, reserve: true, align: 'left', cut: 'end', optional: false },
+  {
+    id: 'result',
+    title: 'RESULT',
+    priority: 2,
+    keep: true,
+    shrink: { min: 10, comfortable: 16 },
+    reserve: true,
+    align: 'left',
+    cut: 'end',
+    optional: false,
+  },
 ];
 
 /** Width of the cursor/selection marker column plus its gap: ">* ". */
@@ -64,14 +103,17 @@ export interface Cell {
 
 function natText(c: Connection): string {
   const parts: string[] = [];
-  if (c.nat.snat) parts.push(`SNAT ${formatEndpoint(c.initiator.seenAs.address, c.initiator.seenAs.port)}`);
+  if (c.nat.snat)
+    parts.push(`SNAT ${formatEndpoint(c.initiator.seenAs.address, c.initiator.seenAs.port)}`);
   if (c.nat.dnat) parts.push(`DNAT ${formatEndpoint(c.responder.address, c.responder.port)}`);
   return parts.join(' ');
 }
 
 function endpointText(address: string, port: number, proto: number): string {
   // ICMP and other portless protocols show the bare address
-  return proto === 6 || proto === 17 || proto === 132 || proto === 33 || proto === 136 ? formatEndpoint(address, port) : address;
+  return proto === 6 || proto === 17 || proto === 132 || proto === 33 || proto === 136
+    ? formatEndpoint(address, port)
+    : address;
 }
 
 /** A note for rows not yet cut: why a cut may not work as on a forwarded TCP flow. */
@@ -106,25 +148,37 @@ export function cellOf(id: ColumnId, r: Row, now: number, spinner: string): Cell
       return { text: c.family === 6 ? `${c.proto}6` : c.proto };
     case 'state':
       if (r.gone) return { text: 'gone', tone: 'muted' };
-      return { text: c.state ?? (c.protoNum === 6 ? '?' : '-'), tone: c.state && c.state !== 'ESTABLISHED' ? 'muted' : undefined };
+      return {
+        text: c.state ?? (c.protoNum === 6 ? '?' : '-'),
+        tone: c.state && c.state !== 'ESTABLISHED' ? 'muted' : undefined,
+      };
     case 'initiator':
       return { text: endpointText(c.initiator.address, c.initiator.port, c.protoNum) };
     case 'responder':
-      return { text: endpointText(c.responder.seenAs.address, c.responder.seenAs.port, c.protoNum) };
+      return {
+        text: endpointText(c.responder.seenAs.address, c.responder.seenAs.port, c.protoNum),
+      };
     case 'nat':
       return { text: natText(c), tone: 'muted' };
     case 'mark':
       return { text: c.mark ? `0x${c.mark.toString(16)}` : '' };
     case 'age':
       // without conntrack timestamps the start of a connection older than the view is unknown
-      return { text: `${r.sinceExact ? '' : '>'}${formatDuration(now - r.since, false)}`, tone: r.sinceExact ? undefined : 'muted' };
+      return {
+        text: `${r.sinceExact ? '' : '>'}${formatDuration(now - r.since, false)}`,
+        tone: r.sinceExact ? undefined : 'muted',
+      };
     case 'timeout':
       if (e.timeout === undefined || r.gone) return { text: '' };
       return { text: formatDuration(Math.max(0, e.timeout * 1000 - (now - r.reportedAt)), false) };
     case 'bytes':
-      return e.countersOrig && e.countersReply ? { text: formatBytes(Number(e.countersOrig.bytes + e.countersReply.bytes)) } : { text: '' };
+      return e.countersOrig && e.countersReply
+        ? { text: formatBytes(Number(e.countersOrig.bytes + e.countersReply.bytes)) }
+        : { text: '' };
     case 'packets':
-      return e.countersOrig && e.countersReply ? { text: formatCount(Number(e.countersOrig.packets + e.countersReply.packets)) } : { text: '' };
+      return e.countersOrig && e.countersReply
+        ? { text: formatCount(Number(e.countersOrig.packets + e.countersReply.packets)) }
+        : { text: '' };
     case 'result':
       return resultCell(r, spinner);
   }
@@ -135,17 +189,24 @@ export interface FittedColumn {
   width: number;
 }
 
+export type ColumnWidths = ReadonlyMap<ColumnId, number>;
+
 /**
- * Chooses columns and widths for `width` terminal columns. Each column wants its widest value;
- * endpoints and result may be cut short. Columns are taken in priority order as long as they fit
- * at a comfortable width; spare room then lets the endpoints grow to their full width, and the
- * result column takes what is left.
+ * The width each column wants for `rows`: its widest value (at least its title and `floor`).
+ * Optional columns with nothing to show are absent. The view measures the rows on screen and
+ * keeps the widest seen as the floor, so scrolling does not make columns jump and a table of
+ * 100 000 rows is not measured row by row.
  */
-export function fitColumns(rows: readonly Row[], width: number, now: number): FittedColumn[] {
+export function measureColumns(
+  rows: readonly Row[],
+  now: number,
+  floor?: ColumnWidths,
+): Map<ColumnId, number> {
   const ideal = new Map<ColumnId, number>();
   for (const spec of COLUMNS) {
     let w = spec.title.length;
-    let any = false;
+    let any = floor?.has(spec.id) ?? false;
+    if (floor?.has(spec.id)) w = Math.max(w, floor.get(spec.id)!);
     for (const r of rows) {
       // "cutting" and its spinner are as wide as the widest spinner frame
       const t = cellOf(spec.id, r, now, '-').text;
@@ -155,11 +216,28 @@ export function fitColumns(rows: readonly Row[], width: number, now: number): Fi
     if (spec.optional && !any) continue;
     ideal.set(spec.id, spec.reserve && spec.shrink ? Math.max(w, spec.shrink.comfortable) : w);
   }
+  return ideal;
+}
+
+/** Columns and widths for every row in `rows` (see layoutColumns). */
+export function fitColumns(rows: readonly Row[], width: number, now: number): FittedColumn[] {
+  return layoutColumns(measureColumns(rows, now), width);
+}
+
+/**
+ * Chooses columns and widths for `width` terminal columns from what each wants (`ideal`);
+ * endpoints and result may be cut short. Columns are taken in priority order as long as they fit
+ * at a comfortable width; spare room then lets the endpoints grow to their full width, and the
+ * result column takes what is left.
+ */
+export function layoutColumns(ideal: ColumnWidths, width: number): FittedColumn[] {
   const idealOf = (c: ColumnSpec) => ideal.get(c.id)!;
   const minOf = (c: ColumnSpec) => (c.shrink ? Math.min(c.shrink.min, idealOf(c)) : idealOf(c));
-  const comfortableOf = (c: ColumnSpec) => (c.shrink ? Math.min(c.shrink.comfortable, idealOf(c)) : idealOf(c));
+  const comfortableOf = (c: ColumnSpec) =>
+    c.shrink ? Math.min(c.shrink.comfortable, idealOf(c)) : idealOf(c);
   const room = width - MARKER_WIDTH;
-  const need = (list: readonly ColumnSpec[], f: (c: ColumnSpec) => number) => list.reduce((n, c) => n + f(c), 0) + GAP * Math.max(0, list.length - 1);
+  const need = (list: readonly ColumnSpec[], f: (c: ColumnSpec) => number) =>
+    list.reduce((n, c) => n + f(c), 0) + GAP * Math.max(0, list.length - 1);
   // Take columns in priority order while each fits at a comfortable width next to those already
   // taken, leaving the minimum for the columns that must still come; a wide one that does not fit
   // leaves room for narrower ones after it.
@@ -167,7 +245,10 @@ export function fitColumns(rows: readonly Row[], width: number, now: number): Fi
   const chosen: ColumnSpec[] = [];
   for (const [i, c] of order.entries()) {
     const mustCome = order.slice(i + 1).filter((x) => x.keep);
-    const width = chosen.reduce((n, x) => n + comfortableOf(x), 0) + comfortableOf(c) + mustCome.reduce((n, x) => n + minOf(x), 0);
+    const width =
+      chosen.reduce((n, x) => n + comfortableOf(x), 0) +
+      comfortableOf(c) +
+      mustCome.reduce((n, x) => n + minOf(x), 0);
     const gaps = GAP * (chosen.length + mustCome.length);
     if (c.keep || width + gaps <= room) chosen.push(c);
   }

@@ -11,7 +11,13 @@ export type TuiAction =
   // a key as Ink parsed it; the reducer maps it through keyToIntent in the current mode
   | { type: 'key'; input: string; key: KeyPress; now: number }
   // from the connection source
-  | { type: 'snapshot'; connections: readonly Connection[]; reason: SnapshotReason; now: number; takenAt?: number }
+  | {
+      type: 'snapshot';
+      connections: readonly Connection[];
+      reason: SnapshotReason;
+      now: number;
+      takenAt?: number;
+    }
   | { type: 'events'; events: readonly RowEvent[]; now: number }
   | { type: 'sourceError'; message: string }
   // navigation and selection

@@ -19,21 +19,34 @@ const u = sample('192.0.2.10', 5353, '198.51.100.53', 53, { id: 5, proto: 17 });
 function run(actions: TuiAction[], from: TuiState = initialState({ now: T0, size })): TuiState {
   return actions.reduce(reduce, from);
 }
-const snap = (list: Connection[], reason: 'initial' | 'poll' | 'refresh' | 'overrun' = 'initial', now = T0, takenAt?: number): TuiAction => ({
+const snap = (
+  list: Connection[],
+  reason: 'initial' | 'poll' | 'refresh' | 'overrun' = 'initial',
+  now = T0,
+  takenAt?: number,
+): TuiAction => ({
   type: 'snapshot',
   connections: list,
   reason,
   now,
   ...(takenAt !== undefined ? { takenAt } : {}),
 });
-const key = (input: string, k: KeyPress = {}, now = T0): TuiAction => ({ type: 'key', input, key: k, now });
+const key = (input: string, k: KeyPress = {}, now = T0): TuiAction => ({
+  type: 'key',
+  input,
+  key: k,
+  now,
+});
 const keys = (s: string) => [...s].map((ch) => key(ch));
 const shown = (s: TuiState) => s.visible.map((r) => r.key);
 
 test('rows are ordered IPv4 first, by initiator address numerically, then service, then port', () => {
   const s = run([snap([d, b, u, a, c])]);
   // 192.0.2.9 sorts before 192.0.2.10 (numerically, not as text); then by responder address and port
-  assert.deepEqual(shown(s), [c, a, b, u, d].map((x) => x.key));
+  assert.deepEqual(
+    shown(s),
+    [c, a, b, u, d].map((x) => x.key),
+  );
   assert.equal(s.loaded, true);
   assert.equal(s.cursorKey, c.key);
 });
@@ -42,20 +55,39 @@ test('the cursor stays on its row when rows appear above it or disappear', () =>
   let s = run([snap([a, b]), key('j')]);
   assert.equal(s.cursorKey, b.key);
   s = reduce(s, { type: 'events', events: [{ type: 'new', connection: c }], now: T0 + 1000 });
-  assert.deepEqual([s.cursor, s.cursorKey], [2, b.key], 'c sorts first; the cursor moved down with b');
+  assert.deepEqual(
+    [s.cursor, s.cursorKey],
+    [2, b.key],
+    'c sorts first; the cursor moved down with b',
+  );
   s = reduce(s, { type: 'events', events: [{ type: 'destroy', connection: b }], now: T0 + 2000 });
   assert.deepEqual(shown(s), [c.key, a.key]);
   assert.equal(s.cursorKey, a.key, 'its row gone, the cursor stays at that place (clamped)');
 });
 
 test('an update replaces a row in place and keeps when it was first seen', () => {
-  let s = run([snap([a]), { type: 'events', events: [{ type: 'new', connection: b }], now: T0 + 5000 }]);
+  let s = run([
+    snap([a]),
+    { type: 'events', events: [{ type: 'new', connection: b }], now: T0 + 5000 },
+  ]);
   const closed = sample('192.0.2.10', 40002, '198.51.100.10', 443, { id: 2, state: 7 });
-  s = reduce(s, { type: 'events', events: [{ type: 'update', connection: closed }], now: T0 + 9000 });
+  s = reduce(s, {
+    type: 'events',
+    events: [{ type: 'update', connection: closed }],
+    now: T0 + 9000,
+  });
   const row = s.rows.get(b.key)!;
   assert.equal(row.connection.state, 'TIME_WAIT');
-  assert.deepEqual([row.since, row.sinceExact], [T0 + 5000, true], 'appeared while watching: its age is exact');
-  assert.deepEqual([s.rows.get(a.key)!.since, s.rows.get(a.key)!.sinceExact], [T0, false], 'from the first dump: seen since');
+  assert.deepEqual(
+    [row.since, row.sinceExact],
+    [T0 + 5000, true],
+    'appeared while watching: its age is exact',
+  );
+  assert.deepEqual(
+    [s.rows.get(a.key)!.since, s.rows.get(a.key)!.sinceExact],
+    [T0, false],
+    'from the first dump: seen since',
+  );
 });
 
 test('conntrack timestamps give every row its exact start', () => {
@@ -67,12 +99,25 @@ test('conntrack timestamps give every row its exact start', () => {
 test('a periodic dump: absent rows go, rows newer than the dump stay, cut rows stay marked gone', () => {
   let s = run([snap([a, b, c])]);
   s = run([key('c'), key('y', {}, T0 + 100)], s); // cut c (cursor row)
-  s = reduce(s, { type: 'cutResult', run: 1, key: c.key, result: 'cut', ms: 2.5, reason: '', method: 'rst', now: T0 + 200 });
+  s = reduce(s, {
+    type: 'cutResult',
+    run: 1,
+    key: c.key,
+    result: 'cut',
+    ms: 2.5,
+    reason: '',
+    method: 'rst',
+    now: T0 + 200,
+  });
   // an event newer than the dump: e appears after the dump began
   const e = sample('192.0.2.10', 40005, '198.51.100.10', 80, { id: 6 });
   s = reduce(s, { type: 'events', events: [{ type: 'new', connection: e }], now: T0 + 3000 });
   s = reduce(s, snap([a], 'poll', T0 + 3500, T0 + 2500));
-  assert.deepEqual(shown(s), [c.key, a.key, e.key], 'b went away, c stays with its result, e is newer than the dump');
+  assert.deepEqual(
+    shown(s),
+    [c.key, a.key, e.key],
+    'b went away, c stays with its result, e is newer than the dump',
+  );
   assert.equal(s.rows.get(c.key)!.gone, true);
   assert.deepEqual(liveCount(s), { shown: 2, total: 2 });
   // r: the table as the kernel has it, results and all
@@ -82,7 +127,9 @@ test('a periodic dump: absent rows go, rows newer than the dump stay, cut rows s
 });
 
 test('moving clamps at the ends and scrolls the body; pages and first/last jump', () => {
-  const many = Array.from({ length: 12 }, (_, i) => sample('192.0.2.10', 41000 + i, '198.51.100.10', 80, { id: 100 + i }));
+  const many = Array.from({ length: 12 }, (_, i) =>
+    sample('192.0.2.10', 41000 + i, '198.51.100.10', 80, { id: 100 + i }),
+  );
   let s = run([snap(many)]);
   s = run([key('k')], s);
   assert.deepEqual([s.cursor, s.offset], [0, 0]);
@@ -160,8 +207,17 @@ test('c asks first: y cuts the selection, any other key cancels; nothing is cut 
   s = run([key('', { return: true }), key('', { return: true })], s);
   assert.equal(s.run, null, 'Enter asks; a second Enter is not a yes');
   s = run([key('c'), key('y', {}, T0 + 50)], s);
-  assert.deepEqual(s.run, { id: 1, keys: [a.key, b.key], done: 0, startedAt: T0 + 50, aborting: false });
-  assert.deepEqual([s.rows.get(a.key)!.result, s.rows.get(c.key)!.result], [{ kind: 'cutting', run: 1 }, undefined]);
+  assert.deepEqual(s.run, {
+    id: 1,
+    keys: [a.key, b.key],
+    done: 0,
+    startedAt: T0 + 50,
+    aborting: false,
+  });
+  assert.deepEqual(
+    [s.rows.get(a.key)!.result, s.rows.get(c.key)!.result],
+    [{ kind: 'cutting', run: 1 }, undefined],
+  );
 });
 
 test('without a selection, c cuts the row under the cursor', () => {
@@ -175,22 +231,51 @@ test('keys that arrive together are taken one by one, but never confirm a cut', 
   s = run([key('cy')], s);
   assert.deepEqual([s.mode, s.run, s.message?.text], ['browse', null, 'nothing cut']);
   s = run([key('/'), key('443\r')], s);
-  assert.deepEqual([s.mode, s.view?.text], ['browse', '443'], 'a pasted filter line ending in Enter is kept');
+  assert.deepEqual(
+    [s.mode, s.view?.text],
+    ['browse', '443'],
+    'a pasted filter line ending in Enter is kept',
+  );
 });
 
 test('results arrive per connection; the run ends with a summary; deleted entries show as gone', () => {
   let s = run([snap([a, b, u]), key('a'), key('c'), key('y', {}, T0 + 10)]);
-  s = reduce(s, { type: 'cutResult', run: 1, key: a.key, result: 'cut', ms: 3.2, reason: '', method: 'rst', deleted: true, now: T0 + 20 });
-  s = reduce(s, { type: 'cutResult', run: 1, key: u.key, result: 'skipped', ms: 0, reason: 'udp cannot be reset', now: T0 + 20 });
+  s = reduce(s, {
+    type: 'cutResult',
+    run: 1,
+    key: a.key,
+    result: 'cut',
+    ms: 3.2,
+    reason: '',
+    method: 'rst',
+    deleted: true,
+    now: T0 + 20,
+  });
+  s = reduce(s, {
+    type: 'cutResult',
+    run: 1,
+    key: u.key,
+    result: 'skipped',
+    ms: 0,
+    reason: 'udp cannot be reset',
+    now: T0 + 20,
+  });
   assert.deepEqual([s.run!.done, s.totals], [2, { cut: 1, failed: 0, skipped: 1 }]);
   assert.equal(s.rows.get(a.key)!.gone, true);
   assert.deepEqual([...s.selected], [b.key], 'finished rows leave the selection');
   assert.deepEqual(liveCount(s), { shown: 2, total: 2 });
   // a result of another run is not this run's
-  assert.equal(reduce(s, { type: 'cutResult', run: 7, key: b.key, result: 'cut', ms: 1, reason: '', now: T0 }), s);
+  assert.equal(
+    reduce(s, { type: 'cutResult', run: 7, key: b.key, result: 'cut', ms: 1, reason: '', now: T0 }),
+    s,
+  );
   s = reduce(s, { type: 'cutFinished', run: 1, now: T0 + 300 });
   assert.equal(s.run, null);
-  assert.deepEqual(s.rows.get(b.key)!.result, { kind: 'failed', ms: 290, reason: 'interrupted' }, 'no result reported: failed');
+  assert.deepEqual(
+    s.rows.get(b.key)!.result,
+    { kind: 'failed', ms: 290, reason: 'interrupted' },
+    'no result reported: failed',
+  );
   assert.deepEqual(s.totals, { cut: 1, failed: 1, skipped: 1 });
   assert.deepEqual(s.message, { text: '1 cut, 1 failed, 1 skipped in 290 ms', tone: 'bad' });
 });
@@ -198,7 +283,11 @@ test('results arrive per connection; the run ends with a summary; deleted entrie
 test('a cut that throws marks its connections failed with the error', () => {
   let s = run([snap([a]), key('c'), key('y', {}, T0)]);
   s = reduce(s, { type: 'cutFinished', run: 1, error: 'needs CAP_NET_RAW', now: T0 + 5 });
-  assert.deepEqual(s.rows.get(a.key)!.result, { kind: 'failed', ms: 5, reason: 'needs CAP_NET_RAW' });
+  assert.deepEqual(s.rows.get(a.key)!.result, {
+    kind: 'failed',
+    ms: 5,
+    reason: 'needs CAP_NET_RAW',
+  });
   assert.deepEqual(s.message, { text: 'cut failed: needs CAP_NET_RAW', tone: 'bad' });
 });
 
@@ -216,7 +305,11 @@ test('one cut at a time; rows that ended before the y are not cut', () => {
 test('quit: at once when idle; while cutting, first abort the run and wait for it', () => {
   assert.equal(run([snap([a]), key('q')]).quit, 'now');
   assert.equal(run([snap([a]), key('', { escape: true })]).quit, 'now');
-  assert.equal(run([snap([a]), key('/'), key('c', { ctrl: true })]).quit, 'now', 'Ctrl-C quits from any mode');
+  assert.equal(
+    run([snap([a]), key('/'), key('c', { ctrl: true })]).quit,
+    'now',
+    'Ctrl-C quits from any mode',
+  );
   let s = run([snap([a]), key('c'), key('y'), key('q')]);
   assert.deepEqual([s.quit, s.run!.aborting], ['stopping', true]);
   assert.match(s.message!.text, /removing its temporary firewall rules/);

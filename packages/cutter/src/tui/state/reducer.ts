@@ -4,7 +4,7 @@
 import { keyToIntent, splitBurst, type KeyPress } from '../keys.js';
 import { bodyHeight, type TerminalSize } from '../layout/screen.js';
 import type { TuiAction } from './actions.js';
-import { applyEvents, applySnapshot, visibleRows, type Row } from './rows.js';
+import { applyEvents, applySnapshot, updateVisible, visibleRows, type Row } from './rows.js';
 import { parseViewFilter, type ViewFilter } from './view-filter.js';
 
 export type Mode = 'browse' | 'filter' | 'confirm' | 'help';
@@ -99,25 +99,50 @@ function place(s: TuiState, index: number): TuiState {
   return { ...s, cursor, offset, cursorKey: s.visible[cursor]?.key ?? null };
 }
 
-/** Recomputes the shown rows after the table or the filter changed; keeps the cursor on its row. */
-function reshow(s: TuiState, rows: ReadonlyMap<string, Row>, view: ViewFilter | null): TuiState {
-  const visible = visibleRows(rows, view);
+/**
+ * Recomputes the shown rows after the table or the filter changed (`changed`: the only keys that
+ * may differ); keeps the cursor on its row.
+ */
+function reshow(
+  s: TuiState,
+  rows: ReadonlyMap<string, Row>,
+  view: ViewFilter | null,
+  changed?: ReadonlySet<string>,
+): TuiState {
+  const visible =
+    view === s.view ? updateVisible(s.visible, rows, view, changed) : visibleRows(rows, view);
   let index = s.cursor;
-  if (s.cursorKey !== null) {
+  if (s.cursorKey !== null && visible[index]?.key !== s.cursorKey) {
     const at = visible.findIndex((r) => r.key === s.cursorKey);
     if (at >= 0) index = at;
   }
-  return place({ ...s, rows, view, visible, selected: pruned(s.selected, (k) => !!rows.get(k) && !rows.get(k)!.gone) }, index);
+  return place(
+    {
+      ...s,
+      rows,
+      view,
+      visible,
+      selected: pruned(s.selected, (k) => !!rows.get(k) && !rows.get(k)!.gone),
+    },
+    index,
+  );
 }
 
 /** The selection without keys that fail `keep` (the same set when nothing goes). */
-function pruned(selected: ReadonlySet<string>, keep: (key: string) => boolean): ReadonlySet<string> {
+function pruned(
+  selected: ReadonlySet<string>,
+  keep: (key: string) => boolean,
+): ReadonlySet<string> {
   if (selected.size === 0) return selected;
   const kept = [...selected].filter(keep);
   return kept.length === selected.size ? selected : new Set(kept);
 }
 
-function setResult(rows: ReadonlyMap<string, Row>, key: string, result: Row['result']): ReadonlyMap<string, Row> {
+function setResult(
+  rows: ReadonlyMap<string, Row>,
+  key: string,
+  result: Row['result'],
+): ReadonlyMap<string, Row> {
   const r = rows.get(key);
   if (!r) return rows;
   const out = new Map(rows);
@@ -131,13 +156,14 @@ function setResult(rows: ReadonlyMap<string, Row>, key: string, result: Row['res
  * asks and then cancels — a cut needs its own deliberate "y".
  */
 function applyKey(s: TuiState, input: string, key: KeyPress, now: number): TuiState {
-  const single = [...input].length <= 1 || s.mode === 'filter' && !/[\x00-\x1f\x7f]/.test(input);
+  const single = [...input].length <= 1 || (s.mode === 'filter' && !/[\x00-\x1f\x7f]/.test(input));
   const keys = single ? [{ input, key }] : splitBurst(input);
   let st = s;
   for (const k of keys) {
     const intent = keyToIntent(st.mode, k.input, k.key);
     if (!intent) continue;
-    if (intent.type === 'confirmCut') st = reduce(st, single ? { type: 'confirmCut', now } : { type: 'cancelCut' });
+    if (intent.type === 'confirmCut')
+      st = reduce(st, single ? { type: 'confirmCut', now } : { type: 'cancelCut' });
     else st = reduce(st, intent);
   }
   return st;
@@ -150,12 +176,32 @@ export function reduce(s: TuiState, a: TuiAction): TuiState {
     case 'snapshot': {
       const rows = applySnapshot(s.rows, a.connections, a.now, a.reason, a.takenAt);
       const next = reshow({ ...s, loaded: true, now: a.now }, rows, s.view);
-      if (a.reason === 'refresh') return { ...next, refreshing: false, message: { text: `re-read the conntrack table: ${plural(rows.size, 'connection')}`, tone: 'info' } };
-      if (a.reason === 'overrun') return { ...next, message: { text: 'the kernel dropped events (too many at once): re-read the table', tone: 'info' } };
+      if (a.reason === 'refresh')
+        return {
+          ...next,
+          refreshing: false,
+          message: {
+            text: `re-read the conntrack table: ${plural(rows.size, 'connection')}`,
+            tone: 'info',
+          },
+        };
+      if (a.reason === 'overrun')
+        return {
+          ...next,
+          message: {
+            text: 'the kernel dropped events (too many at once): re-read the table',
+            tone: 'info',
+          },
+        };
       return next;
     }
     case 'events':
-      return reshow({ ...s, now: a.now }, applyEvents(s.rows, a.events, a.now), s.view);
+      return reshow(
+        { ...s, now: a.now },
+        applyEvents(s.rows, a.events, a.now),
+        s.view,
+        new Set(a.events.map((e) => e.connection.key)),
+      );
     case 'sourceError':
       return { ...s, refreshing: false, message: { text: a.message, tone: 'bad' } };
 
@@ -180,12 +226,21 @@ export function reduce(s: TuiState, a: TuiAction): TuiState {
 
     case 'openFilter':
       if (s.mode !== 'browse') return s;
-      return { ...s, mode: 'filter', draft: { text: s.view?.text ?? '', error: null, previous: s.view } };
+      return {
+        ...s,
+        mode: 'filter',
+        draft: { text: s.view?.text ?? '', error: null, previous: s.view },
+      };
     case 'filterType':
     case 'filterBackspace':
     case 'filterClearLine': {
       if (!s.draft) return s;
-      const text = a.type === 'filterType' ? s.draft.text + a.text : a.type === 'filterBackspace' ? s.draft.text.slice(0, -1) : '';
+      const text =
+        a.type === 'filterType'
+          ? s.draft.text + a.text
+          : a.type === 'filterBackspace'
+            ? s.draft.text.slice(0, -1)
+            : '';
       const parsed = parseViewFilter(text);
       // the table follows the prompt while what is typed parses; otherwise the last good filter stays
       if (!parsed.ok) return { ...s, draft: { ...s.draft, text, error: parsed.error } };
@@ -194,10 +249,18 @@ export function reduce(s: TuiState, a: TuiAction): TuiState {
     case 'filterCommit': {
       if (!s.draft) return s;
       if (s.draft.error) return s;
-      const text = s.view ? `filter: ${s.view.text} — ${plural(s.visible.filter((r) => !r.gone).length, 'connection')} shown` : 'filter cleared';
+      const text = s.view
+        ? `filter: ${s.view.text}, ${plural(s.visible.filter((r) => !r.gone).length, 'connection')} shown`
+        : 'filter cleared';
       // rows the kept filter hides leave the selection (while typing they stay, in case it comes back)
       const shown = new Set(s.visible.map((r) => r.key));
-      return { ...s, mode: 'browse', draft: null, selected: pruned(s.selected, (k) => shown.has(k)), message: { text, tone: 'info' } };
+      return {
+        ...s,
+        mode: 'browse',
+        draft: null,
+        selected: pruned(s.selected, (k) => shown.has(k)),
+        message: { text, tone: 'info' },
+      };
     }
     case 'filterCancel':
       if (!s.draft) return s;
@@ -205,38 +268,79 @@ export function reduce(s: TuiState, a: TuiAction): TuiState {
 
     case 'requestCut': {
       if (s.mode !== 'browse') return s;
-      if (s.run) return { ...s, message: { text: 'a cut is running: wait for its results', tone: 'info' } };
+      if (s.run)
+        return { ...s, message: { text: 'a cut is running: wait for its results', tone: 'info' } };
       const live = s.visible.filter((r) => !r.gone);
       let keys = live.filter((r) => s.selected.has(r.key)).map((r) => r.key);
       if (keys.length === 0) {
         const row = s.visible[s.cursor];
         if (row && !row.gone) keys = [row.key];
       }
-      if (keys.length === 0) return { ...s, message: { text: 'nothing to cut: no connection under the cursor', tone: 'info' } };
+      if (keys.length === 0)
+        return {
+          ...s,
+          message: { text: 'nothing to cut: no connection under the cursor', tone: 'info' },
+        };
       return { ...s, mode: 'confirm', confirm: keys };
     }
     case 'confirmCut': {
       if (s.mode !== 'confirm' || !s.confirm) return s;
       const keys = s.confirm.filter((k) => s.rows.get(k) && !s.rows.get(k)!.gone);
-      if (keys.length === 0) return { ...s, mode: 'browse', confirm: null, message: { text: 'those connections ended meanwhile: nothing to cut', tone: 'info' } };
+      if (keys.length === 0)
+        return {
+          ...s,
+          mode: 'browse',
+          confirm: null,
+          message: { text: 'those connections ended meanwhile: nothing to cut', tone: 'info' },
+        };
       const id = s.nextRun;
       let rows = s.rows;
       for (const k of keys) rows = setResult(rows, k, { kind: 'cutting', run: id });
-      const next = reshow({ ...s, mode: 'browse', confirm: null, nextRun: id + 1, run: { id, keys, done: 0, startedAt: a.now, aborting: false } }, rows, s.view);
-      return { ...next, message: { text: `cutting ${plural(keys.length, 'connection')}…`, tone: 'info' } };
+      const next = reshow(
+        {
+          ...s,
+          mode: 'browse',
+          confirm: null,
+          nextRun: id + 1,
+          run: { id, keys, done: 0, startedAt: a.now, aborting: false },
+        },
+        rows,
+        s.view,
+        new Set(keys),
+      );
+      return {
+        ...next,
+        message: { text: `cutting ${plural(keys.length, 'connection')}...`, tone: 'info' },
+      };
     }
     case 'cancelCut':
       if (s.mode !== 'confirm') return s;
-      return { ...s, mode: 'browse', confirm: null, message: { text: 'nothing cut', tone: 'info' } };
+      return {
+        ...s,
+        mode: 'browse',
+        confirm: null,
+        message: { text: 'nothing cut', tone: 'info' },
+      };
     case 'cutResult': {
       if (!s.run || s.run.id !== a.run) return s;
-      let rows = setResult(s.rows, a.key, { kind: a.result, ms: a.ms, reason: a.reason, ...(a.method ? { method: a.method } : {}) });
+      let rows = setResult(s.rows, a.key, {
+        kind: a.result,
+        ms: a.ms,
+        reason: a.reason,
+        ...(a.method ? { method: a.method } : {}),
+      });
       const row = rows.get(a.key);
-      if (a.deleted && row && !row.gone) rows = new Map(rows).set(a.key, { ...row, gone: true, reportedAt: a.now });
+      if (a.deleted && row && !row.gone)
+        rows = new Map(rows).set(a.key, { ...row, gone: true, reportedAt: a.now });
       const selected = new Set(s.selected);
       selected.delete(a.key);
       const totals = { ...s.totals, [a.result]: s.totals[a.result] + 1 };
-      return reshow({ ...s, selected, totals, run: { ...s.run, done: s.run.done + 1 } }, rows, s.view);
+      return reshow(
+        { ...s, selected, totals, run: { ...s.run, done: s.run.done + 1 } },
+        rows,
+        s.view,
+        new Set([a.key]),
+      );
     }
     case 'cutFinished': {
       if (!s.run || s.run.id !== a.run) return s;
@@ -260,13 +364,23 @@ export function reduce(s: TuiState, a: TuiAction): TuiState {
             text: `${count('cut')} cut, ${count('failed')} failed, ${count('skipped')} skipped in ${Math.max(0, Math.round(a.now - s.run.startedAt))} ms`,
             tone: count('failed') > 0 ? ('bad' as const) : ('ok' as const),
           };
-      const next = reshow({ ...s, run: null, totals, message: summary }, rows, s.view);
+      const next = reshow(
+        { ...s, run: null, totals, message: summary },
+        rows,
+        s.view,
+        new Set(s.run.keys),
+      );
       return s.quit === 'stopping' ? { ...next, quit: 'now' } : next;
     }
 
     case 'refresh':
       if (s.refreshing) return s;
-      return { ...s, refreshing: true, refreshSeq: s.refreshSeq + 1, message: { text: 're-reading the conntrack table…', tone: 'info' } };
+      return {
+        ...s,
+        refreshing: true,
+        refreshSeq: s.refreshSeq + 1,
+        message: { text: 're-reading the conntrack table...', tone: 'info' },
+      };
     case 'toggleHelp':
       if (s.mode !== 'browse' && s.mode !== 'help') return s;
       return { ...s, mode: s.mode === 'help' ? 'browse' : 'help' };
@@ -280,7 +394,10 @@ export function reduce(s: TuiState, a: TuiAction): TuiState {
           confirm: null,
           quit: 'stopping',
           run: { ...s.run, aborting: true },
-          message: { text: 'stopping: interrupting the cut and removing its temporary firewall rules…', tone: 'info' },
+          message: {
+            text: 'stopping: interrupting the cut and removing its temporary firewall rules...',
+            tone: 'info',
+          },
         };
       }
       return { ...s, quit: 'now' };

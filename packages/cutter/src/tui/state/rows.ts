@@ -95,7 +95,10 @@ export function applySnapshot(
   const merge = reason === 'poll' || reason === 'overrun';
   for (const c of connections) {
     const prev = rows.get(c.key);
-    out.set(c.key, merge && prev && prev.reportedAt > takenAt ? prev : makeRow(c, now, prev, false));
+    out.set(
+      c.key,
+      merge && prev && prev.reportedAt > takenAt ? prev : makeRow(c, now, prev, false),
+    );
   }
   if (merge) {
     for (const [k, r] of rows) {
@@ -108,7 +111,11 @@ export function applySnapshot(
 }
 
 /** Applies events in kernel order. A destroyed row without a cut result leaves the table. */
-export function applyEvents(rows: ReadonlyMap<string, Row>, events: readonly RowEvent[], now: number): Map<string, Row> {
+export function applyEvents(
+  rows: ReadonlyMap<string, Row>,
+  events: readonly RowEvent[],
+  now: number,
+): Map<string, Row> {
   const out = new Map(rows);
   for (const ev of events) {
     const key = ev.connection.key;
@@ -124,9 +131,54 @@ export function applyEvents(rows: ReadonlyMap<string, Row>, events: readonly Row
   return out;
 }
 
+const bySortKey = (a: Row, b: Row) => (a.sortKey < b.sortKey ? -1 : a.sortKey > b.sortKey ? 1 : 0);
+
 /** The rows the table shows, in display order. */
 export function visibleRows(rows: ReadonlyMap<string, Row>, view: ViewFilter | null): Row[] {
   const out: Row[] = [];
   for (const r of rows.values()) if (!view || matchesFilter(r.connection, view.filter)) out.push(r);
-  return out.sort((a, b) => (a.sortKey < b.sortKey ? -1 : a.sortKey > b.sortKey ? 1 : 0));
+  return out.sort(bySortKey);
+}
+
+/**
+ * The shown rows after the table changed under the same filter, without sorting it all again: a
+ * row's place depends only on its tuple, which an entry never changes, so rows keep their order
+ * and only the rows that came (or now match) are sorted and merged in. `changed` names the keys
+ * that may differ; without it the whole table is compared with what was shown.
+ */
+export function updateVisible(
+  previous: readonly Row[],
+  rows: ReadonlyMap<string, Row>,
+  view: ViewFilter | null,
+  changed?: ReadonlySet<string>,
+): Row[] {
+  const passes = (r: Row) => !view || matchesFilter(r.connection, view.filter);
+  const kept: Row[] = [];
+  const added: Row[] = [];
+  if (changed) {
+    for (const r of previous) if (!changed.has(r.key)) kept.push(r);
+    for (const k of changed) {
+      const r = rows.get(k);
+      if (r && passes(r)) added.push(r);
+    }
+  } else {
+    const before = new Set<string>();
+    for (const r of previous) {
+      before.add(r.key);
+      const now = rows.get(r.key);
+      if (now && (now === r || passes(now))) kept.push(now);
+    }
+    for (const r of rows.values()) if (!before.has(r.key) && passes(r)) added.push(r);
+  }
+  if (added.length === 0) return kept;
+  added.sort(bySortKey);
+  const out: Row[] = new Array(kept.length + added.length);
+  let i = 0;
+  let j = 0;
+  let n = 0;
+  while (i < kept.length && j < added.length)
+    out[n++] = bySortKey(kept[i], added[j]) <= 0 ? kept[i++] : added[j++];
+  while (i < kept.length) out[n++] = kept[i++];
+  while (j < added.length) out[n++] = added[j++];
+  return out;
 }

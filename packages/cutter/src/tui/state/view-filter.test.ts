@@ -18,7 +18,10 @@ function matching(text: string): string[] {
 }
 
 test('the words of the filter line, as the command line understands them', () => {
-  assert.deepEqual(matching(''), all.map((c) => c.key));
+  assert.deepEqual(
+    matching(''),
+    all.map((c) => c.key),
+  );
   assert.deepEqual(matching('443'), [web.key, v6.key], 'a bare port: either end');
   assert.deepEqual(matching('port 22,53'), [ssh.key, dns.key]);
   assert.deepEqual(matching('50-60'), [dns.key], 'a range');
@@ -27,9 +30,17 @@ test('the words of the filter line, as the command line understands them', () =>
   assert.deepEqual(matching('time_wait'), [ssh.key], 'a bare state name, any case');
   assert.deepEqual(matching('state ESTABLISHED'), [web.key, v6.key], 'a state means TCP');
   assert.deepEqual(matching('192.0.2.10'), [web.key, dns.key]);
-  assert.deepEqual(matching('192.0.2.0/24 53'), [], 'an address followed by its port: that end on that port');
+  assert.deepEqual(
+    matching('192.0.2.0/24 53'),
+    [],
+    'an address followed by its port: that end on that port',
+  );
   assert.deepEqual(matching('198.51.100.53 53'), [dns.key]);
-  assert.deepEqual(matching('192.0.2.10 0 198.51.100.10 443'), [web.key], 'the historical IP PORT IP2 PORT2');
+  assert.deepEqual(
+    matching('192.0.2.10 0 198.51.100.10 443'),
+    [web.key],
+    'the historical IP PORT IP2 PORT2',
+  );
   assert.deepEqual(matching('mark 0x12'), [v6.key]);
   assert.deepEqual(matching('2001:db8::/32'), [v6.key]);
 });
@@ -52,11 +63,20 @@ test('mistakes are one line naming the word', () => {
 
 test('any line gives a filter or a message, never an exception', () => {
   fc.assert(
-    fc.property(fc.string({ maxLength: 40 }), fc.array(fc.constantFrom('port', '80', '192.0.2.1', 'udp', 'state', 'est', '-6', '::1', '0', '/24'), { maxLength: 6 }), (junk, words) => {
-      for (const text of [junk, words.join(' '), `${words.join(' ')} ${junk}`]) {
-        const r = parseViewFilter(text);
-        assert.ok(r.ok ? r.value === null || typeof r.value.text === 'string' : r.error.length > 0);
-      }
-    }),
+    fc.property(
+      fc.string({ maxLength: 40 }),
+      fc.array(
+        fc.constantFrom('port', '80', '192.0.2.1', 'udp', 'state', 'est', '-6', '::1', '0', '/24'),
+        { maxLength: 6 },
+      ),
+      (junk, words) => {
+        for (const text of [junk, words.join(' '), `${words.join(' ')} ${junk}`]) {
+          const r = parseViewFilter(text);
+          assert.ok(
+            r.ok ? r.value === null || typeof r.value.text === 'string' : r.error.length > 0,
+          );
+        }
+      },
+    ),
   );
 });

@@ -12,7 +12,13 @@
 import { TCP_STATE_NAMES } from '@p2pwall/core/netlink';
 import { ArgumentError, parseAddressMatch } from '../../find/address-match.js';
 import type { ConnectionFilter } from '../../find/filter.js';
-import { parseMark, parsePort, parsePorts, parseProtocols, parseStates } from '../../find/filter-spec.js';
+import {
+  parseMark,
+  parsePort,
+  parsePorts,
+  parseProtocols,
+  parseStates,
+} from '../../find/filter-spec.js';
 
 export interface ViewFilter {
   /** As the user typed it (shown in the header). */
@@ -20,7 +26,8 @@ export interface ViewFilter {
   filter: ConnectionFilter;
 }
 
-export type ViewFilterResult = { ok: true; value: ViewFilter | null } | { ok: false; error: string };
+export type ViewFilterResult =
+  { ok: true; value: ViewFilter | null } | { ok: false; error: string };
 
 const PROTOCOL_WORDS = new Set(['tcp', 'udp', 'icmp', 'icmpv6', 'sctp', 'dccp', 'gre', 'udplite']);
 const KEYWORDS: Record<string, 'port' | 'proto' | 'state' | 'mark'> = {
@@ -74,17 +81,24 @@ export function parseViewFilter(text: string): ViewFilterResult {
         const m = parseAddressMatch(w);
         // the historical form: an address may be followed by its port (0 = any)
         const next = words[i + 1];
-        const port = next !== undefined && /^\d+$/.test(next) ? parsePort(words[++i], `port of ${w}`, true) : undefined;
+        const port =
+          next !== undefined && /^\d+$/.test(next)
+            ? parsePort(words[++i], `port of ${w}`, true)
+            : undefined;
         if (!f.host) {
           f.host = m;
           if (port) f.hostPort = port;
         } else if (!f.peer) {
-          if (f.host.bytes.length !== m.bytes.length) throw new ArgumentError(`${f.host.text} and ${w} are of different IP versions`);
+          if (f.host.bytes.length !== m.bytes.length)
+            throw new ArgumentError(`${f.host.text} and ${w} are of different IP versions`);
           f.peer = m;
           if (port) f.peerPort = port;
-        } else throw new ArgumentError(`a third address (${w}): give one end and optionally the other`);
+        } else
+          throw new ArgumentError(`a third address (${w}): give one end and optionally the other`);
       } else {
-        throw new ArgumentError(`${JSON.stringify(w)} is not an address, port, protocol, state or keyword (port, proto, state, mark)`);
+        throw new ArgumentError(
+          `${JSON.stringify(w)} is not an address, port, protocol, state or keyword (port, proto, state, mark)`,
+        );
       }
     }
   } catch (e) {
