@@ -7,6 +7,11 @@ import { LabProcessError, onLines, tail, waitFor } from './processes.js';
 export interface CaptureOptions {
   /** Bytes kept per packet (tcpdump -s); default: whole packets. */
   snaplen?: number;
+  /**
+   * Kernel capture buffer in KiB (tcpdump -B); default 32 MiB. tcpdump's own default (2 MiB)
+   * overflows on a busy 2-core machine, since every packet is written at once (-U).
+   */
+  bufferKiB?: number;
   /** How long to wait for tcpdump to start listening; default 10 s. */
   timeoutMs?: number;
   /**
@@ -53,6 +58,8 @@ export async function startCapture(
     file,
     '-s',
     String(opts.snaplen ?? 0),
+    '-B',
+    String(opts.bufferKiB ?? 32768),
   ];
   if (filter) argv.push(filter);
   const child = host.spawn(argv);

@@ -122,6 +122,8 @@ export class NetlinkSocket extends EventEmitter<NetlinkSocketEvents> {
   private readonly raw: RawSocketLike;
   private readonly pending = new Map<number, Pending>();
   private readonly view = new NlMsgView();
+  // bound once: a closure per datagram would be an allocation per NFQUEUE packet batch
+  private readonly dispatchBound = (m: NlMsgView): void => this.dispatch(m);
   private readonly timeoutMs: number;
   private seq: number;
   private closed = false;
@@ -371,7 +373,7 @@ export class NetlinkSocket extends EventEmitter<NetlinkSocketEvents> {
 
   private receive(msg: Buffer): void {
     try {
-      forEachMessage(msg, msg.length, this.view, (m) => this.dispatch(m));
+      forEachMessage(msg, msg.length, this.view, this.dispatchBound);
     } catch (e) {
       // a malformed datagram: fail the requests waiting on this socket rather than hang them
       const err = e instanceof Error ? e : new Error(String(e));

@@ -1,0 +1,413 @@
+// A bound NFQUEUE: packets that rules send with `-j NFQUEUE --queue-num N` (iptables) or
+// `queue num N` (nft) arrive here and wait in the kernel until they get a verdict.
+//
+// Every packet gets a verdict, always: the handler fills in a decision (pre-set to the default
+// verdict); if it throws, the default stands. The verdicts of one event-loop turn (the package
+// reads up to 32 datagrams per poll callback) are staged and sent together from setImmediate: one
+// VERDICT_BATCH where the packets agree, single verdicts otherwise, in one datagram written into
+// a preallocated send buffer. Nothing on the per-packet path allocates in JavaScript; the
+// `netlink` package allocates one Buffer per datagram received, which we cannot avoid.
+import { readFileSync } from 'node:fs';
+import { NETLINK_NETFILTER, NLMSG_ERROR } from '../constants.js';
+import { EAGAIN, EBUSY, EOPNOTSUPP, EPERM, errnoName } from '../errno.js';
+import { NetlinkError } from '../errors.js';
+import type { NlMsgView } from '../message.js';
+import { NetlinkSocket } from '../transport.js';
+import { NlWriter } from '../writer.js';
+import { writeNfqConfig, type NfqConfig } from './config.js';
+import {
+  NF_ACCEPT,
+  NFQA_CFG_F_CONNTRACK,
+  NFQA_CFG_F_FAIL_OPEN,
+  NFQA_CFG_F_GSO,
+  NFQA_CFG_F_UID_GID,
+  NFQNL_CFG_CMD_BIND,
+  NFQNL_CFG_CMD_UNBIND,
+  NFQNL_COPY_PACKET,
+} from './constants.js';
+import { NFQ_PACKET_TYPE, NfqPacket } from './packet.js';
+import { readNfqProcStats, type NfqProcStats } from './proc-stats.js';
+import { KEEP_MARK } from './verdict.js';
+import { VerdictBatch } from './verdict-batch.js';
+
+/** What the handler decides for one packet. Pre-set to the queue's default verdict and KEEP_MARK. */
+export interface NfqDecision {
+  /** NF_ACCEPT, NF_DROP, NF_REPEAT or nfQueueNr(n) (NF_VERDICT_FLAG_QUEUE_BYPASS may be or-ed in). */
+  verdict: number;
+  /** New skb->mark, or KEEP_MARK (-1). */
+  mark: number;
+  /** New connection mark, or KEEP_MARK. Only honoured when the queue has `conntrack` on. */
+  connmark: number;
+}
+
+export interface NfQueueOptions {
+  /** Queue number, 0–65535. */
+  queue: number;
+  /** NFQNL_COPY_* (default NFQNL_COPY_PACKET). */
+  copyMode?: number;
+  /** Bytes of each packet to copy, from the IP header (default 0xffff: whole packets). */
+  copyRange?: number;
+  /** Packets the kernel may hold waiting for verdicts (kernel default 1024). */
+  maxLen?: number;
+  /** NFQA_CFG_F_FAIL_OPEN: accept instead of drop when the queue is full or the socket overflows. */
+  failOpen?: boolean;
+  /** NFQA_CFG_F_GSO: take GSO super-packets unsegmented (faster; checksums may be partial). */
+  gso?: boolean;
+  /**
+   * NFQA_CFG_F_CONNTRACK: conntrack state and mark with each packet, and connmark verdicts.
+   * 'auto' asks for it and carries on without when the kernel lacks it
+   * (CONFIG_NETFILTER_NETLINK_GLUE_CT); `conntrack` then reads false.
+   */
+  conntrack?: boolean | 'auto';
+  /** NFQA_CFG_F_UID_GID: owner of local sockets. */
+  uidGid?: boolean;
+  /** SO_RCVBUF in bytes (default 8 MiB; capped by net.core.rmem_max). */
+  recvBufferSize?: number;
+  /** Use VERDICT_BATCH (default true). */
+  batch?: boolean;
+  /** The verdict a packet gets when the handler leaves it or throws (default NF_ACCEPT). */
+  defaultVerdict?: number;
+  /** Called for each packet with a reused view and decision: copy what you keep. */
+  onPacket(p: NfqPacket, d: NfqDecision): void;
+  /** A handler exception, a verdict the kernel refused, a message that did not decode. */
+  onError?(e: Error): void;
+  /**
+   * The socket's receive buffer overflowed: the kernel could not deliver packets (seen from the
+   * socket's drop counter, polled by the transport; the exact count is the queue's /proc line).
+   */
+  onOverrun?(): void;
+}
+
+export interface NfQueueStats {
+  queue: number;
+  /** Packet messages received and decoded. */
+  packets: number;
+  /** Verdicts given (one per packet), messages sent for them, datagrams sent. */
+  verdicts: number;
+  batchMessages: number;
+  singleMessages: number;
+  batchedPackets: number;
+  datagrams: number;
+  /** Times the socket's drop counter was seen to grow (receive buffer full). */
+  overruns: number;
+  handlerErrors: number;
+  verdictErrors: number;
+  decodeErrors: number;
+  /** Send buffers allocated because every preallocated one was still in flight. */
+  extraSendBuffers: number;
+}
+
+/** What NfQueue needs of a netlink socket (NetlinkSocket; a fake in unit tests). */
+export type QueueSocket = Pick<
+  NetlinkSocket,
+  'onMessage' | 'send' | 'request' | 'nextSeq' | 'isClosed' | 'close' | 'portId'
+> & {
+  on(event: 'overrun', listener: () => void): unknown;
+  on(event: 'error', listener: (e: Error) => void): unknown;
+};
+
+const ADMIN_HINT = 'needs CAP_NET_ADMIN (run as root, or grant the capability)';
+const MANAGED_FLAGS =
+  NFQA_CFG_F_FAIL_OPEN | NFQA_CFG_F_CONNTRACK | NFQA_CFG_F_GSO | NFQA_CFG_F_UID_GID;
+const SEND_SLOTS = 8;
+const SEND_SLOT_BYTES = 16 * 1024;
+
+/** "pid 1234 (suricata)" for the process that probably owns netlink port `portId`, or ''. */
+export function describePortOwner(portId: number): string {
+  // libnetfilter_queue lets the kernel pick (the pid); the `netlink` package uses
+  // (counter << 22) | (pid & 0x3fffff)
+  for (const pid of new Set([portId, portId & 0x3fffff])) {
+    if (pid <= 0) continue;
+    try {
+      const comm = readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+      return `pid ${pid} (${comm})`;
+    } catch {
+      /* not a pid of this pid namespace */
+    }
+  }
+  return '';
+}
+
+/**
+ * What to tell the user when BIND is refused. The kernel answers EPERM both to a process without
+ * CAP_NET_ADMIN and to a bind of a queue another socket holds (nfqnl_recv_config checks the
+ * owner's port id before the command; EBUSY only comes back to the holder itself), so the
+ * queue's /proc line decides which it was.
+ */
+function bindHint(queue: number): string {
+  const holder = readNfqProcStats().find((s) => s.queue === queue);
+  if (!holder) return ADMIN_HINT;
+  const who = describePortOwner(holder.portId);
+  return `queue ${queue} is already bound by another program (${who || `netlink port ${holder.portId}`}): stop it, or use another queue number here and in the firewall rule`;
+}
+
+export class NfQueue {
+  readonly queue: number;
+  /** The kernel sends conntrack info and honours connmark verdicts on this queue. */
+  conntrack = false;
+  /** Why `conntrack` is off although it was asked for ('auto'), or null. */
+  conntrackUnavailable: string | null = null;
+
+  private readonly packet = new NfqPacket();
+  private readonly decision: NfqDecision = {
+    verdict: NF_ACCEPT,
+    mark: KEEP_MARK,
+    connmark: KEEP_MARK,
+  };
+  private readonly batch: VerdictBatch;
+  private readonly writer = new NlWriter(128);
+  private readonly slots: Buffer[] = [];
+  private readonly busy: boolean[] = [];
+  private readonly releasers: ((failed: boolean) => void)[] = [];
+  private readonly defaultVerdict: number;
+  private readonly onPacket: (p: NfqPacket, d: NfqDecision) => void;
+  private readonly onError: (e: Error) => void;
+  private flushScheduled = false;
+  private closing: Promise<void> | null = null;
+  private readonly flushNow = () => this.flush();
+  private readonly counters = {
+    packets: 0,
+    verdicts: 0,
+    datagrams: 0,
+    overruns: 0,
+    handlerErrors: 0,
+    verdictErrors: 0,
+    decodeErrors: 0,
+    extraSendBuffers: 0,
+  };
+
+  private constructor(
+    readonly socket: QueueSocket,
+    options: NfQueueOptions,
+  ) {
+    this.queue = options.queue;
+    this.batch = new VerdictBatch(options.queue, 256, options.batch ?? true);
+    this.defaultVerdict = options.defaultVerdict ?? NF_ACCEPT;
+    this.onPacket = options.onPacket;
+    this.onError = options.onError ?? (() => {});
+    for (let i = 0; i < SEND_SLOTS; i++) {
+      this.slots.push(Buffer.allocUnsafe(SEND_SLOT_BYTES));
+      this.busy.push(false);
+      this.releasers.push(() => {
+        this.busy[i] = false;
+      });
+    }
+    socket.onMessage = (m) => this.receive(m);
+    socket.on('overrun', () => {
+      this.counters.overruns++;
+      options.onOverrun?.();
+    });
+    socket.on('error', (e) => this.onError(e));
+  }
+
+  /**
+   * Binds the queue and configures it. Throws NetlinkError with an actionable message: EPERM
+   * (no CAP_NET_ADMIN), EBUSY (another program holds the queue), EOPNOTSUPP (a flag this kernel
+   * lacks).
+   */
+  static async open(options: NfQueueOptions): Promise<NfQueue> {
+    const queue = options.queue;
+    if (!Number.isInteger(queue) || queue < 0 || queue > 0xffff)
+      throw new RangeError(`queue number ${queue} is not in 0..65535`);
+    const socket = NetlinkSocket.open(NETLINK_NETFILTER, {
+      recvBufferSize: options.recvBufferSize ?? 8 << 20,
+    });
+    return NfQueue.attach(socket, options);
+  }
+
+  /** Binds and configures the queue over a socket the caller opened (open() uses a new one). */
+  static async attach(socket: QueueSocket, options: NfQueueOptions): Promise<NfQueue> {
+    const queue = options.queue;
+    const q = new NfQueue(socket, options);
+    try {
+      try {
+        await q.configure({ command: NFQNL_CFG_CMD_BIND }, `binding NFQUEUE ${queue}`);
+      } catch (e) {
+        if (e instanceof NetlinkError && (e.errno === EPERM || e.errno === EBUSY))
+          throw new NetlinkError(e.errno, `binding NFQUEUE ${queue}`, bindHint(queue));
+        throw e;
+      }
+      await q.configure(
+        {
+          copyMode: options.copyMode ?? NFQNL_COPY_PACKET,
+          copyRange: options.copyRange ?? 0xffff,
+          ...(options.maxLen !== undefined ? { maxLen: options.maxLen } : {}),
+        },
+        `configuring NFQUEUE ${queue}`,
+      );
+      const base =
+        (options.failOpen ? NFQA_CFG_F_FAIL_OPEN : 0) |
+        (options.gso ? NFQA_CFG_F_GSO : 0) |
+        (options.uidGid ? NFQA_CFG_F_UID_GID : 0);
+      const wantCt = options.conntrack === true || options.conntrack === 'auto';
+      try {
+        await q.setFlags(base | (wantCt ? NFQA_CFG_F_CONNTRACK : 0));
+        q.conntrack = wantCt;
+      } catch (e) {
+        if (!(e instanceof NetlinkError) || e.errno !== EOPNOTSUPP || !wantCt) throw e;
+        // which flag did the kernel refuse? without CONNTRACK it takes the rest: then that was it
+        await q.setFlags(base);
+        if (options.conntrack === true) {
+          throw new NetlinkError(
+            EOPNOTSUPP,
+            `enabling conntrack info on NFQUEUE ${queue}`,
+            'this kernel cannot attach conntrack data to queued packets (CONFIG_NETFILTER_NETLINK_GLUE_CT is off)',
+          );
+        }
+        q.conntrack = false;
+        q.conntrackUnavailable =
+          'this kernel cannot attach conntrack data to queued packets (CONFIG_NETFILTER_NETLINK_GLUE_CT is off)';
+      }
+    } catch (e) {
+      socket.close();
+      throw e;
+    }
+    return q;
+  }
+
+  private async configure(cfg: NfqConfig, operation: string): Promise<void> {
+    writeNfqConfig(this.writer, this.socket.nextSeq(), this.queue, cfg);
+    await this.socket.request(this.writer.finish(), {
+      operation,
+      hints: { EPERM: ADMIN_HINT, EACCES: ADMIN_HINT },
+    });
+  }
+
+  private async setFlags(flags: number): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.configure({ flags, mask: MANAGED_FLAGS }, `setting NFQUEUE ${this.queue} flags`);
+        return;
+      } catch (e) {
+        // the kernel may answer EAGAIN once while it loads nf_conntrack_netlink for CONNTRACK
+        if (e instanceof NetlinkError && e.errno === EAGAIN && attempt < 3) continue;
+        throw e;
+      }
+    }
+  }
+
+  private receive(m: NlMsgView): void {
+    if (m.type === NFQ_PACKET_TYPE) {
+      const p = this.packet;
+      if (!p.reset(m) || p.queue !== this.queue) {
+        this.counters.decodeErrors++;
+        this.report(
+          new Error(
+            `NFQUEUE ${this.queue}: ignored a packet message: ${p.fault ?? `for queue ${p.queue}`}`,
+          ),
+        );
+        return;
+      }
+      this.counters.packets++;
+      const d = this.decision;
+      d.verdict = this.defaultVerdict;
+      d.mark = KEEP_MARK;
+      d.connmark = KEEP_MARK;
+      try {
+        this.onPacket(p, d);
+      } catch (e) {
+        this.counters.handlerErrors++;
+        d.verdict = this.defaultVerdict;
+        d.mark = KEEP_MARK;
+        d.connmark = KEEP_MARK;
+        this.report(e instanceof Error ? e : new Error(String(e)));
+      }
+      this.batch.stage(p.id, d.verdict, d.mark, this.conntrack ? d.connmark : KEEP_MARK);
+      this.counters.verdicts++;
+      if (!this.flushScheduled) {
+        this.flushScheduled = true;
+        setImmediate(this.flushNow);
+      }
+      return;
+    }
+    if (m.type === NLMSG_ERROR && m.error !== 0) {
+      // a verdict the kernel refused (ENOENT: unknown id); verdicts carry no ACK flag, so only
+      // failures come back
+      this.counters.verdictErrors++;
+      this.report(
+        new NetlinkError(
+          -m.error,
+          `NFQUEUE ${this.queue} verdict`,
+          errnoName(-m.error) === 'ENOENT' ? 'the kernel no longer holds that packet' : undefined,
+        ),
+      );
+    }
+  }
+
+  private report(e: Error): void {
+    try {
+      this.onError(e);
+    } catch {
+      /* an error reporter must not break the packet path */
+    }
+  }
+
+  /** Sends the staged verdicts now (normally done once per event-loop turn). */
+  flush(): void {
+    this.flushScheduled = false;
+    if (this.batch.count === 0 || this.socket.isClosed) return;
+    const need = this.batch.maxBytes;
+    let slot = -1;
+    if (need <= SEND_SLOT_BYTES) {
+      for (let i = 0; i < SEND_SLOTS; i++) {
+        if (!this.busy[i]) {
+          slot = i;
+          break;
+        }
+      }
+    }
+    let buf: Buffer;
+    if (slot >= 0) {
+      buf = this.slots[slot];
+      this.busy[slot] = true;
+    } else {
+      buf = Buffer.allocUnsafe(Math.max(need, SEND_SLOT_BYTES));
+      this.counters.extraSendBuffers++;
+    }
+    const len = this.batch.write(buf);
+    this.counters.datagrams++;
+    this.socket.send(buf.subarray(0, len), slot >= 0 ? this.releasers[slot] : undefined);
+  }
+
+  stats(): NfQueueStats {
+    const c = this.counters;
+    return {
+      queue: this.queue,
+      packets: c.packets,
+      verdicts: c.verdicts,
+      batchMessages: this.batch.batches,
+      singleMessages: this.batch.singles,
+      batchedPackets: this.batch.batchedPackets,
+      datagrams: c.datagrams,
+      overruns: c.overruns,
+      handlerErrors: c.handlerErrors,
+      verdictErrors: c.verdictErrors,
+      decodeErrors: c.decodeErrors,
+      extraSendBuffers: c.extraSendBuffers,
+    };
+  }
+
+  /** This queue's line of /proc/net/netfilter/nfnetlink_queue (kernel-side drops), or null. */
+  procStats(): NfqProcStats | null {
+    return (
+      readNfqProcStats().find((s) => s.queue === this.queue && s.portId === this.socket.portId) ??
+      null
+    );
+  }
+
+  /** Sends what is staged, unbinds the queue and closes the socket. Safe to call twice. */
+  close(): Promise<void> {
+    if (this.closing) return this.closing;
+    this.closing = (async () => {
+      if (this.socket.isClosed) return;
+      this.flush();
+      try {
+        await this.configure({ command: NFQNL_CFG_CMD_UNBIND }, `unbinding NFQUEUE ${this.queue}`);
+      } catch {
+        /* closing the socket unbinds too (NETLINK_URELEASE) */
+      }
+      this.socket.close();
+    })();
+    return this.closing;
+  }
+}

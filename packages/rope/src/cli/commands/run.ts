@@ -1,0 +1,175 @@
+// rope run — classify live traffic from NFQUEUE and act on matching flows.
+import { missingCapabilities } from '@p2pwall/core/privilege';
+import { NetlinkError } from '@p2pwall/core/netlink';
+import { DEFAULT_WINDOW } from '../../engine/flow-classifier.js';
+import type { DefaultVerdict } from '../../live/actions.js';
+import type { HostConfig } from '../../live/queue-host.js';
+import { LiveStartError, runLive } from '../../live/runner.js';
+import { CliError, parseCommandArgs, UsageError, type Command } from '../command.js';
+import {
+  parseCount,
+  parseMark,
+  parseQueueRange,
+  parseSeconds,
+  scriptGroups,
+} from '../live-options.js';
+import { loadScript, readScriptFile } from '../read-script.js';
+
+export const runCommand: Command = {
+  name: 'run',
+  summary: 'classify live traffic from NFQUEUE and drop or mark matching flows',
+  help: `usage: rope run --queue N[:M] | --queue-balance A:B  [options]
+                GROUP [GROUP]...
+       GROUP = --script NAME|FILE [--push-int N | --push-str S | --push-ip A]...
+               [--on-match accept|drop|mark:V]
+
+Binds NFQUEUE and gives every queued packet a verdict. Each flow is classified
+as 'rope classify' does: each script runs on the first packets of the flow
+(--window per direction); the first YES labels the flow for good. Groups are
+checked in command-line order: the first group whose script labelled the flow
+decides what happens to that packet and to the rest of the flow:
+  accept     let it through (the scripts stop looking at the flow)
+  drop       drop it
+  mark:V     let it through with packet mark and connmark V, for your rules
+             (tc, policy routing, a drop rule) to act on
+Without --on-match a group only counts and logs its matches (accept).
+Other packets get --default. A script run that ends with HOTDROP drops its
+packet; one that fails counts as no match. 'rope rules' prints the firewall
+rules that feed the queue; see docs/rope-run.md.
+
+  rope run --queue 0 --script bittorrent --on-match drop \\
+           --script http-large --push-int 50000000 --on-match mark:7 --log
+
+queue:
+  --queue N[:M]        bind queue N (or queues N..M), served by one thread
+  --queue-balance A:B  bind queues A..B, one worker thread each (use with the
+                       rules of 'rope rules --queue-balance A:B')
+options:
+  --default accept|drop  verdict for packets no group acts on (default accept)
+  --window N           payload packets per direction each script sees (default ${DEFAULT_WINDOW})
+  --done-mark V        mark flows every script gave up on with V, so rules that
+                       skip marked flows stop queueing them (default: off)
+  --fail-open          accept packets the queue cannot hold instead of dropping
+  --queue-maxlen N     packets the kernel holds per queue (default 4096)
+  --copy-range BYTES   bytes of each packet copied to rope (default 65535)
+  --max-flows N        flows remembered per thread (default 262144)
+  --stats-interval S   print the counters every S seconds (also on SIGUSR1,
+                       and when stopping)
+  --stats-json         counters (and --log lines) as JSON lines
+  --log                one line per flow a script matches
+  -h, --help           this help
+
+Stop with Ctrl-C or SIGTERM: rope run sends its last verdicts and unbinds;
+with the rules' bypass, traffic then passes unchecked.
+exit status: 0 after a clean stop, 1 when a queue cannot be bound or a script
+does not compile, 2 on usage errors.
+`,
+  async run(args, io) {
+    const { values, positionals, tokens } = parseCommandArgs(args, {
+      queue: { type: 'string' },
+      'queue-balance': { type: 'string' },
+      script: { type: 'string', multiple: true },
+      'push-int': { type: 'string', multiple: true },
+      'push-str': { type: 'string', multiple: true },
+      'push-ip': { type: 'string', multiple: true },
+      'on-match': { type: 'string', multiple: true },
+      default: { type: 'string' },
+      window: { type: 'string' },
+      'done-mark': { type: 'string' },
+      'fail-open': { type: 'boolean' },
+      'queue-maxlen': { type: 'string' },
+      'copy-range': { type: 'string' },
+      'max-flows': { type: 'string' },
+      'stats-interval': { type: 'string' },
+      'stats-json': { type: 'boolean' },
+      log: { type: 'boolean' },
+    });
+    if (positionals.length > 0)
+      throw new UsageError(
+        `unexpected argument '${positionals[0]}' (scripts are given with --script)`,
+      );
+    if (values.queue === undefined && values['queue-balance'] === undefined)
+      throw new UsageError('give the queue to bind: --queue N or --queue-balance A:B');
+    if (values.queue !== undefined && values['queue-balance'] !== undefined)
+      throw new UsageError('choose one of --queue and --queue-balance');
+    const balance = values['queue-balance'] !== undefined;
+    const [first, last] = parseQueueRange(
+      String(balance ? values['queue-balance'] : values.queue),
+      balance ? '--queue-balance' : '--queue',
+    );
+    if (balance && first === last)
+      throw new UsageError(
+        '--queue-balance needs a range A:B with A < B (use --queue N for one queue)',
+      );
+    if (last - first >= 64)
+      throw new UsageError(`${balance ? '--queue-balance' : '--queue'}: at most 64 queues`);
+    let defaultVerdict: DefaultVerdict = 'accept';
+    if (values.default !== undefined) {
+      if (values.default !== 'accept' && values.default !== 'drop')
+        throw new UsageError(`--default: '${values.default}' is not accept or drop`);
+      defaultVerdict = values.default;
+    }
+    const groups = scriptGroups(tokens, { kind: 'accept' });
+    if (groups.length === 0) throw new UsageError('no script given (--script NAME|FILE)');
+    const doneMark =
+      values['done-mark'] === undefined
+        ? null
+        : parseMark(String(values['done-mark']), '--done-mark');
+    if (doneMark === 0) throw new UsageError('--done-mark 0 is "no mark"; give a non-zero mark');
+
+    // compile in this thread first: diagnostics go out once, compiler-style
+    const specs = groups.map((g) => {
+      loadScript(g.path, g.pushes.length, io);
+      return { file: g.path, source: readScriptFile(g.path), pushes: g.pushes, action: g.action };
+    });
+    const config: HostConfig = {
+      queues: Array.from({ length: last - first + 1 }, (_, i) => first + i),
+      groups: specs,
+      defaultVerdict,
+      window:
+        values.window === undefined
+          ? DEFAULT_WINDOW
+          : parseCount(String(values.window), '--window', 1, 1_000_000),
+      doneMark,
+      failOpen: values['fail-open'] === true,
+      maxLen:
+        values['queue-maxlen'] === undefined
+          ? 4096
+          : parseCount(String(values['queue-maxlen']), '--queue-maxlen', 1, 1 << 20),
+      copyRange:
+        values['copy-range'] === undefined
+          ? 0xffff
+          : parseCount(String(values['copy-range']), '--copy-range', 64, 0xffff),
+      recvBufferSize: 8 << 20,
+      gso: true,
+      ...(values['max-flows'] !== undefined
+        ? { maxFlows: parseCount(String(values['max-flows']), '--max-flows', 1, 1 << 24) }
+        : {}),
+    };
+    const statsInterval =
+      values['stats-interval'] === undefined
+        ? null
+        : parseSeconds(String(values['stats-interval']), '--stats-interval');
+
+    const missing = missingCapabilities(['CAP_NET_ADMIN']);
+    if (missing.length > 0)
+      throw new CliError(
+        `binding NFQUEUE needs CAP_NET_ADMIN, which this process lacks (run as root, or grant the capability)`,
+      );
+    try {
+      return await runLive(
+        {
+          config,
+          balance,
+          statsInterval,
+          statsJson: values['stats-json'] === true,
+          log: values.log === true,
+        },
+        io,
+      );
+    } catch (e) {
+      if (e instanceof NetlinkError || e instanceof LiveStartError) throw new CliError(e.message);
+      throw e;
+    }
+  },
+};

@@ -1,0 +1,123 @@
+// Options shared by `rope run` and `rope rules`, and the grammar of rope run's script groups:
+//
+//   rope run QUEUE-OPTION [OPTION]... GROUP...
+//   GROUP := --script NAME|FILE [--push-int N | --push-str S | --push-ip A]... [--on-match ACTION]
+//
+// A --script starts a group; the --push-* and --on-match options after it (up to the next
+// --script) belong to it. Every other option is global and may stand anywhere.
+import { existsSync, statSync } from 'node:fs';
+import { builtinScriptPath, BUILTIN_SCRIPTS } from '../engine/builtin-scripts.js';
+import { pushValue, PushError, type PushKind } from '../runtime/pushes.js';
+import type { Value } from '../runtime/values.js';
+import { parseAction, type MatchAction } from '../live/actions.js';
+import { UsageError } from './command.js';
+
+/** `N` or `N:M` (also `N-M`) → [N, M], queue numbers 0..65535, N ≤ M. */
+export function parseQueueRange(text: string, option: string): [number, number] {
+  const m = /^(\d{1,5})(?:[:-](\d{1,5}))?$/.exec(text.trim());
+  if (!m) throw new UsageError(`${option}: '${text}' is not a queue number N or a range N:M`);
+  const a = Number(m[1]);
+  const b = m[2] === undefined ? a : Number(m[2]);
+  if (a > 0xffff || b > 0xffff)
+    throw new UsageError(`${option}: queue numbers go up to 65535, got '${text}'`);
+  if (b < a) throw new UsageError(`${option}: the range '${text}' ends before it starts`);
+  return [a, b];
+}
+
+/** A mark: decimal or 0x hex, 0..0xffffffff. */
+export function parseMark(text: string, option: string): number {
+  const t = text.trim();
+  if (!/^(0x[0-9a-fA-F]{1,8}|\d{1,10})$/.test(t) || Number(t) > 0xffffffff)
+    throw new UsageError(`${option}: '${text}' is not a mark (0..0xffffffff, decimal or 0x hex)`);
+  return Number(t);
+}
+
+/** A whole number in [min, max]. */
+export function parseCount(text: string, option: string, min: number, max: number): number {
+  const t = text.trim();
+  if (!/^\d+$/.test(t) || Number(t) < min || Number(t) > max)
+    throw new UsageError(`${option}: '${text}' is not a whole number in ${min}..${max}`);
+  return Number(t);
+}
+
+/** Seconds, fractions allowed, > 0. */
+export function parseSeconds(text: string, option: string): number {
+  const v = Number(text);
+  if (!/^\d+(\.\d+)?$/.test(text.trim()) || !(v > 0))
+    throw new UsageError(`${option}: '${text}' is not a number of seconds > 0`);
+  return v;
+}
+
+/**
+ * A script argument, resolved as `rope classify` does: a built-in script's name, else a file.
+ * Something that looks like a path is taken as one (reading it then says what is wrong).
+ */
+export function resolveScript(arg: string): string {
+  const builtin = builtinScriptPath(arg);
+  if (builtin) return builtin;
+  if (arg.includes('/') || arg.endsWith('.rope') || (existsSync(arg) && statSync(arg).isFile()))
+    return arg;
+  throw new UsageError(
+    `--script ${arg}: no built-in script of that name (${BUILTIN_SCRIPTS.join(', ')}) and no such file`,
+  );
+}
+
+export interface ScriptGroupArgs {
+  /** The --script argument as given, and the file it names. */
+  arg: string;
+  path: string;
+  pushes: Value[];
+  action: MatchAction;
+}
+
+interface Token {
+  kind: string;
+  name?: string;
+  value?: string | undefined;
+}
+
+/** Splits the ordered tokens into script groups (see the grammar at the top). */
+export function scriptGroups(
+  tokens: readonly Token[],
+  defaultAction: MatchAction,
+): ScriptGroupArgs[] {
+  const groups: (ScriptGroupArgs & { actionSet: boolean })[] = [];
+  for (const t of tokens) {
+    if (t.kind !== 'option') continue;
+    const current = groups[groups.length - 1];
+    if (t.name === 'script') {
+      groups.push({
+        arg: t.value ?? '',
+        path: '',
+        pushes: [],
+        action: defaultAction,
+        actionSet: false,
+      });
+    } else if (t.name?.startsWith('push-')) {
+      if (!current)
+        throw new UsageError(
+          `--${t.name} before the first --script: pushes belong to the --script they follow`,
+        );
+      try {
+        current.pushes.push(pushValue(t.name.slice('push-'.length) as PushKind, t.value ?? ''));
+      } catch (e) {
+        if (e instanceof PushError) throw new UsageError(e.message);
+        throw e;
+      }
+    } else if (t.name === 'on-match') {
+      if (!current)
+        throw new UsageError(
+          '--on-match before the first --script: it sets the action of the --script it follows',
+        );
+      if (current.actionSet) throw new UsageError(`two --on-match for --script ${current.arg}`);
+      const a = parseAction(t.value ?? '');
+      if (!a)
+        throw new UsageError(
+          `--on-match: '${t.value}' is not accept, drop or mark:V (V a non-zero mark)`,
+        );
+      current.action = a;
+      current.actionSet = true;
+    }
+  }
+  return groups.map(({ actionSet: _, ...g }) => ({ ...g, path: resolveScript(g.arg) }));
+}

@@ -1,0 +1,219 @@
+// LiveEngine decisions without a kernel: packet messages built as the kernel sends them (the
+// core's encodeNfqPacket), handed to the engine as NfQueue would.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { buildTcpPacket, buildUdpPacket } from '@p2pwall/core';
+import {
+  encodeNfqPacket,
+  IP_CT_NEW,
+  IP_CT_RELATED,
+  KEEP_MARK,
+  NF_ACCEPT,
+  NF_DROP,
+  NfqPacket,
+  NlMsgView,
+  type NfqDecision,
+  type NfqPacketRepr,
+} from '@p2pwall/core/netlink';
+import { compile } from '../compile/compile.js';
+import type { Script } from '../runtime/script.js';
+import type { MatchAction } from './actions.js';
+import { LiveEngine, type LiveEngineOptions, type MatchEvent } from './live-engine.js';
+
+function script(name: string, source: string): Script {
+  const { script: s, diagnostics } = compile(source, `${name}.rope`);
+  assert.ok(s, diagnostics.map((d) => d.render()).join('\n'));
+  return s;
+}
+
+const MATCH_A = script('match-a', '"MATCH-A" expect_str yes');
+const MATCH_B = script('match-b', '"MATCH-B" expect_str yes');
+const RELATED = script('related', '$ct_state 2 eq assert yes');
+const TROUBLE = script(
+  'trouble',
+  '{ "HOT" expect_str hotdrop } eval drop  "FAIL" expect_str  1 $data_len $data_len sub div drop yes',
+);
+const SET_MARK = script('set-mark', '"SETMARK" expect_str 5 $mark put no');
+
+let nextId = 1;
+interface Sent {
+  payload: string;
+  sport?: number;
+  reply?: boolean;
+  tcp?: boolean;
+  raw?: Uint8Array;
+  extra?: Partial<NfqPacketRepr>;
+}
+
+function message({
+  payload,
+  sport = 40000,
+  reply = false,
+  tcp = false,
+  raw,
+  extra = {},
+}: Sent): NfqPacket {
+  const [src, dst, sp, dp] = reply
+    ? ['198.51.100.10', '192.0.2.10', 9999, sport]
+    : ['192.0.2.10', '198.51.100.10', sport, 9999];
+  const ip =
+    raw ??
+    (tcp
+      ? buildTcpPacket({ src, dst, srcPort: sp, dstPort: dp, flags: 0x18, payload })
+      : buildUdpPacket({ src, dst, srcPort: sp, dstPort: dp, payload }));
+  const bytes = encodeNfqPacket({
+    queue: 0,
+    family: 2,
+    id: nextId++,
+    hwProtocol: 0x0800,
+    hook: 2,
+    timestamp: { sec: 1_700_000_000, usec: 0 },
+    payload: ip,
+    ...extra,
+  });
+  const p = new NfqPacket();
+  assert.ok(p.reset(new NlMsgView().reset(bytes, 0)));
+  return p;
+}
+
+function engine(groups: [Script, MatchAction][], o: Partial<LiveEngineOptions> = {}): LiveEngine {
+  return new LiveEngine({
+    groups: groups.map(([s, action]) => ({ script: s, pushes: [], action })),
+    ...o,
+  });
+}
+
+function decide(e: LiveEngine, sent: Sent): NfqDecision {
+  const d: NfqDecision = { verdict: NF_ACCEPT, mark: KEEP_MARK, connmark: KEEP_MARK };
+  e.handle(message(sent), d);
+  return d;
+}
+
+const DROP: MatchAction = { kind: 'drop' };
+const MARK7: MatchAction = { kind: 'mark', mark: 7 };
+
+test('live engine: a drop group drops the matching packet and the rest of its flow, nothing else', () => {
+  const events: MatchEvent[] = [];
+  const e = engine([[MATCH_A, DROP]], { onMatch: (m) => events.push(m) });
+  assert.equal(decide(e, { payload: 'hello', sport: 1 }).verdict, NF_ACCEPT);
+  assert.equal(decide(e, { payload: 'MATCH-A now', sport: 2 }).verdict, NF_DROP);
+  assert.equal(decide(e, { payload: 'anything later', sport: 2 }).verdict, NF_DROP);
+  assert.equal(decide(e, { payload: 'the reply too', sport: 2, reply: true }).verdict, NF_DROP);
+  assert.equal(decide(e, { payload: 'other flow', sport: 3 }).verdict, NF_ACCEPT);
+  assert.deepEqual(
+    events.map((m) => [m.script, m.action, m.protocol, m.from, m.to, m.packet]),
+    [['match-a', 'drop', 'udp', '192.0.2.10:2', '198.51.100.10:9999', 1]],
+  );
+  const [g] = e.groupSnapshots();
+  assert.deepEqual([g.runs, g.matches, g.packets, g.drops, g.errors], [3, 1, 3, 3, 0]);
+  const t = e.totalsSnapshot();
+  assert.deepEqual([t.packets, t.flows, t.accepted, t.dropped], [5, 3, 2, 3]);
+});
+
+test('live engine: the first group in command-line order that labelled the flow decides', () => {
+  const e = engine([
+    [MATCH_A, DROP],
+    [MATCH_B, MARK7],
+  ]);
+  assert.deepEqual(decide(e, { payload: 'MATCH-B here', sport: 10 }), {
+    verdict: NF_ACCEPT,
+    mark: 7,
+    connmark: 7,
+  });
+  assert.deepEqual(decide(e, { payload: 'next', sport: 10 }), {
+    verdict: NF_ACCEPT,
+    mark: 7,
+    connmark: 7,
+  });
+  // the same flow matches group 0 later: it now outranks group 1
+  assert.equal(decide(e, { payload: 'MATCH-A too', sport: 10 }).verdict, NF_DROP);
+  const swapped = engine([
+    [MATCH_B, MARK7],
+    [MATCH_A, DROP],
+  ]);
+  decide(swapped, { payload: 'MATCH-B here', sport: 10 });
+  assert.deepEqual(decide(swapped, { payload: 'MATCH-A too', sport: 10 }), {
+    verdict: NF_ACCEPT,
+    mark: 7,
+    connmark: 7,
+  });
+});
+
+test('live engine: --default drop, packets that are not IP, HOTDROP and FAIL', () => {
+  const e = engine([[TROUBLE, MARK7]], { defaultVerdict: 'drop' });
+  assert.equal(decide(e, { payload: 'plain', sport: 1 }).verdict, NF_DROP);
+  assert.equal(decide(e, { payload: '', raw: Uint8Array.from([0x10, 1, 2, 3]) }).verdict, NF_DROP);
+  const lenient = engine([[TROUBLE, MARK7]]);
+  assert.equal(decide(lenient, { payload: 'HOT stuff', sport: 2 }).verdict, NF_DROP);
+  assert.deepEqual(decide(lenient, { payload: 'FAIL here', sport: 3 }), {
+    verdict: NF_ACCEPT,
+    mark: KEEP_MARK,
+    connmark: KEEP_MARK,
+  });
+  assert.equal(
+    decide(lenient, { payload: '', raw: Uint8Array.from([0x10, 1, 2, 3]) }).verdict,
+    NF_ACCEPT,
+  );
+  const t = lenient.totalsSnapshot();
+  assert.deepEqual([t.hotdrops, t.notIp, t.dropped, t.accepted], [1, 1, 1, 2]);
+  assert.equal(lenient.groupSnapshots()[0].errors, 2);
+});
+
+test('live engine: --done-mark marks a flow once every script has given up on it', () => {
+  const e = engine([[MATCH_A, DROP]], { window: 2, doneMark: 0x99 });
+  const marks = [
+    decide(e, { payload: 'a1', sport: 5 }),
+    decide(e, { payload: 'b1', sport: 5, reply: true }),
+    decide(e, { payload: 'a2', sport: 5 }),
+    decide(e, { payload: 'b2', sport: 5, reply: true }),
+    decide(e, { payload: 'a3', sport: 5 }),
+  ].map((d) => [d.verdict, d.mark, d.connmark]);
+  assert.deepEqual(marks, [
+    [NF_ACCEPT, KEEP_MARK, KEEP_MARK],
+    [NF_ACCEPT, KEEP_MARK, KEEP_MARK],
+    [NF_ACCEPT, KEEP_MARK, KEEP_MARK],
+    [NF_ACCEPT, 0x99, 0x99],
+    [NF_ACCEPT, 0x99, 0x99],
+  ]);
+});
+
+test('live engine: $mark written by a script marks the packet (not the flow)', () => {
+  const e = engine([[SET_MARK, DROP]]);
+  assert.deepEqual(decide(e, { payload: 'SETMARK', sport: 6 }), {
+    verdict: NF_ACCEPT,
+    mark: 5,
+    connmark: KEEP_MARK,
+  });
+  // the packet's own mark is where $mark starts
+  const d: NfqDecision = { verdict: NF_ACCEPT, mark: KEEP_MARK, connmark: KEEP_MARK };
+  e.handle(message({ payload: 'other', sport: 7, extra: { mark: 3 } }), d);
+  assert.equal(d.mark, KEEP_MARK);
+});
+
+test('live engine: $ct_* come from NFQA_CT when the kernel sends it', () => {
+  const ct = {
+    family: 2,
+    orig: { src: '192.0.2.10', dst: '198.51.100.10', proto: 17, srcPort: 8, dstPort: 9999 },
+    reply: { src: '198.51.100.10', dst: '192.0.2.10', proto: 17, srcPort: 9999, dstPort: 8 },
+    mark: 0,
+    id: 1234,
+    status: 8,
+  };
+  const e = engine([[RELATED, { kind: 'mark', mark: 9 }]]);
+  assert.equal(
+    decide(e, { payload: 'x', sport: 8, extra: { ct, ctInfo: IP_CT_NEW } }).mark,
+    KEEP_MARK,
+  );
+  assert.equal(decide(e, { payload: 'y', sport: 8, extra: { ct, ctInfo: IP_CT_RELATED } }).mark, 9);
+  // without NFQA_CT the flow table's view (new, then established) never says related
+  const own = engine([[RELATED, { kind: 'mark', mark: 9 }]]);
+  assert.equal(decide(own, { payload: 'x', sport: 8 }).mark, KEEP_MARK);
+  assert.equal(decide(own, { payload: 'y', sport: 8, reply: true }).mark, KEEP_MARK);
+});
+
+test('live engine: TCP flows are classified on payload packets, both directions', () => {
+  const e = engine([[MATCH_B, MARK7]]);
+  assert.equal(decide(e, { payload: 'GET / HTTP/1.1', sport: 30, tcp: true }).mark, KEEP_MARK);
+  assert.equal(decide(e, { payload: 'MATCH-B reply', sport: 30, tcp: true, reply: true }).mark, 7);
+  assert.equal(e.groupSnapshots()[0].matches, 1);
+});

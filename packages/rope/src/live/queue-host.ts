@@ -1,0 +1,169 @@
+// One thread's share of `rope run`: its queues bound with the core's NfQueue, and one LiveEngine
+// (one flow table, one rope engine) deciding for all of them. The main thread runs one host for
+// `--queue N[:M]`; `--queue-balance A:B` runs one per worker thread, one queue each. Everything in
+// HostConfig is plain data so it can cross to a worker.
+import {
+  NF_ACCEPT,
+  NF_DROP,
+  NfQueue,
+  type NfqPacket,
+  type NfqDecision,
+} from '@p2pwall/core/netlink';
+import { compile } from '../compile/compile.js';
+import type { Value } from '../runtime/values.js';
+import { Verdict, verdictName } from '../runtime/verdict.js';
+import type { DefaultVerdict, MatchAction } from './actions.js';
+import { LiveEngine, type LiveGroup, type MatchEvent } from './live-engine.js';
+import { queueSnapshot, type LiveSnapshot } from './stats.js';
+
+export interface GroupSpec {
+  /** Path as given (diagnostics name it) and the source text, read once by the main thread. */
+  file: string;
+  source: string;
+  pushes: Value[];
+  action: MatchAction;
+}
+
+export interface HostConfig {
+  queues: number[];
+  groups: GroupSpec[];
+  defaultVerdict: DefaultVerdict;
+  window: number;
+  doneMark: number | null;
+  failOpen: boolean;
+  copyRange: number;
+  maxLen: number;
+  recvBufferSize: number;
+  gso: boolean;
+  maxFlows?: number;
+}
+
+export interface HostEvents {
+  onMatch?(e: MatchEvent & { queue?: number }): void;
+  /** Something the operator should see (rate-limited per kind). */
+  onWarning(message: string): void;
+}
+
+export interface HostInfo {
+  queues: number[];
+  /** Conntrack data arrives with packets (and connmark verdicts work). */
+  conntrack: boolean;
+  conntrackUnavailable: string | null;
+}
+
+/** At most one report per key per interval, then a count of what was held back. */
+class Throttle {
+  private readonly last = new Map<string, { at: number; held: number }>();
+  constructor(
+    private readonly report: (m: string) => void,
+    private readonly intervalMs = 10_000,
+  ) {}
+  say(key: string, message: () => string): void {
+    const now = Date.now();
+    const s = this.last.get(key);
+    if (s && now - s.at < this.intervalMs) {
+      s.held++;
+      return;
+    }
+    const held = s?.held ?? 0;
+    this.last.set(key, { at: now, held: 0 });
+    this.report(held > 0 ? `${message()} (${held} more like it since the last report)` : message());
+  }
+}
+
+export class QueueHost {
+  private constructor(
+    readonly engine: LiveEngine,
+    private readonly queues: NfQueue[],
+    readonly info: HostInfo,
+    private readonly clock: NodeJS.Timeout,
+  ) {}
+
+  static async start(config: HostConfig, events: HostEvents): Promise<QueueHost> {
+    const throttle = new Throttle(events.onWarning);
+    const groups: LiveGroup[] = config.groups.map((g) => {
+      const { script } = compile(g.source, g.file, { pushes: g.pushes.length });
+      if (!script) throw new Error(`${g.file} does not compile`);
+      return { script, pushes: g.pushes, action: g.action };
+    });
+    const engine = new LiveEngine({
+      groups,
+      defaultVerdict: config.defaultVerdict,
+      window: config.window,
+      doneMark: config.doneMark,
+      ...(config.maxFlows !== undefined ? { maxFlows: config.maxFlows } : {}),
+      onMatch: events.onMatch,
+      onRunError: (script, v, e) =>
+        throttle.say(
+          `run:${script}:${e.name}`,
+          () =>
+            `${e.toString()} (${verdictName(v)}: ${v === Verdict.HOTDROP ? 'packet dropped' : 'counted as no match'})`,
+        ),
+    });
+    const handle = (p: NfqPacket, d: NfqDecision) => engine.handle(p, d);
+    const opened: NfQueue[] = [];
+    try {
+      for (const queue of config.queues) {
+        opened.push(
+          await NfQueue.open({
+            queue,
+            copyRange: config.copyRange,
+            maxLen: config.maxLen,
+            failOpen: config.failOpen,
+            gso: config.gso,
+            conntrack: 'auto',
+            recvBufferSize: config.recvBufferSize,
+            defaultVerdict: config.defaultVerdict === 'drop' ? NF_DROP : NF_ACCEPT,
+            onPacket: handle,
+            onError: (e) =>
+              throttle.say(
+                `queue:${queue}:${e.message.slice(0, 40)}`,
+                () => `queue ${queue}: ${e.message}`,
+              ),
+            onOverrun: () =>
+              throttle.say(
+                `overrun:${queue}`,
+                () =>
+                  `queue ${queue}: the socket's receive buffer overflowed; packets were ${config.failOpen ? 'passed unchecked (fail-open)' : 'dropped'} — rope run cannot keep up: spread the load (--queue-balance), queue less (--done-mark, mark actions) or copy less (--copy-range)`,
+              ),
+          }),
+        );
+      }
+    } catch (e) {
+      await Promise.all(opened.map((q) => q.close()));
+      throw e;
+    }
+    let ticks = 0;
+    const clock = setInterval(() => {
+      if (++ticks % 20 === 0) engine.expire();
+      else engine.tick();
+    }, 250);
+    clock.unref();
+    const first = opened[0];
+    return new QueueHost(
+      engine,
+      opened,
+      {
+        queues: config.queues,
+        conntrack: first.conntrack,
+        conntrackUnavailable: first.conntrackUnavailable,
+      },
+      clock,
+    );
+  }
+
+  snapshot(uptime: number): LiveSnapshot {
+    return {
+      uptime,
+      totals: this.engine.totalsSnapshot(),
+      groups: this.engine.groupSnapshots(),
+      queues: this.queues.map((q) => queueSnapshot(q.stats(), q.procStats())),
+    };
+  }
+
+  /** Sends the last verdicts, unbinds every queue, closes the sockets. */
+  async stop(): Promise<void> {
+    clearInterval(this.clock);
+    await Promise.all(this.queues.map((q) => q.close()));
+  }
+}

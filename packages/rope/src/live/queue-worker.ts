@@ -1,0 +1,33 @@
+// Worker-thread entry of `rope run --queue-balance`: one queue, its own LiveEngine. Talks to the
+// main thread with the messages of worker-messages.ts.
+import { parentPort, workerData } from 'node:worker_threads';
+import { QueueHost, type HostConfig } from './queue-host.js';
+import type { ToMain, ToWorker } from './worker-messages.js';
+
+const port = parentPort;
+if (!port) throw new Error('queue-worker.ts runs only as a worker thread');
+const post = (m: ToMain) => port.postMessage(m);
+const config = (workerData as { config: HostConfig }).config;
+
+let host: QueueHost;
+try {
+  host = await QueueHost.start(config, {
+    onMatch: (e) => post({ type: 'match', event: { ...e, queue: config.queues[0] } }),
+    onWarning: (message) => post({ type: 'warning', message }),
+  });
+} catch (e) {
+  post({ type: 'fatal', message: e instanceof Error ? e.message : String(e) });
+  port.close();
+  process.exit(1);
+}
+post({ type: 'ready', info: host.info });
+port.on('message', (m: ToWorker) => {
+  if (m.type === 'stats') post({ type: 'stats', id: m.id, snapshot: host.snapshot(m.uptime) });
+  else if (m.type === 'stop') {
+    const snapshot = host.snapshot(m.uptime);
+    void host.stop().then(() => {
+      post({ type: 'stopped', snapshot });
+      port.close();
+    });
+  }
+});

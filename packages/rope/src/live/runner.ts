@@ -1,0 +1,245 @@
+// `rope run` as a process: the queues served in this thread (`--queue N[:M]`) or by one worker
+// thread per queue (`--queue-balance A:B`), counters on SIGUSR1 and every --stats-interval, one
+// line per newly matched flow with --log, and a clean unbind on SIGINT/SIGTERM. A second
+// SIGINT/SIGTERM while stopping exits at once (the kernel unbinds when the sockets close).
+import { Worker } from 'node:worker_threads';
+import { actionText } from './actions.js';
+import type { MatchEvent } from './live-engine.js';
+import { QueueHost, type HostConfig, type HostInfo } from './queue-host.js';
+import { formatSnapshot, mergeSnapshots, snapshotJson, type LiveSnapshot } from './stats.js';
+import type { ToMain, ToWorker } from './worker-messages.js';
+
+export interface LiveRunOptions {
+  config: HostConfig;
+  /** One worker thread per queue. */
+  balance: boolean;
+  /** Seconds between counter reports (null: only on SIGUSR1 and at the end). */
+  statsInterval: number | null;
+  statsJson: boolean;
+  log: boolean;
+}
+
+export interface LiveIo {
+  out(text: string): void;
+  err(text: string): void;
+}
+
+/** A queue that could not be bound or a worker that could not start: a message for the user. */
+export class LiveStartError extends Error {
+  override name = 'LiveStartError';
+}
+
+interface Shard {
+  info: HostInfo;
+  snapshot(uptime: number): Promise<LiveSnapshot>;
+  /** Stops and returns the last counters. */
+  stop(uptime: number): Promise<LiveSnapshot>;
+}
+
+interface Handlers {
+  onMatch(e: MatchEvent & { queue?: number }): void;
+  onWarning(m: string): void;
+  onFatal(m: string): void;
+}
+
+async function localShard(config: HostConfig, h: Handlers): Promise<Shard> {
+  const host = await QueueHost.start(config, { onMatch: h.onMatch, onWarning: h.onWarning });
+  return {
+    info: host.info,
+    snapshot: async (uptime) => host.snapshot(uptime),
+    async stop(uptime) {
+      const s = host.snapshot(uptime);
+      await host.stop();
+      return s;
+    },
+  };
+}
+
+function startWorker(config: HostConfig): Worker {
+  if (!import.meta.url.endsWith('.ts'))
+    return new Worker(new URL('./queue-worker.js', import.meta.url), { workerData: { config } });
+  // running from the sources (tsx, `--conditions=source`, as the tests do): tsx's hooks are not
+  // inherited by workers, so the worker registers them before it loads the TypeScript entry
+  const entry = new URL('./queue-worker.ts', import.meta.url).href;
+  const boot = `import('tsx/esm/api').then((t) => { t.register(); return import(${JSON.stringify(entry)}); });`;
+  return new Worker(boot, { eval: true, workerData: { config } });
+}
+
+function workerShard(config: HostConfig, h: Handlers): Promise<Shard> {
+  const worker = startWorker(config);
+  const waiting = new Map<number, (s: LiveSnapshot) => void>();
+  let stopped: ((s: LiveSnapshot) => void) | null = null;
+  let nextId = 1;
+  let ready = false;
+  let exited = false;
+  // the counters last heard, answered once the worker is gone (it cannot be asked any more)
+  let last: LiveSnapshot | null = null;
+  const gone = (uptime: number): LiveSnapshot =>
+    last ?? { ...mergeSnapshots([], uptime), queues: [] };
+  const send = (m: ToWorker) => worker.postMessage(m);
+  return new Promise<Shard>((resolve, reject) => {
+    worker.on('message', (m: ToMain) => {
+      switch (m.type) {
+        case 'ready':
+          ready = true;
+          resolve({
+            info: m.info,
+            snapshot: (uptime) =>
+              exited
+                ? Promise.resolve(gone(uptime))
+                : new Promise((res) => {
+                    const id = nextId++;
+                    waiting.set(id, res);
+                    send({ type: 'stats', id, uptime });
+                  }),
+            stop: (uptime) =>
+              exited
+                ? Promise.resolve(gone(uptime))
+                : new Promise((res) => {
+                    stopped = res;
+                    send({ type: 'stop', uptime });
+                  }),
+          });
+          break;
+        case 'fatal':
+          if (ready) h.onFatal(m.message);
+          else reject(new LiveStartError(m.message));
+          break;
+        case 'warning':
+          h.onWarning(m.message);
+          break;
+        case 'match':
+          h.onMatch(m.event);
+          break;
+        case 'stats':
+          last = m.snapshot;
+          waiting.get(m.id)?.(m.snapshot);
+          waiting.delete(m.id);
+          break;
+        case 'stopped':
+          last = m.snapshot;
+          stopped?.(m.snapshot);
+          break;
+      }
+    });
+    worker.on('error', (e) =>
+      ready
+        ? h.onFatal(`worker of queue ${config.queues[0]}: ${e.message}`)
+        : reject(new LiveStartError(`worker of queue ${config.queues[0]}: ${e.message}`)),
+    );
+    worker.on('exit', (code) => {
+      exited = true;
+      if (!ready) {
+        reject(
+          new LiveStartError(
+            `the worker of queue ${config.queues[0]} exited (${code}) before binding`,
+          ),
+        );
+        return;
+      }
+      if (!stopped) h.onFatal(`the worker of queue ${config.queues[0]} exited (${code})`);
+      const s = gone(0);
+      for (const res of waiting.values()) res(s);
+      waiting.clear();
+      stopped?.(s);
+    });
+  });
+}
+
+function matchLine(e: MatchEvent & { queue?: number }, json: boolean): string {
+  if (json) return JSON.stringify({ event: 'match', ...e }) + '\n';
+  return `${new Date(e.time * 1000).toISOString()} match ${e.script} ${e.protocol} ${e.from} > ${e.to} packet ${e.packet}: ${e.action}\n`;
+}
+
+/** Runs until SIGINT/SIGTERM (or `stop` resolves); returns the exit status. */
+export async function runLive(
+  o: LiveRunOptions,
+  io: LiveIo,
+  stop?: Promise<void>,
+): Promise<number> {
+  const started = Date.now();
+  const uptime = () => (Date.now() - started) / 1000;
+  let fatal: string | null = null;
+  let wake: () => void = () => {};
+  const stopRequested = new Promise<void>((r) => (wake = r));
+  const handlers: Handlers = {
+    onMatch: o.log ? (e) => io.out(matchLine(e, o.statsJson)) : () => {},
+    onWarning: (m) => io.err(`rope run: ${m}\n`),
+    onFatal: (m) => {
+      fatal = m;
+      wake();
+    },
+  };
+  // Handlers first: a SIGUSR1 without one would open Node's inspector, a SIGTERM during start-up
+  // would skip the unbind.
+  const shards: Shard[] = [];
+  let report: (() => Promise<void>) | null = null;
+  let stopping = false;
+  const onUsr1 = () => void report?.();
+  const onStop = () => {
+    if (stopping) {
+      io.err('rope run: stopping at once\n');
+      process.exit(130);
+    }
+    stopping = true;
+    wake();
+  };
+  process.on('SIGUSR1', onUsr1);
+  process.on('SIGINT', onStop);
+  process.on('SIGTERM', onStop);
+  const unhook = () => {
+    process.off('SIGUSR1', onUsr1);
+    process.off('SIGINT', onStop);
+    process.off('SIGTERM', onStop);
+  };
+  try {
+    if (o.balance) {
+      const started = await Promise.allSettled(
+        o.config.queues.map((q) => workerShard({ ...o.config, queues: [q] }, handlers)),
+      );
+      for (const s of started) if (s.status === 'fulfilled') shards.push(s.value);
+      const failed = started.find((s) => s.status === 'rejected');
+      if (failed) throw (failed as PromiseRejectedResult).reason;
+    } else shards.push(await localShard(o.config, handlers));
+  } catch (e) {
+    await Promise.all(shards.map((s) => s.stop(uptime())));
+    unhook();
+    throw e;
+  }
+
+  const q = o.config.queues;
+  const where = q.length === 1 ? `NFQUEUE ${q[0]}` : `NFQUEUE ${q[0]}-${q[q.length - 1]}`;
+  const actions = o.config.groups
+    .map((g) => `${g.file.replace(/^.*\//, '').replace(/\.rope$/, '')} → ${actionText(g.action)}`)
+    .join(', ');
+  io.err(
+    `rope run: bound ${where} (${o.balance ? `${q.length} worker threads` : 'one thread'}); ${actions}; other packets → ${o.config.defaultVerdict}; ` +
+      `window ${o.config.window}${o.config.failOpen ? '; fail-open' : ''}\n`,
+  );
+  const unavailable = shards[0]?.info.conntrackUnavailable;
+  if (unavailable) {
+    io.err(
+      `rope run: note: ${unavailable}; $ct_* come from rope's own flow table, and a flow keeps its mark through the rules' save-mark (see rope rules)\n`,
+    );
+  }
+
+  report = async () => {
+    const s = mergeSnapshots(await Promise.all(shards.map((x) => x.snapshot(uptime()))), uptime());
+    io.out(o.statsJson ? snapshotJson(s) : formatSnapshot(s));
+  };
+  const timer = o.statsInterval ? setInterval(() => void report?.(), o.statsInterval * 1000) : null;
+  try {
+    await Promise.race([stopRequested, ...(stop ? [stop] : [])]);
+  } finally {
+    if (timer) clearInterval(timer);
+    report = null;
+    const last = mergeSnapshots(await Promise.all(shards.map((s) => s.stop(uptime()))), uptime());
+    io.out(o.statsJson ? snapshotJson(last) : formatSnapshot(last));
+    unhook();
+  }
+  if (fatal) {
+    io.err(`rope run: ${fatal}\n`);
+    return 1;
+  }
+  return 0;
+}

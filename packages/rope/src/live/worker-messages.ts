@@ -1,0 +1,15 @@
+// Messages between the main thread of `rope run` and its queue workers (structured-cloned).
+import type { MatchEvent } from './live-engine.js';
+import type { HostInfo } from './queue-host.js';
+import type { LiveSnapshot } from './stats.js';
+
+export type ToWorker =
+  { type: 'stats'; id: number; uptime: number } | { type: 'stop'; uptime: number };
+
+export type ToMain =
+  | { type: 'ready'; info: HostInfo }
+  | { type: 'fatal'; message: string }
+  | { type: 'warning'; message: string }
+  | { type: 'match'; event: MatchEvent & { queue?: number } }
+  | { type: 'stats'; id: number; snapshot: LiveSnapshot }
+  | { type: 'stopped'; snapshot: LiveSnapshot };
