@@ -75,7 +75,11 @@ export const bench: BenchModule = {
     const rows: (string | number)[][] = [];
     const row = (tool: string, work: string, seconds: number) =>
       rows.push([tool, work, `${(seconds * 1000).toFixed(0)} ms`, rate(ours.packets / seconds)]);
-    row('p2pwall (`forEachPacket` + `FlowTable.lookup`)', `${flows} flows, one table per file`, ours.seconds);
+    row(
+      'p2pwall (`forEachPacket` + `FlowTable.lookup`)',
+      `${flows} flows, one table per file`,
+      ours.seconds,
+    );
 
     // Peers run over the same files: tshark once per file (it has no playlist), ndpiReader once
     // over a playlist (its flow table also runs nDPI's dissectors: more work, but what users run)
@@ -83,7 +87,8 @@ export const bench: BenchModule = {
     writeFileSync(playlist, files.join('\n') + '\n');
     const peerRuns = ctx.quick ? 1 : 3;
     const ndpi = peer(ctx, 'ndpiReader', ['-i', playlist, '-q', '-v', '0'], peerRuns);
-    if (ndpi !== null) row('ndpiReader 4.2 `-i playlist -q`', 'flows + protocol detection, one process', ndpi);
+    if (ndpi !== null)
+      row('ndpiReader 4.2 `-i playlist -q`', 'flows + protocol detection, one process', ndpi);
     let tsharkTotal = 0;
     let tsharkOk = true;
     for (const f of files) {
@@ -94,7 +99,12 @@ export const bench: BenchModule = {
       }
       tsharkTotal += s;
     }
-    if (tsharkOk) row('tshark 4 `-q -z conv,tcp -z conv,udp`', 'conversation tables, one process per file', tsharkTotal);
+    if (tsharkOk)
+      row(
+        'tshark 4 `-q -z conv,tcp -z conv,udp`',
+        'conversation tables, one process per file',
+        tsharkTotal,
+      );
 
     const n = ctx.quick ? 100_000 : 1_000_000;
     const f4 = flood(n, false);

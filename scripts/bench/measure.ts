@@ -56,4 +56,3 @@ function peer(ctx: BenchContext, cmd: string, args: string[], runs: number): num
   }
   return median(times);
 }
-

@@ -7,19 +7,43 @@ import { join } from 'node:path';
 import { createNamespace, execIn, removeNamespace, runId } from '../../scripts/lab/netns.js';
 import { privilegedSkip, repoRoot } from '../support/environment.js';
 
-test('an overrun of a conntrack event socket is reported as overrun and the process survives', { skip: privilegedSkip(['ip', 'nft']) }, () => {
-  const ns = createNamespace(runId(), 'ovr');
-  try {
-    // conntrack only tracks (and sends events) once a rule uses it
-    execIn(ns, ['nft', 'add table inet t; add chain inet t c { type filter hook output priority 0; }; add rule inet t c ct state new accept']);
-    const r = execIn(ns, [process.execPath, '--conditions=source', '--import', 'tsx', join(repoRoot, 'test/core/netlink-overrun.child.ts')], {
-      timeoutMs: 30_000,
-    });
-    const out = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { messages: number; overruns: number; drops: number };
-    assert.ok(out.drops > 0, `the kernel dropped no event (${r.stdout}); the test did not overrun the socket`);
-    assert.ok(out.overruns >= 1, `drops ${out.drops} but no 'overrun' event`);
-    assert.ok(out.messages > 0);
-  } finally {
-    removeNamespace(ns);
-  }
-});
+test(
+  'an overrun of a conntrack event socket is reported as overrun and the process survives',
+  { skip: privilegedSkip(['ip', 'nft']) },
+  () => {
+    const ns = createNamespace(runId(), 'ovr');
+    try {
+      // conntrack only tracks (and sends events) once a rule uses it
+      execIn(ns, [
+        'nft',
+        'add table inet t; add chain inet t c { type filter hook output priority 0; }; add rule inet t c ct state new accept',
+      ]);
+      const r = execIn(
+        ns,
+        [
+          process.execPath,
+          '--conditions=source',
+          '--import',
+          'tsx',
+          join(repoRoot, 'test/core/netlink-overrun.child.ts'),
+        ],
+        {
+          timeoutMs: 30_000,
+        },
+      );
+      const out = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as {
+        messages: number;
+        overruns: number;
+        drops: number;
+      };
+      assert.ok(
+        out.drops > 0,
+        `the kernel dropped no event (${r.stdout}); the test did not overrun the socket`,
+      );
+      assert.ok(out.overruns >= 1, `drops ${out.drops} but no 'overrun' event`);
+      assert.ok(out.messages > 0);
+    } finally {
+      removeNamespace(ns);
+    }
+  },
+);

@@ -42,7 +42,14 @@ test('every truth.tsv flow is found by the flow table', { skip: corpusSkip() }, 
   const missing = truth
     .filter((r) => !truthKeys(r).some((k) => found.has(k)))
     .map((r) => `${r.pcap} ${r.l4} ${r.a} ${r.b}`);
-  assert.deepEqual(missing, ABSENT_FROM_CAPTURES, `${missing.length} of ${truth.length} truth flows not found`);
+  assert.deepEqual(
+    missing,
+    ABSENT_FROM_CAPTURES,
+    `${missing.length} of ${truth.length} truth flows not found`,
+  );
   // the captures that end in a corrupt record were still read up to it
-  assert.ok(errors.every((m) => /record \d+ at byte \d+/.test(m)), errors.join('\n'));
+  assert.ok(
+    errors.every((m) => /record \d+ at byte \d+/.test(m)),
+    errors.join('\n'),
+  );
 });

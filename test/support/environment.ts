@@ -11,7 +11,8 @@ export const corpusDir = process.env.P2PWALL_CORPUS ?? join(repoRoot, '..', 'sha
 
 function verdict(reason: string | null): string | false {
   if (reason === null) return false;
-  if (inCI) throw new Error(`${reason} — in CI this test must run, so it fails instead of skipping`);
+  if (inCI)
+    throw new Error(`${reason} — in CI this test must run, so it fails instead of skipping`);
   return reason;
 }
 
@@ -49,7 +50,9 @@ export function privilegedSkip(tools: string[] = ['ip']): string | false {
 
 /** `false` when ../shared/corpus is present; otherwise the skip reason. */
 export function corpusSkip(): string | false {
-  return verdict(existsSync(join(corpusDir, 'truth.tsv')) ? null : `corpus not found at ${corpusDir}`);
+  return verdict(
+    existsSync(join(corpusDir, 'truth.tsv')) ? null : `corpus not found at ${corpusDir}`,
+  );
 }
 
 export function onPath(tool: string): boolean {

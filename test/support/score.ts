@@ -42,7 +42,8 @@ export function score(truth: readonly TruthRow[], flows: readonly LabelledFlow[]
     byKey.set(key, set);
   }
   const result = { unseen: [] as string[] } as Score;
-  for (const c of CLASSES) result[c] = { yes: 0, found: 0, falsePositives: 0, recall: 1, missed: [], wrong: [] };
+  for (const c of CLASSES)
+    result[c] = { yes: 0, found: 0, falsePositives: 0, recall: 1, missed: [], wrong: [] };
   for (const row of truth) {
     const name = `${row.pcap} ${row.l4} ${row.a} ${row.b}`;
     let labels: Set<string> | undefined;
@@ -68,6 +69,7 @@ export function score(truth: readonly TruthRow[], flows: readonly LabelledFlow[]
       }
     }
   }
-  for (const c of CLASSES) result[c].recall = result[c].yes === 0 ? 1 : result[c].found / result[c].yes;
+  for (const c of CLASSES)
+    result[c].recall = result[c].yes === 0 ? 1 : result[c].found / result[c].yes;
   return result;
 }

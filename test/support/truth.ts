@@ -38,7 +38,11 @@ export function endpointVariants(text: string): string[] {
     const fixed = groups.reduce((n, g) => n + g.length, 0);
     const gaps = parts.length - 1;
     const spread = (left: number, slots: number): number[][] =>
-      slots === 1 ? [[left]] : Array.from({ length: left - slots + 1 }, (_, i) => i + 1).flatMap((k) => spread(left - k, slots - 1).map((r) => [k, ...r]));
+      slots === 1
+        ? [[left]]
+        : Array.from({ length: left - slots + 1 }, (_, i) => i + 1).flatMap((k) =>
+            spread(left - k, slots - 1).map((r) => [k, ...r]),
+          );
     for (const zeros of 8 - fixed >= gaps ? spread(8 - fixed, gaps) : []) {
       const full: string[] = [];
       groups.forEach((g, i) => {
@@ -56,7 +60,9 @@ export function endpointVariants(text: string): string[] {
 
 /** Every direction-independent key a truth row may match. */
 export function truthKeys(r: TruthRow): string[] {
-  return endpointVariants(r.a).flatMap((a) => endpointVariants(r.b).map((b) => flowKey(r.pcap, r.l4, a, b)));
+  return endpointVariants(r.a).flatMap((a) =>
+    endpointVariants(r.b).map((b) => flowKey(r.pcap, r.l4, a, b)),
+  );
 }
 
 export function readTruth(corpusDir: string): TruthRow[] {

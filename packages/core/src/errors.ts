@@ -44,6 +44,11 @@ export function truncated(
   return { layer, kind: 'truncated', offset, needed, available, field, reason: 'truncated' };
 }
 
-export function malformed(layer: Layer, offset: number, reason: string, available = 0): DecodeFault {
+export function malformed(
+  layer: Layer,
+  offset: number,
+  reason: string,
+  available = 0,
+): DecodeFault {
   return { layer, kind: 'malformed', offset, needed: 0, available, reason };
 }

@@ -41,10 +41,19 @@ test('a SYN-ACK seen first makes its receiver the initiator', () => {
 
 test('protocol and IP version are part of the key; IPv6 endpoints use brackets', () => {
   const t = new FlowTable();
-  const a = feed(t, buildUdpPacket({ src: '192.0.2.1', dst: '192.0.2.2', srcPort: 5, dstPort: 6 }))!;
+  const a = feed(
+    t,
+    buildUdpPacket({ src: '192.0.2.1', dst: '192.0.2.2', srcPort: 5, dstPort: 6 }),
+  )!;
   const b = feed(t, tcp('192.0.2.1', 5, '192.0.2.2', 6, TCP_SYN))!;
-  const c = feed(t, buildUdpPacket({ src: '2001:db8::1', dst: '2001:db8::2', srcPort: 5, dstPort: 6 }))!;
-  const d = feed(t, buildIpPacket({ src: '192.0.2.1', dst: '192.0.2.2', protocol: 1, payload: 'ping' }))!;
+  const c = feed(
+    t,
+    buildUdpPacket({ src: '2001:db8::1', dst: '2001:db8::2', srcPort: 5, dstPort: 6 }),
+  )!;
+  const d = feed(
+    t,
+    buildIpPacket({ src: '192.0.2.1', dst: '192.0.2.2', protocol: 1, payload: 'ping' }),
+  )!;
   assert.equal(new Set([a, b, c, d]).size, 4);
   assert.equal(c.endpointA(), '[2001:db8::1]:5');
   assert.equal(d.portA, 0);
@@ -59,7 +68,11 @@ test('same address both ends: ports order the endpoints, both directions still m
 
 test('idle flows expire per protocol timeout; removal is reported', () => {
   const removed: [number, FlowRemoveReason][] = [];
-  const t = new FlowTable({ tcpIdleTimeout: 100, udpIdleTimeout: 10, onRemove: (f, r) => removed.push([f.id, r]) });
+  const t = new FlowTable({
+    tcpIdleTimeout: 100,
+    udpIdleTimeout: 10,
+    onRemove: (f, r) => removed.push([f.id, r]),
+  });
   feed(t, tcp('192.0.2.1', 1, '192.0.2.2', 2, TCP_SYN), 0);
   feed(t, buildUdpPacket({ src: '192.0.2.1', dst: '192.0.2.2', srcPort: 1, dstPort: 2 }), 0);
   feed(t, buildUdpPacket({ src: '192.0.2.3', dst: '192.0.2.2', srcPort: 1, dstPort: 2 }), 50);
@@ -68,8 +81,16 @@ test('idle flows expire per protocol timeout; removal is reported', () => {
   assert.deepEqual(removed, [[2, 'idle']]);
   // at 101 the TCP flow (idle 101 s > 100) and the UDP flow (idle 46 s > 10) have both expired;
   // the packet then starts flow 4
-  const f = feed(t, buildUdpPacket({ src: '192.0.2.3', dst: '192.0.2.2', srcPort: 1, dstPort: 2 }), 101)!;
-  assert.deepEqual(removed, [[2, 'idle'], [1, 'idle'], [3, 'idle']]); // TCP list first
+  const f = feed(
+    t,
+    buildUdpPacket({ src: '192.0.2.3', dst: '192.0.2.2', srcPort: 1, dstPort: 2 }),
+    101,
+  )!;
+  assert.deepEqual(removed, [
+    [2, 'idle'],
+    [1, 'idle'],
+    [3, 'idle'],
+  ]); // TCP list first
   assert.equal(f.id, 4);
   assert.equal(t.size, 1);
   t.drain();
@@ -80,7 +101,8 @@ test('idle flows expire per protocol timeout; removal is reported', () => {
 test('the table never holds more than maxFlows: least recently used goes first', () => {
   const evicted: number[] = [];
   const t = new FlowTable({ maxFlows: 3, onRemove: (f) => evicted.push(f.id) });
-  const u = (n: number) => buildUdpPacket({ src: `192.0.2.${n}`, dst: '198.51.100.1', srcPort: 1000, dstPort: 53 });
+  const u = (n: number) =>
+    buildUdpPacket({ src: `192.0.2.${n}`, dst: '198.51.100.1', srcPort: 1000, dstPort: 53 });
   feed(t, u(1), 1);
   feed(t, u(2), 2);
   feed(t, u(3), 3);
@@ -105,7 +127,13 @@ test('a fresh SYN on a closed TCP tuple starts a new flow', () => {
 
 test('later fragments share a port-0 flow of their address pair; no IP gives no flow', () => {
   const t = new FlowTable();
-  const b = buildUdpPacket({ src: '192.0.2.1', dst: '192.0.2.2', srcPort: 1, dstPort: 2, payload: 'abcdefgh' });
+  const b = buildUdpPacket({
+    src: '192.0.2.1',
+    dst: '192.0.2.2',
+    srcPort: 1,
+    dstPort: 2,
+    payload: 'abcdefgh',
+  });
   b[7] = 2;
   pkt.decode(b, 0, b.length);
   const f = t.lookup(pkt, 0)!;
@@ -125,7 +153,10 @@ test('a TCP header cut after its ports still keys the flow by those ports', () =
 test('model check: table agrees with a Map keyed by sorted endpoint text (property)', () => {
   fc.assert(
     fc.property(
-      fc.array(fc.tuple(fc.nat(5), fc.nat(5), fc.nat(3), fc.nat(3), fc.boolean()), { minLength: 1, maxLength: 60 }),
+      fc.array(fc.tuple(fc.nat(5), fc.nat(5), fc.nat(3), fc.nat(3), fc.boolean()), {
+        minLength: 1,
+        maxLength: 60,
+      }),
       (ops) => {
         const t = new FlowTable({ maxFlows: 1000 });
         const model = new Map<string, Flow>();
@@ -136,7 +167,10 @@ test('model check: table agrees with a Map keyed by sorted endpoint text (proper
             ? tcp(src, 1000 + pa, dst, 1000 + pb, TCP_ACK)
             : buildUdpPacket({ src, dst, srcPort: 1000 + pa, dstPort: 1000 + pb });
           const f = feed(t, bytes)!;
-          const key = [isTcp ? 'tcp' : 'udp', ...[`${src}:${1000 + pa}`, `${dst}:${1000 + pb}`].sort()].join(' ');
+          const key = [
+            isTcp ? 'tcp' : 'udp',
+            ...[`${src}:${1000 + pa}`, `${dst}:${1000 + pb}`].sort(),
+          ].join(' ');
           const known = model.get(key);
           if (known) assert.equal(f, known);
           else model.set(key, f);
@@ -163,10 +197,14 @@ test('memory stays bounded under a flood of new flows', () => {
 test('the bucket array grows (rehash) and every flow stays findable from both directions', () => {
   const t = new FlowTable({ maxFlows: 100_000 });
   const flows: Flow[] = [];
-  for (let i = 0; i < 5000; i++) flows.push(feed(t, tcp(`10.0.${i >> 8}.${i & 0xff}`, 1000, '198.51.100.1', 80, TCP_SYN))!);
+  for (let i = 0; i < 5000; i++)
+    flows.push(feed(t, tcp(`10.0.${i >> 8}.${i & 0xff}`, 1000, '198.51.100.1', 80, TCP_SYN))!);
   assert.equal(t.size, 5000);
   for (let i = 0; i < 5000; i += 7) {
-    assert.equal(feed(t, tcp('198.51.100.1', 80, `10.0.${i >> 8}.${i & 0xff}`, 1000, TCP_SYN | TCP_ACK)), flows[i]);
+    assert.equal(
+      feed(t, tcp('198.51.100.1', 80, `10.0.${i >> 8}.${i & 0xff}`, 1000, TCP_SYN | TCP_ACK)),
+      flows[i],
+    );
     assert.equal(t.created, false);
   }
 });

@@ -32,7 +32,7 @@ function mix(h: number, w: number): number {
 }
 
 function readWord(b: Uint8Array, o: number): number {
-  return ((b[o] << 24) | (b[o + 1] << 16) | (b[o + 2] << 8) | b[o + 3]) | 0;
+  return (b[o] << 24) | (b[o + 1] << 16) | (b[o + 2] << 8) | b[o + 3] | 0;
 }
 
 export class FlowTable {
@@ -126,11 +126,27 @@ export class FlowTable {
     else if (s3 !== d3) srcIsLo = s3 >>> 0 < d3 >>> 0;
     else srcIsLo = sp <= dp;
     if (srcIsLo) {
-      this.k0 = s0; this.k1 = s1; this.k2 = s2; this.k3 = s3; this.kp = sp;
-      this.j0 = d0; this.j1 = d1; this.j2 = d2; this.j3 = d3; this.jp = dp;
+      this.k0 = s0;
+      this.k1 = s1;
+      this.k2 = s2;
+      this.k3 = s3;
+      this.kp = sp;
+      this.j0 = d0;
+      this.j1 = d1;
+      this.j2 = d2;
+      this.j3 = d3;
+      this.jp = dp;
     } else {
-      this.k0 = d0; this.k1 = d1; this.k2 = d2; this.k3 = d3; this.kp = dp;
-      this.j0 = s0; this.j1 = s1; this.j2 = s2; this.j3 = s3; this.jp = sp;
+      this.k0 = d0;
+      this.k1 = d1;
+      this.k2 = d2;
+      this.k3 = d3;
+      this.kp = dp;
+      this.j0 = s0;
+      this.j1 = s1;
+      this.j2 = s2;
+      this.j3 = s3;
+      this.jp = sp;
     }
     let h = mix(proto | (p.version << 8), this.k0);
     h = mix(h, this.k1);
@@ -148,8 +164,16 @@ export class FlowTable {
         f.hash === h &&
         f.protocol === proto &&
         f.version === p.version &&
-        f.lo0 === this.k0 && f.lo1 === this.k1 && f.lo2 === this.k2 && f.lo3 === this.k3 && f.loPort === this.kp &&
-        f.hi0 === this.j0 && f.hi1 === this.j1 && f.hi2 === this.j2 && f.hi3 === this.j3 && f.hiPort === this.jp
+        f.lo0 === this.k0 &&
+        f.lo1 === this.k1 &&
+        f.lo2 === this.k2 &&
+        f.lo3 === this.k3 &&
+        f.loPort === this.kp &&
+        f.hi0 === this.j0 &&
+        f.hi1 === this.j1 &&
+        f.hi2 === this.j2 &&
+        f.hi3 === this.j3 &&
+        f.hiPort === this.jp
       )
         break;
       f = f.bucketNext;
@@ -157,7 +181,12 @@ export class FlowTable {
 
     const flags = p.tcpFlags;
     // a fresh SYN on a tuple whose connection has ended starts a new connection
-    if (f !== null && proto === IPPROTO_TCP && f.closed && (flags & (TCP_SYN | TCP_ACK)) === TCP_SYN) {
+    if (
+      f !== null &&
+      proto === IPPROTO_TCP &&
+      f.closed &&
+      (flags & (TCP_SYN | TCP_ACK)) === TCP_SYN
+    ) {
       this.remove(f, 'reused');
       f = null;
     }
@@ -168,12 +197,21 @@ export class FlowTable {
       f.id = this.nextId++;
       f.protocol = proto;
       f.version = p.version;
-      f.lo0 = this.k0; f.lo1 = this.k1; f.lo2 = this.k2; f.lo3 = this.k3; f.loPort = this.kp;
-      f.hi0 = this.j0; f.hi1 = this.j1; f.hi2 = this.j2; f.hi3 = this.j3; f.hiPort = this.jp;
+      f.lo0 = this.k0;
+      f.lo1 = this.k1;
+      f.lo2 = this.k2;
+      f.lo3 = this.k3;
+      f.loPort = this.kp;
+      f.hi0 = this.j0;
+      f.hi1 = this.j1;
+      f.hi2 = this.j2;
+      f.hi3 = this.j3;
+      f.hiPort = this.jp;
       f.hash = h;
       f.aIsLo = srcIsLo;
       // a SYN-ACK seen first (capture started mid-handshake): its receiver initiated
-      if (proto === IPPROTO_TCP && (flags & (TCP_SYN | TCP_ACK)) === (TCP_SYN | TCP_ACK)) f.aIsLo = !srcIsLo;
+      if (proto === IPPROTO_TCP && (flags & (TCP_SYN | TCP_ACK)) === (TCP_SYN | TCP_ACK))
+        f.aIsLo = !srcIsLo;
       f.firstSeen = now;
       f.lruList = proto === IPPROTO_TCP ? 0 : 1;
       if (this.count >= this.buckets.length && this.buckets.length < this.maxBuckets) this.grow();

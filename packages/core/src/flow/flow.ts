@@ -84,7 +84,9 @@ export class Flow {
 
   private addressBytes(lo: boolean): Uint8Array {
     const out = new Uint8Array(this.version === 4 ? 4 : 16);
-    const words = lo ? [this.lo0, this.lo1, this.lo2, this.lo3] : [this.hi0, this.hi1, this.hi2, this.hi3];
+    const words = lo
+      ? [this.lo0, this.lo1, this.lo2, this.lo3]
+      : [this.hi0, this.hi1, this.hi2, this.hi3];
     for (let i = 0; i < out.length / 4; i++) {
       out[4 * i] = words[i] >>> 24;
       out[4 * i + 1] = (words[i] >>> 16) & 0xff;

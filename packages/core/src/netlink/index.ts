@@ -7,7 +7,13 @@ export * from './message.js';
 export * from './attr.js';
 export * from './writer.js';
 export * from './transport.js';
-export { findNetlinkSocket, netlinkDrops, setIntOption, SO_RCVBUFFORCE, SOL_SOCKET } from './socket-options.js';
+export {
+  findNetlinkSocket,
+  netlinkDrops,
+  setIntOption,
+  SO_RCVBUFFORCE,
+  SOL_SOCKET,
+} from './socket-options.js';
 export * from './conntrack/index.js';
 export * from './nflog/index.js';
 export * from './sock-diag/index.js';

@@ -43,7 +43,12 @@ function procNetlink(): ProcRow[] {
   for (const line of text.split('\n').slice(1)) {
     const f = line.trim().split(/\s+/);
     if (f.length < 10) continue;
-    rows.push({ protocol: Number(f[1]), portId: Number(f[2]) >>> 0, drops: Number(f[8]), inode: Number(f[9]) });
+    rows.push({
+      protocol: Number(f[1]),
+      portId: Number(f[2]) >>> 0,
+      drops: Number(f[8]),
+      inode: Number(f[9]),
+    });
   }
   return rows;
 }
@@ -61,7 +66,8 @@ export function findNetlinkSocket(protocol: number, portId: number): NetlinkSock
   }
   for (const name of fds) {
     try {
-      if (readlinkSync(`/proc/self/fd/${name}`) === target) return { fd: Number(name), inode: row.inode };
+      if (readlinkSync(`/proc/self/fd/${name}`) === target)
+        return { fd: Number(name), inode: row.inode };
     } catch {
       /* closed meanwhile */
     }

@@ -177,7 +177,8 @@ export class NetlinkSocket extends EventEmitter<NetlinkSocketEvents> {
     this.info = findNetlinkSocket(this.protocol, this.raw.address().port);
     if (!this.info) return;
     setIntOption(this.info.fd, SOL_NETLINK, NETLINK_NO_ENOBUFS, 1);
-    if (options.recvBufferSize) setIntOption(this.info.fd, SOL_SOCKET, SO_RCVBUFFORCE, options.recvBufferSize);
+    if (options.recvBufferSize)
+      setIntOption(this.info.fd, SOL_SOCKET, SO_RCVBUFFORCE, options.recvBufferSize);
   }
 
   /** A socket over an already open raw socket (or a fake one in tests). */

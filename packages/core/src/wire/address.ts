@@ -15,7 +15,7 @@ export function formatIpv6(b: Uint8Array, off = 0): string {
   }
   let bestStart = -1;
   let bestLen = 1;
-  for (let i = 0; i < 8; ) {
+  for (let i = 0; i < 8;) {
     if (words[i] !== 0) {
       i++;
       continue;
@@ -56,7 +56,10 @@ export function parseIp(text: string): Uint8Array | null {
   let tailV4: number[] | null = null;
   const lastColon = s.lastIndexOf(':');
   if (s.slice(lastColon + 1).includes('.')) {
-    tailV4 = s.slice(lastColon + 1).split('.').map(Number);
+    tailV4 = s
+      .slice(lastColon + 1)
+      .split('.')
+      .map(Number);
     s = s.slice(0, lastColon + 1) + '0:0';
   }
   const halves = s.split('::');

@@ -62,7 +62,15 @@ function bytes(p: Uint8Array | string | undefined): Uint8Array {
 }
 
 /** Writes the IP header for `upperLength` bytes of `protocol`; returns the header length. */
-function writeIp(spec: IpSpec, protocol: number, upperLength: number, out: Uint8Array, off: number, src: Uint8Array, dst: Uint8Array): number {
+function writeIp(
+  spec: IpSpec,
+  protocol: number,
+  upperLength: number,
+  out: Uint8Array,
+  off: number,
+  src: Uint8Array,
+  dst: Uint8Array,
+): number {
   if (src.length === 4) {
     const r = {
       tos: spec.tos ?? 0,
@@ -97,7 +105,8 @@ function writeIp(spec: IpSpec, protocol: number, upperLength: number, out: Uint8
 function endpoints(spec: IpSpec): [Uint8Array, Uint8Array] {
   const src = address(spec.src);
   const dst = address(spec.dst);
-  if (src.length !== dst.length) throw new RangeError('source and destination are of different IP versions');
+  if (src.length !== dst.length)
+    throw new RangeError('source and destination are of different IP versions');
   return [src, dst];
 }
 
@@ -109,7 +118,10 @@ export function fillTransportChecksum(b: Uint8Array, ipOff: number): void {
   const v = b[ipOff] >> 4;
   const hl = v === 4 ? (b[ipOff] & 0x0f) * 4 : IPV6_HEADER;
   const protocol = v === 4 ? b[ipOff + 9] : b[ipOff + 6];
-  const total = v === 4 ? (b[ipOff + 2] << 8) | b[ipOff + 3] : IPV6_HEADER + ((b[ipOff + 4] << 8) | b[ipOff + 5]);
+  const total =
+    v === 4
+      ? (b[ipOff + 2] << 8) | b[ipOff + 3]
+      : IPV6_HEADER + ((b[ipOff + 4] << 8) | b[ipOff + 5]);
   const l4 = ipOff + hl;
   const l4len = total - hl;
   const at = protocol === IPPROTO_TCP ? 16 : protocol === IPPROTO_UDP ? 6 : -1;
@@ -157,7 +169,11 @@ export function writeTcpPacket(spec: TcpSpec, out: Uint8Array, off = 0): number 
 export function tcpPacketLength(spec: TcpSpec): number {
   const [src] = endpoints(spec);
   const ip = src.length === 4 ? ipv4HeaderLength({ options: new Uint8Array(0) }) : IPV6_HEADER;
-  return ip + tcpHeaderLength({ options: spec.options ?? new Uint8Array(0) }) + bytes(spec.payload).length;
+  return (
+    ip +
+    tcpHeaderLength({ options: spec.options ?? new Uint8Array(0) }) +
+    bytes(spec.payload).length
+  );
 }
 
 export function buildTcpPacket(spec: TcpSpec): Uint8Array {

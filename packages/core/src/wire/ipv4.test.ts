@@ -7,7 +7,8 @@ import { checkIpv4, emitIpv4, Ipv4View, parseIpv4, type Ipv4Repr } from './ipv4.
 // tcpdump -x: IP (tos 0x0, ttl 64, id 48879, offset 0, flags [DF], proto TCP (6), length 60)
 //   192.0.2.10 > 198.51.100.20
 const FIXED = Uint8Array.from([
-  0x45, 0x00, 0x00, 0x3c, 0xbe, 0xef, 0x40, 0x00, 0x40, 0x06, 0x00, 0x00, 192, 0, 2, 10, 198, 51, 100, 20,
+  0x45, 0x00, 0x00, 0x3c, 0xbe, 0xef, 0x40, 0x00, 0x40, 0x06, 0x00, 0x00, 192, 0, 2, 10, 198, 51,
+  100, 20,
 ]);
 {
   // fill in the real header checksum once, so the fixture verifies
@@ -59,7 +60,13 @@ test('ipv4: parse gives the value, emit(parse(x)) == x', () => {
 });
 
 test('ipv4: options are padded and covered by the checksum; fragments read back', () => {
-  const r = { ...REPR, options: Uint8Array.from([0x94, 0x04, 0, 0, 0x01]), moreFragments: true, fragmentOffset: 1480, dontFragment: false };
+  const r = {
+    ...REPR,
+    options: Uint8Array.from([0x94, 0x04, 0, 0, 0x01]),
+    moreFragments: true,
+    fragmentOffset: 1480,
+    dontFragment: false,
+  };
   const b = new Uint8Array(28).fill(0xa5);
   assert.equal(emitIpv4(r, b), 28);
   const v = new Ipv4View().reset(b, 0);

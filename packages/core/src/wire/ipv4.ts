@@ -30,7 +30,8 @@ export function checkIpv4(b: Uint8Array, off: number, len: number): DecodeFault 
   const total = be16(b, off + 2);
   // 0 is what a capture on the sending host shows for TCP segmentation offload: the captured
   // length rules then, as in Wireshark
-  if (total !== 0 && total < hl) return malformed('ipv4', off, `total length ${total} below header length ${hl}`, len);
+  if (total !== 0 && total < hl)
+    return malformed('ipv4', off, `total length ${total} below header length ${hl}`, len);
   return null;
 }
 
@@ -150,7 +151,9 @@ export function emitIpv4(r: Ipv4Repr, b: Uint8Array, off = 0): number {
   putBe16(
     b,
     off + 6,
-    (r.dontFragment ? 0x4000 : 0) | (r.moreFragments ? 0x2000 : 0) | ((r.fragmentOffset >> 3) & 0x1fff),
+    (r.dontFragment ? 0x4000 : 0) |
+      (r.moreFragments ? 0x2000 : 0) |
+      ((r.fragmentOffset >> 3) & 0x1fff),
   );
   b[off + 8] = r.ttl;
   b[off + 9] = r.protocol;

@@ -7,7 +7,14 @@ import { parseIp } from './address.js';
 
 // IP6 (flowlabel 0x12345, hlim 64, next-header TCP (6) payload length: 20) 2001:db8:1::10 > 2001:db8:2::20
 const FIXED = Uint8Array.from([
-  0x60, 0x01, 0x23, 0x45, 0x00, 0x14, 0x06, 0x40,
+  0x60,
+  0x01,
+  0x23,
+  0x45,
+  0x00,
+  0x14,
+  0x06,
+  0x40,
   ...parseIp('2001:db8:1::10')!,
   ...parseIp('2001:db8:2::20')!,
 ]);
@@ -42,13 +49,17 @@ test('ipv6: emit into a 0xa5-filled buffer gives the fixed bytes; parse inverts'
 
 test('ipv6: traffic class and flow label round trip (property)', () => {
   fc.assert(
-    fc.property(fc.integer({ min: 0, max: 255 }), fc.integer({ min: 0, max: 0xfffff }), (tc, fl) => {
-      const b = new Uint8Array(40);
-      emitIpv6({ ...REPR, trafficClass: tc, flowLabel: fl }, b);
-      const r = parseIpv6(b);
-      assert.equal(r.trafficClass, tc);
-      assert.equal(r.flowLabel, fl);
-    }),
+    fc.property(
+      fc.integer({ min: 0, max: 255 }),
+      fc.integer({ min: 0, max: 0xfffff }),
+      (tc, fl) => {
+        const b = new Uint8Array(40);
+        emitIpv6({ ...REPR, trafficClass: tc, flowLabel: fl }, b);
+        const r = parseIpv6(b);
+        assert.equal(r.trafficClass, tc);
+        assert.equal(r.flowLabel, fl);
+      },
+    ),
   );
 });
 
@@ -57,7 +68,10 @@ function withExtensions(chain: { nh: number; body: number[] }[], upper: number):
   const parts: number[] = [];
   chain.forEach((h, i) => parts.push(i + 1 < chain.length ? chain[i + 1].nh : upper, ...h.body));
   const b = new Uint8Array(40 + parts.length + 20);
-  emitIpv6({ ...REPR, nextHeader: chain.length ? chain[0].nh : upper, payloadLength: parts.length + 20 }, b);
+  emitIpv6(
+    { ...REPR, nextHeader: chain.length ? chain[0].nh : upper, payloadLength: parts.length + 20 },
+    b,
+  );
   b.set(parts, 40);
   return b;
 }

@@ -24,19 +24,37 @@ test('build→decode: TCP over IPv4 and IPv6 round-trips every field, checksums 
       fc.integer({ min: 0, max: 255 }),
       payload,
       ([src, dst], sp, dp, seq, ack, flags, data) => {
-        const b = buildTcpPacket({ src, dst, srcPort: sp, dstPort: dp, seq, ack, flags, payload: data });
+        const b = buildTcpPacket({
+          src,
+          dst,
+          srcPort: sp,
+          dstPort: dp,
+          seq,
+          ack,
+          flags,
+          payload: data,
+        });
         assert.ok(pkt.decode(b, 0, b.length));
         assert.equal(pkt.fault, null);
         assert.equal(pkt.protocol, 6);
-        assert.equal(formatIp(b, pkt.srcOffset, pkt.addrLength), formatIp(parseIp(src)!, 0, pkt.addrLength));
-        assert.equal(formatIp(b, pkt.dstOffset, pkt.addrLength), formatIp(parseIp(dst)!, 0, pkt.addrLength));
+        assert.equal(
+          formatIp(b, pkt.srcOffset, pkt.addrLength),
+          formatIp(parseIp(src)!, 0, pkt.addrLength),
+        );
+        assert.equal(
+          formatIp(b, pkt.dstOffset, pkt.addrLength),
+          formatIp(parseIp(dst)!, 0, pkt.addrLength),
+        );
         assert.equal(pkt.srcPort, sp);
         assert.equal(pkt.dstPort, dp);
         assert.equal(pkt.tcp.seq, seq);
         assert.equal(pkt.tcp.ack, ack);
         assert.equal(pkt.tcpFlags, flags);
         assert.equal(pkt.payloadLength, data.length);
-        assert.deepEqual(Uint8Array.from(b.subarray(pkt.payloadOffset, pkt.payloadOffset + pkt.payloadLength)), data);
+        assert.deepEqual(
+          Uint8Array.from(b.subarray(pkt.payloadOffset, pkt.payloadOffset + pkt.payloadLength)),
+          data,
+        );
         assert.ok(transportChecksumValid(b, 0));
         if (pkt.version === 4) assert.equal(internetChecksum(b, 0, 20), 0);
       },
@@ -47,15 +65,24 @@ test('build→decode: TCP over IPv4 and IPv6 round-trips every field, checksums 
 test('build→decode: UDP over IPv4 and IPv6 (property)', () => {
   const pkt = new Packet();
   fc.assert(
-    fc.property(fc.oneof(fc.tuple(v4, v4), fc.tuple(v6, v6)), port, port, payload, ([src, dst], sp, dp, data) => {
-      const b = buildUdpPacket({ src, dst, srcPort: sp, dstPort: dp, payload: data });
-      assert.ok(pkt.decode(b, 0, b.length));
-      assert.equal(pkt.protocol, 17);
-      assert.equal(pkt.srcPort, sp);
-      assert.equal(pkt.udp.length, 8 + data.length);
-      assert.deepEqual(Uint8Array.from(b.subarray(pkt.payloadOffset, pkt.payloadOffset + pkt.payloadLength)), data);
-      assert.ok(transportChecksumValid(b, 0));
-    }),
+    fc.property(
+      fc.oneof(fc.tuple(v4, v4), fc.tuple(v6, v6)),
+      port,
+      port,
+      payload,
+      ([src, dst], sp, dp, data) => {
+        const b = buildUdpPacket({ src, dst, srcPort: sp, dstPort: dp, payload: data });
+        assert.ok(pkt.decode(b, 0, b.length));
+        assert.equal(pkt.protocol, 17);
+        assert.equal(pkt.srcPort, sp);
+        assert.equal(pkt.udp.length, 8 + data.length);
+        assert.deepEqual(
+          Uint8Array.from(b.subarray(pkt.payloadOffset, pkt.payloadOffset + pkt.payloadLength)),
+          data,
+        );
+        assert.ok(transportChecksumValid(b, 0));
+      },
+    ),
   );
 });
 
@@ -83,7 +110,13 @@ test('TCP checksum matches a packet tcpdump verified ("cksum 0x… (correct)")',
 });
 
 test('decode: link padding is dropped, UDP length shorter than IP payload honoured', () => {
-  const b = buildUdpPacket({ src: '192.0.2.1', dst: '192.0.2.2', srcPort: 1, dstPort: 2, payload: 'abc' });
+  const b = buildUdpPacket({
+    src: '192.0.2.1',
+    dst: '192.0.2.2',
+    srcPort: 1,
+    dstPort: 2,
+    payload: 'abc',
+  });
   const padded = new Uint8Array(b.length + 15);
   padded.set(b);
   const p = new Packet();
@@ -93,7 +126,14 @@ test('decode: link padding is dropped, UDP length shorter than IP payload honour
 });
 
 test('decode: truncated capture keeps headers, flags truncation, clips payload', () => {
-  const b = buildTcpPacket({ src: '192.0.2.1', dst: '192.0.2.2', srcPort: 1, dstPort: 2, flags: TCP_ACK, payload: 'x'.repeat(100) });
+  const b = buildTcpPacket({
+    src: '192.0.2.1',
+    dst: '192.0.2.2',
+    srcPort: 1,
+    dstPort: 2,
+    flags: TCP_ACK,
+    payload: 'x'.repeat(100),
+  });
   const p = new Packet();
   assert.ok(p.decode(b, 0, 60));
   assert.equal(p.truncated, true);
@@ -107,21 +147,43 @@ test('decode: truncated capture keeps headers, flags truncation, clips payload',
 });
 
 test('decode: IP-in-IP and IPv6-in-IPv4 tunnels are unwrapped to the inner flow', () => {
-  const inner = buildUdpPacket({ src: '10.10.100.25', dst: '10.10.101.2', srcPort: 62367, dstPort: 17000, payload: 'x' });
+  const inner = buildUdpPacket({
+    src: '10.10.100.25',
+    dst: '10.10.101.2',
+    srcPort: 62367,
+    dstPort: 17000,
+    payload: 'x',
+  });
   const outer = buildIpPacket({ src: '192.0.2.1', dst: '192.0.2.2', protocol: 4, payload: inner });
   const p = new Packet();
   assert.ok(p.decode(outer, 0, outer.length));
   assert.equal(p.tunnelDepth, 1);
   assert.equal(p.ipOffset, 20);
   assert.equal(formatEndpoint(outer, p.srcOffset, 4, p.srcPort), '10.10.100.25:62367');
-  const inner6 = buildUdpPacket({ src: 'cafe::babe', dst: 'dead::beef', srcPort: 13000, dstPort: 30000 });
-  const outer6 = buildIpPacket({ src: '2001:db8::1', dst: '2001:db8::2', protocol: 41, payload: inner6 });
+  const inner6 = buildUdpPacket({
+    src: 'cafe::babe',
+    dst: 'dead::beef',
+    srcPort: 13000,
+    dstPort: 30000,
+  });
+  const outer6 = buildIpPacket({
+    src: '2001:db8::1',
+    dst: '2001:db8::2',
+    protocol: 41,
+    payload: inner6,
+  });
   assert.ok(p.decode(outer6, 0, outer6.length));
   assert.equal(formatEndpoint(outer6, p.srcOffset, 16, p.srcPort), '[cafe::babe]:13000');
 });
 
 test('decode: later IPv4 fragments carry no ports', () => {
-  const b = buildUdpPacket({ src: '192.0.2.1', dst: '192.0.2.2', srcPort: 1, dstPort: 2, payload: 'abcdefgh' });
+  const b = buildUdpPacket({
+    src: '192.0.2.1',
+    dst: '192.0.2.2',
+    srcPort: 1,
+    dstPort: 2,
+    payload: 'abcdefgh',
+  });
   b[6] = 0x00;
   b[7] = 0x02; // offset 16 bytes
   const p = new Packet();
@@ -134,11 +196,28 @@ test('decode: later IPv4 fragments carry no ports', () => {
 test('decode: random and mutated bytes never throw and never point outside the buffer (property)', () => {
   const p = new Packet();
   const base = [
-    buildTcpPacket({ src: '192.0.2.1', dst: '192.0.2.2', srcPort: 1, dstPort: 2, flags: 2, payload: 'GET / HTTP/1.1' }),
-    buildUdpPacket({ src: '2001:db8::1', dst: '2001:db8::2', srcPort: 1, dstPort: 2, payload: 'd1:ad2:id20:' }),
+    buildTcpPacket({
+      src: '192.0.2.1',
+      dst: '192.0.2.2',
+      srcPort: 1,
+      dstPort: 2,
+      flags: 2,
+      payload: 'GET / HTTP/1.1',
+    }),
+    buildUdpPacket({
+      src: '2001:db8::1',
+      dst: '2001:db8::2',
+      srcPort: 1,
+      dstPort: 2,
+      payload: 'd1:ad2:id20:',
+    }),
   ];
   const mutated = fc
-    .tuple(fc.constantFrom(...base), fc.array(fc.tuple(fc.nat(200), fc.nat(255)), { maxLength: 8 }), fc.nat(120))
+    .tuple(
+      fc.constantFrom(...base),
+      fc.array(fc.tuple(fc.nat(200), fc.nat(255)), { maxLength: 8 }),
+      fc.nat(120),
+    )
     .map(([b, edits, cut]) => {
       const c = Uint8Array.from(b);
       for (const [i, v] of edits) c[i % c.length] = v;
@@ -158,7 +237,10 @@ test('decode: random and mutated bytes never throw and never point outside the b
 });
 
 test('address text: RFC 5952 formatting and parsing round trip', () => {
-  assert.equal(formatIp(parseIp('2001:0db8:0000:0000:0001:0000:0000:0001')!, 0, 16), '2001:db8::1:0:0:1');
+  assert.equal(
+    formatIp(parseIp('2001:0db8:0000:0000:0001:0000:0000:0001')!, 0, 16),
+    '2001:db8::1:0:0:1',
+  );
   assert.equal(formatIp(parseIp('::ffff:192.0.2.1')!, 0, 16), '::ffff:192.0.2.1');
   assert.equal(formatIp(parseIp('::')!, 0, 16), '::');
   assert.equal(parseIp('300.1.1.1'), null);

@@ -125,14 +125,20 @@ export class Packet {
         }
       }
       this.decodeTransport();
-      if (this.hasPorts && this.protocol === IPPROTO_UDP && this.tunnelDepth < MAX_TUNNEL_DEPTH && !this.fragmented) {
+      if (
+        this.hasPorts &&
+        this.protocol === IPPROTO_UDP &&
+        this.tunnelDepth < MAX_TUNNEL_DEPTH &&
+        !this.fragmented
+      ) {
         const sp = this.srcPort;
         const dp = this.dstPort;
         const p = this.payloadOffset;
         const e = p + this.payloadLength;
         let inner = -1;
         if (sp === UDP_PORT_GTPU || dp === UDP_PORT_GTPU) inner = gtpuInner(buf, p, e);
-        else if (sp === UDP_PORT_CAPWAP_DATA || dp === UDP_PORT_CAPWAP_DATA) inner = capwapInner(buf, p, e);
+        else if (sp === UDP_PORT_CAPWAP_DATA || dp === UDP_PORT_CAPWAP_DATA)
+          inner = capwapInner(buf, p, e);
         if (inner >= 0) {
           this.tunnelDepth++;
           this.resetTransport(inner);
@@ -220,7 +226,12 @@ export class Packet {
       this.payloadLength = this.end - this.payloadOffset;
       return true;
     }
-    this.fault = malformed('link', off, len === 0 ? 'no IP header' : `not an IP packet (version ${v})`, len);
+    this.fault = malformed(
+      'link',
+      off,
+      len === 0 ? 'no IP header' : `not an IP packet (version ${v})`,
+      len,
+    );
     return false;
   }
 

@@ -57,29 +57,56 @@ export function readTcpOptions(
       p++;
       continue;
     }
-    if (p + 1 >= end) return malformed('tcp-options', p, `option ${kind} has no length byte`, end - p);
+    if (p + 1 >= end)
+      return malformed('tcp-options', p, `option ${kind} has no length byte`, end - p);
     const olen = b[p + 1];
     if (olen < 2) return malformed('tcp-options', p, `option ${kind} has length ${olen}`, end - p);
-    if (p + olen > end) return malformed('tcp-options', p, `option ${kind} of ${olen} bytes runs past the header`, end - p);
+    if (p + olen > end)
+      return malformed(
+        'tcp-options',
+        p,
+        `option ${kind} of ${olen} bytes runs past the header`,
+        end - p,
+      );
     switch (kind) {
       case TCPOPT_MSS:
-        if (olen !== 4) return malformed('tcp-options', p, `MSS option has length ${olen}, not 4`, end - p);
+        if (olen !== 4)
+          return malformed('tcp-options', p, `MSS option has length ${olen}, not 4`, end - p);
         out.mss = be16(b, p + 2);
         break;
       case TCPOPT_WSCALE:
-        if (olen !== 3) return malformed('tcp-options', p, `window scale option has length ${olen}, not 3`, end - p);
+        if (olen !== 3)
+          return malformed(
+            'tcp-options',
+            p,
+            `window scale option has length ${olen}, not 3`,
+            end - p,
+          );
         out.windowScale = b[p + 2];
         break;
       case TCPOPT_SACK_PERMITTED:
-        if (olen !== 2) return malformed('tcp-options', p, `SACK-permitted option has length ${olen}, not 2`, end - p);
+        if (olen !== 2)
+          return malformed(
+            'tcp-options',
+            p,
+            `SACK-permitted option has length ${olen}, not 2`,
+            end - p,
+          );
         out.sackPermitted = true;
         break;
       case TCPOPT_SACK:
-        if ((olen - 2) % 8 !== 0) return malformed('tcp-options', p, `SACK option has length ${olen}`, end - p);
+        if ((olen - 2) % 8 !== 0)
+          return malformed('tcp-options', p, `SACK option has length ${olen}`, end - p);
         out.sackBlocks = (olen - 2) / 8;
         break;
       case TCPOPT_TIMESTAMP:
-        if (olen !== 10) return malformed('tcp-options', p, `timestamp option has length ${olen}, not 10`, end - p);
+        if (olen !== 10)
+          return malformed(
+            'tcp-options',
+            p,
+            `timestamp option has length ${olen}, not 10`,
+            end - p,
+          );
         out.hasTimestamp = true;
         out.tsVal = be32(b, p + 2);
         out.tsEcr = be32(b, p + 6);

@@ -1,16 +1,55 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { checkTcp, emitTcp, parseTcp, TCP_ACK, TCP_SYN, tcpFlagsText, TcpView, type TcpRepr } from './tcp.js';
+import {
+  checkTcp,
+  emitTcp,
+  parseTcp,
+  TCP_ACK,
+  TCP_SYN,
+  tcpFlagsText,
+  TcpView,
+  type TcpRepr,
+} from './tcp.js';
 import { encodeTcpOptions, readTcpOptions, TcpOptions } from './tcp-options.js';
 
 // 12345 > 80: Flags [S], seq 1000, win 64240, options [mss 1460,sackOK,TS val 1 ecr 0,nop,wscale 7]
-const OPTIONS = Uint8Array.from([2, 4, 0x05, 0xb4, 4, 2, 8, 10, 0, 0, 0, 1, 0, 0, 0, 0, 1, 3, 3, 7]);
+const OPTIONS = Uint8Array.from([
+  2, 4, 0x05, 0xb4, 4, 2, 8, 10, 0, 0, 0, 1, 0, 0, 0, 0, 1, 3, 3, 7,
+]);
 const FIXED = Uint8Array.from([
-  0x30, 0x39, 0x00, 0x50, 0x00, 0x00, 0x03, 0xe8, 0x00, 0x00, 0x00, 0x00, 0xa0, 0x02, 0xfa, 0xf0, 0x00, 0x00, 0x00, 0x00,
+  0x30,
+  0x39,
+  0x00,
+  0x50,
+  0x00,
+  0x00,
+  0x03,
+  0xe8,
+  0x00,
+  0x00,
+  0x00,
+  0x00,
+  0xa0,
+  0x02,
+  0xfa,
+  0xf0,
+  0x00,
+  0x00,
+  0x00,
+  0x00,
   ...OPTIONS,
 ]);
-const REPR: TcpRepr = { srcPort: 12345, dstPort: 80, seq: 1000, ack: 0, flags: TCP_SYN, window: 64240, urgentPointer: 0, options: OPTIONS };
+const REPR: TcpRepr = {
+  srcPort: 12345,
+  dstPort: 80,
+  seq: 1000,
+  ack: 0,
+  flags: TCP_SYN,
+  window: 64240,
+  urgentPointer: 0,
+  options: OPTIONS,
+};
 
 test('tcp: view reads fixed bytes', () => {
   assert.equal(checkTcp(FIXED, 0, FIXED.length), null);
@@ -41,12 +80,23 @@ test('tcp options: MSS, SACK-permitted, timestamps, window scale read and encode
   assert.equal(o.hasTimestamp, true);
   assert.equal(o.tsVal, 1);
   assert.equal(o.windowScale, 7);
-  assert.deepEqual(encodeTcpOptions({ mss: 1460, sackPermitted: true, timestamp: { val: 1, ecr: 0 }, windowScale: 7 }), OPTIONS);
+  assert.deepEqual(
+    encodeTcpOptions({
+      mss: 1460,
+      sackPermitted: true,
+      timestamp: { val: 1, ecr: 0 },
+      windowScale: 7,
+    }),
+    OPTIONS,
+  );
 });
 
 test('tcp options: bad lengths are reported, never read past the header', () => {
   const o = new TcpOptions();
-  assert.match(readTcpOptions(Uint8Array.from([2, 3, 0, 0]), 0, 4, o)!.reason, /MSS option has length 3/);
+  assert.match(
+    readTcpOptions(Uint8Array.from([2, 3, 0, 0]), 0, 4, o)!.reason,
+    /MSS option has length 3/,
+  );
   assert.match(readTcpOptions(Uint8Array.from([8, 10, 0, 0]), 0, 4, o)!.reason, /runs past/);
   assert.match(readTcpOptions(Uint8Array.from([30, 1, 0, 0]), 0, 4, o)!.reason, /length 1/);
   assert.match(readTcpOptions(Uint8Array.from([1, 1, 1, 30]), 0, 4, o)!.reason, /no length byte/);

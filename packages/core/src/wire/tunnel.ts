@@ -5,7 +5,6 @@
 // or -1 when the bytes are not that tunnel or carry no IP. Nothing is allocated.
 import { be16 } from '../bytes/endian.js';
 
-
 export const UDP_PORT_GTPU = 2152;
 export const UDP_PORT_CAPWAP_DATA = 5247;
 

@@ -27,10 +27,15 @@ test('udp: short header and length field below 8 are reported', () => {
 
 test('udp: round trip (property)', () => {
   fc.assert(
-    fc.property(fc.integer({ min: 0, max: 0xffff }), fc.integer({ min: 0, max: 0xffff }), fc.integer({ min: 8, max: 0xffff }), (s, d, l) => {
-      const b = new Uint8Array(8);
-      emitUdp({ srcPort: s, dstPort: d, length: l }, b);
-      assert.deepEqual(parseUdp(b), { srcPort: s, dstPort: d, length: l });
-    }),
+    fc.property(
+      fc.integer({ min: 0, max: 0xffff }),
+      fc.integer({ min: 0, max: 0xffff }),
+      fc.integer({ min: 8, max: 0xffff }),
+      (s, d, l) => {
+        const b = new Uint8Array(8);
+        emitUdp({ srcPort: s, dstPort: d, length: l }, b);
+        assert.deepEqual(parseUdp(b), { srcPort: s, dstPort: d, length: l });
+      },
+    ),
   );
 });

@@ -208,8 +208,13 @@ test('Gnutella2 and gtk-gnutella semi-reliable UDP (GND, GTA)', () => {
     matches(gn, udp(c(bytes('GND', [0x10], [0x3f, 0x85], [1, 1], 'LAQ2P\x0aUDP', noise(30))))),
   );
   assert.ok(matches(gn, udp(c(bytes('GTA', [0x02], [0, 7], [2, 3], noise(100))))));
-  assert.ok(matches(gn, udp(c(bytes('GTA', [0x02], [0, 8], [1, 1], message(0x81, 1, 0, noise(50)))))));
-  assert.ok(!matches(gn, udp(c(bytes('GTA', [0x02], [0, 8], [1, 1], noise(60))))), 'a plain GTA part holds a Gnutella message');
+  assert.ok(
+    matches(gn, udp(c(bytes('GTA', [0x02], [0, 8], [1, 1], message(0x81, 1, 0, noise(50)))))),
+  );
+  assert.ok(
+    !matches(gn, udp(c(bytes('GTA', [0x02], [0, 8], [1, 1], noise(60))))),
+    'a plain GTA part holds a Gnutella message',
+  );
   assert.ok(matches(gn, udp(c(bytes('GND', [0x00], [0, 7], [1, 0])))), 'an acknowledgement');
   assert.ok(
     !matches(gn, udp(c(bytes('GND', [0x04], [0, 7], [1, 1], noise(20))))),
