@@ -1,6 +1,7 @@
 // Splits a script into tokens. The token set covers every character, so the only lexer errors
 // Chevrotain could report are impossible; they are still turned into diagnostics, never thrown.
-import { Lexer, type IToken } from 'chevrotain';
+import type { IToken } from 'chevrotain';
+import { Lexer } from '../parser/chevrotain.js';
 import { allTokens } from './tokens.js';
 
 const lexer = new Lexer(allTokens, { positionTracking: 'full', ensureOptimizations: true });

@@ -2,7 +2,8 @@
 // matched by one of the word-like tokens, with `Word` as the catch-all, so lexing never fails:
 // a malformed word (`12ab`, `$X`, `01:2`) becomes a token the checker rejects with a precise
 // message. `longer_alt: Word` makes a longer malformed word win over a valid prefix of it.
-import { createToken, Lexer, type TokenType } from 'chevrotain';
+import type { TokenType } from 'chevrotain';
+import { createToken, Lexer } from '../parser/chevrotain.js';
 
 export const WhiteSpace = createToken({
   name: 'WhiteSpace',

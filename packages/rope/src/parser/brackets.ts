@@ -2,7 +2,8 @@
 // mismatched `{ } ( )` with the position of both ends, and repairs the stream (drops a stray
 // closer, closes what was left open) so the parser always sees balanced input and the checker
 // can still report the other errors of the script in the same run.
-import { createTokenInstance, type IToken, type TokenType } from 'chevrotain';
+import type { IToken, TokenType } from 'chevrotain';
+import { createTokenInstance } from './chevrotain.js';
 import { LCurly, LParen, RCurly, RParen } from '../lexer/tokens.js';
 
 export interface BracketProblem {

@@ -9,7 +9,7 @@
 //   group  := "(" item* ")"
 //   block  := "{" item* "}"
 //   atom   := StringLit | OpenString | Integer | Dotted | ColonHex | Register | Word
-import { CstParser } from 'chevrotain';
+import { CstParser } from './chevrotain.js';
 import {
   allTokens,
   ColonHex,
