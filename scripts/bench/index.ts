@@ -1,6 +1,7 @@
-// `npm run bench [-- name…]`: runs the benchmark sections, prints them, writes BENCHMARKS.md.
-// Each section lives in its own module and compares against a peer tool in the same run.
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+// `npm run bench [-- name…]`: runs the benchmark sections, prints them, writes BENCHMARKS.md
+// (all sections, or with names only those sections, keeping the others as they were). Each section
+// lives in its own module and compares against a peer tool in the same run.
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -38,15 +39,31 @@ try {
   rmSync(tmp, { recursive: true, force: true });
 }
 
-if (wanted.length === 0 && !ctx.quick) {
+/** The sections of an existing BENCHMARKS.md, by title, in order. */
+function previousSections(path: string): BenchSection[] {
+  if (!existsSync(path)) return [];
+  const parts = readFileSync(path, 'utf8').split(/^## /m).slice(1);
+  return parts.map((p) => {
+    const nl = p.indexOf('\n');
+    return { title: p.slice(0, nl).trim(), markdown: p.slice(nl).trim() };
+  });
+}
+
+if (!ctx.quick && sections.length > 0) {
+  const path = join(root, 'BENCHMARKS.md');
+  // a partial run replaces its own sections and keeps the others (order follows `modules`)
+  const fresh = new Map(sections.map((s) => [s.title, s]));
+  const merged =
+    wanted.length === 0 ? sections : previousSections(path).map((s) => fresh.get(s.title) ?? s);
+  for (const s of sections) if (!merged.some((m) => m.title === s.title)) merged.push(s);
   const doc = [
     '# Benchmarks',
     '',
-    `Latest figures from \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}: ${machineLine()}.`,
+    `Figures from \`npm run bench\` (${wanted.length === 0 ? 'all sections' : `last run of: ${wanted.join(', ')}`} on ${new Date().toISOString().slice(0, 10)}): ${machineLine()}.`,
     'Each section runs our tool and the peer a user would pick instead in the same run, on the same input.',
     '',
-    ...sections.map((s) => `## ${s.title}\n\n${s.markdown}\n`),
+    ...merged.map((s) => `## ${s.title}\n\n${s.markdown}\n`),
   ].join('\n');
-  writeFileSync(join(root, 'BENCHMARKS.md'), doc);
+  writeFileSync(path, doc);
   ctx.log('wrote BENCHMARKS.md');
 }

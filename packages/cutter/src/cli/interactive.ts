@@ -4,9 +4,6 @@
 import type { ConnectionFilter } from '../find/filter.js';
 import { describeFilter } from '../find/filter.js';
 import type { CutOptions } from '../cut/engine.js';
-import { engineCutter } from '../tui/engine-cutter.js';
-import { LiveConnections } from '../tui/live-source.js';
-import { runTui } from '../tui/run-tui.js';
 import { EXIT_ALL_CUT, EXIT_SOME_FAILED, EXIT_USAGE } from './exit-codes.js';
 import { resultLine, summaryLine } from './output.js';
 
@@ -45,6 +42,12 @@ export async function runInteractive(ctx: InteractiveContext): Promise<number> {
     cutOptions = { ...cutOptions, session: { ...cutOptions.session, trace: undefined } };
   }
 
+  // Ink and React are loaded only here: scripted runs (--yes, --list, --json) start faster
+  const [{ engineCutter }, { LiveConnections }, { runTui }] = await Promise.all([
+    import('../tui/engine-cutter.js'),
+    import('../tui/live-source.js'),
+    import('../tui/run-tui.js'),
+  ]);
   const described = describeFilter(ctx.filter);
   const scope = described === 'any connection' ? 'all connections' : described;
   const source = await LiveConnections.open(ctx.filter);
