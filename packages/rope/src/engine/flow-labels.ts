@@ -14,10 +14,12 @@ export const LABEL_UNMATCHED = 2;
 export type LabelState = typeof LABEL_PENDING | typeof LABEL_MATCHED | typeof LABEL_UNMATCHED;
 
 export class FlowLabels {
+  // plain arrays of small integers, not typed arrays: a typed array and its buffer cost some
+  // 150 bytes each in V8, and a firewall holds hundreds of thousands of these objects
   /** Per script: LABEL_PENDING, LABEL_MATCHED or LABEL_UNMATCHED. */
-  readonly state: Uint8Array;
+  readonly state: number[];
   /** Per script: the flow's packet number (1-based, both directions) of the YES; 0 if none. */
-  readonly matchedAt: Uint32Array;
+  readonly matchedAt: number[];
   /** Per script: its flow registers, made on first use (only scripts that use `freg`). */
   readonly registers: (Value[] | null)[];
   /** How many scripts matched. */
@@ -26,8 +28,8 @@ export class FlowLabels {
   pending: number;
 
   constructor(scripts: number) {
-    this.state = new Uint8Array(scripts);
-    this.matchedAt = new Uint32Array(scripts);
+    this.state = new Array<number>(scripts).fill(LABEL_PENDING);
+    this.matchedAt = new Array<number>(scripts).fill(0);
     this.registers = new Array<Value[] | null>(scripts).fill(null);
     this.pending = scripts;
   }
