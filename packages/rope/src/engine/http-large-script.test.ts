@@ -44,10 +44,15 @@ test('the Content-Range total decides before Content-Length; both spellings; nam
       'HTTP/1.1 206 Partial Content\r\nContent-Range: bytes 0-1999999/*\r\nContent-Length: 2000000',
     ),
   );
-  // an unsatisfiable range names the size but sends nothing
+  // an unsatisfiable range declares the size of the resource all the same (RFC 9110 §14.4)
+  assert.ok(
+    reply(
+      'HTTP/1.1 416 Range Not Satisfiable\r\nContent-Range: bytes */5000000\r\nContent-Length: 0',
+    ),
+  );
   assert.ok(
     !reply(
-      'HTTP/1.1 416 Range Not Satisfiable\r\nContent-Range: bytes */5000000\r\nContent-Length: 0',
+      'HTTP/1.1 416 Range Not Satisfiable\r\nContent-Range: bytes */500000\r\nContent-Length: 9000000',
     ),
   );
   assert.ok(reply('HTTP/1.1 200 OK\r\nCoNtEnT-LeNgTh:\t3000000 '));
@@ -146,6 +151,55 @@ test('responses on a kept-alive connection are followed by sequence number', () 
     labelledAt(hl, conv([c(GET), s(small), s(small, -small.length), c(GET), s(big)])),
     4,
   );
+});
+
+test('pipelined responses sharing a packet are read in turn', () => {
+  const big = 'HTTP/1.1 200 OK\r\nContent-Length: 2000000\r\n\r\n';
+  const pipelined = (...responses: string[]) =>
+    conv([c(`${GET}${GET}${GET}`), s(responses.join(''))]);
+  assert.equal(labelledAt(hl, pipelined('HTTP/1.1 304 Not Modified\r\nETag: "a"\r\n\r\n', big)), 1);
+  assert.equal(
+    labelledAt(hl, pipelined('HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello', big)),
+    1,
+  );
+  assert.equal(
+    labelledAt(
+      hl,
+      pipelined(
+        'HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok',
+        'HTTP/1.1 204 No Content\r\n\r\n',
+        'HTTP/1.1 100 Continue\r\n\r\n',
+        big,
+      ),
+    ),
+    1,
+  );
+  // the answer to a HEAD request, then the next response right after its head
+  assert.equal(labelledAt(hl, pipelined('HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n', big)), 1);
+  // a response cut by the end of the packet, completed by the next one
+  assert.equal(
+    labelledAt(
+      hl,
+      conv([
+        c(GET),
+        s('HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhelloHTTP/1.1 200 OK\r\nContent-Le'),
+        s('ngth: 2000000\r\n\r\n'),
+      ]),
+    ),
+    2,
+  );
+  // the next response starts where the body ends, not inside it
+  for (const n of [4, 8])
+    assert.ok(
+      !matches(hl, pipelined(`HTTP/1.1 200 OK\r\nContent-Length: ${n}\r\n\r\nhello ${big}`)),
+      `length ${n}`,
+    );
+  assert.ok(matches(hl, pipelined(`HTTP/1.1 200 OK\r\nContent-Length: 6\r\n\r\nhello ${big}`)));
+  // many small answers in one packet: 16 are read, the rest are not
+  const small = 'HTTP/1.1 204 No Content\r\n\r\n';
+  assert.equal(labelledAt(hl, pipelined(small.repeat(15), big)), 1);
+  assert.ok(!matches(hl, pipelined(small.repeat(16), big)));
+  assert.ok(!matches(hl, pipelined(small.repeat(2000), big)), 'no cap is reached');
 });
 
 test('text that only looks like a response is not one', () => {

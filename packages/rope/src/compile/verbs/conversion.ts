@@ -50,12 +50,19 @@ function reader(bits: 16 | 32, little: boolean, signed: boolean) {
   return unary('str', (m: Machine, site: Site, x: Value): Result => {
     const s = x as string;
     if (!sized(m, site, s, need, false)) return FAILED;
-    const c = (i: number) => s.charCodeAt(little ? need - 1 - i : i);
+    // read in place: a helper closure here costs more than the rest of the verb
     if (bits === 16) {
-      const v = (c(0) << 8) | c(1);
+      const v = little
+        ? (s.charCodeAt(1) << 8) | s.charCodeAt(0)
+        : (s.charCodeAt(0) << 8) | s.charCodeAt(1);
       return signed ? (v << 16) >> 16 : v;
     }
-    return (c(0) << 24) | (c(1) << 16) | (c(2) << 8) | c(3) | 0;
+    return little
+      ? (s.charCodeAt(3) << 24) | (s.charCodeAt(2) << 16) | (s.charCodeAt(1) << 8) | s.charCodeAt(0)
+      : (s.charCodeAt(0) << 24) |
+          (s.charCodeAt(1) << 16) |
+          (s.charCodeAt(2) << 8) |
+          s.charCodeAt(3);
   });
 }
 
