@@ -27,6 +27,11 @@ export class CaptureError extends Error {
     readonly reason: string,
     readonly kind: CaptureErrorKind = 'corrupt',
   ) {
-    super(`${file}: record ${record} at byte ${byteOffset}: ${reason}`);
+    // a file that cannot be opened has no record to point at
+    super(
+      kind === 'io' && record === 0 && byteOffset === 0
+        ? `${file}: ${reason}`
+        : `${file}: record ${record} at byte ${byteOffset}: ${reason}`,
+    );
   }
 }

@@ -37,7 +37,7 @@ test('a missing file, a directory: one-line CaptureError of kind io', () =>
     const missing = openError(join(dir, 'nope.pcap'));
     assert.equal(
       missing.message,
-      `${join(dir, 'nope.pcap')}: record 0 at byte 0: cannot open: no such file`,
+      `${join(dir, 'nope.pcap')}: cannot open: no such file`,
     );
     assert.equal(missing.kind, 'io');
     assert.equal(openError(dir).reason, 'cannot open: is a directory');
