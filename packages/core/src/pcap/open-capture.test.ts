@@ -35,10 +35,7 @@ const udp = buildUdpPacket({
 test('a missing file, a directory: one-line CaptureError of kind io', () =>
   withDir((dir) => {
     const missing = openError(join(dir, 'nope.pcap'));
-    assert.equal(
-      missing.message,
-      `${join(dir, 'nope.pcap')}: cannot open: no such file`,
-    );
+    assert.equal(missing.message, `${join(dir, 'nope.pcap')}: cannot open: no such file`);
     assert.equal(missing.kind, 'io');
     assert.equal(openError(dir).reason, 'cannot open: is a directory');
   }));
