@@ -1,9 +1,18 @@
 // Child of netlink-overrun.test.ts, run inside a namespace: a conntrack event socket with a tiny
 // receive buffer and a slow reader, while many new UDP flows create events. Prints one JSON line.
 import { createSocket } from 'node:dgram';
-import { NetlinkSocket } from '@p2pwall/core/netlink';
+import {
+  NETLINK_NETFILTER,
+  NetlinkSocket,
+  NFNLGRP_CONNTRACK_DESTROY,
+  NFNLGRP_CONNTRACK_NEW,
+  NFNLGRP_CONNTRACK_UPDATE,
+} from '@p2pwall/core/netlink';
 
-const s = NetlinkSocket.open(12, { recvBufferSize: 4096, groups: [1, 2, 3] });
+const s = NetlinkSocket.open(NETLINK_NETFILTER, {
+  recvBufferSize: 4096,
+  groups: [NFNLGRP_CONNTRACK_NEW, NFNLGRP_CONNTRACK_UPDATE, NFNLGRP_CONNTRACK_DESTROY],
+});
 let messages = 0;
 let overruns = 0;
 s.onMessage = () => {

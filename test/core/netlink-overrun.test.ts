@@ -4,8 +4,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
+import { nodeArgv } from '../../scripts/lab/host.js';
 import { createNamespace, execIn, removeNamespace, runId } from '../../scripts/lab/netns.js';
 import { privilegedSkip, repoRoot } from '../support/environment.js';
+import { activateConntrack } from './support.js';
 
 test(
   'an overrun of a conntrack event socket is reported as overrun and the process survives',
@@ -13,24 +15,10 @@ test(
   () => {
     const ns = createNamespace(runId(), 'ovr');
     try {
-      // conntrack only tracks (and sends events) once a rule uses it
-      execIn(ns, [
-        'nft',
-        'add table inet t; add chain inet t c { type filter hook output priority 0; }; add rule inet t c ct state new accept',
-      ]);
-      const r = execIn(
-        ns,
-        [
-          process.execPath,
-          '--conditions=source',
-          '--import',
-          'tsx',
-          join(repoRoot, 'test/core/netlink-overrun.child.ts'),
-        ],
-        {
-          timeoutMs: 30_000,
-        },
-      );
+      activateConntrack(ns);
+      const r = execIn(ns, nodeArgv([join(repoRoot, 'test/core/netlink-overrun.child.ts')]), {
+        timeoutMs: 30_000,
+      });
       const out = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as {
         messages: number;
         overruns: number;

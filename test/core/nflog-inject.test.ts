@@ -5,8 +5,8 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildTcpPacket, TCP_ACK, TCP_RST } from '@p2pwall/core';
 import { createNamespace, execIn, removeNamespace, run, runId } from '../../scripts/lab/netns.js';
-import { privilegedSkip } from '../support/environment.js';
-import { background, op } from './support.js';
+import { privilegedSkip, repoRoot } from '../support/environment.js';
+import { background, helperArgv, op } from './support.js';
 
 const skip = privilegedSkip(['ip', 'nft']);
 let a = '';
@@ -123,17 +123,9 @@ test(
         '--regid=nogroup',
         '--clear-groups',
         '--inh-caps=-all',
-        process.execPath,
-        '--conditions=source',
-        '--import',
-        'tsx',
-        'test/core/helpers/netlink-op.ts',
-        JSON.stringify({ op: 'inject', family: 4, dst: '192.0.2.2', packets: [] }),
+        ...helperArgv({ op: 'inject', family: 4, dst: '192.0.2.2', packets: [] }),
       ],
-      {
-        allowFail: true,
-        cwd: process.cwd(),
-      },
+      { allowFail: true, cwd: repoRoot },
     );
     assert.notEqual(r.code, 0);
     assert.match(r.stdout, /opening a raw IPv4 socket: needs CAP_NET_RAW/);

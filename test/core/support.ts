@@ -1,18 +1,20 @@
 // Running core netlink operations inside a test's own namespace (see helpers/netlink-op.ts).
 import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
+import { nodeArgv } from '../../scripts/lab/host.js';
 import { execIn, spawnIn } from '../../scripts/lab/netns.js';
 import { repoRoot } from '../support/environment.js';
 
 const HELPER = join(repoRoot, 'test', 'core', 'helpers', 'netlink-op.ts');
 
-export function nodeArgv(args: string[]): string[] {
-  return [process.execPath, '--conditions=source', '--import', 'tsx', ...args];
+/** argv that runs one operation of helpers/netlink-op.ts. */
+export function helperArgv(cmd: Record<string, unknown>): string[] {
+  return nodeArgv([HELPER, JSON.stringify(cmd)]);
 }
 
 /** Runs one operation in `ns` and returns its JSON result (throws with the helper's error). */
 export function op<T = any>(ns: string, cmd: Record<string, unknown>): T {
-  const r = execIn(ns, nodeArgv([HELPER, JSON.stringify(cmd)]), { allowFail: true, cwd: repoRoot });
+  const r = execIn(ns, helperArgv(cmd), { allowFail: true, cwd: repoRoot });
   const last = r.stdout.trim().split('\n').pop() ?? '';
   let out: any;
   try {
@@ -32,7 +34,7 @@ export async function background(
   ns: string,
   cmd: Record<string, unknown>,
 ): Promise<{ child: ChildProcess; result: Promise<any> }> {
-  const child = spawnIn(ns, nodeArgv([HELPER, JSON.stringify(cmd)]), { cwd: repoRoot });
+  const child = spawnIn(ns, helperArgv(cmd), { cwd: repoRoot });
   let out = '';
   let err = '';
   child.stderr!.on('data', (d) => (err += d));

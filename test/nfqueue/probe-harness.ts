@@ -1,7 +1,7 @@
 // Starts nfq-probe.ts in a lab host and collects what it reports.
 import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { repoRoot, type LabHost } from '../../scripts/lab/host.js';
+import { nodeArgv, repoRoot, type LabHost } from '../../scripts/lab/host.js';
 import { onJsonLines, tail } from '../../scripts/lab/processes.js';
 
 export type Report = Record<string, unknown>;
@@ -30,7 +30,7 @@ export async function startProbe(
   const script = join(repoRoot, 'test/nfqueue/nfq-probe.ts');
   const child =
     argvPrefix.length > 0
-      ? host.spawn([...argvPrefix, ...nodeArgvFor(script, cfg)])
+      ? host.spawn([...argvPrefix, ...nodeArgv([script, JSON.stringify(cfg)])])
       : host.node([script, JSON.stringify(cfg)]);
   const stderr = tail(child.stderr);
   const packets: Report[] = [];
@@ -80,13 +80,9 @@ export async function runProbe(
   argvPrefix: string[] = [],
 ): Promise<ProbeOutcome> {
   const script = join(repoRoot, 'test/nfqueue/nfq-probe.ts');
-  const r = await host.exec([...argvPrefix, ...nodeArgvFor(script, cfg)], {
+  const r = await host.exec([...argvPrefix, ...nodeArgv([script, JSON.stringify(cfg)])], {
     allowFail: true,
     timeoutMs: 30_000,
   });
   return { code: r.code, stderr: r.stderr.trim() };
-}
-
-function nodeArgvFor(script: string, cfg: Record<string, unknown>): string[] {
-  return [process.execPath, '--conditions=source', '--import', 'tsx', script, JSON.stringify(cfg)];
 }

@@ -7,10 +7,10 @@
 import { writeFileSync } from 'node:fs';
 import { release } from 'node:os';
 import { join } from 'node:path';
-import type { ChildProcess } from 'node:child_process';
 import {
   AF_UNSPEC,
   decodeEntry,
+  IPCTNL_MSG_CT_GET,
   NETLINK_NETFILTER,
   NFNETLINK_V0,
   NFNL_SUBSYS_CTNETLINK,
@@ -21,17 +21,17 @@ import {
   nfnlMsgType,
 } from '@p2pwall/core/netlink';
 import { repoRoot } from '../../scripts/lab/host.js';
-import { onJsonLines, tail } from '../../scripts/lab/processes.js';
 import { createLab, type Lab } from '../../scripts/lab/topology.js';
+import { startProbe } from './probe-harness.js';
 
 if (process.argv[2] === '--ct-dump') {
   const s = NetlinkSocket.open(NETLINK_NETFILTER);
   const w = new NlWriter();
-  w.begin(nfnlMsgType(NFNL_SUBSYS_CTNETLINK, 1), NLM_F_REQUEST | NLM_F_DUMP, s.nextSeq()).nfgenmsg(
-    AF_UNSPEC,
-    NFNETLINK_V0,
-    0,
-  );
+  w.begin(
+    nfnlMsgType(NFNL_SUBSYS_CTNETLINK, IPCTNL_MSG_CT_GET),
+    NLM_F_REQUEST | NLM_F_DUMP,
+    s.nextSeq(),
+  ).nfgenmsg(AF_UNSPEC, NFNETLINK_V0, 0);
   await s.request(w.finish(), {
     operation: 'conntrack dump',
     onMessage: (m) =>
@@ -57,24 +57,11 @@ async function probe(
   traffic: () => Promise<unknown>,
   pick: (p: Packet) => boolean,
 ): Promise<Packet> {
-  const child: ChildProcess = lab.router.node([
-    join(repoRoot, 'test/nfqueue/nfq-probe.ts'),
-    JSON.stringify({ queue: 0, record: true, ...cfg }),
-  ]);
-  const err = tail(child.stderr);
-  const packets: Packet[] = [];
-  await new Promise<void>((resolve, reject) => {
-    onJsonLines(child.stdout!, (o) => {
-      if (o.event === 'ready') resolve();
-      if (o.event === 'packet') packets.push(o as Packet);
-    });
-    child.once('exit', () => reject(new Error(`probe exited: ${err()}`)));
-  });
+  const probe = await startProbe(lab.router, { queue: 0, record: true, ...cfg });
   await traffic();
   await new Promise((r) => setTimeout(r, 300));
-  const exited = new Promise((r) => child.once('exit', r));
-  child.kill('SIGTERM');
-  await exited;
+  await probe.stop();
+  const packets = probe.packets as Packet[];
   const p = packets.find(pick);
   if (!p) throw new Error(`no packet matched among ${packets.length}`);
   return p;

@@ -77,13 +77,7 @@ async function main(): Promise<unknown> {
             ipLength: ip.ipLength,
             version: ip.version,
             protocol: ip.protocol,
-            checksumOk:
-              ip.hasPorts && !ip.truncated
-                ? transportChecksumValid(
-                    p.buf.subarray(p.payloadOffset, p.payloadOffset + p.payloadLength),
-                    0,
-                  )
-                : null,
+            checksumOk: ip.hasPorts && !ip.truncated ? transportChecksumValid(p.payload, 0) : null,
             srcPort: ip.srcPort,
             dstPort: ip.dstPort,
             tcpFlags: ip.tcpFlags,

@@ -3,6 +3,14 @@
 import { execFile, spawnSync } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import { join } from 'node:path';
+import { needsCapability } from '../privilege/capabilities.js';
+
+/**
+ * Why a firewall command failed, for callers that map it to an exit status: `privilege` (needs
+ * CAP_NET_ADMIN), `unsupported` (the kernel lacks a match, target or table the rule needs),
+ * `missing-tool` (neither nft nor iptables, or the tool is not installed), `failed` (anything else).
+ */
+export type FirewallErrorReason = 'privilege' | 'unsupported' | 'missing-tool' | 'failed';
 
 export class FirewallError extends Error {
   override name = 'FirewallError';
@@ -10,6 +18,7 @@ export class FirewallError extends Error {
     message: string,
     readonly argv: string[],
     readonly stderr: string,
+    readonly reason: FirewallErrorReason = 'failed',
   ) {
     super(message);
   }
@@ -33,13 +42,13 @@ export function findTool(tool: string): string | null {
 
 function failure(argv: string[], code: number | null, stderr: string, what: string): FirewallError {
   const text = stderr.trim().split('\n').slice(0, 3).join(' | ');
-  const hint = /not permitted|permission denied/i.test(text)
-    ? ' — needs CAP_NET_ADMIN (run as root, or grant the capability)'
-    : '';
+  const privilege = /not permitted|permission denied/i.test(text);
+  const hint = privilege ? ` — ${needsCapability('CAP_NET_ADMIN')}` : '';
   return new FirewallError(
     `${what} failed (\`${argv.join(' ')}\` exited with ${code ?? 'a signal'}): ${text || 'no message'}${hint}`,
     argv,
     stderr,
+    privilege ? 'privilege' : /not supported/i.test(text) ? 'unsupported' : 'failed',
   );
 }
 
@@ -56,7 +65,9 @@ export function runTool(argv: string[], what: string, input?: string): Promise<s
               ? ((err as { code: number }).code as number)
               : null;
           if ((err as NodeJS.ErrnoException).code === 'ENOENT')
-            reject(new FirewallError(`${what}: ${argv[0]} is not installed`, argv, ''));
+            reject(
+              new FirewallError(`${what}: ${argv[0]} is not installed`, argv, '', 'missing-tool'),
+            );
           else reject(failure(argv, code, stderr || err.message, what));
         } else resolve(stdout);
       },

@@ -5,12 +5,17 @@ import { findTool, runTool, runToolSync } from './command.js';
 import type { InitialFlows, RulesBackend, TemporaryRulesSpec } from './backend.js';
 import { flowFamily, ownerTag, protoName, type FlowMatch } from './flow-match.js';
 
-/** Chain name prefix for an owner and pid (iptables chain names hold at most 28 characters). */
-export function iptablesChainPrefix(owner: string, pid: number): string {
-  return `${owner
+/** The owner part of a chain name (iptables chain names hold at most 28 characters). */
+function chainOwner(owner: string): string {
+  return owner
     .replace(/[^A-Za-z0-9]/g, '_')
     .toUpperCase()
-    .slice(0, 14)}_${pid}`;
+    .slice(0, 14);
+}
+
+/** Chain name prefix for an owner and pid. */
+export function iptablesChainPrefix(owner: string, pid: number): string {
+  return `${chainOwner(owner)}_${pid}`;
 }
 
 function match(f: FlowMatch): string {
@@ -132,46 +137,24 @@ export class IptablesBackend implements RulesBackend {
   private removalCommands(v: 4 | 6): string[][] {
     const c = this.chains;
     const ipt = this.tool(v, false);
+    const tag = ownerTag(this.spec.owner, this.spec.pid);
+    const unjump = (hook: string, chain: string) => [
+      ipt,
+      '-t',
+      'raw',
+      '-D',
+      hook,
+      '-m',
+      'comment',
+      '--comment',
+      tag,
+      '-j',
+      chain,
+    ];
     return [
-      [
-        ipt,
-        '-t',
-        'raw',
-        '-D',
-        'PREROUTING',
-        '-m',
-        'comment',
-        '--comment',
-        ownerTag(this.spec.owner, this.spec.pid),
-        '-j',
-        c.log,
-      ],
-      [
-        ipt,
-        '-t',
-        'raw',
-        '-D',
-        'PREROUTING',
-        '-m',
-        'comment',
-        '--comment',
-        ownerTag(this.spec.owner, this.spec.pid),
-        '-j',
-        c.drop,
-      ],
-      [
-        ipt,
-        '-t',
-        'raw',
-        '-D',
-        'OUTPUT',
-        '-m',
-        'comment',
-        '--comment',
-        ownerTag(this.spec.owner, this.spec.pid),
-        '-j',
-        c.out,
-      ],
+      unjump('PREROUTING', c.log),
+      unjump('PREROUTING', c.drop),
+      unjump('OUTPUT', c.out),
       ...[c.log, c.drop, c.out].flatMap((ch) => [
         [ipt, '-t', 'raw', '-F', ch],
         [ipt, '-t', 'raw', '-X', ch],
@@ -203,11 +186,7 @@ export class IptablesBackend implements RulesBackend {
 /** Chain prefixes `<OWNER>_<pid>` present in the raw tables now, with their pids. */
 export function listIptablesChains(owner: string): { prefix: string; pid: number }[] {
   const found = new Map<string, number>();
-  const head =
-    owner
-      .replace(/[^A-Za-z0-9]/g, '_')
-      .toUpperCase()
-      .slice(0, 14) + '_';
+  const head = `${chainOwner(owner)}_`;
   for (const tool of ['iptables-save', 'ip6tables-save']) {
     const path = findTool(tool);
     if (!path) continue;

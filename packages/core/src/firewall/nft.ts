@@ -7,8 +7,13 @@ import { flowFamily, ownerTag, type FlowMatch } from './flow-match.js';
 
 export const NFT_RAW_PRIORITY = -300;
 
+/** `<owner>_`: what every table name of `owner` starts with. */
+function tablePrefix(owner: string): string {
+  return `${owner.replace(/[^A-Za-z0-9]/g, '_')}_`;
+}
+
 export function nftTableName(owner: string, pid: number): string {
-  return `${owner.replace(/[^A-Za-z0-9]/g, '_')}_${pid}`;
+  return `${tablePrefix(owner)}${pid}`;
 }
 
 function element(f: FlowMatch): string {
@@ -150,7 +155,7 @@ export class NftBackend implements RulesBackend {
 export function listNftTables(owner: string): { table: string; pid: number }[] {
   const nft = findTool('nft');
   if (!nft) return [];
-  const prefix = owner.replace(/[^A-Za-z0-9]/g, '_') + '_';
+  const prefix = tablePrefix(owner);
   const out = runToolSync([nft, 'list', 'tables', 'inet'], 'listing nft tables');
   const found: { table: string; pid: number }[] = [];
   for (const line of out.split('\n')) {

@@ -41,6 +41,7 @@ export class TemporaryFirewall {
         'neither nft nor iptables is installed: cannot add the temporary firewall rules the cut needs',
         [],
         '',
+        'missing-tool',
       );
     const spec: TemporaryRulesSpec = { ...options, pid: options.pid ?? process.pid };
     const backend = kind === 'nft' ? new NftBackend(spec) : new IptablesBackend(spec);

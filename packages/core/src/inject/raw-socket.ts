@@ -5,6 +5,7 @@
 // fillTransportChecksum). SO_MARK tags the packets so firewall rules can tell them apart
 // (cutter's "CT notrack for this mark" rule).
 import raw from '@neuralegion/raw-socket';
+import { needsCapability } from '../privilege/capabilities.js';
 
 /** socket option numbers (asm-generic/socket.h, in.h). */
 export const SOL_SOCKET = 1;
@@ -27,10 +28,7 @@ function classify(e: unknown, what: string): InjectError {
   const text = e instanceof Error ? e.message : String(e);
   if (/not permitted|permission denied/i.test(text)) {
     return what.startsWith('opening') || what.startsWith('setting')
-      ? new InjectError(
-          `${what}: needs CAP_NET_RAW (run as root, or grant the capability)`,
-          'privilege',
-        )
+      ? new InjectError(`${what}: ${needsCapability('CAP_NET_RAW')}`, 'privilege')
       : new InjectError(
           `${what}: the firewall refused the packet (an OUTPUT rule dropped it: EPERM)`,
           'firewall',
@@ -74,6 +72,9 @@ interface Queued {
   resolve(): void;
   reject(e: Error): void;
 }
+
+// wrap.send calls back synchronously with the byte count; one shared no-op, not one per packet
+const ignoreSent = (): void => {};
 
 const isEagain = (e: unknown) =>
   /temporarily unavailable|no buffer space/i.test(e instanceof Error ? e.message : String(e));
@@ -141,7 +142,7 @@ export class RawInjector {
       : Buffer.from(packet.buffer, packet.byteOffset, packet.byteLength);
     if (this.queue.length === 0) {
       try {
-        this.socket.wrap.send(buf, 0, buf.length, dst, () => {});
+        this.socket.wrap.send(buf, 0, buf.length, dst, ignoreSent);
         this.sent++;
         return Promise.resolve();
       } catch (e) {
@@ -166,7 +167,7 @@ export class RawInjector {
     while (this.queue.length > 0 && !this.closed) {
       const q = this.queue[0];
       try {
-        this.socket.wrap.send(q.packet, 0, q.packet.length, q.dst, () => {});
+        this.socket.wrap.send(q.packet, 0, q.packet.length, q.dst, ignoreSent);
       } catch (e) {
         if (isEagain(e)) {
           this.stalls++;

@@ -1,5 +1,5 @@
-// Netlink and nfnetlink numbers, named after the kernel's UAPI identifiers
-// (include/uapi/linux/netlink.h, netfilter/nfnetlink.h, socket.h) so a reader can grep the kernel.
+// Netlink and nfnetlink numbers, named after the kernel's UAPI identifiers (include/uapi/linux/
+// netlink.h, netfilter.h, netfilter/nfnetlink.h, socket.h) so a reader can grep the kernel.
 
 /** Netlink protocol families (the third argument of socket(AF_NETLINK, …)). */
 export const NETLINK_ROUTE = 0;
@@ -72,6 +72,26 @@ export const NFNL_MSG_BATCH_END = NLMSG_MIN_TYPE + 1;
 
 /** struct nfgenmsg.version. */
 export const NFNETLINK_V0 = 0;
+
+/**
+ * Netfilter hooks (enum nf_inet_hooks, include/uapi/linux/netfilter.h), as NFQUEUE and NFLOG
+ * packet headers report them.
+ */
+export const NF_INET_PRE_ROUTING = 0;
+export const NF_INET_LOCAL_IN = 1;
+export const NF_INET_FORWARD = 2;
+export const NF_INET_LOCAL_OUT = 3;
+export const NF_INET_POST_ROUTING = 4;
+export const NF_INET_INGRESS = 5;
+/** Hook names for messages and logs, indexed by hook number. */
+export const NF_INET_HOOK_NAMES: readonly string[] = [
+  'PREROUTING',
+  'INPUT',
+  'FORWARD',
+  'OUTPUT',
+  'POSTROUTING',
+  'INGRESS',
+];
 
 /** Address families as nfgenmsg and inet_diag carry them. */
 export const AF_UNSPEC = 0;

@@ -16,13 +16,10 @@ export function errnoName(errno: number): string {
   return names.get(Math.abs(errno)) ?? `errno ${Math.abs(errno)}`;
 }
 
-export function errnoNumber(name: string): number {
-  return (constants.errno as Record<string, number>)[name] ?? 0;
-}
-
 export const EPERM = 1;
 export const ENOENT = 2;
 export const EINTR = 4;
+export const EBADF = 9;
 export const EAGAIN = 11;
 export const ENOMEM = 12;
 export const EACCES = 13;
@@ -30,6 +27,7 @@ export const EBUSY = 16;
 export const EEXIST = 17;
 export const EINVAL = 22;
 export const ENOSPC = 28;
+export const EMSGSIZE = 90;
 export const EPROTONOSUPPORT = 93;
 export const EOPNOTSUPP = 95;
 export const ENOBUFS = 105;

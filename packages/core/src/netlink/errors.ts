@@ -1,7 +1,8 @@
 // Errors of the netlink layer. A kernel refusal becomes a NetlinkError that names the errno and
 // says what to do about it; bytes that do not parse become a NetlinkDecodeError with the offset.
 import { getSystemErrorMap } from 'node:util';
-import { errnoName } from './errno.js';
+import { needsCapability } from '../privilege/capabilities.js';
+import { EINVAL, errnoName } from './errno.js';
 
 const systemErrors = getSystemErrorMap();
 
@@ -12,8 +13,8 @@ export function errnoText(errno: number): string {
 
 /** What an errno usually means for a netlink request, when the caller gave no better hint. */
 const defaultHints: Record<string, string> = {
-  EPERM: 'needs CAP_NET_ADMIN (run as root, or grant the capability)',
-  EACCES: 'needs CAP_NET_ADMIN (run as root, or grant the capability)',
+  EPERM: needsCapability('CAP_NET_ADMIN'),
+  EACCES: needsCapability('CAP_NET_ADMIN'),
   EPROTONOSUPPORT: 'the kernel lacks this netlink protocol (module not built or not loaded)',
   EOPNOTSUPP: 'the kernel does not support this request',
   ENOENT: 'no such entry (it may have gone already)',
@@ -69,14 +70,12 @@ export function fromSystemError(
     typeof (e as { errno?: unknown })?.errno === 'number'
       ? Math.abs((e as { errno: number }).errno)
       : 0;
-  if (errno === 0) {
-    const err = new NetlinkError(
-      22,
+  if (errno === 0)
+    return new NetlinkError(
+      EINVAL,
       operation,
       undefined,
       e instanceof Error ? e.message : String(e),
     );
-    return err;
-  }
   return new NetlinkError(errno, operation, hints?.[errnoName(errno)]);
 }

@@ -20,18 +20,5 @@ export function s32h(b: Uint8Array, o: number): number {
   return u32h(b, o) | 0;
 }
 
-/** 64-bit big-endian (CTA_COUNTERS_*, CTA_TIMESTAMP_*). */
-export function be64(b: Uint8Array, o: number): bigint {
-  return (BigInt(be32(b, o)) << 32n) | BigInt(be32(b, o + 4));
-}
-export function putBe64(b: Uint8Array, o: number, v: bigint): void {
-  putBe32(b, o, Number((v >> 32n) & 0xffffffffn));
-  putBe32(b, o + 4, Number(v & 0xffffffffn));
-}
-
-/** 64-bit host order (inet_diag cookies are two host-order u32 halves, see sock-diag). */
-export function u64h(b: Uint8Array, o: number): bigint {
-  return HOST_LITTLE_ENDIAN
-    ? (BigInt(le32(b, o + 4)) << 32n) | BigInt(le32(b, o))
-    : (BigInt(be32(b, o)) << 32n) | BigInt(be32(b, o + 4));
-}
+// 64-bit big-endian integers (CTA_COUNTERS_*, CTA_TIMESTAMP_*) are in ../bytes/endian.ts.
+export { be64, putBe64 } from '../bytes/endian.js';

@@ -90,10 +90,16 @@ function loadFfi(): { setsockopt: SetSockOpt; errno: ErrnoFn } | null {
   try {
     const require = createRequire(import.meta.url);
     const koffi = require('koffi') as {
-      load(name: string): { func(sig: string): (...a: unknown[]) => number };
+      load(name: string | null): { func(sig: string): (...a: unknown[]) => number };
       errno(): number;
     };
-    const libc = koffi.load('libc.so.6');
+    let libc;
+    try {
+      libc = koffi.load('libc.so.6');
+    } catch {
+      // musl has no libc.so.6: the process's own symbols (dlopen(NULL)) include its C library
+      libc = koffi.load(null);
+    }
     ffi = {
       setsockopt: libc.func('int setsockopt(int, int, int, const void *, uint32_t)') as SetSockOpt,
       errno: () => koffi.errno(),

@@ -12,6 +12,9 @@ import { EventEmitter } from 'node:events';
 // the raw module alone: importing the package root loads rtnetlink/nl80211/wireguard too (+0.1 s)
 import { RawNetlinkSocket } from 'netlink/dist/raw.js';
 import {
+  NETLINK_NETFILTER,
+  NETLINK_ROUTE,
+  NETLINK_SOCK_DIAG,
   NLM_F_ACK,
   NLM_F_DUMP,
   NLM_F_DUMP_INTR,
@@ -20,7 +23,7 @@ import {
   NLMSG_NOOP,
   NLMSG_OVERRUN,
 } from './constants.js';
-import { ENOBUFS, ETIMEDOUT, errnoName } from './errno.js';
+import { EBADF, EMSGSIZE, ENOBUFS, ETIMEDOUT, errnoName } from './errno.js';
 import { fromSystemError, NetlinkError } from './errors.js';
 import { putU16h, u16h, u32h } from './host-order.js';
 import { forEachMessage, NlMsgView } from './message.js';
@@ -38,11 +41,11 @@ import {
 /** How often the drop counter is read while someone listens for 'overrun'. */
 const DROP_POLL_MS = 200;
 
-/** The netlink message types, by protocol, used to name sockets in errors. */
+/** Netlink protocols by number, to name sockets in errors. */
 const protocolNames: Record<number, string> = {
-  0: 'NETLINK_ROUTE',
-  4: 'NETLINK_SOCK_DIAG',
-  12: 'NETLINK_NETFILTER',
+  [NETLINK_ROUTE]: 'NETLINK_ROUTE',
+  [NETLINK_SOCK_DIAG]: 'NETLINK_SOCK_DIAG',
+  [NETLINK_NETFILTER]: 'NETLINK_NETFILTER',
 };
 
 export interface NetlinkSocketOptions {
@@ -104,9 +107,12 @@ export interface RawSocketLike {
 }
 
 export interface NetlinkSocketEvents {
-  /** The receive buffer overflowed (ENOBUFS): the kernel dropped messages. Re-sync (re-dump). */
+  /**
+   * The receive buffer overflowed and the kernel dropped messages (seen from the socket's drop
+   * counter, read every 200 ms while someone listens). Re-sync (re-dump).
+   */
   overrun: [];
-  /** A socket error other than ENOBUFS, or a malformed datagram. */
+  /** A socket error, or a malformed datagram. */
   error: [Error];
   close: [];
 }
@@ -140,9 +146,10 @@ export class NetlinkSocket extends EventEmitter<NetlinkSocketEvents> {
     // start far from 0: 0 is what multicast messages carry
     this.seq = ((Date.now() & 0x7fffff) << 8) | 1;
     raw.on('message', (msg: Buffer) => this.receive(msg));
+    // the package sizes each read by peeking first, so this is a guard, not an expected path
     raw.on('truncatedMessage', () =>
       this.safeEmitError(
-        new NetlinkError(ENOBUFS, `${this.name} receive`, 'a message was truncated'),
+        new NetlinkError(EMSGSIZE, `${this.name} receive`, 'a message was truncated'),
       ),
     );
     raw.on('error', (err: { errno?: number; code?: string }) => this.rawError(err));
@@ -266,7 +273,9 @@ export class NetlinkSocket extends EventEmitter<NetlinkSocketEvents> {
    */
   request(msg: Buffer, options: RequestOptions): Promise<RequestResult> {
     if (this.closed)
-      return Promise.reject(new NetlinkError(9, options.operation, 'the netlink socket is closed'));
+      return Promise.reject(
+        new NetlinkError(EBADF, options.operation, 'the netlink socket is closed'),
+      );
     const flags = u16h(msg, 6);
     const dump = (flags & NLM_F_DUMP) === NLM_F_DUMP;
     if (!dump && (flags & NLM_F_ACK) === 0) putU16h(msg, 6, flags | NLM_F_ACK);
@@ -338,7 +347,7 @@ export class NetlinkSocket extends EventEmitter<NetlinkSocketEvents> {
       this.settle(
         p,
         new NetlinkError(
-          9,
+          EBADF,
           p.options.operation,
           'the netlink socket was closed before the answer came',
         ),
@@ -432,6 +441,9 @@ export class NetlinkSocket extends EventEmitter<NetlinkSocketEvents> {
 
   private rawError(err: { errno?: number; code?: string }): void {
     try {
+      // Only a socket without NETLINK_NO_ENOBUFS gets here with ENOBUFS: one made with over(), or
+      // one whose option could not be set (no /proc, no FFI). recvmsg then reports the overrun
+      // this way when it sees it before epoll does (epoll's EPOLLERR aborts in the package).
       if (Math.abs(err.errno ?? 0) === ENOBUFS || err.code === 'ENOBUFS') {
         if (this.listenerCount('overrun') > 0) this.emit('overrun');
         return;

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { effectiveCapabilities, missingCapabilities } from './capabilities.js';
+import { effectiveCapabilities, missingCapabilities, needsCapability } from './capabilities.js';
 
 const ROOT =
   'Name:\tnode\nCapInh:\t0000000000000000\nCapPrm:\t000001ffffffffff\nCapEff:\t000001ffffffffff\n';
@@ -22,4 +22,11 @@ test('reads CapEff and names what is missing', () => {
     ['CAP_NET_RAW'],
   );
   assert.equal(effectiveCapabilities('Name:\tx\n'), 0n);
+});
+
+test('names the capability and what to do in error hints', () => {
+  assert.equal(
+    needsCapability('CAP_NET_RAW'),
+    'needs CAP_NET_RAW (run as root, or grant the capability)',
+  );
 });

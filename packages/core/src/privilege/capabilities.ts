@@ -27,6 +27,11 @@ export function effectiveCapabilities(status?: string): bigint {
   return line ? BigInt('0x' + line.slice(7).trim()) : 0n;
 }
 
+/** The hint of an error a missing capability caused: "needs CAP_NET_ADMIN (run as root, …)". */
+export function needsCapability(name: CapabilityName): string {
+  return `needs ${name} (run as root, or grant the capability)`;
+}
+
 /** The capabilities of `needed` that the effective set lacks, in the order given. */
 export function missingCapabilities(
   needed: CapabilityName[],

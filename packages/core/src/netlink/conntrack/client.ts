@@ -80,8 +80,8 @@ export interface CreateSpec {
   protoinfo?: ProtoInfo;
 }
 
-const ADMIN_HINT = 'needs CAP_NET_ADMIN (run as root, or grant the capability)';
-const hints = { EPERM: ADMIN_HINT, EACCES: ADMIN_HINT };
+/** What dumps and gets answer with, one message per entry. */
+const CT_NEW = nfnlMsgType(NFNL_SUBSYS_CTNETLINK, IPCTNL_MSG_CT_NEW);
 
 function keyTuple(k: EntryKey): [number, Tuple] {
   if (k.orig) return [CTA_TUPLE_ORIG, k.orig];
@@ -130,13 +130,12 @@ export class Conntrack {
     const r = await this.socket.request(w.finish(), {
       operation: 'conntrack dump',
       hints: {
-        ...hints,
         EOPNOTSUPP:
           'the kernel does not support this conntrack dump filter (CTA_FILTER needs Linux 5.8)',
       },
       timeoutMs: 30_000,
       onMessage: (m: NlMsgView) => {
-        if (m.type !== nfnlMsgType(NFNL_SUBSYS_CTNETLINK, IPCTNL_MSG_CT_NEW)) return;
+        if (m.type !== CT_NEW) return;
         onEntry(decodeEntry(m.buf, m.nfAttrOffset, m.end, m.nfgenFamily));
         count++;
       },
@@ -161,10 +160,8 @@ export class Conntrack {
     try {
       await this.socket.request(w.finish(), {
         operation: 'conntrack get',
-        hints,
         onMessage: (m) => {
-          if (m.type === nfnlMsgType(NFNL_SUBSYS_CTNETLINK, IPCTNL_MSG_CT_NEW))
-            found = decodeEntry(m.buf, m.nfAttrOffset, m.end, m.nfgenFamily);
+          if (m.type === CT_NEW) found = decodeEntry(m.buf, m.nfAttrOffset, m.end, m.nfgenFamily);
         },
       });
     } catch (e) {
@@ -196,7 +193,7 @@ export class Conntrack {
     if (key.zone !== undefined) w.be16(CTA_ZONE, key.zone);
     if (key.id !== undefined) w.be32(CTA_ID, key.id);
     try {
-      await this.socket.request(w.finish(), { operation: 'conntrack delete', hints });
+      await this.socket.request(w.finish(), { operation: 'conntrack delete' });
       return true;
     } catch (e) {
       if (e instanceof NetlinkError && e.errno === ENOENT) return false;
@@ -218,7 +215,7 @@ export class Conntrack {
     // the kernel keeps the bits of CTA_MARK_MASK's complement: (old & ~mask) ^ mark
     if (mask !== 0xffffffff) w.be32(CTA_MARK_MASK, mask >>> 0);
     try {
-      await this.socket.request(w.finish(), { operation: 'conntrack mark update', hints });
+      await this.socket.request(w.finish(), { operation: 'conntrack mark update' });
       return true;
     } catch (e) {
       if (e instanceof NetlinkError && e.errno === ENOENT) return false;
@@ -244,7 +241,7 @@ export class Conntrack {
     if (spec.protoinfo) encodeProtoInfo(w, CTA_PROTOINFO, spec.protoinfo);
     await this.socket.request(w.finish(), {
       operation: 'conntrack create',
-      hints: { ...hints, EEXIST: 'an entry with this tuple exists already' },
+      hints: { EEXIST: 'an entry with this tuple exists already' },
     });
   }
 }

@@ -1,7 +1,6 @@
 // CTA_COUNTERS_ORIG / _REPLY (packets and bytes, u64 big-endian; only with
 // net.netfilter.nf_conntrack_acct=1) and CTA_TIMESTAMP (start/stop, u64 big-endian ns since the
 // epoch; only with net.netfilter.nf_conntrack_timestamp=1).
-import { be32 } from '../../bytes/endian.js';
 import { AttrTable } from '../attr.js';
 import type { NlWriter } from '../writer.js';
 import {
@@ -35,16 +34,11 @@ export function decodeCounters(b: Uint8Array, start: number, end: number): Count
   // the 32-bit pair is what very old kernels sent
   const packets = t.has(CTA_COUNTERS_PACKETS)
     ? t.be64(CTA_COUNTERS_PACKETS)
-    : BigInt(be32Or0(t, CTA_COUNTERS32_PACKETS));
+    : BigInt(t.be32(CTA_COUNTERS32_PACKETS));
   const bytes = t.has(CTA_COUNTERS_BYTES)
     ? t.be64(CTA_COUNTERS_BYTES)
-    : BigInt(be32Or0(t, CTA_COUNTERS32_BYTES));
+    : BigInt(t.be32(CTA_COUNTERS32_BYTES));
   return { packets, bytes };
-}
-
-function be32Or0(t: AttrTable, type: number): number {
-  const b = t.bytes(type);
-  return b && b.length >= 4 ? be32(b, 0) : 0;
 }
 
 export function encodeCounters(w: NlWriter, type: number, c: Counters): void {

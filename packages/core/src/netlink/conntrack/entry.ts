@@ -106,9 +106,14 @@ const seqAdjTable = new AttrTable(CTA_SEQADJ_MAX);
 const synproxyTable = new AttrTable(CTA_SYNPROXY_MAX);
 const secctxTable = new AttrTable(1);
 
-function nestedTuple(t: AttrTable, type: number): Tuple | undefined {
+/** Decodes the nested attribute `type` of `t` with `decode`, or undefined when it is absent. */
+function nested<T>(
+  t: AttrTable,
+  type: number,
+  decode: (b: Uint8Array, start: number, end: number) => T,
+): T | undefined {
   const off = t.offset(type);
-  return off < 0 ? undefined : decodeTuple(t.buf, off, off + t.length(type));
+  return off < 0 ? undefined : decode(t.buf, off, off + t.length(type));
 }
 
 function seqAdj(t: AttrTable, type: number): SeqAdj | undefined {
@@ -128,11 +133,11 @@ export function decodeEntry(
   family: number,
 ): ConntrackEntry {
   const t = entryTable.parseOrThrow(b, start, end);
-  const orig = nestedTuple(t, CTA_TUPLE_ORIG);
-  const reply = nestedTuple(t, CTA_TUPLE_REPLY);
+  const orig = nested(t, CTA_TUPLE_ORIG, decodeTuple);
+  const reply = nested(t, CTA_TUPLE_REPLY, decodeTuple);
   if (!orig || !reply) throw new NetlinkDecodeError(start, 'conntrack entry without both tuples');
   const e: ConntrackEntry = { family, orig, reply };
-  const master = nestedTuple(t, CTA_TUPLE_MASTER);
+  const master = nested(t, CTA_TUPLE_MASTER, decodeTuple);
   if (master) e.master = master;
   if (t.has(CTA_STATUS)) e.status = t.be32(CTA_STATUS);
   if (t.has(CTA_MARK)) e.mark = t.be32(CTA_MARK);
@@ -140,30 +145,14 @@ export function decodeEntry(
   if (t.has(CTA_ID)) e.id = t.be32(CTA_ID);
   if (t.has(CTA_USE)) e.use = t.be32(CTA_USE);
   if (t.has(CTA_TIMEOUT)) e.timeout = t.be32(CTA_TIMEOUT);
-  if (t.has(CTA_PROTOINFO))
-    e.protoinfo = decodeProtoInfo(
-      b,
-      t.offset(CTA_PROTOINFO),
-      t.offset(CTA_PROTOINFO) + t.length(CTA_PROTOINFO),
-    );
-  if (t.has(CTA_COUNTERS_ORIG))
-    e.countersOrig = decodeCounters(
-      b,
-      t.offset(CTA_COUNTERS_ORIG),
-      t.offset(CTA_COUNTERS_ORIG) + t.length(CTA_COUNTERS_ORIG),
-    );
-  if (t.has(CTA_COUNTERS_REPLY))
-    e.countersReply = decodeCounters(
-      b,
-      t.offset(CTA_COUNTERS_REPLY),
-      t.offset(CTA_COUNTERS_REPLY) + t.length(CTA_COUNTERS_REPLY),
-    );
-  if (t.has(CTA_TIMESTAMP))
-    e.timestamp = decodeTimestamp(
-      b,
-      t.offset(CTA_TIMESTAMP),
-      t.offset(CTA_TIMESTAMP) + t.length(CTA_TIMESTAMP),
-    );
+  const protoinfo = nested(t, CTA_PROTOINFO, decodeProtoInfo);
+  if (protoinfo) e.protoinfo = protoinfo;
+  const countersOrig = nested(t, CTA_COUNTERS_ORIG, decodeCounters);
+  if (countersOrig) e.countersOrig = countersOrig;
+  const countersReply = nested(t, CTA_COUNTERS_REPLY, decodeCounters);
+  if (countersReply) e.countersReply = countersReply;
+  const timestamp = nested(t, CTA_TIMESTAMP, decodeTimestamp);
+  if (timestamp) e.timestamp = timestamp;
   if (t.has(CTA_TIMESTAMP_EVENT)) e.timestampEvent = t.be64(CTA_TIMESTAMP_EVENT);
   if (t.nested(CTA_HELP, helpTable)) {
     const name = helpTable.string(CTA_HELP_NAME);

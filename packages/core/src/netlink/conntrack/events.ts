@@ -1,7 +1,8 @@
 // Conntrack events: NEW (CT_NEW with NLM_F_CREATE|NLM_F_EXCL), UPDATE (CT_NEW without them) and
 // DESTROY (CT_DELETE) from the NFNLGRP_CONNTRACK_* multicast groups. When the receive buffer
-// overflows (ENOBUFS) events are lost; the subscription then re-dumps the table and hands the
-// consumer a fresh snapshot, so its view converges again.
+// overflows events are lost (the transport sees the socket's drop counter grow and emits
+// 'overrun'); the subscription then re-dumps the table and hands the consumer a fresh snapshot,
+// so its view converges again.
 import {
   NETLINK_NETFILTER,
   NFNL_SUBSYS_CTNETLINK,
@@ -58,7 +59,7 @@ export interface WatchOptions {
   snapshot?: boolean;
   /** Kernel-side filter for the snapshot dumps. */
   filter?: DumpFilter;
-  /** SO_RCVBUF (default 8 MiB; the kernel caps it at net.core.rmem_max × 2). */
+  /** Receive buffer in bytes (default 8 MiB; see NetlinkSocketOptions.recvBufferSize). */
   recvBufferSize?: number;
   onEvent(e: ConntrackEvent): void;
   onSnapshot?(entries: ConntrackEntry[], reason: 'initial' | 'overrun'): void;
@@ -68,7 +69,7 @@ export interface WatchOptions {
 
 /** A live subscription; close() leaves the groups and closes both sockets. */
 export class ConntrackWatch {
-  /** How many times the kernel dropped events (ENOBUFS). */
+  /** How many times the kernel was seen to drop events (the socket's drop counter grew). */
   overruns = 0;
   private readonly events: NetlinkSocket;
   private readonly requests: Conntrack;

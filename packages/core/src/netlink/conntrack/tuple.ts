@@ -1,6 +1,7 @@
 // CTA_TUPLE_ORIG / CTA_TUPLE_REPLY / CTA_TUPLE_MASTER: addresses, protocol, ports or ICMP
 // identity, and the tuple's zone. Decode and encode side by side.
 import { formatIpv4, formatIpv6, parseIp } from '../../wire/address.js';
+import { IPPROTO } from '../../wire/ip-proto.js';
 import { AttrTable } from '../attr.js';
 import { NetlinkDecodeError } from '../errors.js';
 import type { NlWriter } from '../writer.js';
@@ -25,9 +26,6 @@ import {
   CTA_TUPLE_PROTO,
   CTA_TUPLE_ZONE,
 } from './constants.js';
-
-export const IPPROTO_ICMP = 1;
-export const IPPROTO_ICMPV6 = 58;
 
 /** One direction of a connection as conntrack keys it. Addresses are RFC 5952 text. */
 export interface Tuple {
@@ -128,7 +126,7 @@ export function encodeTuple(
     w.u8(CTA_PROTO_NUM, tuple.proto!);
     if (want('srcPort', tuple.srcPort !== undefined)) w.be16(CTA_PROTO_SRC_PORT, tuple.srcPort!);
     if (want('dstPort', tuple.dstPort !== undefined)) w.be16(CTA_PROTO_DST_PORT, tuple.dstPort!);
-    const icmp6 = tuple.proto === IPPROTO_ICMPV6;
+    const icmp6 = tuple.proto === IPPROTO.ICMPV6;
     if (tuple.icmpId !== undefined)
       w.be16(icmp6 ? CTA_PROTO_ICMPV6_ID : CTA_PROTO_ICMP_ID, tuple.icmpId);
     if (tuple.icmpType !== undefined)
@@ -139,11 +137,4 @@ export function encodeTuple(
   }
   if (want('zone', tuple.zone !== undefined)) w.be16(CTA_TUPLE_ZONE, tuple.zone!);
   w.nestEnd(nest);
-}
-
-/** "tcp 192.0.2.1:40000 -> 198.51.100.2:80" style text, for logs and errors. */
-export function formatTuple(t: Tuple): string {
-  const ep = (a: string, p?: number) =>
-    p === undefined ? a : a.includes(':') ? `[${a}]:${p}` : `${a}:${p}`;
-  return `${ep(t.src, t.srcPort)} -> ${ep(t.dst, t.dstPort)}`;
 }

@@ -10,18 +10,16 @@ import { NflogPacket } from './packet.js';
 export interface NflogOptions extends NflogConfig {
   /** Log group (0–65535). */
   group: number;
-  /** SO_RCVBUF (default 4 MiB). */
+  /** Receive buffer in bytes (default 4 MiB; see NetlinkSocketOptions.recvBufferSize). */
   recvBufferSize?: number;
   /** Called for each packet with a reused view: copy what you keep. */
   onPacket(p: NflogPacket): void;
-  /** The kernel dropped copies (ENOBUFS). */
+  /** The kernel dropped copies: the receive buffer was full (the socket's drop counter grew). */
   onOverrun?(): void;
 }
 
-const ADMIN_HINT = 'needs CAP_NET_ADMIN (run as root, or grant the capability)';
-
 export class Nflog {
-  /** ENOBUFS events seen. */
+  /** Times the socket's drop counter was seen to grow. */
   overruns = 0;
   private readonly packet = new NflogPacket();
   private readonly writer = new NlWriter(128);
@@ -59,7 +57,6 @@ export class Nflog {
       await socket.request(log.writer.finish(), {
         operation: `binding NFLOG group ${options.group}`,
         hints: {
-          EPERM: ADMIN_HINT,
           EBUSY: `NFLOG group ${options.group} is bound by another program (ulogd? another cutter?); pick another group`,
           EOPNOTSUPP: 'the kernel lacks nfnetlink_log (CONFIG_NETFILTER_NETLINK_LOG)',
         },

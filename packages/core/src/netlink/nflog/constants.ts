@@ -54,10 +54,3 @@ export const NFULNL_COPY_PACKET = 0x02;
 export const NFULNL_CFG_F_SEQ = 0x0001;
 export const NFULNL_CFG_F_SEQ_GLOBAL = 0x0002;
 export const NFULNL_CFG_F_CONNTRACK = 0x0004;
-
-/** Netfilter hooks (enum nf_inet_hooks), as NFULA_PACKET_HDR.hook reports them. */
-export const NF_INET_PRE_ROUTING = 0;
-export const NF_INET_LOCAL_IN = 1;
-export const NF_INET_FORWARD = 2;
-export const NF_INET_LOCAL_OUT = 3;
-export const NF_INET_POST_ROUTING = 4;

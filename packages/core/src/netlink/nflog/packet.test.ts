@@ -11,8 +11,8 @@ import {
   NFULA_CFG_TIMEOUT,
   NFULNL_CFG_CMD_BIND,
   NFULNL_COPY_PACKET,
-  NF_INET_LOCAL_OUT,
 } from './constants.js';
+import { NF_INET_LOCAL_OUT } from '../constants.js';
 import { writeNflogConfig } from './config.js';
 import { NflogPacket } from './packet.js';
 

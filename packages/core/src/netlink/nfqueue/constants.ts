@@ -105,13 +105,3 @@ export const IP_CT_RELATED_REPLY = IP_CT_RELATED + IP_CT_IS_REPLY;
 export const IP_CT_NUMBER = 5;
 /** A packet the `notrack` / `ct state untracked` rules exempted (IP_CT_NUMBER * 2 - 1). */
 export const IP_CT_UNTRACKED = 7;
-
-/** Netfilter hook names (enum nf_inet_hooks) for messages and logs, indexed by hook number. */
-export const NF_INET_HOOK_NAMES: readonly string[] = [
-  'PREROUTING',
-  'INPUT',
-  'FORWARD',
-  'OUTPUT',
-  'POSTROUTING',
-  'INGRESS',
-];

@@ -5,6 +5,7 @@ import { putBe16, putBe32 } from '../../bytes/endian.js';
 import { AF_INET, NFNETLINK_V0 } from '../constants.js';
 import { decodeEntry, encodeEntry, type ConntrackEntry } from '../conntrack/entry.js';
 import { NetlinkDecodeError } from '../errors.js';
+import { be64 } from '../host-order.js';
 import { checkNlMsg, NlMsgView } from '../message.js';
 import { NlWriter } from '../writer.js';
 import {
@@ -123,11 +124,9 @@ export function parseNfqPacket(b: Uint8Array, off = 0): NfqPacketRepr {
   if (t.has(NFQA_IFINDEX_PHYSOUTDEV)) r.physoutdev = p.physoutdev;
   const hw = p.hwAddr;
   if (hw) r.hwAddr = Uint8Array.from(hw);
-  const ts = t.bytes(NFQA_TIMESTAMP);
-  if (ts && ts.length >= 16) {
-    const dv = new DataView(ts.buffer, ts.byteOffset, 16);
-    r.timestamp = { sec: Number(dv.getBigUint64(0)), usec: Number(dv.getBigUint64(8)) };
-  }
+  const ts = t.offset(NFQA_TIMESTAMP);
+  if (ts >= 0 && t.length(NFQA_TIMESTAMP) >= 16)
+    r.timestamp = { sec: Number(be64(b, ts)), usec: Number(be64(b, ts + 8)) };
   if (p.uid >= 0) r.uid = p.uid;
   if (p.gid >= 0) r.gid = p.gid;
   const ct = t.offset(NFQA_CT);

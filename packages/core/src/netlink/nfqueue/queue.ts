@@ -9,9 +9,10 @@
 // `netlink` package allocates one Buffer per datagram received, which we cannot avoid.
 import { readFileSync } from 'node:fs';
 import { NETLINK_NETFILTER, NLMSG_ERROR } from '../constants.js';
-import { EAGAIN, EBUSY, EOPNOTSUPP, EPERM, errnoName } from '../errno.js';
+import { EAGAIN, EBUSY, ENOENT, EOPNOTSUPP, EPERM } from '../errno.js';
 import { NetlinkError } from '../errors.js';
 import type { NlMsgView } from '../message.js';
+import { needsCapability } from '../../privilege/capabilities.js';
 import { NetlinkSocket } from '../transport.js';
 import { NlWriter } from '../writer.js';
 import { writeNfqConfig, type NfqConfig } from './config.js';
@@ -61,7 +62,7 @@ export interface NfQueueOptions {
   conntrack?: boolean | 'auto';
   /** NFQA_CFG_F_UID_GID: owner of local sockets. */
   uidGid?: boolean;
-  /** SO_RCVBUF in bytes (default 8 MiB; capped by net.core.rmem_max). */
+  /** Receive buffer in bytes (default 8 MiB; see NetlinkSocketOptions.recvBufferSize). */
   recvBufferSize?: number;
   /** Use VERDICT_BATCH (default true). */
   batch?: boolean;
@@ -106,7 +107,6 @@ export type QueueSocket = Pick<
   on(event: 'error', listener: (e: Error) => void): unknown;
 };
 
-const ADMIN_HINT = 'needs CAP_NET_ADMIN (run as root, or grant the capability)';
 const MANAGED_FLAGS =
   NFQA_CFG_F_FAIL_OPEN | NFQA_CFG_F_CONNTRACK | NFQA_CFG_F_GSO | NFQA_CFG_F_UID_GID;
 const SEND_SLOTS = 8;
@@ -136,7 +136,7 @@ export function describePortOwner(portId: number): string {
  */
 function bindHint(queue: number): string {
   const holder = readNfqProcStats().find((s) => s.queue === queue);
-  if (!holder) return ADMIN_HINT;
+  if (!holder) return needsCapability('CAP_NET_ADMIN');
   const who = describePortOwner(holder.portId);
   return `queue ${queue} is already bound by another program (${who || `netlink port ${holder.portId}`}): stop it, or use another queue number here and in the firewall rule`;
 }
@@ -267,10 +267,7 @@ export class NfQueue {
 
   private async configure(cfg: NfqConfig, operation: string): Promise<void> {
     writeNfqConfig(this.writer, this.socket.nextSeq(), this.queue, cfg);
-    await this.socket.request(this.writer.finish(), {
-      operation,
-      hints: { EPERM: ADMIN_HINT, EACCES: ADMIN_HINT },
-    });
+    await this.socket.request(this.writer.finish(), { operation });
   }
 
   private async setFlags(flags: number): Promise<void> {
@@ -328,7 +325,7 @@ export class NfQueue {
         new NetlinkError(
           -m.error,
           `NFQUEUE ${this.queue} verdict`,
-          errnoName(-m.error) === 'ENOENT' ? 'the kernel no longer holds that packet' : undefined,
+          -m.error === ENOENT ? 'the kernel no longer holds that packet' : undefined,
         ),
       );
     }

@@ -20,7 +20,7 @@ import { CTA_MARK, CTA_MAX } from '../conntrack/constants.js';
 import { NetlinkDecodeError } from '../errors.js';
 import { putU16h } from '../host-order.js';
 import {
-  checkNlMsg,
+  forEachMessage,
   NFGENMSG_LEN,
   NLMSG_HDRLEN,
   NlMsgView,
@@ -134,18 +134,13 @@ const ctTable = new AttrTable(CTA_MAX);
 /** Decodes every verdict message in a datagram. */
 export function parseVerdicts(b: Uint8Array, len = b.length): ParsedVerdict[] {
   const out: ParsedVerdict[] = [];
-  const m = new NlMsgView();
-  let off = 0;
-  while (off + NLMSG_HDRLEN <= len) {
-    const fault = checkNlMsg(b, off, len);
-    if (fault) throw new NetlinkDecodeError(off, fault);
-    m.reset(b, off);
+  forEachMessage(b, len, new NlMsgView(), (m) => {
     if (m.type !== NFQ_VERDICT_TYPE && m.type !== NFQ_VERDICT_BATCH_TYPE)
-      throw new NetlinkDecodeError(off, `message type 0x${m.type.toString(16)} is not a verdict`);
+      throw new NetlinkDecodeError(m.off, `message type 0x${m.type.toString(16)} is not a verdict`);
     const t = verdictTable.parseOrThrow(b, m.nfAttrOffset, m.end);
     const h = t.offset(NFQA_VERDICT_HDR);
     if (h < 0 || t.length(NFQA_VERDICT_HDR) < 8)
-      throw new NetlinkDecodeError(off, 'verdict without NFQA_VERDICT_HDR');
+      throw new NetlinkDecodeError(m.off, 'verdict without NFQA_VERDICT_HDR');
     let connmark = KEEP_MARK;
     if (t.nested(NFQA_CT, ctTable) && ctTable.has(CTA_MARK)) connmark = ctTable.be32(CTA_MARK);
     out.push({
@@ -156,7 +151,6 @@ export function parseVerdicts(b: Uint8Array, len = b.length): ParsedVerdict[] {
       mark: t.has(NFQA_MARK) ? t.be32(NFQA_MARK) : KEEP_MARK,
       connmark,
     });
-    off += (m.length + 3) & ~3;
-  }
+  });
   return out;
 }

@@ -9,6 +9,7 @@ import {
   NLM_F_DUMP,
   NLM_F_REQUEST,
 } from '../constants.js';
+import { IPPROTO_TCP } from '../../wire/ip-proto.js';
 import { ENOENT } from '../errno.js';
 import { NetlinkError } from '../errors.js';
 import { NetlinkSocket, type NetlinkSocketOptions } from '../transport.js';
@@ -25,8 +26,6 @@ import {
 } from './constants.js';
 import { decodeDiagMsg, putDiagRequest, type SocketId, type TcpSocketInfo } from './inet-diag.js';
 
-const IPPROTO_TCP = 6;
-
 export interface SocketFilter {
   /** Default 'all'. */
   family?: 4 | 6 | 'all';
@@ -42,11 +41,8 @@ export interface SocketFilter {
   remoteAddress?: string;
 }
 
-const ADMIN_HINT = 'needs CAP_NET_ADMIN (run as root, or grant the capability)';
 const DESTROY_HINTS = {
   EOPNOTSUPP: 'this kernel cannot destroy sockets: it was built without CONFIG_INET_DIAG_DESTROY',
-  EPERM: ADMIN_HINT,
-  EACCES: ADMIN_HINT,
 };
 
 function sameAddress(a: string, b: string): boolean {
@@ -102,7 +98,6 @@ export class SockDiag {
         );
       await this.socket.request(this.writer.finish(), {
         operation: 'listing TCP sockets (sock_diag)',
-        hints: { EPERM: ADMIN_HINT },
         onMessage: (m) => {
           if (m.type !== SOCK_DIAG_BY_FAMILY) return;
           const s = decodeDiagMsg(m.buf, m.payloadOffset, m.end);
