@@ -2,11 +2,11 @@
 // tools an administrator would use for the same pass (tshark printing the addresses and ports,
 // capinfos counting records), all on the same bytes in the same run.
 import { spawnSync } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Packet } from '@p2pwall/core';
 import { forEachPacket, openCapture } from '@p2pwall/core/pcap';
-import { machineLine, rate, table, type BenchModule } from './frame.js';
+import { corpusCaptures, machineLine, rate, table, type BenchModule } from './frame.js';
 import { peer, timed } from './measure.js';
 import { onPath } from '../../test/support/environment.js';
 
@@ -40,12 +40,7 @@ export const bench: BenchModule = {
   async run(ctx) {
     const title = 'Capture reading (pcap/pcapng + link layers + Packet.decode)';
     if (!ctx.corpusDir) return { title, markdown: '_Skipped: ../shared/corpus not found._' };
-    const dir = join(ctx.corpusDir, 'pcap');
-    let files = readdirSync(dir)
-      .sort()
-      .map((f) => join(dir, f));
-    if (ctx.quick) files = files.slice(0, 20);
-    const bytes = files.reduce((n, f) => n + statSync(f).size, 0);
+    const { files, bytes } = corpusCaptures(ctx.corpusDir, ctx.quick);
     const runs = ctx.quick ? 1 : 5;
 
     ctx.log(`reading ${files.length} captures (${(bytes / 1e6).toFixed(1)} MB), ${runs} runs each`);
@@ -100,8 +95,8 @@ export const bench: BenchModule = {
         );
         const tshark = peer(
           ctx,
-          'tshark',
           [
+            'tshark',
             '-r',
             merged,
             '-T',
@@ -128,7 +123,7 @@ export const bench: BenchModule = {
             mDecode.packets,
             size,
           );
-        const capinfos = peer(ctx, 'capinfos', ['-c', merged], ctx.quick ? 1 : 3);
+        const capinfos = peer(ctx, ['capinfos', '-c', merged], ctx.quick ? 1 : 3);
         if (capinfos !== null)
           row('capinfos `-c`', 'read records (count)', one, capinfos, mDecode.packets, size);
         notes = `The merged file is the corpus concatenated by \`mergecap -a\` (${(size / 1e6).toFixed(1)} MB, ${mDecode.packets} packets); peers run once on it per measurement (start-up included).`;

@@ -5,30 +5,22 @@
 // replayed many times with distinct addresses) where start-up no longer counts. Accuracy: per
 // class, recall and false positives of both against truth.tsv (shared/spec/detection.md).
 import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { BUILTIN_SCRIPTS, builtinScriptPath, compile, type ClassifierRule } from '@p2pwall/rope';
-import { forEachPacket, ipOffset, openCapture, PcapWriter } from '@p2pwall/core/pcap';
-import { Packet } from '@p2pwall/core';
+import { BUILTIN_SCRIPTS, compileBuiltin, type ClassifierRule } from '@p2pwall/rope';
+import { ipOffset, openCapture, PcapWriter } from '@p2pwall/core/pcap';
 import { classifyCapture } from '../../packages/rope/src/offline/classify-capture.js';
-import { onPath } from '../../test/support/environment.js';
+import { onPath, repoRoot } from '../../test/support/environment.js';
 import { score, type LabelledFlow, type Score } from '../../test/support/score.js';
 import { CLASSES, readTruth } from '../../test/support/truth.js';
-import { machineLine, rate, table, type BenchContext, type BenchModule } from './frame.js';
-import { median, timed } from './measure.js';
+import { corpusCaptures, machineLine, rate, table, type BenchModule } from './frame.js';
+import { peer, timed } from './measure.js';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const ROPE_BIN = join(ROOT, 'packages', 'rope', 'bin', 'rope.js');
-const ROPE_MAIN_SRC = join(ROOT, 'packages', 'rope', 'src', 'cli', 'main.ts');
+const ROPE_BIN = join(repoRoot, 'packages', 'rope', 'bin', 'rope.js');
+const ROPE_MAIN_SRC = join(repoRoot, 'packages', 'rope', 'src', 'cli', 'main.ts');
 
 function rules(): ClassifierRule[] {
-  return BUILTIN_SCRIPTS.map((name) => {
-    const path = builtinScriptPath(name)!;
-    const { script, diagnostics } = compile(readFileSync(path, 'utf8'), path);
-    if (!script) throw new Error(diagnostics.map((d) => d.render()).join('\n'));
-    return { script };
-  });
+  return BUILTIN_SCRIPTS.map((name) => ({ script: compileBuiltin(name) }));
 }
 
 /** rope's classifier over the files, in this process; flows with labels, and records read. */
@@ -51,31 +43,11 @@ function classifyFiles(
 /** The command that runs `rope` as users do: the built launcher, or the sources when not built. */
 function ropeCommand(): string[] {
   try {
-    statSync(join(ROOT, 'packages', 'rope', 'dist', 'cli', 'main.js'));
+    statSync(join(repoRoot, 'packages', 'rope', 'dist', 'cli', 'main.js'));
     return [process.execPath, ROPE_BIN];
   } catch {
     return [process.execPath, '--conditions=source', '--import', 'tsx', ROPE_MAIN_SRC];
   }
-}
-
-/** Median wall time of a command over `runs` runs after one warm-up; null when it fails. */
-function wall(ctx: BenchContext, argv: string[], runs: number): number | null {
-  const times: number[] = [];
-  for (let i = 0; i <= runs; i++) {
-    const t0 = process.hrtime.bigint();
-    const r = spawnSync(argv[0], argv.slice(1), {
-      cwd: ROOT,
-      stdio: ['ignore', 'ignore', 'pipe'],
-      maxBuffer: 1 << 26,
-    });
-    const s = Number(process.hrtime.bigint() - t0) / 1e9;
-    if (r.status !== 0) {
-      ctx.log(`${argv.join(' ').slice(0, 120)} failed: ${String(r.stderr).slice(0, 400)}`);
-      return null;
-    }
-    if (i > 0) times.push(s);
-  }
-  return median(times);
 }
 
 // `\t12\tTCP 192.168.1.3:52915 <-> 198.100.146.9:60163 [proto: 37/BitTorrent][…`
@@ -116,19 +88,18 @@ function ndpiInternalRate(input: string): number | null {
  */
 function writeSynthetic(files: string[], out: string, times: number): number {
   const w = new PcapWriter(out); // LINKTYPE_RAW
-  const p = new Packet();
   const frames: Uint8Array[] = [];
   for (const f of files) {
     const reader = openCapture(f);
     try {
-      forEachPacket(reader, p, (rec) => {
+      for (let rec = reader.next(); rec !== null; rec = reader.next()) {
         const ip = ipOffset(rec.linkType, rec.buf, rec.offset, rec.length);
-        if (ip < 0) return;
+        if (ip < 0) continue;
         const v = rec.buf[ip] >> 4;
         const len = rec.offset + rec.length - ip;
         if ((v === 4 && len >= 20) || (v === 6 && len >= 40))
           frames.push(rec.buf.slice(ip, ip + len));
-      });
+      }
     } catch {
       // a damaged capture contributes the packets before the damage
     } finally {
@@ -171,10 +142,8 @@ export const bench: BenchModule = {
   async run(ctx) {
     const title = 'Flow classification (rope classify vs ndpiReader)';
     if (!ctx.corpusDir) return { title, markdown: '_Skipped: ../shared/corpus not found._' };
+    const { files } = corpusCaptures(ctx.corpusDir, false);
     const dir = join(ctx.corpusDir, 'pcap');
-    const files = readdirSync(dir)
-      .sort()
-      .map((f) => join(dir, f));
     const truth = readTruth(ctx.corpusDir);
     const runs = ctx.quick ? 1 : 5;
     const compiled = rules();
@@ -201,8 +170,8 @@ export const bench: BenchModule = {
     const playlist = join(ctx.tmpDir, 'corpus.list');
     writeFileSync(playlist, files.join('\n') + '\n');
     const rope = ropeCommand();
-    const ropeWall = wall(ctx, [...rope, 'classify', '--json', ...files], runs);
-    const ndpiWall = haveNdpi ? wall(ctx, ['ndpiReader', '-i', playlist, '-q'], runs) : null;
+    const ropeWall = peer(ctx, [...rope, 'classify', '--json', ...files], runs);
+    const ndpiWall = haveNdpi ? peer(ctx, ['ndpiReader', '-i', playlist, '-q'], runs) : null;
     const ndpiLoop = haveNdpi ? ndpiInternalRate(playlist) : null;
 
     // speed over one large capture
@@ -211,13 +180,12 @@ export const bench: BenchModule = {
     const bigPackets = writeSynthetic(files, big, times);
     const bigMB = statSync(big).size / 1e6;
     const bigRuns = ctx.quick ? 1 : 3;
-    const ropeBig = wall(ctx, [...rope, 'classify', '--json', big], bigRuns);
-    const ndpiBig = haveNdpi ? wall(ctx, ['ndpiReader', '-i', big, '-q'], bigRuns) : null;
+    const ropeBig = peer(ctx, [...rope, 'classify', '--json', big], bigRuns);
+    const ndpiBig = haveNdpi ? peer(ctx, ['ndpiReader', '-i', big, '-q'], bigRuns) : null;
     const bigInProcess = timed(() => classifyFiles([big], compiled).records, 1);
     const ndpiBigLoop = haveNdpi ? ndpiInternalRate(big) : null;
 
-    const speed = (s: number | null, n: number) =>
-      s === null ? '—' : `${(s * 1000).toFixed(0)} ms`;
+    const speed = (s: number | null) => (s === null ? '—' : `${(s * 1000).toFixed(0)} ms`);
     const pps = (s: number | null, n: number) => (s === null ? '—' : rate(n / s));
     const markdown = [
       `${machineLine()}. Built-in scripts (${BUILTIN_SCRIPTS.join(', ')}), default window (10 payload packets per direction). ` +
@@ -244,19 +212,19 @@ export const bench: BenchModule = {
           [
             '`rope classify --json` (Node)',
             'read, decode, flow table, 3 scripts, JSON per flow',
-            speed(ropeWall, records),
+            speed(ropeWall),
             pps(ropeWall, records),
           ],
           [
             'rope classifier in-process',
             'the same without process start-up and output',
-            speed(inProcess.seconds, records),
+            speed(inProcess.seconds),
             pps(inProcess.seconds, records),
           ],
           [
             '`ndpiReader -i playlist -q`',
             'read, decode, flows, all nDPI dissectors',
-            speed(ndpiWall, records),
+            speed(ndpiWall),
             pps(ndpiWall, records),
           ],
           [
@@ -273,13 +241,13 @@ export const bench: BenchModule = {
       table(
         ['Tool', 'Time', 'Packets'],
         [
-          ['`rope classify --json`', speed(ropeBig, bigPackets), pps(ropeBig, bigPackets)],
+          ['`rope classify --json`', speed(ropeBig), pps(ropeBig, bigPackets)],
           [
             'rope classifier in-process',
-            speed(bigInProcess.seconds, bigPackets),
+            speed(bigInProcess.seconds),
             pps(bigInProcess.seconds, bigPackets),
           ],
-          ['`ndpiReader -i big.pcap -q`', speed(ndpiBig, bigPackets), pps(ndpiBig, bigPackets)],
+          ['`ndpiReader -i big.pcap -q`', speed(ndpiBig), pps(ndpiBig, bigPackets)],
           [
             'ndpiReader, its own packet-loop figure',
             '—',

@@ -9,6 +9,7 @@ import { stopProcess } from '../lab/netns.js';
 import { withLab, type Lab } from '../lab/topology.js';
 import type { TcpConnections } from '../lab/traffic/tcp-connections.js';
 import { machineLine, table, type BenchContext, type BenchModule } from './frame.js';
+import { median } from './measure.js';
 
 type Tool = 'cutter' | 'cutter --no-freeze' | 'tcpkill' | 'conntrack -D';
 interface Situation {
@@ -125,11 +126,6 @@ async function measure(tool: Tool, sit: Situation): Promise<Outcome> {
       cutMs,
     };
   });
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
 }
 
 export const bench: BenchModule = {

@@ -1,12 +1,12 @@
 // Flow tracking: read + decode + flow table over the corpus, against the peers an administrator
 // would use to list a capture's flows (tshark's conversation tables, ndpiReader's flow summary);
 // and the flow table alone under a flood of distinct flows, with the memory each flow costs.
-import { readdirSync, statSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildUdpPacket, Packet } from '@p2pwall/core';
 import { FlowTable } from '@p2pwall/core/flow';
 import { forEachPacket, openCapture } from '@p2pwall/core/pcap';
-import { machineLine, rate, table, type BenchModule } from './frame.js';
+import { corpusCaptures, machineLine, rate, table, type BenchModule } from './frame.js';
 import { peer, timed } from './measure.js';
 
 function track(paths: string[]): { packets: number; flows: number } {
@@ -59,12 +59,7 @@ export const bench: BenchModule = {
   async run(ctx) {
     const title = 'Flow tracking (decode + bidirectional flow table)';
     if (!ctx.corpusDir) return { title, markdown: '_Skipped: ../shared/corpus not found._' };
-    const dir = join(ctx.corpusDir, 'pcap');
-    let files = readdirSync(dir)
-      .sort()
-      .map((f) => join(dir, f));
-    if (ctx.quick) files = files.slice(0, 20);
-    const bytes = files.reduce((n, f) => n + statSync(f).size, 0);
+    const { files, bytes } = corpusCaptures(ctx.corpusDir, ctx.quick);
     const runs = ctx.quick ? 1 : 5;
     let flows = 0;
     const ours = timed(() => {
@@ -86,13 +81,13 @@ export const bench: BenchModule = {
     const playlist = join(ctx.tmpDir, 'corpus.list');
     writeFileSync(playlist, files.join('\n') + '\n');
     const peerRuns = ctx.quick ? 1 : 3;
-    const ndpi = peer(ctx, 'ndpiReader', ['-i', playlist, '-q', '-v', '0'], peerRuns);
+    const ndpi = peer(ctx, ['ndpiReader', '-i', playlist, '-q', '-v', '0'], peerRuns);
     if (ndpi !== null)
       row('ndpiReader 4.2 `-i playlist -q`', 'flows + protocol detection, one process', ndpi);
     let tsharkTotal = 0;
     let tsharkOk = true;
     for (const f of files) {
-      const s = peer(ctx, 'tshark', ['-r', f, '-q', '-z', 'conv,tcp', '-z', 'conv,udp'], 1);
+      const s = peer(ctx, ['tshark', '-r', f, '-q', '-z', 'conv,tcp', '-z', 'conv,udp'], 1);
       if (s === null) {
         tsharkOk = false;
         break;

@@ -1,7 +1,9 @@
 // The frame every benchmark section plugs into: scripts/bench/index.ts runs the sections in one
 // process, prints them, and writes BENCHMARKS.md. A section measures our tool and the peer a user
 // would pick instead, in the same run, on the same input.
+import { readdirSync, statSync } from 'node:fs';
 import { cpus, release } from 'node:os';
+import { join } from 'node:path';
 
 export interface BenchContext {
   /** ../shared/corpus, or null when absent (sections that need it then say so and skip). */
@@ -42,4 +44,17 @@ export function rate(perSecond: number): string {
   if (perSecond >= 1e6) return `${(perSecond / 1e6).toFixed(2)} M/s`;
   if (perSecond >= 1e3) return `${(perSecond / 1e3).toFixed(1)} k/s`;
   return `${perSecond.toFixed(0)}/s`;
+}
+
+/** The corpus captures (`<corpus>/pcap/*`) as sorted paths, the first 20 when `quick`, and their size. */
+export function corpusCaptures(
+  corpusDir: string,
+  quick: boolean,
+): { files: string[]; bytes: number } {
+  const dir = join(corpusDir, 'pcap');
+  let files = readdirSync(dir)
+    .sort()
+    .map((f) => join(dir, f));
+  if (quick) files = files.slice(0, 20);
+  return { files, bytes: files.reduce((n, f) => n + statSync(f).size, 0) };
 }

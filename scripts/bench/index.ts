@@ -51,7 +51,7 @@ function previousSections(path: string): BenchSection[] {
 
 if (!ctx.quick && sections.length > 0) {
   const path = join(root, 'BENCHMARKS.md');
-  // a partial run replaces its own sections and keeps the others (order follows `modules`)
+  // a partial run replaces its own sections in place and keeps the others; new ones go last
   const fresh = new Map(sections.map((s) => [s.title, s]));
   const merged =
     wanted.length === 0 ? sections : previousSections(path).map((s) => fresh.get(s.title) ?? s);

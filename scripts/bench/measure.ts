@@ -1,7 +1,8 @@
 // Timing helpers shared by the benchmark sections: a median of repeated in-process passes after a
-// warm-up, and the median wall time of a peer command (start-up included).
+// warm-up, and the median wall time of a command (a peer tool, or ours as users start it;
+// start-up included).
 import { spawnSync } from 'node:child_process';
-import { onPath } from '../../test/support/environment.js';
+import { onPath, repoRoot } from '../../test/support/environment.js';
 import type { BenchContext } from './frame.js';
 
 export interface Pass {
@@ -37,8 +38,12 @@ export function timed(fn: () => number, runs: number): Pass {
   return { seconds: median(times), packets };
 }
 
-export /** Runs a peer `runs` times; returns the median wall time, or null when it is missing or fails. */
-function peer(ctx: BenchContext, cmd: string, args: string[], runs: number): number | null {
+/**
+ * Runs a command (`argv[0]` on PATH, or a path) `runs` times after one warm-up run, from the
+ * repository root; returns the median wall time, or null (logged) when it is missing or fails.
+ */
+export function peer(ctx: BenchContext, argv: readonly string[], runs: number): number | null {
+  const [cmd, ...args] = argv;
   if (!onPath(cmd)) {
     ctx.log(`${cmd} not found: its row is left out`);
     return null;
@@ -46,10 +51,14 @@ function peer(ctx: BenchContext, cmd: string, args: string[], runs: number): num
   const times: number[] = [];
   for (let i = 0; i < runs + 1; i++) {
     const t0 = process.hrtime.bigint();
-    const r = spawnSync(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 1 << 26 });
+    const r = spawnSync(cmd, args, {
+      cwd: repoRoot,
+      stdio: ['ignore', 'ignore', 'pipe'],
+      maxBuffer: 1 << 26,
+    });
     const s = Number(process.hrtime.bigint() - t0) / 1e9;
     if (r.status !== 0) {
-      ctx.log(`${cmd} failed: ${r.stderr}`);
+      ctx.log(`${argv.join(' ').slice(0, 120)} failed: ${String(r.stderr).slice(0, 400)}`);
       return null;
     }
     if (i > 0) times.push(s);

@@ -16,8 +16,7 @@ import {
   type QueueSocket,
   type RequestResult,
 } from '@p2pwall/core/netlink';
-import { builtinScriptPath, compile, pushInt, type Script } from '@p2pwall/rope';
-import { readFileSync } from 'node:fs';
+import { compileBuiltin, pushInt, type BuiltinScript, type Script } from '@p2pwall/rope';
 import { LiveEngine } from '../../packages/rope/src/live/live-engine.js';
 
 class NullSocket extends EventEmitter implements QueueSocket {
@@ -45,14 +44,8 @@ class NullSocket extends EventEmitter implements QueueSocket {
   }
 }
 
-function builtin(name: string): Script {
-  const path = builtinScriptPath(name);
-  if (!path) throw new Error(`built-in script ${name} missing`);
-  const { script } = compile(readFileSync(path, 'utf8'), path, {
-    pushes: name === 'http-large' ? 1 : 0,
-  });
-  if (!script) throw new Error(`${name} does not compile`);
-  return script;
+function builtin(name: BuiltinScript): Script {
+  return compileBuiltin(name, name === 'http-large' ? 1 : 0);
 }
 
 type Scenario = 'udp-new-flows' | 'udp-long-flow' | 'tcp-long-flow';

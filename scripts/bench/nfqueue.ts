@@ -76,12 +76,11 @@ interface EngineFigures {
   own: string;
 }
 
-function why(ctx: BenchContext): string | null {
+function why(): string | null {
   if (process.getuid?.() !== 0) return 'needs root (network namespaces, NFQUEUE)';
   for (const tool of ['ip', 'iptables', 'gcc', 'curl']) if (!onPath(tool)) return `needs ${tool}`;
   if (!existsSync('/usr/include/libnetfilter_queue/libnetfilter_queue.h'))
     return 'needs libnetfilter-queue-dev (the C peer is compiled from it)';
-  void ctx;
   return null;
 }
 
@@ -127,7 +126,7 @@ export const bench: BenchModule = {
   name: 'nfqueue',
   async run(ctx) {
     const title = 'rope run on NFQUEUE vs a C libnetfilter_queue accept loop';
-    const reason = why(ctx);
+    const reason = why();
     if (reason) return { title, markdown: `_Skipped: ${reason}._` };
     const nfqAccept = compileC(ctx, 'nfq-accept', ['-lnetfilter_queue', '-lnfnetlink']);
     const load = compileC(ctx, 'udp-load', ['-lm']);

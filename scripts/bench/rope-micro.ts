@@ -6,6 +6,7 @@
 import { buildTcpPacket, buildUdpPacket, Packet } from '@p2pwall/core';
 import { compile, Engine, Verdict, type Script } from '@p2pwall/rope';
 import { machineLine, table, type BenchContext, type BenchModule } from './frame.js';
+import { median } from './measure.js';
 
 const GNUTELLA_SCRIPT = `"GNUTELLA CONNECT/" expect_str
 { isdigit } expect_while drop  "." expect_str  { isdigit } expect_while drop
@@ -144,8 +145,7 @@ function nsPerCall(fn: () => unknown, n: number, rounds = 7): number {
     for (let i = 0; i < n; i++) fn();
     samples.push(Number(process.hrtime.bigint() - t0) / n);
   }
-  samples.sort((a, b) => a - b);
-  return samples[Math.floor(samples.length / 2)];
+  return median(samples);
 }
 
 function mustCompile(source: string, name: string): Script {

@@ -7,12 +7,7 @@ import { Packet } from '@p2pwall/core';
 import { FlowTable, type Flow } from '@p2pwall/core/flow';
 import { CaptureError, forEachPacket, openCapture } from '@p2pwall/core/pcap';
 import { corpusDir, corpusSkip } from '../support/environment.js';
-import { flowKey, readTruth, truthKeys } from '../support/truth.js';
-
-// Rows of truth.tsv whose packets are not in the capture: gnutella.pcap keeps half of the flows
-// of nDPI's original capture, and this DHCPv6 row survived the cut while its packets did not
-// (`tshark -r gnutella.pcap -Y udp.port==547` shows none).
-const ABSENT_FROM_CAPTURES = ['gnutella.pcap udp [fe80::c50d:519f:96a4:e108]:546 [ff02::1:2]:547'];
+import { ABSENT_FROM_CAPTURES, flowKey, readTruth, truthKeys } from '../support/truth.js';
 
 test('every truth.tsv flow is found by the flow table', { skip: corpusSkip() }, () => {
   const truth = readTruth(corpusDir);

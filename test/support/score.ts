@@ -1,7 +1,7 @@
 // Scores per-flow labels against truth.tsv as shared/spec/detection.md describes: per class,
 // recall on `yes` rows and false positives on `no` rows (`any` rows count for neither). Used by the
 // accuracy test and by the benchmark that puts rope and ndpiReader side by side.
-import { CLASSES, endpointVariants, flowKey, type TruthClass, type TruthRow } from './truth.js';
+import { CLASSES, flowKey, truthKeys, type TruthClass, type TruthRow } from './truth.js';
 
 /** One classified flow as a tool reported it. */
 export interface LabelledFlow {
@@ -47,11 +47,8 @@ export function score(truth: readonly TruthRow[], flows: readonly LabelledFlow[]
   for (const row of truth) {
     const name = `${row.pcap} ${row.l4} ${row.a} ${row.b}`;
     let labels: Set<string> | undefined;
-    for (const a of endpointVariants(row.a)) {
-      for (const b of endpointVariants(row.b)) {
-        labels = byKey.get(flowKey(row.pcap, row.l4, a, b));
-        if (labels) break;
-      }
+    for (const key of truthKeys(row)) {
+      labels = byKey.get(key);
       if (labels) break;
     }
     if (!labels) result.unseen.push(name);

@@ -33,3 +33,12 @@ export function putLe32(b: Uint8Array, o: number, v: number): void {
   b[o + 2] = (v >>> 16) & 0xff;
   b[o + 3] = (v >>> 24) & 0xff;
 }
+
+/** 64-bit big-endian as a bigint (counters and timestamps of netfilter messages). */
+export function be64(b: Uint8Array, o: number): bigint {
+  return (BigInt(be32(b, o)) << 32n) | BigInt(be32(b, o + 4));
+}
+export function putBe64(b: Uint8Array, o: number, v: bigint): void {
+  putBe32(b, o, Number((v >> 32n) & 0xffffffffn));
+  putBe32(b, o + 4, Number(v & 0xffffffffn));
+}

@@ -1,5 +1,7 @@
 // What every capture reader hands out: one record at a time, pointing into the reader's own
-// buffer (no copy per record), and the reader interface the formats implement.
+// buffer (no copy per record), the reader interface, and the base the formats share.
+import type { ByteSource } from './byte-source.js';
+import { CaptureError, type CaptureErrorKind } from './capture-error.js';
 
 /** One packet record. The object and its `buf` are reused: valid only until the next `next()`. */
 export interface CaptureRecord {
@@ -56,3 +58,43 @@ export function newRecord(): CaptureRecord {
  * is a length field that lies; reading on would mean trusting it with memory.
  */
 export const MAX_CAPLEN = 262144;
+
+/**
+ * The part of a format reader that does not depend on the format: the reused record, the count
+ * errors are numbered by, and closing. Subclasses read their file header in the constructor.
+ */
+export abstract class FormatReader implements CaptureReader {
+  abstract readonly format: 'pcap' | 'pcapng';
+  protected readonly rec: CaptureRecord = newRecord();
+  /** Packet records delivered so far. */
+  protected count = 0;
+  protected closed = false;
+
+  constructor(
+    readonly path: string,
+    protected readonly src: ByteSource,
+  ) {}
+
+  abstract next(): CaptureRecord | null;
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.src.close();
+  }
+
+  /** The error of the record being read; at byte 0 it is the file header's (record 0). */
+  protected fail(offset: number, reason: string, kind: CaptureErrorKind = 'corrupt'): CaptureError {
+    return new CaptureError(this.path, offset === 0 ? 0 : this.count + 1, offset, reason, kind);
+  }
+
+  protected ioFail(e: Error): CaptureError {
+    return new CaptureError(
+      this.path,
+      this.count + 1,
+      this.src.offset,
+      `read failed: ${e.message}`,
+      'io',
+    );
+  }
+}

@@ -1,8 +1,10 @@
 // Walking an Ethernet type field to the IP header: VLAN tags (802.1Q, 802.1ad and the pre-standard
 // QinQ types, stacked), MPLS label stacks, PPPoE sessions and Cisco FabricPath. Names of the
-// EtherType constants are those of linux/if_ether.h; PPP protocol numbers those of
-// linux/ppp_defs.h.
+// EtherType constants are those of linux/if_ether.h.
 import { be16 } from '../bytes/endian.js';
+import { PPP_IP, PPP_IPV6 } from '../wire/ppp.js';
+
+export { PPP_IP, PPP_IPV6 };
 
 export const ETH_P_IP = 0x0800;
 export const ETH_P_IPV6 = 0x86dd;
@@ -16,9 +18,6 @@ export const ETH_P_MPLS_MC = 0x8848;
 export const ETH_P_PPP_SES = 0x8864;
 /** Cisco FabricPath (not in the kernel's list): a 16-byte outer header, then a whole Ethernet header. */
 export const ETH_P_CISCO_FABRICPATH = 0x8903;
-
-export const PPP_IP = 0x0021;
-export const PPP_IPV6 = 0x0057;
 
 export const ETH_HLEN = 14;
 export const VLAN_HLEN = 4;

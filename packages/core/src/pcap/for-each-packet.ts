@@ -8,8 +8,8 @@ import { ipOffset } from './link-type.js';
 /**
  * Called for every record. `isIp` is true when an IP header was decoded into `packet` (its
  * addresses and protocol are valid; see `packet.fault` for how far decoding got). When false,
- * `packet` was reset to no IP (version 0): the frame carries no IPv4/IPv6 (ARP, STP…) or its IP
- * header is unusable. Return `false` to stop early.
+ * `packet` was reset to no IP (version 0): the frame carries no IPv4/IPv6 (ARP, STP…; `fault`
+ * null) or its IP header is unusable (`fault` says why). Return `false` to stop early.
  */
 export type PacketVisitor = (
   record: CaptureRecord,
@@ -29,7 +29,8 @@ export function forEachPacket(reader: CaptureReader, packet: Packet, fn: PacketV
     const ip = ipOffset(r.linkType, r.buf, r.offset, r.length);
     let isIp = false;
     if (ip >= 0) isIp = packet.decode(r.buf, ip, r.offset + r.length - ip);
-    else packet.decode(r.buf, r.offset, 0); // resets the packet to no IP (version 0)
+    // ARP, STP…: ordinary frames, not faults (decoding nothing would allocate one per frame)
+    else packet.reset(r.buf, r.offset);
     if (fn(r, packet, isIp) === false) break;
   }
   return n;

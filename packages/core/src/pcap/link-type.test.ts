@@ -337,6 +337,8 @@ test('forEachPacket: one Packet reused, non-IP records reset it, false stops ear
   const p = new Packet();
   const n = forEachPacket(captureFromBuffer('m.pcap', bytes), p, (rec, pk, isIp) => {
     assert.equal(pk, p);
+    // a frame without IP is ordinary, not a decoding fault (and costs no fault object)
+    if (!isIp) assert.equal(pk.fault, null);
     seen.push(
       isIp ? `${rec.index}:v${pk.version}:${pk.srcPort}` : `${rec.index}:none:v${pk.version}`,
     );

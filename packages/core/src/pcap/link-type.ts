@@ -1,7 +1,8 @@
 // Link-layer types (the LINKTYPE_* registry of tcpdump.org, as stored in pcap and pcapng files) and
 // where the IP header starts in a frame of each. No allocation: a frame is walked in place.
 import { be16, be32, le16, le32 } from '../bytes/endian.js';
-import { ETH_HLEN, ipAfterEthertype, PPP_IP, PPP_IPV6 } from './ethertype.js';
+import { ipAfterPpp } from '../wire/ppp.js';
+import { ETH_HLEN, ipAfterEthertype } from './ethertype.js';
 
 /** BSD loopback: a 4-byte address family in the capturing host's byte order. */
 export const LINKTYPE_NULL = 0;
@@ -107,7 +108,7 @@ export function ipOffset(linkType: number, buf: Uint8Array, off: number, len: nu
       return len > 4 && isBsdIpFamily(be32(buf, off), be32(buf, off)) ? off + 4 : -1;
     case LINKTYPE_PPP:
     case LINKTYPE_PPP_HDLC:
-      return ipAfterPpp(buf, off, end);
+      return ipAfterPppLink(buf, off, end);
     case LINKTYPE_C_HDLC:
       return ipAfterCiscoHdlc(buf, off, end);
     case LINKTYPE_PPI: {
@@ -137,29 +138,13 @@ function isIpFamily(af: number): boolean {
   );
 }
 
-/**
- * PPP: optional address/control bytes ff 03, then a 1- or 2-byte protocol (a protocol's low byte is
- * odd, so an odd first byte means the field was compressed to one byte). Frames of link type PPP
- * that start with a Cisco HDLC address are Cisco HDLC, as Wireshark also decides.
- */
-function ipAfterPpp(b: Uint8Array, off: number, end: number): number {
+/** Frames of link type PPP that start with a Cisco HDLC address are Cisco HDLC, as Wireshark decides. */
+function ipAfterPppLink(b: Uint8Array, off: number, end: number): number {
   if (off + 2 > end) return -1;
   if ((b[off] === CISCO_UNICAST || b[off] === CISCO_MULTICAST) && b[off + 1] === 0x00) {
     return ipAfterCiscoHdlc(b, off, end);
   }
-  let p = off;
-  if (b[p] === 0xff && b[p + 1] === 0x03) p += 2;
-  if (p >= end) return -1;
-  let proto: number;
-  if (b[p] & 0x01) {
-    proto = b[p];
-    p += 1;
-  } else {
-    if (p + 2 > end) return -1;
-    proto = be16(b, p);
-    p += 2;
-  }
-  return (proto === PPP_IP || proto === PPP_IPV6) && p < end ? p : -1;
+  return ipAfterPpp(b, off, end);
 }
 
 /** Cisco HDLC: address(1) control(1) EtherType(2). */

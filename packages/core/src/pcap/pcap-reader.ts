@@ -6,8 +6,7 @@
 // the seconds), any `thiszone`/`sigfigs`.
 import { be16, be32, le16, le32 } from '../bytes/endian.js';
 import type { ByteSource } from './byte-source.js';
-import { CaptureError, type CaptureErrorKind } from './capture-error.js';
-import { MAX_CAPLEN, newRecord, type CaptureReader, type CaptureRecord } from './capture-reader.js';
+import { FormatReader, MAX_CAPLEN, type CaptureRecord } from './capture-reader.js';
 import {
   LT_LINKTYPE_MASK,
   PCAP_FILE_HEADER,
@@ -16,8 +15,8 @@ import {
   type PcapMagic,
 } from './pcap-format.js';
 
-export class PcapReader implements CaptureReader {
-  readonly format = 'pcap';
+export class PcapReader extends FormatReader {
+  override readonly format = 'pcap';
   readonly bigEndian: boolean;
   readonly nanosecond: boolean;
   readonly versionMajor: number;
@@ -29,15 +28,10 @@ export class PcapReader implements CaptureReader {
   private readonly u32: (b: Uint8Array, o: number) => number;
   private readonly fracPerSec: number;
   private readonly nsPerFrac: number;
-  private readonly rec: CaptureRecord = newRecord();
-  private count = 0;
-  private closed = false;
 
   /** Reads the file header from `src` (positioned at byte 0). Throws CaptureError. */
-  constructor(
-    readonly path: string,
-    private readonly src: ByteSource,
-  ) {
+  constructor(path: string, src: ByteSource) {
+    super(path, src);
     if (!src.ensure(PCAP_FILE_HEADER)) {
       throw this.fail(
         0,
@@ -70,7 +64,7 @@ export class PcapReader implements CaptureReader {
     src.pos += PCAP_FILE_HEADER;
   }
 
-  next(): CaptureRecord | null {
+  override next(): CaptureRecord | null {
     if (this.closed) return null;
     const s = this.src;
     const hl = this.recordHeader;
@@ -121,25 +115,5 @@ export class PcapReader implements CaptureReader {
     r.fileOffset = s.offset;
     s.pos = p + hl + caplen;
     return r;
-  }
-
-  close(): void {
-    if (this.closed) return;
-    this.closed = true;
-    this.src.close();
-  }
-
-  private fail(offset: number, reason: string, kind: CaptureErrorKind = 'corrupt'): CaptureError {
-    return new CaptureError(this.path, offset === 0 ? 0 : this.count + 1, offset, reason, kind);
-  }
-
-  private ioFail(e: Error): CaptureError {
-    return new CaptureError(
-      this.path,
-      this.count + 1,
-      this.src.offset,
-      `read failed: ${e.message}`,
-      'io',
-    );
   }
 }

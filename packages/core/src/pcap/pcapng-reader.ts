@@ -10,8 +10,8 @@
 // interface's snaplen or the original length.
 import { be16, be32, le16, le32 } from '../bytes/endian.js';
 import type { ByteSource } from './byte-source.js';
-import { CaptureError, type CaptureErrorKind } from './capture-error.js';
-import { MAX_CAPLEN, newRecord, type CaptureReader, type CaptureRecord } from './capture-reader.js';
+import type { CaptureError } from './capture-error.js';
+import { FormatReader, MAX_CAPLEN, type CaptureRecord } from './capture-reader.js';
 import {
   BLOCK_OVERHEAD,
   blockName,
@@ -46,8 +46,8 @@ export interface PcapngInterface {
 
 const BYTE_ORDER_MAGIC_SWAPPED = 0x4d3c2b1a;
 
-export class PcapngReader implements CaptureReader {
-  readonly format = 'pcapng';
+export class PcapngReader extends FormatReader {
+  override readonly format = 'pcapng';
   /** Interfaces of the current section, by interface id. */
   interfaces: PcapngInterface[] = [];
   /** Sections seen so far. */
@@ -57,19 +57,14 @@ export class PcapngReader implements CaptureReader {
   bigEndian = false;
   private u16: (b: Uint8Array, o: number) => number = le16;
   private u32: (b: Uint8Array, o: number) => number = le32;
-  private readonly rec: CaptureRecord = newRecord();
-  private count = 0;
-  private closed = false;
 
   /** Reads the first Section Header Block from `src` (positioned at byte 0). Throws CaptureError. */
-  constructor(
-    readonly path: string,
-    private readonly src: ByteSource,
-  ) {
+  constructor(path: string, src: ByteSource) {
+    super(path, src);
     this.readSectionHeader();
   }
 
-  next(): CaptureRecord | null {
+  override next(): CaptureRecord | null {
     if (this.closed) return null;
     const s = this.src;
     for (;;) {
@@ -103,12 +98,6 @@ export class PcapngReader implements CaptureReader {
       }
       this.skipBlock(type, len);
     }
-  }
-
-  close(): void {
-    if (this.closed) return;
-    this.closed = true;
-    this.src.close();
   }
 
   private readSectionHeader(): void {
@@ -335,20 +324,6 @@ export class PcapngReader implements CaptureReader {
     return this.fail(
       this.src.offset,
       `${blockName(type)} of ${len} bytes is shorter than its ${min}-byte minimum`,
-    );
-  }
-
-  private fail(offset: number, reason: string, kind: CaptureErrorKind = 'corrupt'): CaptureError {
-    return new CaptureError(this.path, offset === 0 ? 0 : this.count + 1, offset, reason, kind);
-  }
-
-  private ioFail(e: Error): CaptureError {
-    return new CaptureError(
-      this.path,
-      this.count + 1,
-      this.src.offset,
-      `read failed: ${e.message}`,
-      'io',
     );
   }
 }

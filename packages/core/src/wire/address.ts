@@ -45,6 +45,11 @@ export function formatEndpoint(b: Uint8Array, off: number, len: 4 | 16, port: nu
   return len === 4 ? `${formatIpv4(b, off)}:${port}` : `[${formatIpv6(b, off)}]:${port}`;
 }
 
+/** `ip:port`, or `[ip6]:port`, from address text (the same notation as formatEndpoint). */
+export function joinHostPort(address: string, port: number): string {
+  return address.includes(':') ? `[${address}]:${port}` : `${address}:${port}`;
+}
+
 /** Parses IPv4 or IPv6 text into 4 or 16 bytes; null when it is not an address. */
 export function parseIp(text: string): Uint8Array | null {
   if (isIPv4(text)) return Uint8Array.from(text.split('.').map(Number));

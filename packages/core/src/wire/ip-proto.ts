@@ -35,10 +35,13 @@ export const IPPROTO: Readonly<Record<string, number>> = Object.freeze({
   RAW: 255,
 });
 
+export const IPPROTO_ICMP = 1;
 export const IPPROTO_TCP = 6;
 export const IPPROTO_UDP = 17;
+export const IPPROTO_ICMPV6 = 58;
 export const IPPROTO_IPIP = 4;
 export const IPPROTO_IPV6 = 41;
+export const IPPROTO_GRE = 47;
 
 /** Lower-case protocol name for display ("tcp", "udp", …) or the number as text. */
 export function protocolName(n: number): string {

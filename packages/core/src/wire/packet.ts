@@ -11,12 +11,10 @@ import { malformed, type DecodeFault } from '../errors.js';
 import { checkIpv4, Ipv4View } from './ipv4.js';
 import { checkIpv6, Ipv6View, IPV6_HEADER } from './ipv6.js';
 import { Ipv6ExtWalk, walkIpv6Extensions } from './ipv6-ext.js';
-import { IPPROTO_IPIP, IPPROTO_IPV6, IPPROTO_TCP, IPPROTO_UDP } from './ip-proto.js';
+import { IPPROTO_GRE, IPPROTO_IPIP, IPPROTO_IPV6, IPPROTO_TCP, IPPROTO_UDP } from './ip-proto.js';
 import { checkTcp, TcpView } from './tcp.js';
 import { checkUdp, UDP_HEADER, UdpView } from './udp.js';
 import { capwapInner, greInner, gtpuInner, UDP_PORT_CAPWAP_DATA, UDP_PORT_GTPU } from './tunnel.js';
-
-const IPPROTO_GRE = 47;
 
 /** Tunnels nested deeper than this are left wrapped. */
 export const MAX_TUNNEL_DEPTH = 4;
@@ -73,10 +71,6 @@ export class Packet {
   readonly udp = new UdpView();
   readonly ext = new Ipv6ExtWalk();
 
-  /**
-   * Decodes the IP packet at `buf[off, off+len)`. Returns true when an IP header was decoded
-   * (addresses and protocol are valid); transport fields are valid when `hasPorts` is set.
-   */
   /** Resets to "no IP packet" without decoding anything (for frames that carry no IP). */
   reset(buf: Uint8Array = this.buf, off = 0): void {
     this.buf = buf;
@@ -93,20 +87,15 @@ export class Packet {
     this.resetTransport(off);
   }
 
+  /**
+   * Decodes the IP packet at `buf[off, off+len)`. Returns true when an IP header was decoded
+   * (addresses and protocol are valid); transport fields are valid when `hasPorts` is set.
+   */
   decode(buf: Uint8Array, off: number, len: number): boolean {
-    this.buf = buf;
-    this.outerOffset = off;
-    this.tunnelDepth = 0;
-    this.fault = null;
-    this.truncated = false;
-    this.version = 0;
-    this.protocol = 0;
-    this.ipLength = 0;
-    this.ipHeaderLength = 0;
-    this.resetTransport(off);
     if (off < 0) off = 0;
     if (len < 0) len = 0;
     if (off + len > buf.length) len = Math.max(0, buf.length - off);
+    this.reset(buf, off);
     let end = off + len;
     for (;;) {
       if (!this.decodeIp(buf, off, end)) return this.version !== 0;

@@ -4,6 +4,7 @@
 // carrying 802.11 + LLC/SNAP). Each function returns the absolute offset of the inner IP header,
 // or -1 when the bytes are not that tunnel or carry no IP. Nothing is allocated.
 import { be16 } from '../bytes/endian.js';
+import { ipAfterPpp, PPP_IP, PPP_IPV6 } from './ppp.js';
 
 export const UDP_PORT_GTPU = 2152;
 export const UDP_PORT_CAPWAP_DATA = 5247;
@@ -11,8 +12,6 @@ export const UDP_PORT_CAPWAP_DATA = 5247;
 const ETHERTYPE_IPV4 = 0x0800;
 const ETHERTYPE_IPV6 = 0x86dd;
 const ETHERTYPE_PPP = 0x880b;
-const PPP_IPV4 = 0x0021;
-const PPP_IPV6 = 0x0057;
 
 function ipVersionAt(b: Uint8Array, off: number, end: number): number {
   return off < end ? b[off] >> 4 : 0;
@@ -43,26 +42,16 @@ export function greInner(b: Uint8Array, off: number, end: number): number {
     const v = ipVersionAt(b, p, end);
     return (type === ETHERTYPE_IPV4 && v === 4) || (type === ETHERTYPE_IPV6 && v === 6) ? p : -1;
   }
-  if (type === ETHERTYPE_PPP) return pppInner(b, p, end);
-  return -1;
-}
-
-/** PPP frame (address/control optional, protocol field 1 or 2 bytes) → inner IP. */
-function pppInner(b: Uint8Array, p: number, end: number): number {
-  if (p + 2 <= end && b[p] === 0xff && b[p + 1] === 0x03) p += 2;
-  if (p >= end) return -1;
-  let proto: number;
-  if (b[p] & 1) {
-    proto = b[p]; // compressed 1-byte protocol field
-    p += 1;
-  } else {
-    if (p + 2 > end) return -1;
-    proto = be16(b, p);
-    p += 2;
+  if (type === ETHERTYPE_PPP) {
+    const ip = ipAfterPpp(b, p, end);
+    if (ip < 0) return -1;
+    // the protocol's low byte ends the PPP header, compressed or not: the version must match it
+    const v = b[ip] >> 4;
+    const proto = b[ip - 1];
+    return (proto === (PPP_IP & 0xff) && v === 4) || (proto === (PPP_IPV6 & 0xff) && v === 6)
+      ? ip
+      : -1;
   }
-  const v = ipVersionAt(b, p, end);
-  if (proto === PPP_IPV4 && v === 4) return p;
-  if (proto === PPP_IPV6 && v === 6) return p;
   return -1;
 }
 
