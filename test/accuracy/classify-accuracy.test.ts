@@ -6,9 +6,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BUILTIN_SCRIPTS, builtinScriptPath, compile } from '@p2pwall/rope';
+import { BUILTIN_SCRIPTS, compileBuiltin } from '@p2pwall/rope';
 import { classifyCapture } from '../../packages/rope/src/offline/classify-capture.js';
 import { corpusDir, corpusSkip, repoRoot } from '../support/environment.js';
 import { score, type LabelledFlow, type Score } from '../support/score.js';
@@ -78,12 +77,7 @@ test(
 );
 
 test('the library classifies the corpus as the command line does', { skip: corpusSkip() }, () => {
-  const rules = BUILTIN_SCRIPTS.map((name) => {
-    const path = builtinScriptPath(name)!;
-    const { script, diagnostics } = compile(readFileSync(path, 'utf8'), path);
-    assert.ok(script, diagnostics.map((d) => d.render()).join('\n'));
-    return { script };
-  });
+  const rules = BUILTIN_SCRIPTS.map((name) => ({ script: compileBuiltin(name) }));
   const flows: LabelledFlow[] = [];
   for (const c of captures()) {
     const report = classifyCapture(join(corpusDir, 'pcap', c), rules);

@@ -5,9 +5,8 @@
 // removed afterwards (withLab), also on failure.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BUILTIN_SCRIPTS, builtinScriptPath, compile, type ClassifierRule } from '@p2pwall/rope';
+import { BUILTIN_SCRIPTS, compileBuiltin, type ClassifierRule } from '@p2pwall/rope';
 import {
   classifyCapture,
   type FlowReport,
@@ -21,12 +20,7 @@ import { corpusSkip, privilegedSkip } from '../support/environment.js';
 const TOOLS = ['ip', 'tcpdump', 'opentracker', 'mktorrent', 'aria2c', 'transmission-cli', 'curl'];
 
 function rules(): ClassifierRule[] {
-  return BUILTIN_SCRIPTS.map((name) => {
-    const path = builtinScriptPath(name)!;
-    const { script } = compile(readFileSync(path, 'utf8'), path);
-    assert.ok(script);
-    return { script };
-  });
+  return BUILTIN_SCRIPTS.map((name) => ({ script: compileBuiltin(name) }));
 }
 
 function classify(file: string): FlowReport[] {

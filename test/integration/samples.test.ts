@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BUILTIN_SCRIPTS, builtinScriptPath, compile, type ClassifierRule } from '@p2pwall/rope';
+import { BUILTIN_SCRIPTS, compileBuiltin, type ClassifierRule } from '@p2pwall/rope';
 import {
   classifyCapture,
   type FlowReport,
@@ -16,12 +16,10 @@ import { repoRoot } from '../support/environment.js';
 const SAMPLES = join(repoRoot, 'packages', 'rope', 'samples');
 
 function rules(pushes: Record<string, number> = {}): ClassifierRule[] {
-  return BUILTIN_SCRIPTS.map((name) => {
-    const path = builtinScriptPath(name)!;
-    const { script } = compile(readFileSync(path, 'utf8'), path);
-    assert.ok(script);
-    return { script, pushes: name in pushes ? [pushes[name]] : [] };
-  });
+  return BUILTIN_SCRIPTS.map((name) => ({
+    script: compileBuiltin(name),
+    pushes: name in pushes ? [pushes[name]] : [],
+  }));
 }
 
 function flows(name: string, pushes?: Record<string, number>): FlowReport[] {

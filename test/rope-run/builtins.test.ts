@@ -41,15 +41,7 @@ test(
   'rope run (root, builtin bittorrent): the swarm download fails while HTTP through the same router completes',
   { skip },
   async () => {
-    const run = await RopeRun.start(lab.router, [
-      '--queue',
-      '0',
-      '--script',
-      'bittorrent',
-      '--on-match',
-      'drop',
-      '--log',
-    ]);
+    const run = await RopeRun.queue0(lab.router, 'bittorrent', '--on-match', 'drop', '--log');
     let results;
     let httpOk: boolean;
     let stats;
@@ -104,15 +96,7 @@ test(
   'rope run (root, builtin gnutella): replayed Gnutella connections are cut off, other traffic is not',
   { skip: skip || corpusSkip() },
   async () => {
-    const run = await RopeRun.start(lab.router, [
-      '--queue',
-      '0',
-      '--script',
-      'gnutella',
-      '--on-match',
-      'drop',
-      '--log',
-    ]);
+    const run = await RopeRun.queue0(lab.router, 'gnutella', '--on-match', 'drop', '--log');
     let result;
     let replay;
     let httpOk: boolean;
@@ -156,17 +140,15 @@ test(
   'rope run (root, builtin http-large): with a 1 MB limit the 8 MiB download is blocked, the 64 KiB one passes',
   { skip },
   async () => {
-    const run = await RopeRun.start(lab.router, [
-      '--queue',
-      '0',
-      '--script',
+    const run = await RopeRun.queue0(
+      lab.router,
       'http-large',
       '--push-int',
       '1000000',
       '--on-match',
       'drop',
       '--log',
-    ]);
+    );
     let large;
     let small;
     try {
@@ -191,16 +173,14 @@ test(
   { skip },
   async () => {
     await lab.router.flushConntrack();
-    const run = await RopeRun.start(lab.router, [
-      '--queue',
-      '0',
-      '--script',
+    const run = await RopeRun.queue0(
+      lab.router,
       'http-large',
       '--push-int',
       '1000000',
       '--on-match',
       'mark:7',
-    ]);
+    );
     let large;
     let small;
     try {

@@ -5,29 +5,15 @@ import { join } from 'node:path';
 import { repoRoot, type LabHost } from '../../scripts/lab/host.js';
 import { onJsonLines, tail } from '../../scripts/lab/processes.js';
 import type { Lab } from '../../scripts/lab/topology.js';
+import type { LiveSnapshot } from '../../packages/rope/src/live/stats.js';
 
 export const SCRIPTS = join(repoRoot, 'test/rope-run/scripts');
 const UDP_PEER = join(repoRoot, 'test/rope-run/udp-peer.ts');
 
 export type Json = Record<string, unknown>;
 
-export interface GroupStats {
-  script: string;
-  action: string;
-  runs: number;
-  matches: number;
-  errors: number;
-  packets: number;
-  bytes: number;
-  drops: number;
-}
-
-export interface Stats {
-  uptime: number;
-  totals: Record<string, number>;
-  groups: GroupStats[];
-  queues: Record<string, number>[];
-}
+/** A `--stats-json` line, as rope run prints it. */
+export type Stats = LiveSnapshot;
 
 /** Loads `rope rules --iptables ARGS…` into the router, one command at a time. */
 export async function loadRules(router: LabHost, args: string[] = []): Promise<string> {
@@ -71,6 +57,11 @@ export class RopeRun {
       });
     });
     return run;
+  }
+
+  /** `rope run --queue 0 --script SCRIPT ARGS…` in `host` (see start). */
+  static queue0(host: LabHost, script: string, ...args: string[]): Promise<RopeRun> {
+    return RopeRun.start(host, ['--queue', '0', '--script', script, ...args]);
   }
 
   /** The next event `test` accepts (already received ones are not looked at). */

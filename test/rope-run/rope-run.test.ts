@@ -61,15 +61,7 @@ test(
   'rope run (root): a drop group cuts the matching flow from its matching packet on; other traffic passes',
   { skip },
   async () => {
-    const run = await RopeRun.start(lab.router, [
-      '--queue',
-      '0',
-      '--script',
-      MAGIC,
-      '--on-match',
-      'drop',
-      '--log',
-    ]);
+    const run = await RopeRun.queue0(lab.router, MAGIC, '--on-match', 'drop', '--log');
     let cut: string[];
     let other: string[];
     try {
@@ -116,14 +108,7 @@ test(
   { skip },
   async () => {
     await lab.router.flushConntrack();
-    const run = await RopeRun.start(lab.router, [
-      '--queue',
-      '0',
-      '--script',
-      MAGIC,
-      '--on-match',
-      'mark:7',
-    ]);
+    const run = await RopeRun.queue0(lab.router, MAGIC, '--on-match', 'mark:7');
     let got: string[];
     let matchPort: number;
     let stats;
@@ -159,14 +144,7 @@ test(
   'rope run (root): HOTDROP drops, a failing script falls back to --default, every packet gets a verdict',
   { skip },
   async () => {
-    const run = await RopeRun.start(lab.router, [
-      '--queue',
-      '0',
-      '--script',
-      TROUBLE,
-      '--on-match',
-      'mark:7',
-    ]);
+    const run = await RopeRun.queue0(lab.router, TROUBLE, '--on-match', 'mark:7');
     let hot: string[];
     let failed: string[];
     let stats;
@@ -192,14 +170,7 @@ test(
     );
     for (const q of stats.queues) assert.equal(q.verdicts, q.packets);
 
-    const strict = await RopeRun.start(lab.router, [
-      '--queue',
-      '0',
-      '--script',
-      TROUBLE,
-      '--default',
-      'drop',
-    ]);
+    const strict = await RopeRun.queue0(lab.router, TROUBLE, '--default', 'drop');
     let dropped: string[];
     try {
       dropped = await flow(['ROPE-FAIL now', 'plain']);
@@ -214,14 +185,7 @@ test(
   'rope run (root): counters every --stats-interval and on SIGUSR1, as JSON lines',
   { skip },
   async () => {
-    const run = await RopeRun.start(lab.router, [
-      '--queue',
-      '0',
-      '--script',
-      MAGIC,
-      '--stats-interval',
-      '0.3',
-    ]);
+    const run = await RopeRun.queue0(lab.router, MAGIC, '--stats-interval', '0.3');
     try {
       await flow(['one', 'two']);
       const a = await run.next((e) => e.event === 'stats');
@@ -264,14 +228,7 @@ test(
   'rope run (root): SIGTERM sends the last verdicts and unbinds; the rule bypass then lets traffic through',
   { skip },
   async () => {
-    const run = await RopeRun.start(lab.router, [
-      '--queue',
-      '0',
-      '--script',
-      MAGIC,
-      '--on-match',
-      'drop',
-    ]);
+    const run = await RopeRun.queue0(lab.router, MAGIC, '--on-match', 'drop');
     assert.deepEqual(await queues(), [0]);
     const { code, signal, last } = await run.stop('SIGTERM');
     assert.deepEqual([code, signal], [0, null]);
@@ -283,14 +240,7 @@ test(
 );
 
 test('rope run (root): killed with -9, traffic keeps flowing (bypass)', { skip }, async () => {
-  const run = await RopeRun.start(lab.router, [
-    '--queue',
-    '0',
-    '--script',
-    MAGIC,
-    '--on-match',
-    'drop',
-  ]);
+  const run = await RopeRun.queue0(lab.router, MAGIC, '--on-match', 'drop');
   assert.deepEqual(await flow(['ROPE-MATCH checked']), []);
   const { signal } = await run.stop('SIGKILL');
   assert.equal(signal, 'SIGKILL');
@@ -304,14 +254,7 @@ test(
   'rope run (root): an overflowing socket buffer is counted and survived',
   { skip },
   async () => {
-    const run = await RopeRun.start(lab.router, [
-      '--queue',
-      '0',
-      '--script',
-      MAGIC,
-      '--queue-maxlen',
-      '200000',
-    ]);
+    const run = await RopeRun.queue0(lab.router, MAGIC, '--queue-maxlen', '200000');
     let stats;
     try {
       // a stopped reader and a queue longer than the socket buffer holds: the kernel drops what

@@ -82,24 +82,3 @@ export interface InvalidNode {
 export interface Program {
   body: Node[];
 }
-
-/** Source text of a node for labels in traces and messages (short form for blocks). */
-export function nodeLabel(n: Node): string {
-  switch (n.kind) {
-    case 'int':
-    case 'bytes':
-      return n.text;
-    case 'register':
-      return `$${n.name}`;
-    case 'word':
-      return n.name;
-    case 'call':
-      return `${n.name}(…)`;
-    case 'block':
-      return `{…}`;
-    case 'group':
-      return '(…)';
-    case 'invalid':
-      return n.text;
-  }
-}

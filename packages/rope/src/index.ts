@@ -8,7 +8,14 @@
 export { compile, type CompileOptions, type CompileResult } from './compile/compile.js';
 export { Diagnostic, type DiagnosticCode, type Severity } from './diagnostic.js';
 export { Engine, newFlowRegisters } from './runtime/engine.js';
-export { Script, type CtInfo, type RunInput } from './runtime/script.js';
+export {
+  CT_ESTABLISHED,
+  CT_NEW,
+  CT_RELATED,
+  Script,
+  type CtInfo,
+  type RunInput,
+} from './runtime/script.js';
 export { Verdict, verdictName, VERDICT_NAMES, type VerdictName } from './runtime/verdict.js';
 export { RunError, type RunErrorName } from './runtime/run-error.js';
 export type { TraceSink } from './runtime/trace.js';
@@ -18,11 +25,11 @@ export { DEFAULT_CAPS, type Caps } from './runtime/caps.js';
 export { formatValue, printValue, quoteBytes, type Value } from './runtime/values.js';
 export { pushInt, pushIp, pushStr, pushValue, PushError, type PushKind } from './runtime/pushes.js';
 export { scriptName } from './source.js';
-export { CaptureFlows, CT_ESTABLISHED, CT_NEW } from './offline/capture-flows.js';
+export { CaptureFlows } from './offline/capture-flows.js';
 export { VERBS, verbInfo, type VerbInfo } from './language/verbs.js';
 export { INTERNAL_REGISTERS, type RegisterInfo } from './language/registers.js';
-export { ctFromFlow } from './offline/capture-flows.js';
 export {
+  ctFromFlow,
   DEFAULT_WINDOW,
   FlowClassifier,
   NOT_RUN,
@@ -42,5 +49,6 @@ export {
   BUILTIN_SCRIPT_DIR,
   BUILTIN_SCRIPTS,
   builtinScriptPath,
+  compileBuiltin,
   type BuiltinScript,
 } from './engine/builtin-scripts.js';

@@ -13,15 +13,19 @@ import type { BlockNode, CallNode, Node, Program } from '../ast.js';
 import { Diagnostic, type DiagnosticCode } from '../diagnostic.js';
 import { constantNames, constantValue } from '../language/constants.js';
 import {
+  FREG_INFO,
+  GREG_INFO,
   MAX_NAMED_REGISTERS,
   namedRegisterInfo,
   namedRegisterProblem,
   registerInfo,
   registerNames,
+  USER_REGISTER_NAMES,
   type RegisterInfo,
 } from '../language/registers.js';
 import { tyName, type Ty } from '../language/types.js';
 import { anchorArity, VERBS, verbInfo, type VerbInfo } from '../language/verbs.js';
+import { FLOW_REGISTERS, GLOBAL_REGISTERS, USER_REGISTERS } from '../runtime/machine.js';
 import { compileRegex } from '../runtime/regex.js';
 import type { SourceFile, Span } from '../source.js';
 import {
@@ -56,21 +60,11 @@ export interface CheckResult {
   namedRegisters: Map<string, number>;
 }
 
-const GREG: RegisterInfo = {
-  name: 'greg',
-  type: 'int',
-  writable: true,
-  group: 'user',
-  summary: 'global register',
+const REGISTER_COUNTS: Record<string, number> = {
+  reg: USER_REGISTERS,
+  greg: GLOBAL_REGISTERS,
+  freg: FLOW_REGISTERS,
 };
-const FREG: RegisterInfo = {
-  name: 'freg',
-  type: 'any',
-  writable: true,
-  group: 'user',
-  summary: 'flow register',
-};
-const REGISTER_COUNTS: Record<string, number> = { reg: 26, greg: 256, freg: 16 };
 /** Inline analysis steps before the checker stops following blocks (pathological nesting). */
 const BUDGET = 200_000;
 
@@ -543,11 +537,11 @@ class Checker {
         const n = ops[0].c;
         const reg =
           info.name === 'greg'
-            ? GREG
+            ? GREG_INFO
             : info.name === 'freg'
-              ? FREG
+              ? FREG_INFO
               : typeof n === 'number'
-                ? registerInfo('abcdefghijklmnopqrstuvwxyz'[n] ?? '')
+                ? registerInfo(USER_REGISTER_NAMES[n] ?? '')
                 : undefined;
         st.items.push({ t: 'ref', reg, from: span });
         return;

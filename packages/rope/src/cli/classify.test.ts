@@ -211,7 +211,7 @@ test('usage errors: exit 2 with one line', async () => {
     [['classify'], /no capture given/],
     [
       ['classify', '--push-int', '5', mixed],
-      /--push-int before any --script: give the script it is for first, e\.g\. --script http-large --push-int 5000000/,
+      /--push-int before the first --script: pushes belong to the --script they follow, e\.g\. --script http-large --push-int 5000000/,
     ],
     [
       ['classify', '--script', 'emule', mixed],

@@ -35,17 +35,24 @@ export class CliError extends Error {
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
-/**
- * node:util parseArgs with `--help`, ordered tokens (for options whose order matters, like
- * the --push-* family) and its errors turned into UsageErrors with short messages.
- */
+/** An option or positional as parseArgs gives it, in command-line order. */
+export interface ArgToken {
+  kind: string;
+  name?: string;
+  value?: string | undefined;
+}
+
 export interface ParsedArgs {
   values: Record<string, string | boolean | (string | boolean)[] | undefined>;
   positionals: string[];
   /** Options and positionals in command-line order. */
-  tokens: { kind: string; name?: string; value?: string | undefined }[];
+  tokens: ArgToken[];
 }
 
+/**
+ * node:util parseArgs with `--help`, ordered tokens (for options whose order matters, like
+ * the --push-* family) and its errors turned into UsageErrors with short messages.
+ */
 export function parseCommandArgs(args: string[], options: Options): ParsedArgs {
   try {
     return parseArgs({

@@ -1,4 +1,5 @@
-// Options shared by `rope run` and `rope rules`, and the grammar of rope run's script groups:
+// Options shared by `rope run` and `rope rules`, and the grammar of the script groups of rope run
+// (and of rope classify, which takes no --on-match):
 //
 //   rope run QUEUE-OPTION [OPTION]... GROUP...
 //   GROUP := --script NAME|FILE [--push-int N | --push-str S | --push-ip A]... [--on-match ACTION]
@@ -7,10 +8,10 @@
 // --script) belong to it. Every other option is global and may stand anywhere.
 import { existsSync, statSync } from 'node:fs';
 import { builtinScriptPath, BUILTIN_SCRIPTS } from '../engine/builtin-scripts.js';
-import { pushValue, PushError, type PushKind } from '../runtime/pushes.js';
 import type { Value } from '../runtime/values.js';
-import { parseAction, type MatchAction } from '../live/actions.js';
-import { UsageError } from './command.js';
+import { parseAction, parseMarkValue, type MatchAction } from '../live/actions.js';
+import { UsageError, type ArgToken } from './command.js';
+import { pushesFrom } from './push-options.js';
 
 /** `N` or `N:M` (also `N-M`) → [N, M], queue numbers 0..65535, N ≤ M. */
 export function parseQueueRange(text: string, option: string): [number, number] {
@@ -26,10 +27,10 @@ export function parseQueueRange(text: string, option: string): [number, number] 
 
 /** A mark: decimal or 0x hex, 0..0xffffffff. */
 export function parseMark(text: string, option: string): number {
-  const t = text.trim();
-  if (!/^(0x[0-9a-fA-F]{1,8}|\d{1,10})$/.test(t) || Number(t) > 0xffffffff)
+  const mark = parseMarkValue(text.trim());
+  if (mark === null)
     throw new UsageError(`${option}: '${text}' is not a mark (0..0xffffffff, decimal or 0x hex)`);
-  return Number(t);
+  return mark;
 }
 
 /** A whole number in [min, max]. */
@@ -70,15 +71,9 @@ export interface ScriptGroupArgs {
   action: MatchAction;
 }
 
-interface Token {
-  kind: string;
-  name?: string;
-  value?: string | undefined;
-}
-
 /** Splits the ordered tokens into script groups (see the grammar at the top). */
 export function scriptGroups(
-  tokens: readonly Token[],
+  tokens: readonly ArgToken[],
   defaultAction: MatchAction,
 ): ScriptGroupArgs[] {
   const groups: (ScriptGroupArgs & { actionSet: boolean })[] = [];
@@ -96,14 +91,9 @@ export function scriptGroups(
     } else if (t.name?.startsWith('push-')) {
       if (!current)
         throw new UsageError(
-          `--${t.name} before the first --script: pushes belong to the --script they follow`,
+          `--${t.name} before the first --script: pushes belong to the --script they follow, e.g. --script http-large --push-int 5000000`,
         );
-      try {
-        current.pushes.push(pushValue(t.name.slice('push-'.length) as PushKind, t.value ?? ''));
-      } catch (e) {
-        if (e instanceof PushError) throw new UsageError(e.message);
-        throw e;
-      }
+      current.pushes.push(...pushesFrom([t]));
     } else if (t.name === 'on-match') {
       if (!current)
         throw new UsageError(

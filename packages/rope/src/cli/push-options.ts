@@ -1,7 +1,7 @@
 // The --push-int / --push-str / --push-ip options shared by the commands that run scripts: kept
 // in the order given across the three (the last one ends up on top of the stack).
 import { pushValue, PushError, type PushKind, type Value } from '../index.js';
-import { UsageError } from './command.js';
+import { UsageError, type ArgToken } from './command.js';
 
 export const PUSH_OPTIONS = {
   'push-int': { type: 'string', multiple: true },
@@ -14,14 +14,8 @@ export const PUSH_HELP = `  --push-int N   push an integer before each run (deci
   --push-ip A    push an IPv4 or IPv6 address (4 or 16 bytes, as $ip_saddr)
                  Pushes keep their order across the three options; the last is on top.`;
 
-interface Token {
-  kind: string;
-  name?: string;
-  value?: string | undefined;
-}
-
 /** The pushed values, converted once. Throws UsageError for a bad value. */
-export function pushesFrom(tokens: readonly Token[] | undefined): Value[] {
+export function pushesFrom(tokens: readonly ArgToken[] | undefined): Value[] {
   const out: Value[] = [];
   for (const t of tokens ?? []) {
     if (t.kind !== 'option' || !t.name?.startsWith('push-')) continue;

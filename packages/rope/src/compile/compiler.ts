@@ -236,7 +236,7 @@ export class Compiler {
       if (ref) {
         b.pending.splice(b.pending.length - 1, 1, {
           operand: { k: 'reg', ref },
-          site: { ...fused, label },
+          site: fused,
           cost: takenCost + 1,
         });
         return false;
@@ -253,7 +253,7 @@ export class Compiler {
       if (v !== undefined) {
         b.pending.splice(b.pending.length - take, take, {
           operand: { k: 'const', v },
-          site: { ...fused, label },
+          site: fused,
           cost: takenCost + 1,
         });
         return false;

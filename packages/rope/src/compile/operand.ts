@@ -3,7 +3,7 @@
 // a register read at the moment the verb runs (`$ip_ttl 64 eq`). Verbs specialise on the last
 // two so literal operands cost nothing at run time.
 import type { Site } from '../runtime/site.js';
-import type { Block, Op, RegRef, Value } from '../runtime/values.js';
+import { TAG_BLOCK, type Block, type Op, type RegRef, type Value } from '../runtime/values.js';
 
 export type Operand = { k: 'stack' } | { k: 'const'; v: Value } | { k: 'reg'; ref: RegRef };
 
@@ -44,9 +44,5 @@ export function constStr(o: Operand | undefined): string | undefined {
 
 export function constBlock(o: Operand | undefined): Block | undefined {
   const v = constOf(o);
-  return typeof v === 'object' && v.tag === 1 ? (v as Block) : undefined;
-}
-
-export function allConst(ops: Operand[]): boolean {
-  return ops.every((o) => o.k === 'const');
+  return typeof v === 'object' && v.tag === TAG_BLOCK ? (v as Block) : undefined;
 }

@@ -6,12 +6,10 @@
 // and sequence numbers that advance with the payload) and run through a FlowClassifier with one
 // built-in script, exactly as `rope classify` runs it.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { buildTcpPacket, buildUdpPacket, Packet, TCP_ACK, TCP_PSH, TCP_SYN } from '@p2pwall/core';
-import { compile } from '../compile/compile.js';
 import type { Script } from '../runtime/script.js';
 import type { Value } from '../runtime/values.js';
-import { builtinScriptPath, type BuiltinScript } from './builtin-scripts.js';
+import { compileBuiltin, type BuiltinScript } from './builtin-scripts.js';
 import { FlowClassifier } from './flow-classifier.js';
 
 const loaded = new Map<string, Script>();
@@ -19,11 +17,7 @@ const loaded = new Map<string, Script>();
 export function builtin(name: BuiltinScript): Script {
   let s = loaded.get(name);
   if (!s) {
-    const path = builtinScriptPath(name);
-    assert.ok(path, `built-in ${name}`);
-    const { script, diagnostics } = compile(readFileSync(path, 'utf8'), path, { pushes: 1 });
-    assert.ok(script, diagnostics.map((d) => d.render()).join('\n'));
-    s = script;
+    s = compileBuiltin(name, 1);
     loaded.set(name, s);
   }
   return s;

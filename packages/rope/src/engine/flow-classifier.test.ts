@@ -54,6 +54,26 @@ test('a flow takes a label at its first YES, keeps it, and the script stops runn
   assert.equal(c.stats[0].runs, 2);
 });
 
+test('the scripts share one slice of $data per packet; the next packet gets its own', () => {
+  const a = script('$data "HELLO" find 0 ge yes  no', 'a');
+  const b = script('$data "WORLD" find 0 ge yes  no', 'b');
+  const c = new FlowClassifier([{ script: a }, { script: b }]);
+  const m = c.engine.machine;
+  const latin1 = m.latin1;
+  let slices = 0;
+  m.latin1 = (from, to) => {
+    slices++;
+    return latin1.call(m, from, to);
+  };
+  let r = c.classify(fromClient('nothing here'), 1);
+  assert.deepEqual([...r.verdicts], [Verdict.NO, Verdict.NO]);
+  assert.equal(slices, 1);
+  // the same Packet object decoded anew: its payload is sliced again, not taken from before
+  r = c.classify(fromServer('HELLO WORLD'), 2);
+  assert.deepEqual([...r.verdicts], [Verdict.YES, Verdict.YES]);
+  assert.equal(slices, 2);
+});
+
 test('each script sees the first N payload packets of each direction, then gives up', () => {
   const c = new FlowClassifier([{ script: hello }], { window: 3 });
   c.classify(fromClient('', TCP_SYN), 0); // no payload: not shown

@@ -16,11 +16,16 @@ import {
   type FlowRemoveReason,
   type FlowTableOptions,
 } from '@p2pwall/core/flow';
-import { ctFromFlow, CT_NEW } from '../offline/capture-flows.js';
 import type { Caps } from '../runtime/caps.js';
 import { Engine, newFlowRegisters } from '../runtime/engine.js';
 import type { RunError } from '../runtime/run-error.js';
-import type { CtInfo, RunInput, Script } from '../runtime/script.js';
+import {
+  CT_ESTABLISHED,
+  CT_NEW,
+  type CtInfo,
+  type RunInput,
+  type Script,
+} from '../runtime/script.js';
 import type { Value } from '../runtime/values.js';
 import { Verdict } from '../runtime/verdict.js';
 import { FlowLabels, LABEL_MATCHED, LABEL_PENDING, LABEL_UNMATCHED } from './flow-labels.js';
@@ -30,6 +35,19 @@ export const DEFAULT_WINDOW = 10;
 
 /** `PacketResult.verdicts[i]` when script i did not run on the packet. */
 export const NOT_RUN = -1;
+
+/**
+ * Fills `ct` from the flow table's view of a flow, as conntrack would: NEW until the flow's first
+ * reply packet, then ESTABLISHED; packets and bytes of both directions, this packet included.
+ */
+export function ctFromFlow(ct: CtInfo, f: Flow, dir: number): void {
+  ct.proto = f.protocol;
+  ct.dir = dir;
+  ct.packets = f.totalPackets;
+  ct.bytes = f.totalBytes;
+  ct.state = f.packetsBA > 0 ? CT_ESTABLISHED : CT_NEW;
+  ct.mark = 0;
+}
 
 /** One script of the classifier. */
 export interface ClassifierRule {
@@ -168,6 +186,7 @@ export class FlowClassifier {
       ct: this.ownCt,
       mark: 0,
       packetTime: 0,
+      packetSerial: 0,
       flow: null,
     };
   }
@@ -254,6 +273,8 @@ export class FlowClassifier {
   ): void {
     const input = this.input;
     input.packet = packet;
+    // the scripts share one slice of `$data`
+    input.packetSerial = this.engine.nextPacketSerial();
     input.packetTime = Math.floor(time);
     if (ct === null) {
       ctFromFlow(this.ownCt, f, r.dir);

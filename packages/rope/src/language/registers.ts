@@ -125,6 +125,25 @@ for (const n of USER_REGISTER_NAMES) {
   });
 }
 
+/** What a `greg` reference names: a global integer register. */
+export const GREG_INFO: RegisterInfo = {
+  name: 'greg',
+  type: 'int',
+  writable: true,
+  group: 'user',
+  summary: 'global integer register',
+};
+
+/** What a `freg` reference names: a flow register. */
+export const FREG_INFO: RegisterInfo = {
+  name: 'freg',
+  type: 'any',
+  writable: true,
+  group: 'user',
+  summary: 'flow register',
+  addition: true,
+};
+
 export function registerInfo(name: string): RegisterInfo | undefined {
   return byName.get(name);
 }

@@ -96,31 +96,25 @@ export function decodeString(token: string): Decoded<string> {
       i++;
       continue;
     }
-    // historical hex form `\0xHH`
-    if (e === '0' && (token[i + 2] === 'x' || token[i + 2] === 'X')) {
-      if (!isHex(token[i + 3]) || !isHex(token[i + 4]) || i + 4 >= end) {
+    // `\xHH`, and the historical form `\0xHH`
+    const hex =
+      e === 'x' || e === 'X'
+        ? i + 2
+        : e === '0' && (token[i + 2] === 'x' || token[i + 2] === 'X')
+          ? i + 3
+          : -1;
+    if (hex > 0) {
+      if (!isHex(token[hex]) || !isHex(token[hex + 1]) || hex + 1 >= end) {
+        const form = hex === i + 2 ? '\\x' : '\\0x';
         return {
           ok: false,
-          message: '`\\0x` must be followed by exactly two hex digits (`\\0x41`)',
+          message: `\`${form}\` must be followed by exactly two hex digits (\`${form}41\`)`,
           from: i,
-          to: Math.min(i + 4, end - 1),
+          to: Math.min(hex + 1, end - 1),
         };
       }
-      out += String.fromCharCode(parseInt(token.slice(i + 3, i + 5), 16));
-      i += 4;
-      continue;
-    }
-    if (e === 'x' || e === 'X') {
-      if (!isHex(token[i + 2]) || !isHex(token[i + 3]) || i + 3 >= end) {
-        return {
-          ok: false,
-          message: '`\\x` must be followed by exactly two hex digits (`\\x41`)',
-          from: i,
-          to: Math.min(i + 3, end - 1),
-        };
-      }
-      out += String.fromCharCode(parseInt(token.slice(i + 2, i + 4), 16));
-      i += 3;
+      out += String.fromCharCode(parseInt(token.slice(hex, hex + 2), 16));
+      i = hex + 1;
       continue;
     }
     if (e >= '0' && e <= '7') {

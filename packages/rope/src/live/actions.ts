@@ -11,15 +11,20 @@ export type MatchAction =
 
 export type DefaultVerdict = 'accept' | 'drop';
 
+/** A mark, decimal or 0x hex, 0..0xffffffff; null when `text` is none. */
+export function parseMarkValue(text: string): number | null {
+  if (!/^(0x[0-9a-fA-F]{1,8}|\d{1,10})$/.test(text)) return null;
+  const mark = Number(text);
+  return mark <= 0xffffffff ? mark : null;
+}
+
 /** Parses `accept`, `drop` or `mark:V` (V decimal or 0x hex, 1..0xffffffff); null when it is none. */
 export function parseAction(text: string): MatchAction | null {
   if (text === 'accept') return { kind: 'accept' };
   if (text === 'drop') return { kind: 'drop' };
-  const m = /^mark:(0x[0-9a-fA-F]{1,8}|\d{1,10})$/.exec(text);
-  if (!m) return null;
-  const mark = Number(m[1]);
-  if (!(mark >= 1 && mark <= 0xffffffff)) return null;
-  return { kind: 'mark', mark };
+  if (!text.startsWith('mark:')) return null;
+  const mark = parseMarkValue(text.slice('mark:'.length));
+  return mark === null || mark === 0 ? null : { kind: 'mark', mark };
 }
 
 export function actionText(a: MatchAction): string {

@@ -22,7 +22,7 @@ import { FlowClassifier, type PacketResult } from '../engine/flow-classifier.js'
 import { LABEL_MATCHED, type FlowLabels } from '../engine/flow-labels.js';
 import type { Caps } from '../runtime/caps.js';
 import type { RunError } from '../runtime/run-error.js';
-import type { CtInfo, Script } from '../runtime/script.js';
+import { CT_ESTABLISHED, CT_NEW, CT_RELATED, type CtInfo, type Script } from '../runtime/script.js';
 import type { Value } from '../runtime/values.js';
 import { Verdict } from '../runtime/verdict.js';
 import { actionText, type DefaultVerdict, type MatchAction } from './actions.js';
@@ -64,11 +64,6 @@ export interface LiveEngineOptions {
   /** A run that ended with FAIL or HOTDROP (for a rate-limited report). */
   onRunError?: (script: string, verdict: Verdict, error: RunError) => void;
 }
-
-// rope's `$ct_state`: 0 new, 1 established, 2 related
-const CT_STATE_NEW = 0;
-const CT_STATE_ESTABLISHED = 1;
-const CT_STATE_RELATED = 2;
 
 // totals, indexed
 const T_PACKETS = 0;
@@ -133,7 +128,7 @@ export class LiveEngine {
     // which the classifier has updated for this packet before any script reads them
     this.ct = {
       proto: 0,
-      state: CT_STATE_NEW,
+      state: CT_NEW,
       dir: 0,
       mark: 0,
       get packets() {
@@ -174,10 +169,10 @@ export class LiveEngine {
       const state = p.ctState;
       ct.state =
         state === IP_CT_ESTABLISHED
-          ? CT_STATE_ESTABLISHED
+          ? CT_ESTABLISHED
           : state === IP_CT_RELATED
-            ? CT_STATE_RELATED
-            : CT_STATE_NEW;
+            ? CT_RELATED
+            : CT_NEW;
       ct.dir = p.ctDirection;
       ct.mark = p.ctMark;
       const proto = p.ctProto;

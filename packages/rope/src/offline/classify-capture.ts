@@ -1,7 +1,7 @@
 // Classifying a capture file: every IP packet through a FlowClassifier (a fresh flow table per
 // capture, so flows never leak between files), and one report per TCP/UDP flow when it leaves the
 // table. What `rope classify`, the accuracy test and the benchmark share.
-import { Packet } from '@p2pwall/core';
+import { IPPROTO_TCP, IPPROTO_UDP, Packet } from '@p2pwall/core';
 import type { Flow } from '@p2pwall/core/flow';
 import { CaptureError, forEachPacket, openCapture } from '@p2pwall/core/pcap';
 import {
@@ -50,9 +50,6 @@ export type ClassifyOptions = Pick<
   FlowClassifierOptions,
   'window' | 'emptyPackets' | 'caps' | 'flows'
 >;
-
-const IPPROTO_TCP = 6;
-const IPPROTO_UDP = 17;
 
 function report(f: Flow, l: FlowLabels, names: readonly string[]): FlowReport {
   const labels: string[] = [];

@@ -12,10 +12,9 @@ export interface BracketProblem {
 }
 
 export interface BracketResult {
+  /** The repaired stream; empty when nesting goes beyond MAX_NESTING (nothing is parsed). */
   tokens: IToken[];
   problems: BracketProblem[];
-  /** Nesting beyond MAX_NESTING: the script is not parsed at all. */
-  tooDeep: boolean;
 }
 
 /** Blocks and anchor calls nest at most this deep (the parser and checker recurse per level). */
@@ -49,7 +48,7 @@ export function balanceBrackets(tokens: IToken[]): BracketResult {
           token: t,
           message: `blocks and anchor calls nested more than ${MAX_NESTING} deep`,
         });
-        return { tokens: [], problems, tooDeep: true };
+        return { tokens: [], problems };
       }
       open.push(t);
       out.push(t);
@@ -98,7 +97,7 @@ export function balanceBrackets(tokens: IToken[]): BracketResult {
     problems.push({ token: o, message: `${describe(o)} is never closed` });
     out.push(synthetic(closerOf.get(o.tokenType)!, last ?? o, true));
   }
-  return { tokens: out, problems, tooDeep: false };
+  return { tokens: out, problems };
 }
 
 function describe(o: IToken): string {

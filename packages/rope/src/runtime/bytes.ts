@@ -86,7 +86,3 @@ export function indexOfBytesIgnoreCase(
   }
   return -1;
 }
-
-export function latin1Bytes(s: string): Buffer {
-  return Buffer.from(s, 'latin1');
-}

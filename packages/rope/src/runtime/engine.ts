@@ -33,6 +33,11 @@ export class Engine {
     return this.machine.greg;
   }
 
+  /** A serial for `RunInput.packetSerial`: one per decoded packet that several scripts run on. */
+  nextPacketSerial(): number {
+    return this.machine.nextPacketSerial();
+  }
+
   /** The stack as the last run left it, bottom first (a copy; for tests and tools). */
   stack(): Value[] {
     return this.machine.stack.slice(0, this.machine.sp);

@@ -3,7 +3,6 @@
 import { LOWER } from './bytes.js';
 
 const CR = 13;
-const LF = 10;
 const SP = 32;
 const HTAB = 9;
 const COLON = 58;

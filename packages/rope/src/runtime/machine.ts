@@ -2,16 +2,17 @@
 // packet and the cursor, the counters of the caps, and the error of a failed run. One Machine
 // per Engine, reset for every run, so running a script allocates nothing of its own.
 import { Packet } from '@p2pwall/core';
+import { MAX_NAMED_REGISTERS, USER_REGISTER_NAMES } from '../language/registers.js';
 import { resolveCaps, type Caps } from './caps.js';
 import type { RunErrorName } from './run-error.js';
 import type { Site } from './site.js';
 import type { TraceSink } from './trace.js';
-import { TAG_REF, typeName, type RegRef, type Value } from './values.js';
+import { typeName, type Value } from './values.js';
 import { STOP_FAIL, STOP_HOTDROP, type Status } from './verdict.js';
 
-export const USER_REGISTERS = 26;
-/** `$a`…`$z` and the named user registers a script may add (MAX_NAMED_REGISTERS). */
-export const USER_REGISTER_SLOTS = USER_REGISTERS + 64;
+export const USER_REGISTERS = USER_REGISTER_NAMES.length;
+/** `$a`…`$z` and the named user registers a script may add. */
+export const USER_REGISTER_SLOTS = USER_REGISTERS + MAX_NAMED_REGISTERS;
 export const GLOBAL_REGISTERS = 256;
 export const FLOW_REGISTERS = 16;
 
@@ -41,10 +42,15 @@ export class Machine {
   /** The packet's buffer as a Buffer (for latin1Slice and indexOf). */
   buf: Latin1Buffer = EMPTY;
   private raw: Uint8Array | null = null;
-  /** `$data` and `$packet` as strings, made on first read in a run (a packet never changes
-   * during a run, and scripts read `$data` many times). */
+  /**
+   * `$data` and `$packet` as strings, made on first read (scripts read `$data` many times) and
+   * kept for the runs of the other scripts on the same packet (see `setPacket`).
+   */
   dataStr: string | null = null;
   packetStr: string | null = null;
+  /** The packet serial `dataStr` and `packetStr` belong to; 0: this run's packet only. */
+  private stringsSerial = 0;
+  private lastSerial = 0;
   /** Absolute offsets in `buf`: IP header start, end of usable bytes, cursor. */
   ip = 0;
   end = 0;
@@ -83,8 +89,17 @@ export class Machine {
     this.flow = this.flowScratch;
   }
 
-  /** Points the machine at a decoded packet and puts `$offset` at the transport payload. */
-  setPacket(p: Packet): void {
+  /** A serial for a decoded packet that several runs share (`RunInput.packetSerial`). */
+  nextPacketSerial(): number {
+    return ++this.lastSerial;
+  }
+
+  /**
+   * Points the machine at a decoded packet and puts `$offset` at the transport payload. The
+   * strings of `$data` and `$packet` are kept when `serial` is that of the previous run (the same
+   * packet, unchanged), else made anew on first read.
+   */
+  setPacket(p: Packet, serial = 0): void {
     this.pkt = p;
     const b = p.buf;
     if (b !== this.raw) {
@@ -96,8 +111,11 @@ export class Machine {
     this.ip = p.ipOffset;
     this.end = p.end;
     this.off = p.payloadOffset;
-    this.dataStr = null;
-    this.packetStr = null;
+    if (serial === 0 || serial !== this.stringsSerial) {
+      this.dataStr = null;
+      this.packetStr = null;
+      this.stringsSerial = serial;
+    }
   }
 
   /** Bytes [a, b) of the packet buffer as a latin1 string. */
@@ -165,10 +183,5 @@ export class Machine {
 
   typeError(site: Site, expected: string, got: Value): Status {
     return this.fail('EType', `\`${site.label}\` needs ${expected}, got ${typeName(got)}`, site);
-  }
-
-  /** Dereferences a register reference; other values unchanged. */
-  val(v: Value): Value {
-    return typeof v === 'object' && v.tag === TAG_REF ? (v as RegRef).read(this) : v;
   }
 }

@@ -2,6 +2,8 @@
 // pushes that object, so references cost nothing at run time.
 import { be16, be32, IPPROTO_TCP, IPPROTO_UDP } from '@p2pwall/core';
 import {
+  FREG_INFO,
+  GREG_INFO,
   INTERNAL_REGISTERS,
   namedRegisterInfo,
   registerInfo,
@@ -172,13 +174,6 @@ export function namedRef(index: number, name: string): RegRef {
   return userRef(index, name, namedRegisterInfo(name));
 }
 
-const globalInfo: RegisterInfo = {
-  name: 'greg',
-  type: 'int',
-  writable: true,
-  group: 'user',
-  summary: 'global integer register',
-};
 export const GLOBAL_REFS: readonly RegRef[] = Array.from(
   { length: GLOBAL_REGISTERS },
   (_, i) =>
@@ -186,7 +181,7 @@ export const GLOBAL_REFS: readonly RegRef[] = Array.from(
       SPACE_GLOBAL,
       i,
       `greg[${i}]`,
-      globalInfo,
+      GREG_INFO,
       (m) => m.greg[i],
       (m, v) => {
         m.greg[i] = v as number;
@@ -194,14 +189,6 @@ export const GLOBAL_REFS: readonly RegRef[] = Array.from(
     ),
 );
 
-const flowInfo: RegisterInfo = {
-  name: 'freg',
-  type: 'any',
-  writable: true,
-  group: 'user',
-  summary: 'flow register',
-  addition: true,
-};
 export const FLOW_REFS: readonly RegRef[] = Array.from(
   { length: FLOW_REGISTERS },
   (_, i) =>
@@ -209,7 +196,7 @@ export const FLOW_REFS: readonly RegRef[] = Array.from(
       SPACE_FLOW,
       i,
       `freg[${i}]`,
-      flowInfo,
+      FREG_INFO,
       (m) => m.flow[i],
       (m, v) => {
         m.flow[i] = v;

@@ -9,11 +9,16 @@ import type { TraceSink } from './trace.js';
 import type { Op, Value } from './values.js';
 import { statusVerdict, STOP_FAIL, STOP_HOTDROP, Verdict } from './verdict.js';
 
+/** `$ct_state` values (`CtInfo.state`). */
+export const CT_NEW = 0;
+export const CT_ESTABLISHED = 1;
+export const CT_RELATED = 2;
+
 /** What the flow table or conntrack knows about the packet's connection. */
 export interface CtInfo {
   /** IP protocol of the flow. */
   proto: number;
-  /** 0 new, 1 established, 2 related. */
+  /** CT_NEW, CT_ESTABLISHED or CT_RELATED. */
   state: number;
   /** 0 original direction, 1 reply. */
   dir: number;
@@ -35,6 +40,12 @@ export interface RunInput {
   packetTime?: number;
   /** `$kernel_time`; read from the clock when absent. */
   kernelTime?: number;
+  /**
+   * From `engine.nextPacketSerial()`, the same for every script run on one decoded packet: the
+   * first run that reads `$data` or `$packet` makes the string, the others reuse it. Only when
+   * the packet is not re-decoded or changed between those runs; absent or 0: nothing is reused.
+   */
+  packetSerial?: number;
   /** This flow's registers for this script (`freg`), from `newFlowRegisters()`; null: per run. */
   flow?: Value[] | null;
   trace?: TraceSink | null;
@@ -74,7 +85,7 @@ export class Script {
       );
       return Verdict.FAIL;
     }
-    m.setPacket(p);
+    m.setPacket(p, input.packetSerial ?? 0);
     if (ct) {
       m.ctProto = ct.proto;
       m.ctState = ct.state;
@@ -83,8 +94,9 @@ export class Script {
       m.ctBytes = ct.bytes;
       m.ctMark = ct.mark;
     } else {
+      // the packet on its own: the first of a new flow
       m.ctProto = p.protocol;
-      m.ctState = 0;
+      m.ctState = CT_NEW;
       m.ctDir = 0;
       m.ctPackets = 1;
       m.ctBytes = p.ipLength;

@@ -7,5 +7,3 @@ export interface Site {
   /** What the operation does, in source terms (`4 lift`, `expect_str(…)`). */
   label: string;
 }
-
-export const NO_SITE: Site = { line: 0, column: 0, endColumn: 0, label: '' };

@@ -66,10 +66,6 @@ export class Tm {
 
 export type Value = number | string | Block | RegRef | Tm;
 
-export function isTrue(v: Value): boolean {
-  return typeof v === 'number' ? v !== 0 : typeof v === 'string' ? v.length !== 0 : true;
-}
-
 export function typeName(v: Value): string {
   if (typeof v === 'number') return 'an integer';
   if (typeof v === 'string') return 'a string';

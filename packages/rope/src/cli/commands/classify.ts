@@ -1,10 +1,10 @@
 // rope classify [--script NAME|FILE]... [--push-int N]... [--window N] [--json] CAPTURE... — label
 // the flows of captures with scripts (the built-in ones unless told otherwise).
-import { existsSync } from 'node:fs';
 import { basename } from 'node:path';
-import { BUILTIN_SCRIPTS, builtinScriptPath } from '../../engine/builtin-scripts.js';
+import { BUILTIN_SCRIPTS } from '../../engine/builtin-scripts.js';
 import { DEFAULT_WINDOW, type ClassifierRule } from '../../engine/flow-classifier.js';
-import { verdictName, Verdict, type Value } from '../../index.js';
+import { verdictName, Verdict } from '../../index.js';
+import type { MatchAction } from '../../live/actions.js';
 import {
   classifyCapture,
   type CaptureReport,
@@ -19,9 +19,14 @@ import {
   UsageError,
   type Command,
   type Output,
+  type ArgToken,
 } from '../command.js';
-import { PUSH_OPTIONS, pushesFrom } from '../push-options.js';
+import { resolveScript, scriptGroups, type ScriptGroupArgs } from '../live-options.js';
+import { PUSH_OPTIONS } from '../push-options.js';
 import { loadScript } from '../read-script.js';
+
+// classify only labels: the action of rope run's script groups does not apply
+const ACCEPT: MatchAction = { kind: 'accept' };
 
 export const classifyCommand: Command = {
   name: 'classify',
@@ -76,30 +81,16 @@ and the other captures are processed), 2 on usage errors.
   },
 };
 
-interface ScriptArg {
-  spec: string;
-  pushes: Value[];
-}
-
-/** The --script options in order, each with the --push-* options that follow it. */
-export function scriptsFrom(
-  tokens: readonly { kind: string; name?: string; value?: string }[],
-): ScriptArg[] {
-  const out: ScriptArg[] = [];
-  for (const t of tokens) {
-    if (t.kind !== 'option') continue;
-    if (t.name === 'script') out.push({ spec: t.value ?? '', pushes: [] });
-    else if (t.name?.startsWith('push-')) {
-      const last = out.at(-1);
-      if (!last)
-        throw new UsageError(
-          `--${t.name} before any --script: give the script it is for first, e.g. --script http-large --push-int 5000000`,
-        );
-      last.pushes.push(...pushesFrom([t]));
-    }
-  }
-  if (out.length === 0) for (const name of BUILTIN_SCRIPTS) out.push({ spec: name, pushes: [] });
-  return out;
+/** The --script options in order, each with its --push-* options; without any, the built-ins. */
+function scriptsFrom(tokens: readonly ArgToken[]): ScriptGroupArgs[] {
+  const given = scriptGroups(tokens, ACCEPT);
+  if (given.length > 0) return given;
+  return BUILTIN_SCRIPTS.map((name) => ({
+    arg: name,
+    path: resolveScript(name),
+    pushes: [],
+    action: ACCEPT,
+  }));
 }
 
 function parseWindow(text: string | undefined): number {
@@ -109,24 +100,13 @@ function parseWindow(text: string | undefined): number {
   return Number(text);
 }
 
-/** A built-in name or a path to a .rope file. */
-function resolveScript(spec: string): string {
-  const builtin = builtinScriptPath(spec);
-  if (builtin) return builtin;
-  if (existsSync(spec)) return spec;
-  throw new UsageError(
-    `--script ${spec}: no built-in script of that name (${BUILTIN_SCRIPTS.join(', ')}) and no such file`,
-  );
-}
-
-function loadRules(args: ScriptArg[], io: Output): ClassifierRule[] {
+function loadRules(args: ScriptGroupArgs[], io: Output): ClassifierRule[] {
   const rules: ClassifierRule[] = [];
   const names = new Set<string>();
   let failed = 0;
   for (const a of args) {
-    const path = resolveScript(a.spec);
     try {
-      const script = loadScript(path, a.pushes.length, io);
+      const script = loadScript(a.path, a.pushes.length, io);
       if (names.has(script.name))
         throw new UsageError(`two scripts named ${script.name}: labels must differ`);
       names.add(script.name);
@@ -176,7 +156,7 @@ function classifyAll(
 }
 
 /** One line of `--json`, keys in the documented order. */
-export function flowJson(capture: string, f: FlowReport): string {
+function flowJson(capture: string, f: FlowReport): string {
   return `{"capture":${JSON.stringify(capture)},"l4":"${f.l4}","a":"${f.a}","b":"${f.b}","labels":${JSON.stringify(f.labels)},"packets":${f.packets},"bytes":${f.bytes}}\n`;
 }
 

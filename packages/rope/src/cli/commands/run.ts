@@ -13,7 +13,8 @@ import {
   parseSeconds,
   scriptGroups,
 } from '../live-options.js';
-import { loadScript, readScriptFile } from '../read-script.js';
+import { PUSH_OPTIONS } from '../push-options.js';
+import { loadScript } from '../read-script.js';
 
 export const runCommand: Command = {
   name: 'run',
@@ -69,9 +70,7 @@ does not compile, 2 on usage errors.
       queue: { type: 'string' },
       'queue-balance': { type: 'string' },
       script: { type: 'string', multiple: true },
-      'push-int': { type: 'string', multiple: true },
-      'push-str': { type: 'string', multiple: true },
-      'push-ip': { type: 'string', multiple: true },
+      ...PUSH_OPTIONS,
       'on-match': { type: 'string', multiple: true },
       default: { type: 'string' },
       window: { type: 'string' },
@@ -119,8 +118,8 @@ does not compile, 2 on usage errors.
 
     // compile in this thread first: diagnostics go out once, compiler-style
     const specs = groups.map((g) => {
-      loadScript(g.path, g.pushes.length, io);
-      return { file: g.path, source: readScriptFile(g.path), pushes: g.pushes, action: g.action };
+      const { source } = loadScript(g.path, g.pushes.length, io);
+      return { file: g.path, source: source.text, pushes: g.pushes, action: g.action };
     });
     const config: HostConfig = {
       queues: Array.from({ length: last - first + 1 }, (_, i) => first + i),

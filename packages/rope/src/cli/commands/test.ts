@@ -1,7 +1,7 @@
 // rope test SCRIPT CAPTURE — run a script on every IP packet of a capture.
 import { faultMessage, formatEndpoint, formatIp, Packet, protocolName } from '@p2pwall/core';
 import { CaptureError, ipOffset, openCapture, type CaptureReader } from '@p2pwall/core/pcap';
-import { Engine, Verdict, verdictName, type Script, type Value } from '../../index.js';
+import { Engine, Verdict, verdictName, type CtInfo, type Script, type Value } from '../../index.js';
 import { CaptureFlows } from '../../offline/capture-flows.js';
 import { BufferedWriter } from '../buffered-output.js';
 import {
@@ -96,7 +96,7 @@ function runCapture(
   const flows = new CaptureFlows();
   const input = {
     packet,
-    ct: flows.ct,
+    ct: null as CtInfo | null,
     mark: 0,
     packetTime: 0,
     flow: null as Value[] | null,
@@ -119,9 +119,9 @@ function runCapture(
         verdict = Verdict.FAIL;
         error = `EPacket: ${packet.fault ? faultMessage(packet.fault) : 'no IP header'}`;
       } else {
-        flows.update(packet, r.tsSec);
+        input.ct = flows.update(packet, r.tsSec);
         input.packetTime = r.tsSec;
-        input.flow = script.usesFlowRegisters ? flows.flowRegisters(0) : null;
+        input.flow = script.usesFlowRegisters ? flows.flowRegisters() : null;
         if (tracer) traceOut.write(`packet ${r.index}: ${describe(packet)}\n`);
         verdict = script.run(engine, input, pushes);
         if (engine.lastError) error = engine.lastError.toString();

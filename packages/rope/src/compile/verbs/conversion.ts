@@ -1,13 +1,11 @@
 // atoi ord chr ipv4_ntoa ip_ntoa mac_ntoa and the be/le integer readers.
 import { formatIpv4, formatIpv6 } from '@p2pwall/core';
+import { INT32_MAX, INT32_MIN } from '../../lexer/literals.js';
 import type { Machine } from '../../runtime/machine.js';
 import type { Site } from '../../runtime/site.js';
 import type { Value } from '../../runtime/values.js';
 import type { VerbImpl } from '../operand.js';
 import { FAILED, unary, type Result } from './common.js';
-
-const INT32_MAX = 0x7fffffff;
-const INT32_MIN = -0x80000000;
 
 /** C atoi, except that overflow saturates instead of being undefined. */
 export function atoi(s: string): number {

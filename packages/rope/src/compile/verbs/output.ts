@@ -22,7 +22,7 @@ function printer(newline: boolean): VerbImpl {
 }
 
 /** The stack (bottom first, anchors shown as `(`), the action count and the cursor. */
-export function dumpText(m: Machine): string {
+function dumpText(m: Machine): string {
   const items: string[] = [];
   let a = 0;
   for (let i = 0; i < m.sp; i++) {
