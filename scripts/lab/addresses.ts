@@ -7,6 +7,7 @@
 //
 // Host i (1-based) of a segment gets .(9+i) and ::(9+i) written in decimal (c1 = 192.0.2.10 and
 // 2001:db8:1::10), the router .1 and ::1 on both sides, so addresses are easy to type.
+import { joinHostPort } from '@p2pwall/core';
 
 export type Family = 4 | 6;
 
@@ -63,9 +64,5 @@ export function cidr(seg: Segment, family: Family): string {
 
 /** `addr:port` for IPv4, `[addr]:port` for IPv6 (URLs, tracker announces, curl). */
 export function hostPort(address: string, port: number): string {
-  return address.includes(':') ? `[${address}]:${port}` : `${address}:${port}`;
-}
-
-export function familyOf(address: string): Family {
-  return address.includes(':') ? 6 : 4;
+  return joinHostPort(address, port);
 }

@@ -1,7 +1,7 @@
 // Recording lab traffic into pcap files with tcpdump, for samples and for checking what crossed an
 // interface. `stop()` ends tcpdump with SIGINT so it flushes and reports its counters.
 import type { LabHost } from './host.js';
-import { stopProcess } from './netns.js';
+import { killGroup, stopProcess } from './netns.js';
 import { LabProcessError, onLines, tail, waitFor } from './processes.js';
 
 export interface CaptureOptions {
@@ -96,13 +96,7 @@ export async function startCapture(
         if (child.exitCode !== null || child.signalCode !== null) r();
         else child.once('close', () => r());
       });
-      if (child.pid && child.exitCode === null) {
-        try {
-          process.kill(-child.pid, 'SIGINT');
-        } catch {
-          /* gone */
-        }
-      }
+      if (child.exitCode === null) killGroup(child, 'SIGINT');
       const timer = setTimeout(() => void stopProcess(child, 0), 5000);
       await exited;
       clearTimeout(timer);

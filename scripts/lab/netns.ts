@@ -90,10 +90,10 @@ export function runAsync(argv: string[], opts: RunOptions = {}): Promise<RunResu
 const created = new Set<string>();
 const children = new Set<ChildProcess>();
 const tempPaths = new Set<string>();
-const cleanups = new Set<() => void>();
 let hooked = false;
 
-function killGroup(c: ChildProcess, signal: NodeJS.Signals): void {
+/** Signals a child started with spawnIn and everything in its process group (never throws). */
+export function killGroup(c: ChildProcess, signal: NodeJS.Signals): void {
   try {
     if (c.pid) process.kill(-c.pid, signal);
   } catch {
@@ -106,14 +106,6 @@ function killGroup(c: ChildProcess, signal: NodeJS.Signals): void {
 }
 
 function cleanupSync(): void {
-  for (const fn of cleanups) {
-    try {
-      fn();
-    } catch {
-      /* best effort: the rest must still run */
-    }
-  }
-  cleanups.clear();
   for (const c of children)
     if (c.exitCode === null && c.signalCode === null) killGroup(c, 'SIGKILL');
   children.clear();
@@ -278,16 +270,6 @@ export function trackTempPath(path: string): void {
 export function releaseTempPath(path: string, remove = true): void {
   tempPaths.delete(path);
   if (remove) rmSync(path, { recursive: true, force: true });
-}
-
-/**
- * Registers a synchronous cleanup run at exit, SIGINT, SIGTERM or SIGHUP, before processes are
- * killed and namespaces removed. Returns a function that unregisters it.
- */
-export function onCleanup(fn: () => void): () => void {
-  hookExit();
-  cleanups.add(fn);
-  return () => cleanups.delete(fn);
 }
 
 /** Sets sysctls inside a namespace (`net.ipv4.ip_forward` style keys). */

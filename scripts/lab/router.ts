@@ -1,6 +1,7 @@
 // The router: two bridges (LAN `lan0`, server side `wan0`) with the hosts' veths as ports,
 // forwarding on for IPv4 and IPv6, conntrack active. Its ruleset belongs to the test, apart from
 // the lab's own table (see firewall.ts).
+import { TCP_STATE_NAMES } from '@p2pwall/core/netlink';
 import type { Family, HostAddress } from './addresses.js';
 import { LabHost } from './host.js';
 import type { ProcessRegistry } from './processes.js';
@@ -31,18 +32,8 @@ export interface ConntrackEntry {
   line: string;
 }
 
-const TCP_STATES = new Set([
-  'SYN_SENT',
-  'SYN_RECV',
-  'ESTABLISHED',
-  'FIN_WAIT',
-  'CLOSE_WAIT',
-  'LAST_ACK',
-  'TIME_WAIT',
-  'CLOSE',
-  'SYN_SENT2',
-  'NONE',
-]);
+// `conntrack -L` prints the TCP state by the kernel's enum tcp_conntrack names
+const TCP_STATES = new Set(TCP_STATE_NAMES);
 
 /** Parses one line of `conntrack -L` (default output format). Null for anything else. */
 export function parseConntrackLine(line: string, family: Family): ConntrackEntry | null {

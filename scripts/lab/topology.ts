@@ -37,7 +37,7 @@ import {
   createNamespace,
   execIn,
   LAB_PREFIX,
-  onCleanup,
+  listLabNamespaces,
   releaseTempPath,
   removeNamespace,
   run,
@@ -187,10 +187,13 @@ export class Lab implements AsyncDisposable {
   readonly clients: LabHost[];
   readonly servers: LabHost[];
   readonly createdAt: string;
+  /**
+   * What this process started in the lab. They die with this process even when the lab is kept:
+   * spawnIn (netns.ts) kills what it started at exit, SIGINT, SIGTERM and SIGHUP.
+   */
   readonly processes = new ProcessRegistry();
   private destroyed = false;
   private readonly owned: boolean;
-  private readonly unhookCleanup: () => void;
   private portCounter = 0;
 
   /** Use `createLab` or `attachLab`. */
@@ -225,16 +228,6 @@ export class Lab implements AsyncDisposable {
       );
     this.clients = Array.from({ length: this.options.clients }, (_, i) => make('client', i + 1));
     this.servers = Array.from({ length: this.options.servers }, (_, i) => make('server', i + 1));
-    // Processes die with the process that started them, even when the lab itself is kept.
-    this.unhookCleanup = onCleanup(() => {
-      for (const pid of this.processes.pids()) {
-        try {
-          process.kill(-pid, 'SIGKILL');
-        } catch {
-          /* gone */
-        }
-      }
-    });
   }
 
   /** The first client (c1). */
@@ -336,7 +329,6 @@ export class Lab implements AsyncDisposable {
     try {
       await this.processes.stopAll();
     } finally {
-      this.unhookCleanup();
       if (this.owned) removeLab(this.id);
     }
   }
@@ -349,11 +341,9 @@ export class Lab implements AsyncDisposable {
 /** Removes every namespace and file of lab `id` (processes in its namespaces are killed). */
 export function removeLab(id: string): void {
   const prefix = `${LAB_PREFIX}-${id}-`;
-  for (const line of run(['ip', 'netns', 'list'], { allowFail: true }).stdout.split('\n')) {
-    const name = line.split(' ')[0];
-    if (name.startsWith(prefix)) removeNamespace(name);
-  }
+  for (const name of listLabNamespaces()) if (name.startsWith(prefix)) removeNamespace(name);
   releaseTempPath(labWorkDir(id));
+  // a failed build may have written /etc/netns/<ns> before its namespace existed
   if (existsSync('/etc/netns')) {
     for (const name of readdirSync('/etc/netns')) {
       if (name.startsWith(prefix)) rmSync(`/etc/netns/${name}`, { recursive: true, force: true });

@@ -1,6 +1,13 @@
 // Conntrack entries as the kernel reports them, turned into cutter Connections, for the
 // interactive view's unit and component tests.
-import type { ConntrackEntry } from '@p2pwall/core/netlink';
+import {
+  IPS_ASSURED,
+  IPS_CONFIRMED,
+  IPS_DST_NAT,
+  IPS_SEEN_REPLY,
+  IPS_SRC_NAT,
+  type ConntrackEntry,
+} from '@p2pwall/core/netlink';
 import { toConnection, type Connection } from '../../packages/cutter/src/find/connection.js';
 
 export interface SampleOptions {
@@ -20,9 +27,6 @@ export interface SampleOptions {
   local?: 'initiator' | 'responder';
 }
 
-const IPS_SRC_NAT = 0x10;
-const IPS_DST_NAT = 0x20;
-
 /** A connection from src:sport to dst:dport. */
 export function sample(
   src: string,
@@ -38,7 +42,12 @@ export function sample(
     family: src.includes(':') ? 10 : 2,
     orig: { src, dst, proto, srcPort: sport, dstPort: dport },
     reply: { src: rsrc, dst: rdst, proto, srcPort: rsport, dstPort: rdport },
-    status: 0x0e | (o.snat ? IPS_SRC_NAT : 0) | (o.dnat ? IPS_DST_NAT : 0),
+    status:
+      IPS_SEEN_REPLY |
+      IPS_ASSURED |
+      IPS_CONFIRMED |
+      (o.snat ? IPS_SRC_NAT : 0) |
+      (o.dnat ? IPS_DST_NAT : 0),
     mark: o.mark ?? 0,
     ...(o.id !== undefined ? { id: o.id } : {}),
     ...(proto === 6 ? { protoinfo: { tcp: { state: o.state ?? 3 } } } : {}),

@@ -3,6 +3,7 @@
 // left behind.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { toolArgv } from '../../scripts/lab/host.js';
 import { withLab } from '../../scripts/lab/topology.js';
 import { privilegedSkip } from '../support/environment.js';
 import { conntrackLines, cutter, leftovers } from './support.js';
@@ -209,17 +210,10 @@ test(
         bad.stderr,
         /^cutter: not an IP address or CIDR prefix: "192\.0\.2\.300" \(see cutter --help\)\n$/,
       );
-      const noYes = await lab.router.exec(
-        [
-          ...['cutter'].map(() => process.execPath),
-          '--conditions=source',
-          '--import',
-          'tsx',
-          'packages/cutter/src/cli/main.ts',
-          lab.client.ipv4,
-        ],
-        { allowFail: true, input: '' },
-      );
+      const noYes = await lab.router.exec([...toolArgv('cutter', true), lab.client.ipv4], {
+        allowFail: true,
+        input: '',
+      });
       assert.equal(noYes.code, 3);
       assert.match(
         noYes.stderr,
@@ -235,13 +229,7 @@ test(
   () =>
     withLab({}, async (lab) => {
       const conns = await lab.tcpConnections({ from: lab.client, to: lab.server });
-      const base = [
-        process.execPath,
-        '--conditions=source',
-        '--import',
-        'tsx',
-        'packages/cutter/src/cli/main.ts',
-      ];
+      const base = toolArgv('cutter', true);
       const nobody = await lab.router.exec(
         [
           'setpriv',

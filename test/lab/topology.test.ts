@@ -8,10 +8,17 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { forEachPacket, openCapture } from '@p2pwall/core/pcap';
 import { Packet } from '@p2pwall/core';
+import { nodeArgv } from '../../scripts/lab/host.js';
 import { namespaceOwner } from '../../scripts/lab/netns.js';
 import { createLab, withLab } from '../../scripts/lab/topology.js';
 import { privilegedSkip, repoRoot } from '../support/environment.js';
 import { leftoversAfter } from './leftovers.js';
+
+/** A TypeScript program of the repository in a child process (stdout and stderr piped). */
+function spawnScript(...args: string[]) {
+  const [node, ...rest] = nodeArgv(args);
+  return spawn(node, rest, { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+}
 
 const skip = privilegedSkip(['ip', 'nft', 'iptables', 'conntrack', 'ping', 'tcpdump', 'curl']);
 
@@ -315,14 +322,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     `${signal} to a process holding a lab with traffic running removes everything`,
     { skip },
     async () => {
-      const child = spawn(
-        process.execPath,
-        ['--conditions=source', '--import', 'tsx', join(repoRoot, 'test/lab/fixtures/hold-lab.ts')],
-        {
-          cwd: repoRoot,
-          stdio: ['ignore', 'pipe', 'pipe'],
-        },
-      );
+      const child = spawnScript(join(repoRoot, 'test/lab/fixtures/hold-lab.ts'));
       let out = '';
       let err = '';
       child.stderr.on('data', (d: Buffer) => (err += d.toString()));
@@ -355,14 +355,7 @@ test(
   async () => {
     const cli = (args: string[]) =>
       new Promise<{ code: number | null; out: string }>((resolve) => {
-        const c = spawn(
-          process.execPath,
-          ['--conditions=source', '--import', 'tsx', join(repoRoot, 'scripts/lab/cli.ts'), ...args],
-          {
-            cwd: repoRoot,
-            stdio: ['ignore', 'pipe', 'pipe'],
-          },
-        );
+        const c = spawnScript(join(repoRoot, 'scripts/lab/cli.ts'), ...args);
         let out = '';
         c.stdout.on('data', (d: Buffer) => (out += d.toString()));
         c.stderr.on('data', (d: Buffer) => (out += d.toString()));
@@ -395,21 +388,7 @@ test(
   { skip },
   async () => {
     await withLab({}, async (lab) => {
-      const c = spawn(
-        process.execPath,
-        [
-          '--conditions=source',
-          '--import',
-          'tsx',
-          join(repoRoot, 'scripts/lab/cli.ts'),
-          'down',
-          lab.id,
-        ],
-        {
-          cwd: repoRoot,
-          stdio: ['ignore', 'pipe', 'pipe'],
-        },
-      );
+      const c = spawnScript(join(repoRoot, 'scripts/lab/cli.ts'), 'down', lab.id);
       let out = '';
       c.stdout.on('data', (d: Buffer) => (out += d.toString()));
       await new Promise((r) => c.once('exit', r));

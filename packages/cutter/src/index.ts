@@ -8,7 +8,6 @@ export {
   toConnection,
   describeConnection,
   formatEndpoint,
-  protoName,
   type Connection,
   type Endpoint,
 } from './find/connection.js';

@@ -15,8 +15,7 @@
 // - discovery 'dht' (no tracker): leechers get a magnet link and one DHT entry point, a seeder's
 //   DHT port. aria2c finds the seeders that announced themselves into the lab's DHT (seeders use
 //   a transmission seeder's DHT node as their entry point, which stores their announces).
-import { createHash } from 'node:crypto';
-import { createReadStream, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -26,7 +25,7 @@ import { stopProcess } from '../netns.js';
 import { LabProcessError, onLines } from '../processes.js';
 import type { Lab } from '../topology.js';
 import { infoHash } from './bencode.js';
-import { writeRandomFile } from './http.js';
+import { sha256OfRange, writeRandomFile } from './http.js';
 
 export type BtClient = 'aria2c' | 'transmission';
 
@@ -91,16 +90,6 @@ interface Prepared {
   infoHash: string;
   announceUrl: string | null;
   magnet: string;
-}
-
-function sha256File(path: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const h = createHash('sha256');
-    createReadStream(path)
-      .on('data', (d) => h.update(d))
-      .on('end', () => resolve(h.digest('hex')))
-      .on('error', reject);
-  });
 }
 
 function transmissionSettings(opts: { dht: boolean; utp: boolean }): string {
@@ -294,7 +283,7 @@ export class BittorrentSwarm {
     clearTimeout(timer);
     const ms = performance.now() - t0;
     await stopProcess(child, 1000);
-    const sha256 = existsSync(out) ? await sha256File(out) : null;
+    const sha256 = existsSync(out) ? await sha256OfRange(out, 0, Infinity) : null;
     const checksumOk = sha256 === this.p.sha256;
     return {
       client: peer.client,

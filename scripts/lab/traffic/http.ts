@@ -91,7 +91,7 @@ export function writeRandomFile(path: string, size: number): string {
   return hash.digest('hex');
 }
 
-/** SHA-256 of `path[start, end]` (inclusive). */
+/** SHA-256 of `path[start, end]` (inclusive; `end` Infinity: to the end of the file). */
 export function sha256OfRange(path: string, start: number, end: number): Promise<string> {
   return new Promise((resolve, reject) => {
     const hash = createHash('sha256');

@@ -1,6 +1,7 @@
 // Command-line parsing: the historical positional form `IP [PORT [IP2 [PORT2]]]` and the filters
 // and modes. Every mistake becomes one ArgumentError line naming the argument.
 import { parseArgs } from 'node:util';
+import { IPPROTO_TCP } from '@p2pwall/core';
 import { ArgumentError, parseAddressMatch } from '../find/address-match.js';
 import type { ConnectionFilter } from '../find/filter.js';
 import {
@@ -63,12 +64,10 @@ export function parseCli(argv: string[]): CliOptions {
       },
     });
   } catch (e) {
-    // node's messages name the option; keep the first line
-    throw new ArgumentError(
-      String((e as Error).message)
-        .split('\n')[0]
-        .replace(/^TypeError \[\w+\]: /, ''),
-    );
+    const message = String((e as Error).message).split('\n')[0];
+    // node's text for an unknown option goes on about positionals starting with '-'
+    const unknown = /^Unknown option '([^']+)'/.exec(message);
+    throw new ArgumentError(unknown ? `unknown option ${unknown[1]}` : message);
   }
   const v = parsed.values;
   const pos = parsed.positionals;
@@ -90,7 +89,7 @@ export function parseCli(argv: string[]): CliOptions {
   if (v.proto) filter.protocols = v.proto.flatMap((p) => parseProtocols(p));
   if (v.state) {
     filter.states = v.state.flatMap((p) => parseStates(p));
-    filter.protocols ??= [6];
+    filter.protocols ??= [IPPROTO_TCP];
   }
   if (v.mark !== undefined) filter.mark = parseMark(v.mark);
   if (v.zone !== undefined) {
@@ -149,6 +148,11 @@ IP may be an IPv4/IPv6 address or a CIDR prefix; PORT 0 means any port. With IP2
 connections between the two endpoints match. Either end may be named by its own address or by
 the address NAT gives it.
 
+On a terminal, without --list, --yes or --json, cutter opens an interactive view of the matching
+connections that follows conntrack live, also waiting for ones that appear later: select rows,
+press c and confirm with y (? lists the keys). With stdout redirected it prints the matches and
+asks y/N on the terminal instead; when stdin is not a terminal it needs --yes.
+
 modes:
   -l, --list            show the matching connections, change nothing
   -y, --yes             cut every match without asking (required when stdin is not a terminal)
@@ -163,14 +167,15 @@ filters:
   -4, -6                IPv4 or IPv6 only
 cutting:
   -t, --timeout MS      give up on a connection after MS milliseconds (default 5000)
-      --drop-udp        UDP (and other non-TCP) flows: delete their entries and block their tuples
+      --drop-udp        UDP, UDP-Lite, SCTP, DCCP flows: delete their entries and block their tuples
       --block SECONDS   how long --drop-udp blocks them (default 60; cutter waits that long)
       --no-freeze       do not hold the connection's packets at this machine while cutting
       --firewall KIND   nft or iptables for the temporary rules (default: nft when usable)
       --trace           print every packet seen and sent to stderr (for bug reports)
   -h, --help, -V, --version
 
-exit status: 0 all matches cut (--list: some matched), 1 some failed or were skipped,
-2 nothing matched, 3 usage error, 4 missing privilege or kernel feature, 5 other error.
+exit status: 0 all matches cut (--list: some matched; interactive view: no cut failed), 1 some
+failed or were skipped, or the question was answered no, 2 nothing matched (--list, --yes, y/N),
+3 usage error, 4 missing privilege or kernel feature, 5 other error, 130 interrupted (SIGINT).
 Needs CAP_NET_ADMIN (conntrack, firewall, sock_diag) and CAP_NET_RAW (forged packets).
 `;

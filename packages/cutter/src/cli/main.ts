@@ -1,10 +1,11 @@
 // cutter's command line. See USAGE (args.ts) and docs/cutter.md.
 import { readFileSync } from 'node:fs';
+import { IPPROTO_TCP } from '@p2pwall/core';
 import { cleanupStale, FirewallError } from '@p2pwall/core/firewall';
 import { InjectError } from '@p2pwall/core/inject';
 import { NetlinkError } from '@p2pwall/core/netlink';
 import { ArgumentError } from '../find/address-match.js';
-import { describeConnection } from '../find/connection.js';
+import { describeConnection, hasPorts } from '../find/connection.js';
 import { describeFilter } from '../find/filter.js';
 import { listConnections } from '../find/query.js';
 import { cut, RULE_OWNER, type CutOptions } from '../cut/engine.js';
@@ -53,9 +54,7 @@ function fail(e: unknown): number {
   }
   if (e instanceof FirewallError) {
     err(e.message);
-    return /CAP_NET_ADMIN|not supported|not installed/.test(e.message)
-      ? EXIT_PRIVILEGE
-      : EXIT_ERROR;
+    return e.reason === 'failed' ? EXIT_ERROR : EXIT_PRIVILEGE;
   }
   err(e instanceof Error ? (e.stack ?? e.message) : String(e));
   return EXIT_ERROR;
@@ -152,7 +151,8 @@ async function main(argv: string[]): Promise<number> {
     ...cutOptions(o),
     onResult: (r) => out(o.json ? JSON.stringify(resultJson(r)) : resultLine(r)),
     onReady: () => {
-      const udp = o.dropUdp && matches.some((c) => c.protoNum !== 6);
+      const udp =
+        o.dropUdp && matches.some((c) => c.protoNum !== IPPROTO_TCP && hasPorts(c.protoNum));
       if (udp && !o.json)
         process.stderr.write(
           `cutter: blocking the dropped non-TCP flows for ${o.blockSeconds ?? 60} s (Ctrl-C lifts the block)\n`,

@@ -1,37 +1,21 @@
 // The NFLOG reader of a cut: every packet the endpoints send (copied by the temporary rule) is
-// decoded in place and handed to the session that owns its direction. Allocation per packet: one
-// short map key.
+// decoded in place and handed to the session that owns its direction. Nothing is allocated per
+// packet: the direction is found by its hash and a byte comparison.
 import { IPPROTO_TCP, Packet } from '@p2pwall/core';
-import { Nflog, type NflogPacket } from '@p2pwall/core/netlink';
+import { Nflog, NetlinkError, type NflogPacket } from '@p2pwall/core/netlink';
 import type { EndpointState } from './endpoint-state.js';
-import { packetKey } from './flow-key.js';
+import { directionHash } from './flow-key.js';
 import type { CutSession } from './session.js';
+import { signatureOption } from './signature-option.js';
 
-/** TCP option kinds that change what a forged RST can do. */
-export const TCPOPT_MD5SIG = 19;
-export const TCPOPT_AO = 29;
-export const TCPOPT_MPTCP = 30;
-
-/** The first MD5, AO or MPTCP option in b[off, end), or 0. */
-export function signatureOption(b: Uint8Array, off: number, end: number): number {
-  let i = off;
-  while (i < end) {
-    const kind = b[i];
-    if (kind === 0) return 0;
-    if (kind === 1) {
-      i++;
-      continue;
-    }
-    if (kind === TCPOPT_MD5SIG || kind === TCPOPT_AO || kind === TCPOPT_MPTCP) return kind;
-    const len = i + 1 < end ? b[i + 1] : 0;
-    if (len < 2) return 0;
-    i += len;
-  }
-  return 0;
+interface Route {
+  session: CutSession;
+  end: EndpointState;
 }
 
 export class EndpointCapture {
-  private readonly routes = new Map<string, { session: CutSession; end: EndpointState }>();
+  /** By direction hash; a bucket holds the rare directions whose hashes collide. */
+  private readonly routes = new Map<number, Route[]>();
   private readonly packet = new Packet();
   /** Packets copied to us, and those that belonged to no session. */
   received = 0;
@@ -53,8 +37,8 @@ export class EndpointCapture {
         holder.cap = new EndpointCapture(log);
         return holder.cap;
       } catch (e) {
-        last = e as Error;
-        if (!/EBUSY/.test(last.message)) throw e;
+        if (!(e instanceof NetlinkError && e.code === 'EBUSY')) throw e;
+        last = e;
       }
     }
     throw last ?? new Error('no free NFLOG group');
@@ -65,13 +49,36 @@ export class EndpointCapture {
   }
 
   add(session: CutSession): void {
-    this.routes.set(session.initiator.key, { session, end: session.initiator });
-    this.routes.set(session.responder.key, { session, end: session.responder });
+    for (const end of [session.initiator, session.responder]) {
+      // a direction belongs to one session: the latest added for it
+      const bucket = (this.routes.get(end.key.hash) ?? []).filter(
+        (r) => !r.end.key.equals(end.key),
+      );
+      bucket.push({ session, end });
+      this.routes.set(end.key.hash, bucket);
+    }
   }
 
   remove(session: CutSession): void {
-    this.routes.delete(session.initiator.key);
-    this.routes.delete(session.responder.key);
+    for (const end of [session.initiator, session.responder]) {
+      const bucket = this.routes.get(end.key.hash)?.filter((r) => r.end !== end);
+      if (bucket?.length) this.routes.set(end.key.hash, bucket);
+      else this.routes.delete(end.key.hash);
+    }
+  }
+
+  private find(pk: Packet): Route | null {
+    const b = pk.buf;
+    const bucket = this.routes.get(
+      directionHash(b, pk.srcOffset, pk.dstOffset, pk.addrLength, pk.srcPort, pk.dstPort),
+    );
+    if (!bucket) return null;
+    for (let i = 0; i < bucket.length; i++) {
+      const r = bucket[i];
+      if (r.end.key.matches(b, pk.srcOffset, pk.dstOffset, pk.addrLength, pk.srcPort, pk.dstPort))
+        return r;
+    }
+    return null;
   }
 
   private onPacket(p: NflogPacket): void {
@@ -83,9 +90,7 @@ export class EndpointCapture {
       !pk.hasPorts
     )
       return;
-    const route = this.routes.get(
-      packetKey(pk.buf, pk.srcOffset, pk.dstOffset, pk.addrLength, pk.srcPort, pk.dstPort),
-    );
+    const route = this.find(pk);
     if (!route) {
       this.unmatched++;
       return;

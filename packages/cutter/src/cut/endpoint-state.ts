@@ -1,6 +1,8 @@
 // What the cut knows about one end of a TCP connection: where to send to reach it, the numbers
 // learned from its own packets (the ACK field is its RCV.NXT, SEQ + length its SND.NXT), and what
 // was sent to it. Sequence arithmetic is modulo 2^32.
+import { TCP_ACK, TCP_FIN, TCP_SYN } from '@p2pwall/core';
+import type { DirectionKey } from './flow-key.js';
 import type { Reach } from './forge.js';
 
 export type EndName = 'initiator' | 'responder';
@@ -37,16 +39,17 @@ export class EndpointState {
     readonly name: EndName,
     /** How to address packets so that they look like its peer's. */
     readonly reach: Reach,
-    /** Flow key of packets it sends (as they arrive here, before any NAT). */
-    readonly key: string,
+    /** The direction of packets it sends (as they arrive here, before any NAT). */
+    readonly key: DirectionKey,
   ) {}
 
   /** Takes in the numbers of a packet it sent. */
   learn(seq: number, ack: number, flags: number, payloadLength: number, window: number): void {
     this.seen++;
     // ACK set: the ACK field is its RCV.NXT at the time it sent this
-    if (flags & 0x10 && (this.rcvNxt < 0 || !seqAfter(this.rcvNxt, ack))) this.rcvNxt = ack >>> 0;
-    const end = (seq + payloadLength + (flags & 0x02 ? 1 : 0) + (flags & 0x01 ? 1 : 0)) >>> 0;
+    if (flags & TCP_ACK && (this.rcvNxt < 0 || !seqAfter(this.rcvNxt, ack)))
+      this.rcvNxt = ack >>> 0;
+    const end = (seq + payloadLength + (flags & TCP_SYN ? 1 : 0) + (flags & TCP_FIN ? 1 : 0)) >>> 0;
     if (this.sndNxt < 0 || seqAfter(end, this.sndNxt)) this.sndNxt = end;
     this.window = window;
   }

@@ -4,9 +4,10 @@
 // protocols are skipped, or with dropUdp their entries deleted and their tuples blocked a while.
 // Every temporary rule is removed at the end, on SIGINT/SIGTERM and on uncaught errors.
 import { performance } from 'node:perf_hooks';
+import { IPPROTO_TCP, IPPROTO_UDP } from '@p2pwall/core';
 import { TemporaryFirewall, type BackendKind, type FlowMatch } from '@p2pwall/core/firewall';
 import { Conntrack, NetlinkError, SockDiag } from '@p2pwall/core/netlink';
-import type { Connection } from '../find/connection.js';
+import { hasPorts, type Connection } from '../find/connection.js';
 import { LocalSockets } from '../find/local-sockets.js';
 import { EndpointCapture } from './capture.js';
 import { Injectors } from './injector.js';
@@ -28,7 +29,7 @@ export interface CutOptions {
   freeze?: boolean;
   /** Also open with a bare-ACK probe to the initiator (default true). */
   initiatorAckProbe?: boolean;
-  /** UDP and other non-TCP flows: delete their conntrack entries and block their tuples. */
+  /** UDP, UDP-Lite, SCTP and DCCP flows: delete their conntrack entries and block their tuples. */
   dropUdp?: boolean;
   /** How long to block dropped UDP tuples, seconds (default 60). cut() resolves after the block ends. */
   blockSeconds?: number;
@@ -87,17 +88,14 @@ export async function cut(
   const udp: Connection[] = [];
   for (const c of connections) {
     if (c.uncuttable) report(skip(c, c.uncuttable));
-    else if (c.protoNum !== 6) {
-      if (
-        options.dropUdp &&
-        (c.protoNum === 17 || c.protoNum === 136 || c.protoNum === 132 || c.protoNum === 33)
-      )
-        udp.push(c);
+    else if (c.protoNum !== IPPROTO_TCP) {
+      // a block needs a 5-tuple: protocols with ports (UDP, UDP-Lite, SCTP, DCCP)
+      if (options.dropUdp && hasPorts(c.protoNum)) udp.push(c);
       else
         report(
           skip(
             c,
-            `${c.proto} cannot be reset${c.protoNum === 17 ? ' (use --drop-udp to delete its entry and block it)' : ''}`,
+            `${c.proto} cannot be reset${c.protoNum === IPPROTO_UDP ? ' (use --drop-udp to delete its entry and block it)' : ''}`,
           ),
         );
     } else if (c.state && CLOSED_STATES.has(c.state))

@@ -1,43 +1,72 @@
-// A compact map key for one direction of a flow, built the same way from packet bytes (hot path:
-// no address formatting) and from conntrack tuples (text addresses).
-import { parseIp } from '@p2pwall/core';
+// One direction of a flow (source address and port to destination address and port): made once
+// from conntrack's text tuple, and recognised in a packet's bytes with a hash and a byte
+// comparison — no key is built per packet.
+import { be32, parseIp } from '@p2pwall/core';
 
-function bytesKey(
+function mix(h: number, w: number): number {
+  h = Math.imul(h ^ w, 0x9e3779b1);
+  return (h ^ (h >>> 15)) | 0;
+}
+
+/** Hash of the direction whose addresses (`len` bytes each) sit at `srcOff` and `dstOff` of `b`. */
+export function directionHash(
   b: Uint8Array,
   srcOff: number,
   dstOff: number,
   len: number,
   sport: number,
   dport: number,
-): string {
-  let s = String.fromCharCode(len, sport, dport);
-  for (let i = 0; i < len; i += 2)
-    s += String.fromCharCode(
-      (b[srcOff + i] << 8) | b[srcOff + i + 1],
-      (b[dstOff + i] << 8) | b[dstOff + i + 1],
+): number {
+  let h = mix(len, (sport << 16) | dport);
+  // addresses are 4 or 16 bytes: whole big-endian 32-bit words
+  for (let i = 0; i < len; i += 4) h = mix(mix(h, be32(b, srcOff + i)), be32(b, dstOff + i));
+  return h;
+}
+
+export class DirectionKey {
+  readonly hash: number;
+  /** Source address bytes, then destination address bytes. */
+  private readonly bytes: Uint8Array;
+  private readonly addrLength: number;
+
+  /** The direction src:sport -> dst:dport given as text (throws RangeError for a bad address). */
+  constructor(
+    src: string,
+    readonly sport: number,
+    dst: string,
+    readonly dport: number,
+  ) {
+    const s = parseIp(src);
+    const d = parseIp(dst);
+    if (!s || !d || s.length !== d.length) throw new RangeError(`bad flow ${src} -> ${dst}`);
+    this.addrLength = s.length;
+    this.bytes = new Uint8Array(s.length * 2);
+    this.bytes.set(s, 0);
+    this.bytes.set(d, s.length);
+    this.hash = directionHash(this.bytes, 0, s.length, s.length, sport, dport);
+  }
+
+  /** The packet whose addresses sit at `srcOff`/`dstOff` of `b` travels this direction. */
+  matches(
+    b: Uint8Array,
+    srcOff: number,
+    dstOff: number,
+    len: number,
+    sport: number,
+    dport: number,
+  ): boolean {
+    if (len !== this.addrLength || sport !== this.sport || dport !== this.dport) return false;
+    const k = this.bytes;
+    for (let i = 0; i < len; i++)
+      if (b[srcOff + i] !== k[i] || b[dstOff + i] !== k[len + i]) return false;
+    return true;
+  }
+
+  /** Same direction as `other`. */
+  equals(other: DirectionKey): boolean {
+    return (
+      other.hash === this.hash &&
+      other.matches(this.bytes, 0, this.addrLength, this.addrLength, this.sport, this.dport)
     );
-  return s;
-}
-
-/** Key of a packet's direction from its decoded offsets. */
-export function packetKey(
-  b: Uint8Array,
-  srcOff: number,
-  dstOff: number,
-  addrLen: number,
-  sport: number,
-  dport: number,
-): string {
-  return bytesKey(b, srcOff, dstOff, addrLen, sport, dport);
-}
-
-/** Key of the direction src:sport -> dst:dport given as text. */
-export function tupleKey(src: string, sport: number, dst: string, dport: number): string {
-  const s = parseIp(src);
-  const d = parseIp(dst);
-  if (!s || !d || s.length !== d.length) throw new RangeError(`bad flow ${src} -> ${dst}`);
-  const both = new Uint8Array(s.length * 2);
-  both.set(s, 0);
-  both.set(d, s.length);
-  return bytesKey(both, 0, s.length, s.length, sport, dport);
+  }
 }

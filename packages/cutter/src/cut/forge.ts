@@ -4,7 +4,15 @@
 // below the receive window. The old-byte probe is answered by an immediate duplicate ACK (data
 // segments are exempt from the 500 ms out-of-window ACK rate limit), conntrack ≥ 6.1 ignores it
 // instead of calling it invalid, and it can never be taken as new data.
-import { TCP_ACK, TCP_RST, TCP_SYN, writeTcpPacket, type TcpSpec } from '@p2pwall/core';
+import {
+  parseIp,
+  TCP_ACK,
+  TCP_RST,
+  TCP_SYN,
+  tcpPacketLength,
+  writeTcpPacket,
+  type TcpSpec,
+} from '@p2pwall/core';
 
 /** Where a forged packet goes: the addresses the real peer would use. */
 export interface Reach {
@@ -12,6 +20,17 @@ export interface Reach {
   sport: number;
   dst: string;
   dport: number;
+  /** `src` and `dst` as bytes, so that forging a packet parses no text (see reachTo). */
+  srcIp?: Uint8Array;
+  dstIp?: Uint8Array;
+}
+
+/** A Reach with its addresses parsed once. */
+export function reachTo(src: string, sport: number, dst: string, dport: number): Reach {
+  const srcIp = parseIp(src);
+  const dstIp = parseIp(dst);
+  if (!srcIp || !dstIp) throw new RangeError(`bad flow ${src} -> ${dst}`);
+  return { src, sport, dst, dport, srcIp, dstIp };
 }
 
 /** How far below the receive window old-byte probes sit. */
@@ -20,18 +39,16 @@ const OLD_BYTE = new Uint8Array([0]);
 
 function build(r: Reach, spec: Omit<TcpSpec, 'src' | 'dst' | 'srcPort' | 'dstPort'>): Buffer {
   const full: TcpSpec = {
-    src: r.src,
-    dst: r.dst,
+    src: r.srcIp ?? r.src,
+    dst: r.dstIp ?? r.dst,
     srcPort: r.sport,
     dstPort: r.dport,
     ttl: 64,
     ...spec,
   };
-  const out = Buffer.allocUnsafe(
-    r.src.includes(':') ? 40 + 20 + (spec.payload ? 1 : 0) : 20 + 20 + (spec.payload ? 1 : 0),
-  );
-  const n = writeTcpPacket(full, out, 0);
-  return n === out.length ? out : out.subarray(0, n);
+  const out = Buffer.allocUnsafe(tcpPacketLength(full));
+  writeTcpPacket(full, out, 0);
+  return out;
 }
 
 export function rstAck(r: Reach, seq: number, ack: number): Buffer {

@@ -1,7 +1,7 @@
 // Sends in bounded batches, one batch per turn of the event loop. The `netlink` package reads at
 // most 32 messages per socket per turn; if a turn spends its time sending thousands of probes,
-// the endpoints' answers pile up in the NFLOG socket until the kernel drops them (and that
-// package aborts the process on the resulting ENOBUFS). Pacing keeps reading and sending in step.
+// the endpoints' answers pile up in the NFLOG socket until the kernel drops them, and a lost
+// answer costs a probe and a wait. Pacing keeps reading and sending in step.
 export class Pacer {
   private readonly queue: (() => void)[] = [];
   private scheduled = false;

@@ -6,10 +6,12 @@
 // and optionally a bare ACK to the initiator; the responder's answer gives an estimate of the
 // initiator's RCV.NXT (the responder's SND.NXT), good for a RST and an old-byte probe at once.
 import { randomInt } from 'node:crypto';
+import { TCP_RST } from '@p2pwall/core';
 import type { Connection } from '../find/connection.js';
 import { EndpointState, type EndName } from './endpoint-state.js';
-import { ackProbe, oldByteProbe, rstAck, synProbe, type Reach } from './forge.js';
-import { tupleKey } from './flow-key.js';
+import { ackProbe, oldByteProbe, reachTo, rstAck, synProbe, type Reach } from './forge.js';
+import { DirectionKey } from './flow-key.js';
+import { TCPOPT_MD5SIG, TCPOPT_MPTCP } from './signature-option.js';
 import type { CutResult } from './result.js';
 
 /** What a session needs from the engine. */
@@ -56,18 +58,15 @@ export const DEFAULT_SESSION_OPTIONS: SessionOptions = {
   rstRetryMs: 20,
 };
 
-export function reachOf(c: Connection, end: EndName): { reach: Reach; key: string } {
-  const o = c.entry.orig;
-  const r = c.entry.reply;
-  if (end === 'initiator') {
-    return {
-      reach: { src: o.dst, sport: o.dstPort ?? 0, dst: o.src, dport: o.srcPort ?? 0 },
-      key: tupleKey(o.src, o.srcPort ?? 0, o.dst, o.dstPort ?? 0),
-    };
-  }
+export function reachOf(c: Connection, end: EndName): { reach: Reach; key: DirectionKey } {
+  // the initiator sends the original tuple, the responder the reply tuple; each is reached by
+  // the reverse of the tuple it sends
+  const t = end === 'initiator' ? c.entry.orig : c.entry.reply;
+  const sport = t.srcPort ?? 0;
+  const dport = t.dstPort ?? 0;
   return {
-    reach: { src: r.dst, sport: r.dstPort ?? 0, dst: r.src, dport: r.srcPort ?? 0 },
-    key: tupleKey(r.src, r.srcPort ?? 0, r.dst, r.dstPort ?? 0),
+    reach: reachTo(t.dst, dport, t.src, sport),
+    key: new DirectionKey(t.src, sport, t.dst, dport),
   };
 }
 
@@ -184,7 +183,7 @@ export class CutSession {
   /** The end `x` uses TCP-MD5, TCP-AO or MPTCP (seen in its packets' options). */
   onOption(x: EndpointState, kind: number): void {
     if (this.finished) return;
-    if (kind === 30) {
+    if (kind === TCPOPT_MPTCP) {
       const note = 'MPTCP: this resets one subflow; the MPTCP connection may go on over others';
       if (!this.notes.includes(note)) this.notes.push(note);
       return;
@@ -192,7 +191,7 @@ export class CutSession {
     // a segment without a valid signature is dropped before TCP looks at it: no RST can work
     this.finish(
       'failed',
-      `the ${x.name} signs its segments (${kind === 19 ? 'TCP-MD5, RFC 2385' : 'TCP-AO, RFC 5925'}): forged RSTs cannot end this connection; block it instead`,
+      `the ${x.name} signs its segments (${kind === TCPOPT_MD5SIG ? 'TCP-MD5, RFC 2385' : 'TCP-AO, RFC 5925'}): forged RSTs cannot end this connection; block it instead`,
     );
   }
 
@@ -210,7 +209,7 @@ export class CutSession {
       this.tr(
         `<- ${x.name} flags=0x${flags.toString(16)} seq=${seq} ack=${ack} len=${payloadLength}`,
       );
-    if (flags & 0x04) {
+    if (flags & TCP_RST) {
       x.seen++;
       this.markDead(x);
       return;

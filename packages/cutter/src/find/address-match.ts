@@ -41,8 +41,3 @@ export function addressMatches(m: AddressMatch, a: string): boolean {
   }
   return true;
 }
-
-/** A single address (not a prefix), as text, or null. */
-export function exactAddress(m: AddressMatch): string | null {
-  return m.prefix === m.bytes.length * 8 ? (m.text.split('/')[0] ?? null) : null;
-}

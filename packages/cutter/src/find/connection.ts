@@ -1,6 +1,7 @@
 // A connection as cutter sees it: a conntrack entry plus what the cut needs to know about it —
 // its two endpoints (each visible under two addresses when NAT rewrites one side), whether the
 // machine itself is one of them, and display-ready fields.
+import { IPPROTO, IPPROTO_TCP, joinHostPort, parseIp, protocolName } from '@p2pwall/core';
 import {
   IPS_DST_NAT,
   IPS_HW_OFFLOAD,
@@ -39,28 +40,38 @@ export interface Connection {
   mark: number;
   zone: number;
   id?: number;
-  /** Flows forged RSTs cannot end, and why (offloaded, TCP-MD5, MPTCP…); null when cuttable. */
+  /** Why forged RSTs cannot end it (offloaded to a flowtable), or null. */
   uncuttable: string | null;
 }
 
-const PROTO_NAMES: Record<number, string> = {
-  1: 'icmp',
-  6: 'tcp',
-  17: 'udp',
-  33: 'dccp',
-  47: 'gre',
-  58: 'icmpv6',
-  132: 'sctp',
-  136: 'udplite',
-};
+const PORT_PROTOCOLS = new Set([
+  IPPROTO_TCP,
+  IPPROTO.UDP,
+  IPPROTO.UDPLITE,
+  IPPROTO.SCTP,
+  IPPROTO.DCCP,
+]);
 
-export function protoName(n: number): string {
-  return PROTO_NAMES[n] ?? String(n);
+/** The protocol's conntrack tuples carry ports (TCP, UDP, UDP-Lite, SCTP, DCCP). */
+export function hasPorts(protoNum: number): boolean {
+  return PORT_PROTOCOLS.has(protoNum);
+}
+
+/**
+ * A sort key of an address that orders numerically (as hex of its bytes), so 192.0.2.9 comes
+ * before 192.0.2.10.
+ */
+export function addressOrder(address: string): string {
+  const b = parseIp(address);
+  if (!b) return address;
+  let s = '';
+  for (const x of b) s += x.toString(16).padStart(2, '0');
+  return s;
 }
 
 export function toConnection(e: ConntrackEntry): Connection {
   const status = e.status ?? 0;
-  const tcp = e.orig.proto === 6;
+  const tcp = e.orig.proto === IPPROTO_TCP;
   let uncuttable: string | null = null;
   if (status & (IPS_OFFLOAD | IPS_HW_OFFLOAD))
     uncuttable =
@@ -72,7 +83,7 @@ export function toConnection(e: ConntrackEntry): Connection {
         : `t:${e.orig.proto}:${e.orig.src}:${e.orig.srcPort}:${e.orig.dst}:${e.orig.dstPort}:${e.zone ?? 0}`,
     entry: e,
     family: e.orig.src.includes(':') ? 6 : 4,
-    proto: protoName(e.orig.proto),
+    proto: protocolName(e.orig.proto),
     protoNum: e.orig.proto,
     ...(tcp && e.protoinfo?.tcp ? { state: tcpStateName(e.protoinfo.tcp.state) } : {}),
     // the initiator sends the original tuple; the responder is whom the reply tuple comes from
@@ -96,7 +107,7 @@ export function toConnection(e: ConntrackEntry): Connection {
 
 /** "192.0.2.10:40000" / "[2001:db8::1]:80" */
 export function formatEndpoint(address: string, port: number): string {
-  return address.includes(':') ? `[${address}]:${port}` : `${address}:${port}`;
+  return joinHostPort(address, port);
 }
 
 /** One line for text output: "tcp ESTABLISHED 192.0.2.10:40000 -> 198.51.100.10:80 (SNAT as 198.51.100.1:40000)". */

@@ -1,20 +1,14 @@
 // Filters from text, shared by the command line and scripts: "80,443,6881-6889", "tcp,udp",
 // "ESTABLISHED", "0x10/0xff". Mistakes throw ArgumentError naming the field.
+import { IPPROTO, IPPROTO_TCP } from '@p2pwall/core';
 import { tcpStateNumber, TCP_STATE_NAMES } from '@p2pwall/core/netlink';
 import { ArgumentError, parseAddressMatch } from './address-match.js';
 import type { ConnectionFilter, PortRange } from './filter.js';
 
-const PROTOCOLS: Record<string, number> = {
-  icmp: 1,
-  tcp: 6,
-  udp: 17,
-  dccp: 33,
-  gre: 47,
-  icmpv6: 58,
-  'ipv6-icmp': 58,
-  sctp: 132,
-  udplite: 136,
-};
+/** The protocol number of a name: IANA's (tcp, udp, sctp, esp, …), or ipv6-icmp as /etc/protocols spells it. */
+function protocolNumber(name: string): number | undefined {
+  return name === 'ipv6-icmp' ? IPPROTO.ICMPV6 : IPPROTO[name.toUpperCase()];
+}
 
 export function parsePort(text: string, what: string, allowZero: boolean): number {
   if (!/^\d{1,5}$/.test(text) || Number(text) > 65535 || (!allowZero && Number(text) === 0)) {
@@ -43,7 +37,7 @@ export function parseProtocols(text: string, what = '--proto'): number[] {
   return text.split(',').map((p) => {
     const name = p.trim().toLowerCase();
     if (/^\d+$/.test(name) && Number(name) < 256) return Number(name);
-    const n = PROTOCOLS[name];
+    const n = protocolNumber(name);
     if (n === undefined)
       throw new ArgumentError(
         `${what}: unknown protocol ${JSON.stringify(p)} (tcp, udp, icmp, sctp, … or a number)`,
@@ -113,7 +107,7 @@ export function parseFilter(spec: FilterSpec): ConnectionFilter {
     );
   if (spec.state !== undefined) {
     f.states = parseStates(Array.isArray(spec.state) ? spec.state.join(',') : spec.state, 'state');
-    f.protocols ??= [6];
+    f.protocols ??= [IPPROTO_TCP];
   }
   if (spec.mark !== undefined)
     f.mark =

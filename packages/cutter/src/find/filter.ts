@@ -2,6 +2,7 @@
 // (each address may be a CIDR prefix; port 0 or absent = any) plus --port, --proto, --state,
 // --mark, family and zone. An endpoint matches under either of its addresses, so a user may name a
 // client by its LAN address or by the address NAT gave it.
+import { protocolName } from '@p2pwall/core';
 import type { DumpFilter } from '@p2pwall/core/netlink';
 import { addressMatches, type AddressMatch } from './address-match.js';
 import type { Connection, Endpoint } from './connection.js';
@@ -96,7 +97,7 @@ export function describeFilter(f: ConnectionFilter): string {
     parts.push(
       `port ${f.ports.map((r) => (r.from === r.to ? r.from : `${r.from}-${r.to}`)).join(',')}`,
     );
-  if (f.protocols) parts.push(`proto ${f.protocols.join(',')}`);
+  if (f.protocols) parts.push(`proto ${f.protocols.map(protocolName).join(',')}`);
   if (f.states) parts.push(`state ${f.states.join(',')}`);
   if (f.mark) parts.push(`mark ${f.mark.value}/0x${f.mark.mask.toString(16)}`);
   if (f.family) parts.push(`IPv${f.family}`);

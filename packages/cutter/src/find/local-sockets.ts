@@ -1,5 +1,6 @@
 // Which conntrack entries end on this machine: their tuple is a local TCP socket (sock_diag).
 // An IPv4 peer of a dual-stack socket shows as ::ffff:a.b.c.d there; keys use the plain form.
+import { IPPROTO_TCP } from '@p2pwall/core';
 import { SockDiag, TCPF_CONNECTED, type TcpSocketInfo } from '@p2pwall/core/netlink';
 import type { Connection } from './connection.js';
 
@@ -22,7 +23,7 @@ export class LocalSockets {
 
   /** The local socket of `c` and which end it is, or null for a forwarded connection. */
   find(c: Connection): { end: 'initiator' | 'responder'; socket: TcpSocketInfo } | null {
-    if (c.protoNum !== 6) return null;
+    if (c.protoNum !== IPPROTO_TCP) return null;
     const o = c.entry.orig;
     const r = c.entry.reply;
     const ini = this.byKey.get(socketKey(o.src, o.srcPort ?? 0, o.dst, o.dstPort ?? 0));
@@ -32,11 +33,12 @@ export class LocalSockets {
     return null;
   }
 
-  /** Marks `c.local` and what the socket reveals (TCP-MD5, MPTCP) that forged RSTs cannot end. */
+  /**
+   * Marks `c.local` when one end is a socket of this machine (which the cut destroys through
+   * sock_diag, whatever TCP options it uses).
+   */
   classify(c: Connection): void {
     const f = this.find(c);
-    if (!f) return;
-    c.local = f.end;
-    // a local socket is destroyed by the kernel itself, whatever options it uses
+    if (f) c.local = f.end;
   }
 }

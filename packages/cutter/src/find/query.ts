@@ -1,7 +1,8 @@
 // listConnections: one conntrack dump (kernel-side filters where the kernel has them), the rest
 // of the filter matched here, and local endpoints found through sock_diag.
+import { IPPROTO_TCP } from '@p2pwall/core';
 import { Conntrack, SockDiag, type ConntrackEntry } from '@p2pwall/core/netlink';
-import { toConnection, type Connection } from './connection.js';
+import { addressOrder, toConnection, type Connection } from './connection.js';
 import { kernelFilter, matchesFilter, type ConnectionFilter } from './filter.js';
 import { LocalSockets } from './local-sockets.js';
 
@@ -12,10 +13,20 @@ export interface ListOptions {
   sockDiag?: SockDiag;
 }
 
+/** Sorts `list` in place by family, then initiator address (numerically) and port. */
 export function sortConnections(list: Connection[]): Connection[] {
-  const k = (c: Connection) =>
-    `${c.family}|${c.initiator.address.padStart(39, ' ')}|${String(c.initiator.port).padStart(5, '0')}`;
-  return list.sort((a, b) => (k(a) < k(b) ? -1 : k(a) > k(b) ? 1 : 0));
+  // one key per connection, not two per comparison
+  const keys = new Map<Connection, string>();
+  for (const c of list)
+    keys.set(
+      c,
+      `${c.family}|${addressOrder(c.initiator.address)}|${String(c.initiator.port).padStart(5, '0')}`,
+    );
+  return list.sort((a, b) => {
+    const ka = keys.get(a)!;
+    const kb = keys.get(b)!;
+    return ka < kb ? -1 : ka > kb ? 1 : 0;
+  });
 }
 
 /** Connections in the conntrack table matching `filter`, sorted by initiator. */
@@ -32,7 +43,7 @@ export async function listConnections(
     if (!options.conntrack) ct.close();
   }
   const out = entries.map(toConnection).filter((c) => matchesFilter(c, filter));
-  if (out.some((c) => c.protoNum === 6)) {
+  if (out.some((c) => c.protoNum === IPPROTO_TCP)) {
     const diag = options.sockDiag ?? SockDiag.open();
     try {
       const local = new LocalSockets();

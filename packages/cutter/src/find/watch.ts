@@ -1,5 +1,6 @@
 // Live view of matching connections for the interactive UI: a snapshot (again after the kernel
 // dropped events), then new/update/destroy events of the entries that match, in kernel order.
+import { IPPROTO_TCP } from '@p2pwall/core';
 import { ConntrackWatch, SockDiag, type ConntrackEventType } from '@p2pwall/core/netlink';
 import { toConnection, type Connection } from './connection.js';
 import { kernelFilter, matchesFilter, type ConnectionFilter } from './filter.js';
@@ -71,7 +72,7 @@ export async function watchConnections(
             if (shown.delete(c.key)) handlers.onEvent('destroy', c);
             return;
           }
-          if (c.protoNum === 6 && ev.type === 'new') await refreshLocal();
+          if (c.protoNum === IPPROTO_TCP && ev.type === 'new') await refreshLocal();
           local.classify(c);
           shown.add(c.key);
           handlers.onEvent(ev.type, c);

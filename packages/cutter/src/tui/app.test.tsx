@@ -80,7 +80,6 @@ function mount(
 }
 
 const line = (frame: string, text: string) => frame.split('\n').find((l) => l.includes(text)) ?? '';
-const DOWN = '\x1b[B';
 const ESC = '\x1b';
 const CTRL_C = '\x03';
 

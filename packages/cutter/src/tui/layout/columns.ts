@@ -2,7 +2,8 @@
 // terminal is narrow. Optional columns with nothing to show (no NAT, all marks 0, accounting off)
 // are left out. Widths come from the rows on screen and only grow during a session (per filter),
 // so columns do not jump as the view scrolls.
-import { formatEndpoint, type Connection } from '../../find/connection.js';
+import { IPPROTO_TCP } from '@p2pwall/core';
+import { formatEndpoint, hasPorts, type Connection } from '../../find/connection.js';
 import { formatBytes, formatCount, formatDuration, formatMs } from '../format.js';
 import type { Row } from '../state/rows.js';
 import type { Tone } from '../theme.js';
@@ -42,6 +43,20 @@ export interface ColumnSpec {
   optional: boolean;
 }
 
+function endpointColumn(id: 'initiator' | 'responder', title: string): ColumnSpec {
+  return {
+    id,
+    title,
+    priority: 0,
+    keep: true,
+    // "255.255.255.255:65535" is 21 wide
+    shrink: { min: 15, comfortable: 21 },
+    align: 'left',
+    cut: 'middle',
+    optional: false,
+  };
+}
+
 /**
  * In display order. Placed in priority order — endpoints, state, result, age, protocol, NAT (the
  * detail line shows the cursor row's NAT in full anyway), bytes, mark, timeout, packets — and
@@ -50,27 +65,8 @@ export interface ColumnSpec {
 export const COLUMNS: readonly ColumnSpec[] = [
   { id: 'proto', title: 'PROTO', priority: 4, align: 'left', cut: 'end', optional: false },
   { id: 'state', title: 'STATE', priority: 1, align: 'left', cut: 'end', optional: false },
-  // "255.255.255.255:65535" is 21 wide
-  {
-    id: 'initiator',
-    title: 'INITIATOR',
-    priority: 0,
-    keep: true,
-    shrink: { min: 15, comfortable: 21 },
-    align: 'left',
-    cut: 'middle',
-    optional: false,
-  },
-  {
-    id: 'responder',
-    title: 'RESPONDER',
-    priority: 0,
-    keep: true,
-    shrink: { min: 15, comfortable: 21 },
-    align: 'left',
-    cut: 'middle',
-    optional: false,
-  },
+  endpointColumn('initiator', 'INITIATOR'),
+  endpointColumn('responder', 'RESPONDER'),
   { id: 'nat', title: 'NAT', priority: 5, align: 'left', cut: 'middle', optional: true },
   { id: 'mark', title: 'MARK', priority: 7, align: 'right', cut: 'end', optional: true },
   { id: 'age', title: 'AGE', priority: 3, align: 'right', cut: 'end', optional: false },
@@ -111,15 +107,13 @@ function natText(c: Connection): string {
 
 function endpointText(address: string, port: number, proto: number): string {
   // ICMP and other portless protocols show the bare address
-  return proto === 6 || proto === 17 || proto === 132 || proto === 33 || proto === 136
-    ? formatEndpoint(address, port)
-    : address;
+  return hasPorts(proto) ? formatEndpoint(address, port) : address;
 }
 
 /** A note for rows not yet cut: why a cut may not work as on a forwarded TCP flow. */
 function noteOf(c: Connection): Cell | null {
   if (c.uncuttable) return { text: `cannot cut: ${c.uncuttable}`, tone: 'warn' };
-  if (c.protoNum !== 6) return { text: `${c.proto}: no reset possible`, tone: 'muted' };
+  if (c.protoNum !== IPPROTO_TCP) return { text: `${c.proto}: no reset possible`, tone: 'muted' };
   if (c.local) return { text: `ends on this host (${c.local})`, tone: 'muted' };
   return null;
 }
@@ -149,7 +143,7 @@ export function cellOf(id: ColumnId, r: Row, now: number, spinner: string): Cell
     case 'state':
       if (r.gone) return { text: 'gone', tone: 'muted' };
       return {
-        text: c.state ?? (c.protoNum === 6 ? '?' : '-'),
+        text: c.state ?? (c.protoNum === IPPROTO_TCP ? '?' : '-'),
         tone: c.state && c.state !== 'ESTABLISHED' ? 'muted' : undefined,
       };
     case 'initiator':

@@ -5,9 +5,8 @@
 // IPv6; then the initiator's address, numerically; then the address and port the initiator
 // connected to; then the initiator's port; then protocol. A new connection slots in where it
 // belongs; with `cutter 192.0.2.10` that groups the host's connections by the service they reach.
-import { parseIp } from '@p2pwall/core';
 import type { ConntrackEventType } from '@p2pwall/core/netlink';
-import type { Connection } from '../../find/connection.js';
+import { addressOrder, type Connection } from '../../find/connection.js';
 import { matchesFilter } from '../../find/filter.js';
 import type { CutMethod, CutOutcome } from '../../cut/result.js';
 import type { SnapshotReason } from '../ports.js';
@@ -38,20 +37,12 @@ export interface RowEvent {
   connection: Connection;
 }
 
-function hexAddress(a: string): string {
-  const b = parseIp(a);
-  if (!b) return a;
-  let s = '';
-  for (const x of b) s += x.toString(16).padStart(2, '0');
-  return s;
-}
-
 function sortKeyOf(c: Connection): string {
   const port = (p: number) => String(p).padStart(5, '0');
   return [
     c.family,
-    hexAddress(c.initiator.address),
-    hexAddress(c.responder.seenAs.address),
+    addressOrder(c.initiator.address),
+    addressOrder(c.responder.seenAs.address),
     port(c.responder.seenAs.port),
     port(c.initiator.port),
     String(c.protoNum).padStart(3, '0'),

@@ -9,6 +9,7 @@
 //   state LIST, ESTABLISHED, time_wait, syn-sent, …   TCP states (also --state)
 //   mark V[/MASK]       conntrack mark (also --mark)
 //   -4, -6, ipv4, ipv6  one family
+import { IPPROTO_TCP } from '@p2pwall/core';
 import { TCP_STATE_NAMES } from '@p2pwall/core/netlink';
 import { ArgumentError, parseAddressMatch } from '../../find/address-match.js';
 import type { ConnectionFilter } from '../../find/filter.js';
@@ -106,7 +107,7 @@ export function parseViewFilter(text: string): ViewFilterResult {
     throw e;
   }
   // a state only exists for TCP, as on the command line
-  if (f.states && !f.protocols) f.protocols = [6];
+  if (f.states && !f.protocols) f.protocols = [IPPROTO_TCP];
   if (f.family && f.host && f.host.bytes.length !== (f.family === 4 ? 4 : 16)) {
     return { ok: false, error: `-${f.family} contradicts ${f.host.text}` };
   }

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { signatureOption, TCPOPT_MD5SIG, TCPOPT_MPTCP } from './capture.js';
+import { signatureOption, TCPOPT_MD5SIG, TCPOPT_MPTCP } from './signature-option.js';
 
 test('finds MD5/AO/MPTCP among TCP options, walking NOPs and lengths, never past the end', () => {
   // NOP NOP timestamps(10) then MD5 signature(18)
