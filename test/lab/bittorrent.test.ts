@@ -46,7 +46,7 @@ test(
       const swarm = await lab.bittorrent({ size: 3 * 1024 * 1024 });
       assert.match(swarm.announceUrl ?? '', /^http:\/\/198\.51\.100\.10:6969\/announce$/);
       assert.equal(swarm.seeders.length, 1);
-      const results = await swarm.download({ timeoutMs: 60_000 });
+      const results = await swarm.download({ timeoutMs: 120_000 });
       assert.deepEqual(
         results.map((r) => [r.client, r.host.name, r.complete, r.checksumOk]),
         [
@@ -82,7 +82,7 @@ test(
       await lab.router.nft(
         `table inet no_tcp {\n chain forward {\n type filter hook forward priority filter;\n tcp dport ${seederPort} reject with tcp reset\n tcp sport ${seederPort} reject with tcp reset\n }\n}\n`,
       );
-      const [r] = await swarm.download({ timeoutMs: 60_000 });
+      const [r] = await swarm.download({ timeoutMs: 120_000 });
       assert.ok(r.complete && r.checksumOk, JSON.stringify({ ...r, host: r.host.name }));
       const { udp } = await counted();
       assert.ok(udp > swarm.file.size, `the file came over UDP (uTP): ${udp} bytes`);
@@ -105,7 +105,7 @@ test(
       assert.equal(swarm.announceUrl, null);
       assert.equal(swarm.tracker, null);
       assert.match(swarm.magnet, /^magnet:\?xt=urn:btih:[0-9a-f]{40}/);
-      const [r] = await swarm.download({ timeoutMs: 60_000 });
+      const [r] = await swarm.download({ timeoutMs: 120_000 });
       assert.ok(r.complete && r.checksumOk, JSON.stringify({ ...r, host: r.host.name }));
       await swarm.stop();
     });
