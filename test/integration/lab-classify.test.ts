@@ -76,19 +76,29 @@ test(
         result = await replay.done;
       });
       const flows = classify(file);
-      // the lab's two hosts play every peer, so flows are told apart by protocol and ports; flows
-      // replayed one after the other on the same ports merge, and are judged together
-      const key = (proto: string, p: number, q: number) =>
-        `${proto} ${Math.min(p, q)} ${Math.max(p, q)}`;
+      // the lab's two hosts play every peer, so flows are told apart by protocol and by the port
+      // each host used (ports alone are ambiguous: a:17874 → b:28681 and b:17874 → a:28681 are
+      // different flows); flows replayed one after the other on the same ports merge, and are
+      // judged together
+      const key = (proto: string, clientPort: number, serverPort: number) =>
+        `${proto} client:${clientPort} server:${serverPort}`;
+      const client = lab.client.ipv4;
+      const onClient = (endpoint: string) => endpoint.startsWith(`${client}:`);
       const got = new Map(
-        flows.map((f) => [key(f.l4, port(f.a), port(f.b)), f.labels.includes('gnutella')]),
+        flows.map((f) => [
+          onClient(f.a) ? key(f.l4, port(f.a), port(f.b)) : key(f.l4, port(f.b), port(f.a)),
+          f.labels.includes('gnutella'),
+        ]),
       );
       const expected = new Map<string, Set<string>>();
       for (const r of result!.flows) {
         if (r.skipped || !r.intact) continue;
         const label = replay!.label(r.index);
         if (!label) continue;
-        const k = key(r.proto, r.initiatorPort, r.responderPort);
+        const k =
+          r.initiator === 'client'
+            ? key(r.proto, r.initiatorPort, r.responderPort)
+            : key(r.proto, r.responderPort, r.initiatorPort);
         expected.set(k, (expected.get(k) ?? new Set()).add(label));
       }
       let yes = 0;
