@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { buildTcpPacket, buildUdpPacket, TCP_ACK, TCP_PSH, TCP_SYN } from '@p2pwall/core';
-import { PcapWriter } from '@p2pwall/core/pcap';
+import { encodePcap, PcapWriter } from '@p2pwall/core/pcap';
 import { repoRoot } from '../../../../test/support/environment.js';
 import { runCli } from './run-cli.js';
 
@@ -204,6 +204,25 @@ test('a damaged or missing capture: one line naming it, the others still classif
   assert.equal(flows.length, 2, 'the flow before the damage and the flow of the good capture');
   assert.match(flows[0], /"capture":"cut.pcap".*"labels":\["bittorrent"\],"packets":3/);
   assert.match(flows[1], /"capture":"big.pcap".*"labels":\["http-large"\]/);
+});
+
+test('records of a link type rope cannot read: one line saying so, the rest classified, exit 0', async () => {
+  const wlan = join(tmp, 'wlan.pcap');
+  writeFileSync(
+    wlan,
+    encodePcap([{ data: new Uint8Array(30) }, { data: new Uint8Array(30) }], 105),
+  );
+  const r = await rope('classify', '--json', wlan, big2m);
+  assert.equal(r.status, 0);
+  const lines = r.stderr.trim().split('\n');
+  assert.equal(lines.length, 1);
+  assert.match(
+    lines[0],
+    new RegExp(
+      `^rope classify: ${wlan}: 2 records of link type 105 skipped: not a link type rope reads \\(it reads .*Ethernet.*\\)$`,
+    ),
+  );
+  assert.match(r.stdout, /"capture":"big.pcap".*"labels":\["http-large"\]/);
 });
 
 test('usage errors: exit 2 with one line', async () => {

@@ -3,7 +3,7 @@
 // table. What `rope classify`, the accuracy test and the benchmark share.
 import { IPPROTO_TCP, IPPROTO_UDP, Packet } from '@p2pwall/core';
 import type { Flow } from '@p2pwall/core/flow';
-import { CaptureError, forEachPacket, openCapture } from '@p2pwall/core/pcap';
+import { CaptureError, forEachPacket, openCapture, SUPPORTED_LINK_TYPES } from '@p2pwall/core/pcap';
 import {
   FlowClassifier,
   type ClassifierRule,
@@ -38,6 +38,8 @@ export interface CaptureReport {
   records: number;
   /** Records holding an IP packet. */
   ipPackets: number;
+  /** Records skipped because their link type is not one the readers decode, by link type. */
+  unsupportedLinkTypes: Map<number, number>;
   /** TCP and UDP flows in order of first appearance. */
   flows: FlowReport[];
   /** Why reading stopped before the end of the file (the flows before it are reported). */
@@ -92,7 +94,16 @@ export function classifyCapture(
     },
   });
   names = classifier.labels;
-  const result: CaptureReport = { path, records: 0, ipPackets: 0, flows, error: null, classifier };
+  const result: CaptureReport = {
+    path,
+    records: 0,
+    ipPackets: 0,
+    unsupportedLinkTypes: new Map(),
+    flows,
+    error: null,
+    classifier,
+  };
+  const unsupported = result.unsupportedLinkTypes;
   const packet = new Packet();
   let reader;
   try {
@@ -105,7 +116,13 @@ export function classifyCapture(
   let ipPackets = 0;
   try {
     result.records = forEachPacket(reader, packet, (r, p, isIp) => {
-      if (!isIp) return;
+      if (!isIp) {
+        // a link layer we cannot read is reported, not silently dropped (a record of a supported
+        // link type without IP — ARP, STP — is simply not a flow)
+        if (!SUPPORTED_LINK_TYPES.includes(r.linkType))
+          unsupported.set(r.linkType, (unsupported.get(r.linkType) ?? 0) + 1);
+        return;
+      }
       ipPackets++;
       classifier.classify(p, r.tsSec + r.tsNsec / 1e9);
     });

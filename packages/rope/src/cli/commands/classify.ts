@@ -24,6 +24,7 @@ import {
 import { resolveScript, scriptGroups, type ScriptGroupArgs } from '../live-options.js';
 import { PUSH_OPTIONS } from '../push-options.js';
 import { loadScript } from '../read-script.js';
+import { linkTypeName, SUPPORTED_LINK_TYPES } from '@p2pwall/core/pcap';
 
 // classify only labels: the action of rope run's script groups does not apply
 const ACCEPT: MatchAction = { kind: 'accept' };
@@ -142,6 +143,12 @@ function classifyAll(
     if (json) for (const f of report.flows) out.write(flowJson(name, f));
     else table.write(name, report);
     summary.add(report);
+    for (const [linkType, records] of report.unsupportedLinkTypes) {
+      out.flush();
+      io.err(
+        `rope classify: ${path}: ${records} record${records === 1 ? '' : 's'} of ${linkTypeName(linkType)} skipped: not a link type rope reads (it reads ${SUPPORTED_LINK_TYPES.map(linkTypeName).join(', ')})\n`,
+      );
+    }
     if (report.error) {
       damaged++;
       out.flush();
