@@ -9,7 +9,7 @@ import { statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BUILTIN_SCRIPTS, compileBuiltin, type ClassifierRule } from '@p2pwall/rope';
 import { ipOffset, openCapture, PcapWriter } from '@p2pwall/core/pcap';
-import { classifyCapture } from '../../packages/rope/src/offline/classify-capture.js';
+import { classifyCapture } from '../../packages/rope/src/classify/classify-capture.js';
 import { onPath, repoRoot } from '../../test/support/environment.js';
 import { score, type LabelledFlow, type Score } from '../../test/support/score.js';
 import { CLASSES, readTruth } from '../../test/support/truth.js';

@@ -1,6 +1,6 @@
 // The JavaScript share of rope run's per-packet work, without the kernel: packet messages as the
 // kernel sends them go through NfQueue (decode, the handler, verdicts staged and written once per
-// event-loop turn of 32 packets) with the LiveEngine and the three built-in scripts as handler,
+// event-loop turn of 32 packets) with the Decider and the three built-in scripts as handler,
 // over a fake socket. Reports time and bytes allocated per packet. Run by nfqueue.ts as
 //   node --expose-gc --max-semi-space-size=512 --conditions=source --import tsx nfqueue-js-path.ts
 // so a pass fits in the young generation: the heap growth over the pass is what it allocated
@@ -17,7 +17,7 @@ import {
   type RequestResult,
 } from '@p2pwall/core/netlink';
 import { compileBuiltin, pushInt, type BuiltinScript, type Script } from '@p2pwall/rope';
-import { LiveEngine } from '../../packages/rope/src/live/live-engine.js';
+import { Decider } from '../../packages/rope/src/live/decider.js';
 
 class NullSocket extends EventEmitter implements QueueSocket {
   onMessage: QueueSocket['onMessage'] = null;
@@ -125,7 +125,7 @@ for (const scenario of ['udp-new-flows', 'udp-long-flow', 'tcp-long-flow'] as Sc
   const n = Number(process.env.PACKETS ?? 60_000);
   const warm = 20_000;
   const msgs = messages(scenario, warm + n);
-  const engine = new LiveEngine({
+  const decider = new Decider({
     groups: [
       { script: builtin('bittorrent'), pushes: [], action: { kind: 'drop' } },
       { script: builtin('gnutella'), pushes: [], action: { kind: 'drop' } },
@@ -137,7 +137,7 @@ for (const scenario of ['udp-new-flows', 'udp-long-flow', 'tcp-long-flow'] as Sc
     ],
   });
   const socket = new NullSocket();
-  await NfQueue.attach(socket, { queue: 0, onPacket: (p, d) => engine.handle(p, d) });
+  await NfQueue.attach(socket, { queue: 0, onPacket: (p, d) => decider.handle(p, d) });
   await pass(socket, msgs, 0, warm);
   gc();
   await new Promise((r) => setTimeout(r, 50));
@@ -147,15 +147,15 @@ for (const scenario of ['udp-new-flows', 'udp-long-flow', 'tcp-long-flow'] as Sc
   await pass(socket, msgs, warm, warm + n);
   const ns = Number(process.hrtime.bigint() - t0);
   const heap1 = process.memoryUsage().heapUsed;
-  const s = engine.totalsSnapshot();
+  const s = decider.totalsSnapshot();
   results.push({
     scenario,
     packets: n,
     nsPerPacket: ns / n,
     bytesPerPacket: gcs === gcsBefore ? (heap1 - heap0) / n : null,
     flows: s.flows,
-    scriptRuns: engine.groupSnapshots().reduce((a, g) => a + g.runs, 0),
-    matches: engine.groupSnapshots().reduce((a, g) => a + g.matches, 0),
+    scriptRuns: decider.groupSnapshots().reduce((a, g) => a + g.runs, 0),
+    matches: decider.groupSnapshots().reduce((a, g) => a + g.matches, 0),
   });
 }
 process.stdout.write(JSON.stringify(results) + '\n');

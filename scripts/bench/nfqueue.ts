@@ -322,7 +322,7 @@ function render(
       '.',
     '',
     'The JavaScript share, without the kernel: recorded-format packet messages through NfQueue',
-    '(decode, LiveEngine with the three built-in scripts, verdicts staged and written once per turn of',
+    '(decode, Decider with the three built-in scripts, verdicts staged and written once per turn of',
     '32 packets) over a fake socket. Bytes allocated per packet are measured with a young generation',
     "large enough that no collection runs; they are the per-turn costs (the turn's setImmediate, the",
     "send buffer's view) spread over its packets — the per-packet path itself allocates nothing. The",

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { BUILTIN_SCRIPTS, compileBuiltin } from '@p2pwall/rope';
-import { classifyCapture } from '../../packages/rope/src/offline/classify-capture.js';
+import { classifyCapture } from '../../packages/rope/src/classify/classify-capture.js';
 import { corpusDir, corpusSkip, repoRoot } from '../support/environment.js';
 import { score, type LabelledFlow, type Score } from '../support/score.js';
 import { CLASSES, readTruth, type TruthClass } from '../support/truth.js';

@@ -10,7 +10,7 @@ import { BUILTIN_SCRIPTS, compileBuiltin, type ClassifierRule } from '@p2pwall/r
 import {
   classifyCapture,
   type FlowReport,
-} from '../../packages/rope/src/offline/classify-capture.js';
+} from '../../packages/rope/src/classify/classify-capture.js';
 import { captured, SAMPLES } from '../../scripts/record-samples.js';
 import { withLab } from '../../scripts/lab/topology.js';
 import type { GnutellaReplay } from '../../scripts/lab/traffic/gnutella.js';

@@ -10,7 +10,7 @@ import { BUILTIN_SCRIPTS, compileBuiltin, type ClassifierRule } from '@p2pwall/r
 import {
   classifyCapture,
   type FlowReport,
-} from '../../packages/rope/src/offline/classify-capture.js';
+} from '../../packages/rope/src/classify/classify-capture.js';
 import { repoRoot } from '../support/environment.js';
 
 const SAMPLES = join(repoRoot, 'packages', 'rope', 'samples');

@@ -25,7 +25,7 @@ export { DEFAULT_CAPS, type Caps } from './runtime/caps.js';
 export { formatValue, printValue, quoteBytes, type Value } from './runtime/values.js';
 export { pushInt, pushIp, pushStr, pushValue, PushError, type PushKind } from './runtime/pushes.js';
 export { scriptName } from './source.js';
-export { CaptureFlows } from './offline/capture-flows.js';
+export { CaptureFlows } from './classify/capture-flows.js';
 export { VERBS, verbInfo, type VerbInfo } from './language/verbs.js';
 export { INTERNAL_REGISTERS, type RegisterInfo } from './language/registers.js';
 export {
@@ -37,18 +37,18 @@ export {
   ScriptStats,
   type ClassifierRule,
   type FlowClassifierOptions,
-} from './engine/flow-classifier.js';
+} from './classify/flow-classifier.js';
 export {
   FlowLabels,
   LABEL_MATCHED,
   LABEL_PENDING,
   LABEL_UNMATCHED,
   type LabelState,
-} from './engine/flow-labels.js';
+} from './classify/flow-labels.js';
 export {
   BUILTIN_SCRIPT_DIR,
   BUILTIN_SCRIPTS,
   builtinScriptPath,
   compileBuiltin,
   type BuiltinScript,
-} from './engine/builtin-scripts.js';
+} from './builtins/builtin-scripts.js';

@@ -7,7 +7,7 @@
 // A --script starts a group; the --push-* and --on-match options after it (up to the next
 // --script) belong to it. Every other option is global and may stand anywhere.
 import { existsSync, statSync } from 'node:fs';
-import { builtinScriptPath, BUILTIN_SCRIPTS } from '../engine/builtin-scripts.js';
+import { builtinScriptPath, BUILTIN_SCRIPTS } from '../builtins/builtin-scripts.js';
 import type { Value } from '../runtime/values.js';
 import { parseAction, parseMarkValue, type MatchAction } from '../live/actions.js';
 import { UsageError, type ArgToken } from './command.js';

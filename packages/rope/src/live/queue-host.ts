@@ -1,5 +1,5 @@
-// One thread's share of `rope run`: its queues bound with the core's NfQueue, and one LiveEngine
-// (one flow table, one rope engine) deciding for all of them. The main thread runs one host for
+// One thread's share of `rope run`: its queues bound with the core's NfQueue, and one Decider
+// (one flow table, one rope Engine) deciding for all of them. The main thread runs one host for
 // `--queue N[:M]`; `--queue-balance A:B` runs one per worker thread, one queue each. Everything in
 // HostConfig is plain data so it can cross to a worker.
 import {
@@ -13,7 +13,7 @@ import { compile } from '../compile/compile.js';
 import type { Value } from '../runtime/values.js';
 import { Verdict, verdictName } from '../runtime/verdict.js';
 import type { DefaultVerdict, MatchAction } from './actions.js';
-import { LiveEngine, type LiveGroup, type MatchEvent } from './live-engine.js';
+import { Decider, type LiveGroup, type MatchEvent } from './decider.js';
 import { queueSnapshot, type LiveSnapshot } from './stats.js';
 
 export interface GroupSpec {
@@ -73,7 +73,7 @@ class Throttle {
 
 export class QueueHost {
   private constructor(
-    readonly engine: LiveEngine,
+    readonly decider: Decider,
     private readonly queues: NfQueue[],
     readonly info: HostInfo,
     private readonly clock: NodeJS.Timeout,
@@ -86,7 +86,7 @@ export class QueueHost {
       if (!script) throw new Error(`${g.file} does not compile`);
       return { script, pushes: g.pushes, action: g.action };
     });
-    const engine = new LiveEngine({
+    const decider = new Decider({
       groups,
       defaultVerdict: config.defaultVerdict,
       window: config.window,
@@ -100,7 +100,7 @@ export class QueueHost {
             `${e.toString()} (${verdictName(v)}: ${v === Verdict.HOTDROP ? 'packet dropped' : 'counted as no match'})`,
         ),
     });
-    const handle = (p: NfqPacket, d: NfqDecision) => engine.handle(p, d);
+    const handle = (p: NfqPacket, d: NfqDecision) => decider.handle(p, d);
     const opened: NfQueue[] = [];
     try {
       for (const queue of config.queues) {
@@ -135,13 +135,13 @@ export class QueueHost {
     }
     let ticks = 0;
     const clock = setInterval(() => {
-      if (++ticks % 20 === 0) engine.expire();
-      else engine.tick();
+      if (++ticks % 20 === 0) decider.expire();
+      else decider.tick();
     }, 250);
     clock.unref();
     const first = opened[0];
     return new QueueHost(
-      engine,
+      decider,
       opened,
       {
         queues: config.queues,
@@ -155,8 +155,8 @@ export class QueueHost {
   snapshot(uptime: number): LiveSnapshot {
     return {
       uptime,
-      totals: this.engine.totalsSnapshot(),
-      groups: this.engine.groupSnapshots(),
+      totals: this.decider.totalsSnapshot(),
+      groups: this.decider.groupSnapshots(),
       queues: this.queues.map((q) => queueSnapshot(q.stats(), q.procStats())),
     };
   }

@@ -1,4 +1,4 @@
-// Worker-thread entry of `rope run --queue-balance`: one queue, its own LiveEngine. Talks to the
+// Worker-thread entry of `rope run --queue-balance`: one queue, its own Decider. Talks to the
 // main thread with the messages of worker-messages.ts.
 import { parentPort, workerData } from 'node:worker_threads';
 import { QueueHost, type HostConfig } from './queue-host.js';

@@ -4,7 +4,7 @@
 // SIGINT/SIGTERM while stopping exits at once (the kernel unbinds when the sockets close).
 import { Worker } from 'node:worker_threads';
 import { actionText } from './actions.js';
-import type { MatchEvent } from './live-engine.js';
+import type { MatchEvent } from './decider.js';
 import { QueueHost, type HostConfig, type HostInfo } from './queue-host.js';
 import { formatSnapshot, mergeSnapshots, snapshotJson, type LiveSnapshot } from './stats.js';
 import type { ToMain, ToWorker } from './worker-messages.js';

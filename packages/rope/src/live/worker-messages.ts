@@ -1,5 +1,5 @@
 // Messages between the main thread of `rope run` and its queue workers (structured-cloned).
-import type { MatchEvent } from './live-engine.js';
+import type { MatchEvent } from './decider.js';
 import type { HostInfo } from './queue-host.js';
 import type { LiveSnapshot } from './stats.js';
 

@@ -1,15 +1,15 @@
 // rope classify [--script NAME|FILE]... [--push-int N]... [--window N] [--json] CAPTURE... — label
 // the flows of captures with scripts (the built-in ones unless told otherwise).
 import { basename } from 'node:path';
-import { BUILTIN_SCRIPTS } from '../../engine/builtin-scripts.js';
-import { DEFAULT_WINDOW, type ClassifierRule } from '../../engine/flow-classifier.js';
+import { BUILTIN_SCRIPTS } from '../../builtins/builtin-scripts.js';
+import { DEFAULT_WINDOW, type ClassifierRule } from '../../classify/flow-classifier.js';
 import { verdictName, Verdict } from '../../index.js';
 import type { MatchAction } from '../../live/actions.js';
 import {
   classifyCapture,
   type CaptureReport,
   type FlowReport,
-} from '../../offline/classify-capture.js';
+} from '../../classify/classify-capture.js';
 import { BufferedWriter } from '../buffered-output.js';
 import {
   CliError,

@@ -1,7 +1,7 @@
 // rope run — classify live traffic from NFQUEUE and act on matching flows.
 import { missingCapabilities } from '@p2pwall/core/privilege';
 import { NetlinkError } from '@p2pwall/core/netlink';
-import { DEFAULT_WINDOW } from '../../engine/flow-classifier.js';
+import { DEFAULT_WINDOW } from '../../classify/flow-classifier.js';
 import type { DefaultVerdict } from '../../live/actions.js';
 import type { HostConfig } from '../../live/queue-host.js';
 import { LiveStartError, runLive } from '../../live/runner.js';

@@ -2,7 +2,7 @@
 import { faultMessage, formatEndpoint, formatIp, Packet, protocolName } from '@p2pwall/core';
 import { CaptureError, ipOffset, openCapture, type CaptureReader } from '@p2pwall/core/pcap';
 import { Engine, Verdict, verdictName, type CtInfo, type Script, type Value } from '../../index.js';
-import { CaptureFlows } from '../../offline/capture-flows.js';
+import { CaptureFlows } from '../../classify/capture-flows.js';
 import { BufferedWriter } from '../buffered-output.js';
 import {
   CliError,

@@ -18,8 +18,8 @@ import {
   type NfqDecision,
   type NfqPacket,
 } from '@p2pwall/core/netlink';
-import { FlowClassifier, type PacketResult } from '../engine/flow-classifier.js';
-import { LABEL_MATCHED, type FlowLabels } from '../engine/flow-labels.js';
+import { FlowClassifier, type PacketResult } from '../classify/flow-classifier.js';
+import { LABEL_MATCHED, type FlowLabels } from '../classify/flow-labels.js';
 import type { Caps } from '../runtime/caps.js';
 import type { RunError } from '../runtime/run-error.js';
 import { CT_ESTABLISHED, CT_NEW, CT_RELATED, type CtInfo, type Script } from '../runtime/script.js';
@@ -50,7 +50,7 @@ export interface MatchEvent {
   packet: number;
 }
 
-export interface LiveEngineOptions {
+export interface DeciderOptions {
   groups: readonly LiveGroup[];
   /** Verdict for packets no group acts on (default accept). */
   defaultVerdict?: DefaultVerdict;
@@ -82,7 +82,8 @@ const G_BYTES = 1;
 const G_DROPS = 2;
 const G_COUNT = 3;
 
-export class LiveEngine {
+/** Gives every queued packet its verdict (see the top of this file). One per thread. */
+export class Decider {
   /**
    * Arrival time of the packets, whole seconds since 1970, advanced by `tick()` (the host calls it
    * a few times a second). Not Date.now() per packet: that allocates a heap number each call, as
@@ -102,7 +103,7 @@ export class LiveEngine {
   private readonly verdictOf: Uint32Array;
   private readonly markOf: Float64Array;
 
-  constructor(options: LiveEngineOptions) {
+  constructor(options: DeciderOptions) {
     this.groups = options.groups;
     const onMatch = options.onMatch;
     const onRunError = options.onRunError;

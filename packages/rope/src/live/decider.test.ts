@@ -1,5 +1,5 @@
-// LiveEngine decisions without a kernel: packet messages built as the kernel sends them (the
-// core's encodeNfqPacket), handed to the engine as NfQueue would.
+// Decider decisions without a kernel: packet messages built as the kernel sends them (the
+// core's encodeNfqPacket), handed to the Decider as NfQueue would.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildTcpPacket, buildUdpPacket } from '@p2pwall/core';
@@ -18,7 +18,7 @@ import {
 import { compile } from '../compile/compile.js';
 import type { Script } from '../runtime/script.js';
 import type { MatchAction } from './actions.js';
-import { LiveEngine, type LiveEngineOptions, type MatchEvent } from './live-engine.js';
+import { Decider, type DeciderOptions, type MatchEvent } from './decider.js';
 
 function script(name: string, source: string): Script {
   const { script: s, diagnostics } = compile(source, `${name}.rope`);
@@ -76,14 +76,14 @@ function message({
   return p;
 }
 
-function engine(groups: [Script, MatchAction][], o: Partial<LiveEngineOptions> = {}): LiveEngine {
-  return new LiveEngine({
+function decider(groups: [Script, MatchAction][], o: Partial<DeciderOptions> = {}): Decider {
+  return new Decider({
     groups: groups.map(([s, action]) => ({ script: s, pushes: [], action })),
     ...o,
   });
 }
 
-function decide(e: LiveEngine, sent: Sent): NfqDecision {
+function decide(e: Decider, sent: Sent): NfqDecision {
   const d: NfqDecision = { verdict: NF_ACCEPT, mark: KEEP_MARK, connmark: KEEP_MARK };
   e.handle(message(sent), d);
   return d;
@@ -92,9 +92,9 @@ function decide(e: LiveEngine, sent: Sent): NfqDecision {
 const DROP: MatchAction = { kind: 'drop' };
 const MARK7: MatchAction = { kind: 'mark', mark: 7 };
 
-test('live engine: a drop group drops the matching packet and the rest of its flow, nothing else', () => {
+test('decider: a drop group drops the matching packet and the rest of its flow, nothing else', () => {
   const events: MatchEvent[] = [];
-  const e = engine([[MATCH_A, DROP]], { onMatch: (m) => events.push(m) });
+  const e = decider([[MATCH_A, DROP]], { onMatch: (m) => events.push(m) });
   assert.equal(decide(e, { payload: 'hello', sport: 1 }).verdict, NF_ACCEPT);
   assert.equal(decide(e, { payload: 'MATCH-A now', sport: 2 }).verdict, NF_DROP);
   assert.equal(decide(e, { payload: 'anything later', sport: 2 }).verdict, NF_DROP);
@@ -110,8 +110,8 @@ test('live engine: a drop group drops the matching packet and the rest of its fl
   assert.deepEqual([t.packets, t.flows, t.accepted, t.dropped], [5, 3, 2, 3]);
 });
 
-test('live engine: the first group in command-line order that labelled the flow decides', () => {
-  const e = engine([
+test('decider: the first group in command-line order that labelled the flow decides', () => {
+  const e = decider([
     [MATCH_A, DROP],
     [MATCH_B, MARK7],
   ]);
@@ -127,7 +127,7 @@ test('live engine: the first group in command-line order that labelled the flow 
   });
   // the same flow matches group 0 later: it now outranks group 1
   assert.equal(decide(e, { payload: 'MATCH-A too', sport: 10 }).verdict, NF_DROP);
-  const swapped = engine([
+  const swapped = decider([
     [MATCH_B, MARK7],
     [MATCH_A, DROP],
   ]);
@@ -139,11 +139,11 @@ test('live engine: the first group in command-line order that labelled the flow 
   });
 });
 
-test('live engine: --default drop, packets that are not IP, HOTDROP and FAIL', () => {
-  const e = engine([[TROUBLE, MARK7]], { defaultVerdict: 'drop' });
+test('decider: --default drop, packets that are not IP, HOTDROP and FAIL', () => {
+  const e = decider([[TROUBLE, MARK7]], { defaultVerdict: 'drop' });
   assert.equal(decide(e, { payload: 'plain', sport: 1 }).verdict, NF_DROP);
   assert.equal(decide(e, { payload: '', raw: Uint8Array.from([0x10, 1, 2, 3]) }).verdict, NF_DROP);
-  const lenient = engine([[TROUBLE, MARK7]]);
+  const lenient = decider([[TROUBLE, MARK7]]);
   assert.equal(decide(lenient, { payload: 'HOT stuff', sport: 2 }).verdict, NF_DROP);
   assert.deepEqual(decide(lenient, { payload: 'FAIL here', sport: 3 }), {
     verdict: NF_ACCEPT,
@@ -159,8 +159,8 @@ test('live engine: --default drop, packets that are not IP, HOTDROP and FAIL', (
   assert.equal(lenient.groupSnapshots()[0].errors, 2);
 });
 
-test('live engine: --done-mark marks a flow once every script has given up on it', () => {
-  const e = engine([[MATCH_A, DROP]], { window: 2, doneMark: 0x99 });
+test('decider: --done-mark marks a flow once every script has given up on it', () => {
+  const e = decider([[MATCH_A, DROP]], { window: 2, doneMark: 0x99 });
   const marks = [
     decide(e, { payload: 'a1', sport: 5 }),
     decide(e, { payload: 'b1', sport: 5, reply: true }),
@@ -177,8 +177,8 @@ test('live engine: --done-mark marks a flow once every script has given up on it
   ]);
 });
 
-test('live engine: $mark written by a script marks the packet (not the flow)', () => {
-  const e = engine([[SET_MARK, DROP]]);
+test('decider: $mark written by a script marks the packet (not the flow)', () => {
+  const e = decider([[SET_MARK, DROP]]);
   assert.deepEqual(decide(e, { payload: 'SETMARK', sport: 6 }), {
     verdict: NF_ACCEPT,
     mark: 5,
@@ -190,7 +190,7 @@ test('live engine: $mark written by a script marks the packet (not the flow)', (
   assert.equal(d.mark, KEEP_MARK);
 });
 
-test('live engine: $ct_* come from NFQA_CT when the kernel sends it', () => {
+test('decider: $ct_* come from NFQA_CT when the kernel sends it', () => {
   const ct = {
     family: 2,
     orig: { src: '192.0.2.10', dst: '198.51.100.10', proto: 17, srcPort: 8, dstPort: 9999 },
@@ -199,20 +199,20 @@ test('live engine: $ct_* come from NFQA_CT when the kernel sends it', () => {
     id: 1234,
     status: 8,
   };
-  const e = engine([[RELATED, { kind: 'mark', mark: 9 }]]);
+  const e = decider([[RELATED, { kind: 'mark', mark: 9 }]]);
   assert.equal(
     decide(e, { payload: 'x', sport: 8, extra: { ct, ctInfo: IP_CT_NEW } }).mark,
     KEEP_MARK,
   );
   assert.equal(decide(e, { payload: 'y', sport: 8, extra: { ct, ctInfo: IP_CT_RELATED } }).mark, 9);
   // without NFQA_CT the flow table's view (new, then established) never says related
-  const own = engine([[RELATED, { kind: 'mark', mark: 9 }]]);
+  const own = decider([[RELATED, { kind: 'mark', mark: 9 }]]);
   assert.equal(decide(own, { payload: 'x', sport: 8 }).mark, KEEP_MARK);
   assert.equal(decide(own, { payload: 'y', sport: 8, reply: true }).mark, KEEP_MARK);
 });
 
-test('live engine: TCP flows are classified on payload packets, both directions', () => {
-  const e = engine([[MATCH_B, MARK7]]);
+test('decider: TCP flows are classified on payload packets, both directions', () => {
+  const e = decider([[MATCH_B, MARK7]]);
   assert.equal(decide(e, { payload: 'GET / HTTP/1.1', sport: 30, tcp: true }).mark, KEEP_MARK);
   assert.equal(decide(e, { payload: 'MATCH-B reply', sport: 30, tcp: true, reply: true }).mark, 7);
   assert.equal(e.groupSnapshots()[0].matches, 1);

@@ -10,7 +10,7 @@ import { buildTcpPacket, buildUdpPacket, Packet, TCP_ACK, TCP_PSH, TCP_SYN } fro
 import type { Script } from '../runtime/script.js';
 import type { Value } from '../runtime/values.js';
 import { compileBuiltin, type BuiltinScript } from './builtin-scripts.js';
-import { FlowClassifier } from './flow-classifier.js';
+import { FlowClassifier } from '../classify/flow-classifier.js';
 
 const loaded = new Map<string, Script>();
 

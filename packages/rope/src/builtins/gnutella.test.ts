@@ -14,7 +14,7 @@ import {
   noise,
   s,
   type Step,
-} from './builtin-harness.test.js';
+} from './harness.test.js';
 
 const gn = builtin('gnutella');
 const tcp = (...steps: Step[]) => ({ l4: 'tcp' as const, steps, serverPort: 6346 });

@@ -3,7 +3,7 @@
 // only looks like a response.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { builtin, c, labelledAt, matches, noise, s, type Step } from './builtin-harness.test.js';
+import { builtin, c, labelledAt, matches, noise, s, type Step } from './harness.test.js';
 
 const hl = builtin('http-large');
 const GET = 'GET /file.iso HTTP/1.1\r\nHost: example.org\r\n\r\n';

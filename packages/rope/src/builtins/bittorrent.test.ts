@@ -15,7 +15,7 @@ import {
   noise,
   s,
   type Step,
-} from './builtin-harness.test.js';
+} from './harness.test.js';
 
 const bt = builtin('bittorrent');
 const tcp = (...steps: Step[]) => ({ l4: 'tcp' as const, steps });

@@ -3,7 +3,7 @@
 // `freg` registers.
 import type { Packet } from '@p2pwall/core';
 import { FlowTable, type Flow } from '@p2pwall/core/flow';
-import { ctFromFlow } from '../engine/flow-classifier.js';
+import { ctFromFlow } from './flow-classifier.js';
 import { newFlowRegisters } from '../runtime/engine.js';
 import { CT_NEW, type CtInfo } from '../runtime/script.js';
 import type { Value } from '../runtime/values.js';

@@ -1,4 +1,4 @@
-// The scripts shipped with rope (packages/rope/scripts/*.rope): `rope classify` runs them when no
+// The scripts shipped with rope (packages/rope/builtins/*.rope): `rope classify` runs them when no
 // --script is given, and `--script NAME` finds them by name.
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -10,9 +10,9 @@ export const BUILTIN_SCRIPTS = ['bittorrent', 'gnutella', 'http-large'] as const
 export type BuiltinScript = (typeof BUILTIN_SCRIPTS)[number];
 
 /** The directory holding the built-in scripts (the same from src/ and from dist/). */
-export const BUILTIN_SCRIPT_DIR = fileURLToPath(new URL('../../scripts/', import.meta.url));
+export const BUILTIN_SCRIPT_DIR = fileURLToPath(new URL('../../builtins/', import.meta.url));
 
-/** The file of built-in script `name` (`http-large` → …/scripts/http-large.rope), or null. */
+/** The file of built-in script `name` (`http-large` → …/builtins/http-large.rope), or null. */
 export function builtinScriptPath(name: string): string | null {
   if (!(BUILTIN_SCRIPTS as readonly string[]).includes(name)) return null;
   const path = `${BUILTIN_SCRIPT_DIR}${name}.rope`;

@@ -8,8 +8,8 @@ import {
   FlowClassifier,
   type ClassifierRule,
   type FlowClassifierOptions,
-} from '../engine/flow-classifier.js';
-import type { FlowLabels } from '../engine/flow-labels.js';
+} from './flow-classifier.js';
+import type { FlowLabels } from './flow-labels.js';
 
 /** One TCP or UDP flow of a capture and the labels it got. */
 export interface FlowReport {
