@@ -8,9 +8,9 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { forEachPacket, openCapture } from '@p2pwall/core/pcap';
 import { Packet } from '@p2pwall/core';
-import { nodeArgv } from '../../scripts/lab/host.js';
-import { namespaceOwner } from '../../scripts/lab/netns.js';
-import { createLab, withLab } from '../../scripts/lab/topology.js';
+import { nodeArgv } from '../../tools/lab/host.js';
+import { namespaceOwner } from '../../tools/lab/netns.js';
+import { createLab, withLab } from '../../tools/lab/topology.js';
 import { privilegedSkip, repoRoot } from '../support/environment.js';
 import { leftoversAfter } from './leftovers.js';
 
@@ -355,7 +355,7 @@ test(
   async () => {
     const cli = (args: string[]) =>
       new Promise<{ code: number | null; out: string }>((resolve) => {
-        const c = spawnScript(join(repoRoot, 'scripts/lab/cli.ts'), ...args);
+        const c = spawnScript(join(repoRoot, 'tools/lab/cli.ts'), ...args);
         let out = '';
         c.stdout.on('data', (d: Buffer) => (out += d.toString()));
         c.stderr.on('data', (d: Buffer) => (out += d.toString()));
@@ -388,7 +388,7 @@ test(
   { skip },
   async () => {
     await withLab({}, async (lab) => {
-      const c = spawnScript(join(repoRoot, 'scripts/lab/cli.ts'), 'down', lab.id);
+      const c = spawnScript(join(repoRoot, 'tools/lab/cli.ts'), 'down', lab.id);
       let out = '';
       c.stdout.on('data', (d: Buffer) => (out += d.toString()));
       await new Promise((r) => c.once('exit', r));

@@ -9,7 +9,7 @@ import { stopProcess } from '../netns.js';
 import { LabProcessError, onJsonLines, tail, waitFor } from '../processes.js';
 import type { Lab } from '../topology.js';
 
-const PEER_SCRIPT = join(repoRoot, 'scripts', 'lab', 'traffic', 'tcp-peer.ts');
+const PEER_SCRIPT = join(repoRoot, 'tools', 'lab', 'traffic', 'tcp-peer.ts');
 
 export type Busy = boolean | 'download' | 'upload' | 'both';
 

@@ -17,7 +17,7 @@ import type { Lab } from '../topology.js';
 import { extractFlows, homeAddress, type CaptureFlow, type Direction } from './capture-flows.js';
 import type { Plan, PlanFlow } from './replay-peer.js';
 
-const PEER_SCRIPT = join(repoRoot, 'scripts', 'lab', 'traffic', 'replay-peer.ts');
+const PEER_SCRIPT = join(repoRoot, 'tools', 'lab', 'traffic', 'replay-peer.ts');
 
 export interface ReplayOptions {
   /** pcap/pcapng to replay. */

@@ -10,7 +10,7 @@ import { stopProcess } from '../netns.js';
 import { onJsonLines, tail, waitFor } from '../processes.js';
 import type { Lab } from '../topology.js';
 
-const SERVER_SCRIPT = join(repoRoot, 'scripts', 'lab', 'traffic', 'http-server.ts');
+const SERVER_SCRIPT = join(repoRoot, 'tools', 'lab', 'traffic', 'http-server.ts');
 
 export interface HttpFileSpec {
   name: string;
