@@ -23,7 +23,7 @@ import { hostPort, type Family } from '../addresses.js';
 import type { LabHost } from '../host.js';
 import { stopProcess } from '../netns.js';
 import { LabProcessError, onLines } from '../processes.js';
-import type { Lab } from '../topology.js';
+import type { TrafficLab } from './traffic-lab.js';
 import { infoHash } from './bencode.js';
 import { sha256OfRange, writeRandomFile } from './http.js';
 
@@ -123,7 +123,7 @@ export class BittorrentSwarm {
 
   /** @internal */
   constructor(
-    private readonly lab: Lab,
+    private readonly lab: TrafficLab,
     private readonly p: Prepared,
     readonly options: Required<Omit<BittorrentOptions, 'seeders' | 'leechers' | 'trackerHost'>> & {
       trackerHost: LabHost;
@@ -416,7 +416,10 @@ async function scrape(
   };
 }
 
-export async function startBittorrent(lab: Lab, o: BittorrentOptions): Promise<BittorrentSwarm> {
+export async function startBittorrent(
+  lab: TrafficLab,
+  o: BittorrentOptions,
+): Promise<BittorrentSwarm> {
   const family = o.family ?? 4;
   if (family !== 4)
     throw new RangeError("bittorrent: only IPv4 — Debian's opentracker is built IPv4-only");
