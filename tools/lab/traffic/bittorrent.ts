@@ -1,5 +1,7 @@
 // A small BitTorrent swarm across the router: opentracker and seeders on the server side, leechers
-// on the LAN, a generated file of a few MB, real clients (aria2c, transmission-cli).
+// on the LAN, a generated file of a few MB, real clients (aria2c, transmission-cli). This file
+// prepares the torrent and drives the swarm; each client's command line and completion signal are
+// in bittorrent-peer.ts, the tracker and its readiness waits in bittorrent-tracker.ts.
 //
 // What each piece does here (found by trying, Debian 12 packages):
 // - opentracker is built IPv4-only and with a whitelist: it serves only info hashes listed in its
@@ -15,25 +17,30 @@
 // - discovery 'dht' (no tracker): leechers get a magnet link and one DHT entry point, a seeder's
 //   DHT port. aria2c finds the seeders that announced themselves into the lab's DHT (seeders use
 //   a transmission seeder's DHT node as their entry point, which stores their announces).
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { hostPort, type Family } from '../addresses.js';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Family } from '../addresses.js';
 import type { LabHost } from '../host.js';
 import { stopProcess } from '../netns.js';
-import { LabProcessError, onLines } from '../processes.js';
-import type { TrafficLab } from './traffic-lab.js';
 import { infoHash } from './bencode.js';
+import {
+  BT_CLIENTS,
+  waitAnnounced,
+  type BtClient,
+  type BtPeer,
+  type BtPeerSpec,
+} from './bittorrent-peer.js';
+import {
+  announceUrl as trackerAnnounceUrl,
+  spawnTracker,
+  waitSeedersListed,
+  waitTrackerReady,
+} from './bittorrent-tracker.js';
 import { sha256OfRange, writeRandomFile } from './http.js';
+import type { TrafficLab } from './traffic-lab.js';
 
-export type BtClient = 'aria2c' | 'transmission';
-
-export interface BtPeerSpec {
-  client: BtClient;
-  /** Default: the first server for seeders; c1 (then c2, …) for leechers. */
-  host?: LabHost;
-}
+export type { BtClient, BtPeer, BtPeerSpec } from './bittorrent-peer.js';
 
 export interface BittorrentOptions {
   /** Size of the shared file in bytes (default 4 MiB). */
@@ -56,17 +63,6 @@ export interface BittorrentOptions {
   timeoutMs?: number;
 }
 
-export interface BtPeer {
-  client: BtClient;
-  host: LabHost;
-  /** Peer-wire port (TCP; for transmission also uTP and DHT over UDP). */
-  port: number;
-  /** DHT port (UDP). */
-  dhtPort: number;
-  dir: string;
-  process: ChildProcess | null;
-}
-
 export interface BtDownloadResult {
   client: BtClient;
   host: LabHost;
@@ -78,8 +74,6 @@ export interface BtDownloadResult {
   error?: string;
 }
 
-const TRACKER_PORT = 6969;
-
 interface Prepared {
   dir: string;
   dataName: string;
@@ -90,29 +84,6 @@ interface Prepared {
   infoHash: string;
   announceUrl: string | null;
   magnet: string;
-}
-
-function transmissionSettings(opts: { dht: boolean; utp: boolean }): string {
-  return (
-    JSON.stringify(
-      {
-        'dht-enabled': opts.dht,
-        'utp-enabled': opts.utp,
-        'lpd-enabled': false,
-        'pex-enabled': true,
-        'port-forwarding-enabled': false,
-        'rpc-enabled': false,
-        'blocklist-enabled': false,
-        'ratio-limit-enabled': false,
-        'speed-limit-down-enabled': false,
-        'speed-limit-up-enabled': false,
-        'peer-limit-per-torrent': 100,
-        'message-level': 2,
-      },
-      null,
-      2,
-    ) + '\n'
-  );
 }
 
 export class BittorrentSwarm {
@@ -164,76 +135,27 @@ export class BittorrentSwarm {
     index: number,
   ): BtPeer {
     const { client, host } = spec;
+    const recipe = BT_CLIENTS[client];
     const port = this.lab.nextPort();
-    const dhtPort = client === 'transmission' ? port : this.lab.nextPort();
+    const dhtPort = recipe.dhtOnPeerPort ? port : this.lab.nextPort();
     const dir = join(this.p.dir, `${role}${index}-${client}-${host.name}`);
     mkdirSync(dir, { recursive: true });
     const peer: BtPeer = { client, host, port, dhtPort, dir, process: null };
     const seeding = role === 'seeder';
     const dataDir = seeding ? join(this.p.dir, 'data') : join(dir, 'download');
     mkdirSync(dataDir, { recursive: true });
-    const entry = this.dhtEntry();
     const useMagnet = !seeding && this.options.discovery === 'dht';
-    const source = useMagnet ? this.p.magnet : this.p.torrentPath;
-    let argv: string[];
-    if (client === 'aria2c') {
-      argv = [
-        'aria2c',
-        `--dir=${dataDir}`,
-        `--listen-port=${port}`,
-        `--enable-dht=${this.options.dht}`,
-        `--dht-listen-port=${dhtPort}`,
-        `--dht-file-path=${join(dir, 'dht.dat')}`,
-        '--enable-dht6=false',
-        '--bt-enable-lpd=false',
-        '--enable-peer-exchange=true',
-        '--file-allocation=none',
-        '--summary-interval=0',
-        '--console-log-level=notice',
-        `--log=${join(dir, 'aria2c.log')}`,
-        '--log-level=info',
-        '--bt-tracker-connect-timeout=5',
-        '--bt-tracker-timeout=5',
-        '--auto-save-interval=0',
-      ];
-      if (entry && this.options.dht && entry !== peer)
-        argv.push(`--dht-entry-point=${hostPort(entry.host.ipv4, entry.dhtPort)}`);
-      if (seeding)
-        argv.push('--seed-ratio=0.0', '--bt-seed-unverified=true', '--check-integrity=false');
-      else argv.push('--seed-time=0');
-      argv.push(source);
-    } else {
-      const config = join(dir, 'config');
-      mkdirSync(config, { recursive: true });
-      writeFileSync(
-        join(config, 'settings.json'),
-        transmissionSettings({ dht: this.options.dht, utp: this.options.utp }),
-      );
-      const bootstrap = this.seeders
-        .filter((s) => s !== peer)
-        .map((s) => `${s.host.ipv4} ${s.dhtPort}`);
-      if (bootstrap.length > 0)
-        writeFileSync(join(config, 'dht.bootstrap'), bootstrap.join('\n') + '\n');
-      // stdbuf: its progress line (which says "Seeding" once complete) would otherwise sit in a
-      // pipe buffer for many seconds.
-      argv = [
-        'stdbuf',
-        '-o0',
-        'transmission-cli',
-        '-M',
-        '-D',
-        '-U',
-        '-g',
-        config,
-        '-w',
-        dataDir,
-        '-p',
-        String(port),
-      ];
-      if (seeding) argv.push('-v');
-      argv.push(source);
-    }
-    peer.process = spawnLogged(host, argv, join(dir, 'output.log'));
+    const argv = recipe.command({
+      peer,
+      seeding,
+      dataDir,
+      source: useMagnet ? this.p.magnet : this.p.torrentPath,
+      dht: this.options.dht,
+      utp: this.options.utp,
+      dhtEntry: this.dhtEntry(),
+      seeders: this.seeders,
+    });
+    peer.process = host.spawnLogged(argv, join(dir, 'output.log'));
     (seeding ? this.seeders : this.leechers).push(peer);
     return peer;
   }
@@ -259,21 +181,7 @@ export class BittorrentSwarm {
     const t0 = performance.now();
     const child = peer.process!;
     const out = join(peer.dir, 'download', this.p.dataName);
-    const done = new Promise<string | null>((resolve) => {
-      if (peer.client === 'aria2c') {
-        child.once('exit', (code, signal) =>
-          resolve(code === 0 ? null : `aria2c exited with ${signal ?? code}`),
-        );
-      } else {
-        // transmission-cli keeps seeding after completion; its progress line says so.
-        onLines(child.stdout!, (line) => {
-          if (line.includes('Seeding')) resolve(null);
-        });
-        child.once('exit', (code, signal) =>
-          resolve(`transmission-cli exited with ${signal ?? code}`),
-        );
-      }
-    });
+    const done = BT_CLIENTS[peer.client].finished(child);
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<string>(
       (resolve) =>
@@ -311,111 +219,6 @@ export class BittorrentSwarm {
   }
 }
 
-/** Starts a program whose stdout+stderr also go to a log file (for post-mortems). */
-function spawnLogged(host: LabHost, argv: string[], logFile: string): ChildProcess {
-  const child = host.spawn(argv);
-  const chunks: string[] = [];
-  const flush = () => writeFileSync(logFile, chunks.join(''));
-  child.stdout?.on('data', (d: Buffer) => chunks.push(d.toString()));
-  child.stderr?.on('data', (d: Buffer) => chunks.push(d.toString()));
-  child.once('exit', flush);
-  return child;
-}
-
-async function waitListening(
-  host: LabHost,
-  proto: 'tcp' | 'udp',
-  port: number,
-  timeoutMs: number,
-  what: string,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const r = await host.exec(['ss', '-Hln', proto === 'tcp' ? '-t' : '-u', `sport = :${port}`], {
-      allowFail: true,
-    });
-    if (r.stdout.trim()) return;
-    if (Date.now() > deadline)
-      throw new LabProcessError(
-        `${what}: nothing listening on ${proto} port ${port} after ${timeoutMs} ms`,
-      );
-    await sleep(50);
-  }
-}
-
-/**
- * opentracker loads its whitelist in a worker thread after it starts listening; an announce that
- * comes earlier is refused ("not authorized") and the client waits a long interval before trying
- * again. So probe with an announce that adds no peer (event=stopped) until it is accepted.
- */
-async function waitWhitelisted(host: LabHost, hash: string, timeoutMs: number): Promise<void> {
-  const escaped = hash.replace(/../g, '%$&');
-  const url =
-    `http://${hostPort(host.ipv4, TRACKER_PORT)}/announce?info_hash=${escaped}&peer_id=-LABPROBE-0000000000` +
-    '&port=9&uploaded=0&downloaded=0&left=0&compact=1&event=stopped';
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const r = await host.exec(
-      ['curl', '-sS', '--noproxy', '*', '--max-time', '2', '-o', '-', url],
-      { allowFail: true },
-    );
-    if (r.code === 0 && r.stdout.startsWith('d') && !r.stdout.includes('failure reason')) return;
-    if (Date.now() > deadline)
-      throw new LabProcessError(
-        `opentracker on ${host.name} does not accept the torrent after ${timeoutMs} ms: ${r.stdout || r.stderr}`,
-      );
-    await sleep(50);
-  }
-}
-
-/** Waits until each aria2c seeder has had an announce_peer accepted by a DHT node (its log says so). */
-async function waitAnnounced(seeders: BtPeer[], timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (const s of seeders) {
-    const log = join(s.dir, 'aria2c.log');
-    while (!(existsSync(log) && readFileSync(log, 'utf8').includes('dht response announce_peer'))) {
-      if (Date.now() > deadline)
-        throw new LabProcessError(
-          `bittorrent: aria2c seeder on ${s.host.name} did not announce itself in the DHT within ${timeoutMs} ms; see ${log}`,
-        );
-      await sleep(100);
-    }
-  }
-}
-
-/** Peers the tracker lists for the torrent (its scrape): complete ones are seeders. */
-async function scrape(
-  host: LabHost,
-  trackerAddress: string,
-  hash: string,
-): Promise<{ complete: number; incomplete: number }> {
-  const escaped = hash.replace(/../g, '%$&');
-  const r = await host.exec(
-    [
-      'curl',
-      '-sS',
-      '--noproxy',
-      '*',
-      '--max-time',
-      '2',
-      '-o',
-      '-',
-      `http://${hostPort(trackerAddress, TRACKER_PORT)}/scrape?info_hash=${escaped}`,
-    ],
-    {
-      allowFail: true,
-    },
-  );
-  // The reply's dictionary key is the raw 20-byte hash, which does not survive text decoding; the
-  // counters after it do.
-  const complete = /8:completei(\d+)e/.exec(r.stdout);
-  const incomplete = /10:incompletei(\d+)e/.exec(r.stdout);
-  return {
-    complete: complete ? Number(complete[1]) : 0,
-    incomplete: incomplete ? Number(incomplete[1]) : 0,
-  };
-}
-
 export async function startBittorrent(
   lab: TrafficLab,
   o: BittorrentOptions,
@@ -443,8 +246,7 @@ export async function startBittorrent(
   const dataName = 'lab-file.bin';
   const dataPath = join(dataDir, dataName);
   const sha256 = writeRandomFile(dataPath, size);
-  const announceUrl =
-    discovery === 'tracker' ? `http://${hostPort(trackerHost.ipv4, TRACKER_PORT)}/announce` : null;
+  const announceUrl = discovery === 'tracker' ? trackerAnnounceUrl(trackerHost) : null;
   const torrentPath = join(dir, 'lab-file.torrent');
   // mktorrent insists on an announce URL; a trackerless swarm uses the magnet link instead.
   await trackerHost.exec([
@@ -477,33 +279,8 @@ export async function startBittorrent(
   );
   try {
     if (discovery === 'tracker') {
-      writeFileSync(join(dir, 'whitelist'), hash + '\n');
-      // opentracker chroots into -d and drops to `nobody`; the whitelist path is inside the chroot.
-      swarm.tracker = spawnLogged(
-        trackerHost,
-        [
-          'opentracker',
-          '-i',
-          trackerHost.ipv4,
-          '-p',
-          String(TRACKER_PORT),
-          '-P',
-          String(TRACKER_PORT),
-          '-d',
-          dir,
-          '-w',
-          '/whitelist',
-        ],
-        join(dir, 'tracker.log'),
-      );
-      await waitListening(
-        trackerHost,
-        'tcp',
-        TRACKER_PORT,
-        timeoutMs,
-        `opentracker on ${trackerHost.name}`,
-      );
-      await waitWhitelisted(trackerHost, hash, timeoutMs);
+      swarm.tracker = spawnTracker(trackerHost, dir, hash);
+      await waitTrackerReady(trackerHost, hash, timeoutMs);
     }
     // A transmission seeder first: the others use its DHT node as their entry point.
     const ordered = [...seederSpecs].sort(
@@ -511,8 +288,7 @@ export async function startBittorrent(
     );
     for (const [i, spec] of ordered.entries()) {
       const peer = swarm.startPeer({ ...spec, host: spec.host ?? lab.server }, 'seeder', i);
-      await waitListening(
-        peer.host,
+      await peer.host.waitListening(
         'tcp',
         peer.port,
         timeoutMs,
@@ -527,27 +303,8 @@ export async function startBittorrent(
         timeoutMs,
       );
     }
-    if (discovery === 'tracker') {
-      // Leechers learn peers from their first announce: let every seeder register first.
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        const listed = await scrape(trackerHost, trackerHost.ipv4, hash);
-        if (listed.complete >= swarm.seeders.length) break;
-        if (Date.now() > deadline) {
-          throw new LabProcessError(
-            `bittorrent: after ${timeoutMs} ms the tracker lists ${listed.complete} complete and ${listed.incomplete} incomplete peers, ` +
-              `not all ${swarm.seeders.length} seeders; their logs are in ${dir}`,
-          );
-        }
-        for (const s of swarm.seeders) {
-          if (s.process && s.process.exitCode !== null)
-            throw new LabProcessError(
-              `bittorrent: ${s.client} seeder exited (${s.process.exitCode}); see ${s.dir}/output.log`,
-            );
-        }
-        await sleep(100);
-      }
-    }
+    if (discovery === 'tracker')
+      await waitSeedersListed(trackerHost, hash, swarm.seeders, timeoutMs, dir);
   } catch (e) {
     await swarm.stop();
     throw e;
