@@ -2,7 +2,7 @@
 // `conntrack` (conntrack-tools) reports for the same table.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createNamespace, execIn, removeNamespace, runId } from '../../scripts/lab/netns.js';
+import { createNamespace, execIn, removeNamespace, runId } from '../../tools/lab/netns.js';
 import { privilegedSkip } from '../support/environment.js';
 import { activateConntrack, background, conntrackList, op } from './support.js';
 

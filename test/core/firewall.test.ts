@@ -3,7 +3,7 @@
 // rules of a run that is still alive. Both backends.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createNamespace, execIn, removeNamespace, runId } from '../../scripts/lab/netns.js';
+import { createNamespace, execIn, removeNamespace, runId } from '../../tools/lab/netns.js';
 import { privilegedSkip } from '../support/environment.js';
 import { activateConntrack, background, op } from './support.js';
 

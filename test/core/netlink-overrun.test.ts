@@ -4,8 +4,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { nodeArgv } from '../../scripts/lab/host.js';
-import { createNamespace, execIn, removeNamespace, runId } from '../../scripts/lab/netns.js';
+import { nodeArgv } from '../../tools/lab/host.js';
+import { createNamespace, execIn, removeNamespace, runId } from '../../tools/lab/netns.js';
 import { privilegedSkip, repoRoot } from '../support/environment.js';
 import { activateConntrack } from './support.js';
 

@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildTcpPacket, TCP_ACK, TCP_RST } from '@p2pwall/core';
-import { createNamespace, execIn, removeNamespace, run, runId } from '../../scripts/lab/netns.js';
+import { createNamespace, execIn, removeNamespace, run, runId } from '../../tools/lab/netns.js';
 import { privilegedSkip, repoRoot } from '../support/environment.js';
 import { background, helperArgv, op } from './support.js';
 

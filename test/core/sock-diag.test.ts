@@ -9,7 +9,7 @@ import {
   runId,
   spawnIn,
   stopProcess,
-} from '../../scripts/lab/netns.js';
+} from '../../tools/lab/netns.js';
 import { privilegedSkip } from '../support/environment.js';
 import { op } from './support.js';
 import type { ChildProcess } from 'node:child_process';

@@ -1,8 +1,8 @@
 // Running core netlink operations inside a test's own namespace (see helpers/netlink-op.ts).
 import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { nodeArgv } from '../../scripts/lab/host.js';
-import { execIn, spawnIn } from '../../scripts/lab/netns.js';
+import { nodeArgv } from '../../tools/lab/host.js';
+import { execIn, spawnIn } from '../../tools/lab/netns.js';
 import { repoRoot } from '../support/environment.js';
 
 const HELPER = join(repoRoot, 'test', 'core', 'helpers', 'netlink-op.ts');

@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { LabHost } from '../../scripts/lab/host.js';
+import type { LabHost } from '../../tools/lab/host.js';
 
 export interface TmuxOptions {
   columns: number;

@@ -3,8 +3,8 @@
 // left behind.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { toolArgv } from '../../scripts/lab/host.js';
-import { withLab } from '../../scripts/lab/topology.js';
+import { toolArgv } from '../../tools/lab/host.js';
+import { withLab } from '../../tools/lab/topology.js';
 import { privilegedSkip } from '../support/environment.js';
 import { conntrackLines, cutter, leftovers } from './support.js';
 

@@ -1,6 +1,6 @@
 // Running the real `cutter` in a lab's router and reading what it reported.
-import type { Lab } from '../../scripts/lab/topology.js';
-import type { LabHost } from '../../scripts/lab/host.js';
+import type { Lab } from '../../tools/lab/topology.js';
+import type { LabHost } from '../../tools/lab/host.js';
 
 export interface CutterRun {
   code: number;

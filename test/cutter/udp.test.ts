@@ -3,7 +3,7 @@
 // come back afterwards, and no rule is left.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { withLab } from '../../scripts/lab/topology.js';
+import { withLab } from '../../tools/lab/topology.js';
 import { privilegedSkip } from '../support/environment.js';
 import { cutter, leftovers } from './support.js';
 

@@ -1,5 +1,5 @@
 // rope classify on traffic recorded live (as root) in a lab this test builds: real BitTorrent
-// clients and curl with the recipes of scripts/record-samples.ts, and the corpus Gnutella session
+// clients and curl with the recipes of tools/record-samples.ts, and the corpus Gnutella session
 // replayed over real sockets — the streams segmented anew by the lab's TCP stacks, so signatures
 // that assume the original packet boundaries would fail here. Every namespace and process is
 // removed afterwards (withLab), also on failure.
@@ -11,10 +11,10 @@ import {
   classifyCapture,
   type FlowReport,
 } from '../../packages/rope/src/classify/classify-capture.js';
-import { captured, SAMPLES } from '../../scripts/record-samples.js';
-import { withLab } from '../../scripts/lab/topology.js';
-import type { GnutellaReplay } from '../../scripts/lab/traffic/gnutella.js';
-import type { ReplayResult } from '../../scripts/lab/traffic/replay.js';
+import { captured, SAMPLES } from '../../tools/record-samples.js';
+import { withLab } from '../../tools/lab/topology.js';
+import type { GnutellaReplay } from '../../tools/lab/traffic/gnutella.js';
+import type { ReplayResult } from '../../tools/lab/traffic/replay.js';
 import { corpusSkip, privilegedSkip } from '../support/environment.js';
 
 const TOOLS = ['ip', 'tcpdump', 'opentracker', 'mktorrent', 'aria2c', 'transmission-cli', 'curl'];

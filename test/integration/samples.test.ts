@@ -1,5 +1,5 @@
 // The sample captures bundled with rope (packages/rope/samples, recorded from real clients in the
-// lab by scripts/record-samples.ts) classify as what they hold. The assertions go by what each
+// lab by tools/record-samples.ts) classify as what they hold. The assertions go by what each
 // flow is (a tracker announce, DHT, uTP, a ranged download), not by port numbers a new recording
 // would change.
 import { test } from 'node:test';

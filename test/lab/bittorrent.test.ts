@@ -5,8 +5,8 @@
 // from a magnet link alone.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { LabHost } from '../../scripts/lab/host.js';
-import { withLab } from '../../scripts/lab/topology.js';
+import type { LabHost } from '../../tools/lab/host.js';
+import { withLab } from '../../tools/lab/topology.js';
 import { privilegedSkip } from '../support/environment.js';
 
 const skip = privilegedSkip([

@@ -7,9 +7,9 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { forEachPacket, openCapture } from '@p2pwall/core/pcap';
 import { Packet } from '@p2pwall/core';
-import { extractFlows, homeAddress } from '../../scripts/lab/traffic/capture-flows.js';
-import { GNUTELLA_CAPTURE } from '../../scripts/lab/traffic/gnutella.js';
-import { withLab } from '../../scripts/lab/topology.js';
+import { extractFlows, homeAddress } from '../../tools/lab/traffic/capture-flows.js';
+import { GNUTELLA_CAPTURE } from '../../tools/lab/traffic/gnutella.js';
+import { withLab } from '../../tools/lab/topology.js';
 import { corpusSkip, privilegedSkip } from '../support/environment.js';
 
 const skip = corpusSkip() || privilegedSkip(['ip', 'nft', 'conntrack', 'tcpdump']);

@@ -3,7 +3,7 @@
 // with the file's; a router rule that drops the flow makes the fetch fail visibly.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { withLab } from '../../scripts/lab/topology.js';
+import { withLab } from '../../tools/lab/topology.js';
 import { privilegedSkip } from '../support/environment.js';
 
 const skip = privilegedSkip(['ip', 'nft', 'conntrack', 'curl']);

@@ -3,8 +3,8 @@
 // the work directory. An empty list means the lab is entirely gone.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { LAB_PREFIX, listLabNamespaces, ownerDir } from '../../scripts/lab/netns.js';
-import { labWorkDir } from '../../scripts/lab/topology.js';
+import { LAB_PREFIX, listLabNamespaces, ownerDir } from '../../tools/lab/netns.js';
+import { labWorkDir } from '../../tools/lab/topology.js';
 
 /** Running and not a zombie (a killed process is gone once its parent or init has reaped it). */
 function alive(pid: number): boolean {

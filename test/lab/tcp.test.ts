@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { test } from 'node:test';
-import { withLab } from '../../scripts/lab/topology.js';
+import { withLab } from '../../tools/lab/topology.js';
 import { privilegedSkip } from '../support/environment.js';
 
 const skip = privilegedSkip(['ip', 'nft', 'conntrack', 'ss']);

@@ -11,12 +11,12 @@ import {
   LAN,
   routerAddress,
   SERVER_SIDE,
-} from '../../scripts/lab/addresses.js';
-import { dropInvalidRules, routerRules } from '../../scripts/lab/firewall.js';
-import { onLines } from '../../scripts/lab/processes.js';
-import { parseConntrackLine } from '../../scripts/lab/router.js';
-import { BencodeError, decode, infoHash, type BValue } from '../../scripts/lab/traffic/bencode.js';
-import { parseRange } from '../../scripts/lab/traffic/http-range.js';
+} from '../../tools/lab/addresses.js';
+import { dropInvalidRules, routerRules } from '../../tools/lab/firewall.js';
+import { onLines } from '../../tools/lab/processes.js';
+import { parseConntrackLine } from '../../tools/lab/router.js';
+import { BencodeError, decode, infoHash, type BValue } from '../../tools/lab/traffic/bencode.js';
+import { parseRange } from '../../tools/lab/traffic/http-range.js';
 
 test('address plan: documentation ranges only, hosts from .10, router .1', () => {
   assert.deepEqual(hostAddress(LAN, 1), { ipv4: '192.0.2.10', ipv6: '2001:db8:1::10' });

@@ -4,8 +4,8 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseNfqProcStats } from '@p2pwall/core/netlink';
-import { createLab, type Lab } from '../../scripts/lab/topology.js';
-import type { HttpService } from '../../scripts/lab/traffic/http.js';
+import { createLab, type Lab } from '../../tools/lab/topology.js';
+import type { HttpService } from '../../tools/lab/traffic/http.js';
 import { privilegedSkip } from '../support/environment.js';
 import { runProbe, startProbe, type Report } from './probe-harness.js';
 

@@ -1,8 +1,8 @@
 // Starts nfq-probe.ts in a lab host and collects what it reports.
 import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { nodeArgv, repoRoot, type LabHost } from '../../scripts/lab/host.js';
-import { onJsonLines, tail } from '../../scripts/lab/processes.js';
+import { nodeArgv, repoRoot, type LabHost } from '../../tools/lab/host.js';
+import { onJsonLines, tail } from '../../tools/lab/processes.js';
 
 export type Report = Record<string, unknown>;
 

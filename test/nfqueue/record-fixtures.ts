@@ -20,8 +20,8 @@ import {
   NlWriter,
   nfnlMsgType,
 } from '@p2pwall/core/netlink';
-import { repoRoot } from '../../scripts/lab/host.js';
-import { createLab, type Lab } from '../../scripts/lab/topology.js';
+import { repoRoot } from '../../tools/lab/host.js';
+import { createLab, type Lab } from '../../tools/lab/topology.js';
 import { startProbe } from './probe-harness.js';
 
 if (process.argv[2] === '--ct-dump') {

@@ -3,8 +3,8 @@
 // sockets, HTTP downloads with curl. The router carries `rope rules --iptables` and runs rope run.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createLab, type Lab } from '../../scripts/lab/topology.js';
-import type { HttpService } from '../../scripts/lab/traffic/http.js';
+import { createLab, type Lab } from '../../tools/lab/topology.js';
+import type { HttpService } from '../../tools/lab/traffic/http.js';
 import { corpusSkip, privilegedSkip } from '../support/environment.js';
 import { loadRules, RopeRun } from './harness.js';
 

@@ -2,9 +2,9 @@
 // router, `rope run --stats-json` started there, UDP ends from udp-peer.ts.
 import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { repoRoot, type LabHost } from '../../scripts/lab/host.js';
-import { onJsonLines, tail } from '../../scripts/lab/processes.js';
-import type { Lab } from '../../scripts/lab/topology.js';
+import { repoRoot, type LabHost } from '../../tools/lab/host.js';
+import { onJsonLines, tail } from '../../tools/lab/processes.js';
+import type { Lab } from '../../tools/lab/topology.js';
 import type { LiveSnapshot } from '../../packages/rope/src/live/stats.js';
 
 export const SCRIPTS = join(repoRoot, 'test/rope-run/scripts');

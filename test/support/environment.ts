@@ -1,6 +1,6 @@
 // Decides whether privileged or corpus-dependent tests can run here. On a user's machine a test
 // that cannot run is skipped with a one-line reason; in CI (CI=true) nothing may be skipped, so the
-// same condition fails the test instead (and scripts/run-tests.mjs fails the run on any skip).
+// same condition fails the test instead (and tools/run-tests.mjs fails the run on any skip).
 import { accessSync, constants, existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';

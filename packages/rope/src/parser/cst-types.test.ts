@@ -1,5 +1,5 @@
 // cst-types.ts is generated from the grammar; this fails when the two drift apart.
-// Regenerate: UPDATE_CST_TYPES=1 node scripts/run-tests.mjs parser/cst-types
+// Regenerate: UPDATE_CST_TYPES=1 node tools/run-tests.mjs parser/cst-types
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { test } from 'node:test';

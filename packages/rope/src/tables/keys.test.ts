@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildTcpPacket, buildUdpPacket, Packet } from '@p2pwall/core';
+import { buildTcpPacket, buildUdpPacket, Packet, TCP_SYN } from '@p2pwall/core';
 import { addressKey, endpointKey, keyText } from './keys.js';
 
 function decoded(buf: Uint8Array): Packet {
@@ -17,7 +17,13 @@ test('table keys: address and endpoint keys of either end, IPv4 and IPv6', () =>
   assert.equal(keyText(endpointKey(v4, 'dst')), '198.51.100.7:51413');
   assert.equal(endpointKey(v4, 'dst'), '\xc6\x33\x64\x07\xc8\xd5', 'the compact peer form');
   const v6 = decoded(
-    buildTcpPacket({ src: '2001:db8::1', dst: '2001:db8:0:1::20', srcPort: 443, dstPort: 6881 }),
+    buildTcpPacket({
+      src: '2001:db8::1',
+      dst: '2001:db8:0:1::20',
+      srcPort: 443,
+      dstPort: 6881,
+      flags: TCP_SYN,
+    }),
   );
   assert.equal(keyText(addressKey(v6, 'src')), '2001:db8::1');
   assert.equal(keyText(endpointKey(v6, 'dst')), '[2001:db8:0:1::20]:6881');

@@ -88,7 +88,7 @@ function compileC(ctx: BenchContext, name: string, libs: string[]): string {
   const out = join(ctx.tmpDir, name);
   const r = spawnSync(
     'gcc',
-    ['-O2', '-o', out, join(repoRoot, 'scripts/bench', `${name}.c`), ...libs],
+    ['-O2', '-o', out, join(repoRoot, 'tools/bench', `${name}.c`), ...libs],
     { encoding: 'utf8' },
   );
   if (r.status !== 0) throw new Error(`gcc ${name}.c failed: ${r.stderr}`);
@@ -110,7 +110,7 @@ function jsPath(ctx: BenchContext): {
       '--conditions=source',
       '--import',
       'tsx',
-      join(repoRoot, 'scripts/bench/nfqueue-js-path.ts'),
+      join(repoRoot, 'tools/bench/nfqueue-js-path.ts'),
     ],
     {
       cwd: repoRoot,

@@ -3,7 +3,7 @@
 // Ctrl-C), printing one line per event.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Family } from '../addresses.js';
-import type { Lab } from '../topology.js';
+import type { Lab } from '../lab.js';
 
 export const TRAFFIC_KINDS = ['tcp', 'http', 'bittorrent', 'gnutella'] as const;
 export type TrafficKind = (typeof TRAFFIC_KINDS)[number];

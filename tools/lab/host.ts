@@ -1,9 +1,11 @@
 // One machine of the lab: a namespace with an interface and addresses, and everything a test does
-// "on" that machine — run a command, start a program (stopped with the lab), run a Node script or
-// one of the built tools, change its firewall, read its interface counters.
+// "on" that machine — run a command, start a program (stopped with the lab) and wait for it to
+// listen, run a Node script or one of the built tools, change its firewall, read its interface
+// counters.
 import type { ChildProcess, SpawnOptions } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import type { Family, HostAddress } from './addresses.js';
 import {
@@ -14,7 +16,7 @@ import {
   type RunOptions,
   type RunResult,
 } from './netns.js';
-import type { ProcessRegistry } from './processes.js';
+import { LabProcessError, type ProcessRegistry } from './processes.js';
 
 export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -91,6 +93,42 @@ export class LabHost {
   /** Starts a long-running program in this host; it is stopped when the lab is destroyed. */
   spawn(argv: string[], opts: SpawnOptions = {}): ChildProcess {
     return this.processes.add(spawnIn(this.ns, argv, { cwd: repoRoot, ...opts }));
+  }
+
+  /** `spawn`, with the program's stdout+stderr also written to `logFile` when it exits (for post-mortems). */
+  spawnLogged(argv: string[], logFile: string): ChildProcess {
+    const child = this.spawn(argv);
+    const chunks: string[] = [];
+    const flush = () => writeFileSync(logFile, chunks.join(''));
+    child.stdout?.on('data', (d: Buffer) => chunks.push(d.toString()));
+    child.stderr?.on('data', (d: Buffer) => chunks.push(d.toString()));
+    child.once('exit', flush);
+    return child;
+  }
+
+  /**
+   * Resolves once something in this host listens on `proto` port `port` (polled with `ss`);
+   * throws a LabProcessError naming `what` after `timeoutMs`. For programs that do not say when
+   * they are ready.
+   */
+  async waitListening(
+    proto: 'tcp' | 'udp',
+    port: number,
+    timeoutMs: number,
+    what: string,
+  ): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const r = await this.exec(['ss', '-Hln', proto === 'tcp' ? '-t' : '-u', `sport = :${port}`], {
+        allowFail: true,
+      });
+      if (r.stdout.trim()) return;
+      if (Date.now() > deadline)
+        throw new LabProcessError(
+          `${what}: nothing listening on ${proto} port ${port} after ${timeoutMs} ms`,
+        );
+      await sleep(50);
+    }
   }
 
   /** Starts a Node script (TypeScript, through tsx with `--conditions=source`) in this host. */

@@ -7,8 +7,8 @@ import { basename, join } from 'node:path';
 import { corpusDir } from '../../../test/support/environment.js';
 import { flowKey, readTruth, truthKeys, type TruthValue } from '../../../test/support/truth.js';
 import { hostPort } from '../addresses.js';
-import type { Lab } from '../topology.js';
 import { replayCapture, type CaptureReplay, type ReplayOptions } from './replay.js';
+import type { TrafficLab } from './traffic-lab.js';
 
 export const GNUTELLA_CAPTURE = join(corpusDir, 'pcap', 'gnutella.pcap');
 
@@ -20,7 +20,7 @@ export type GnutellaReplay = CaptureReplay & {
 };
 
 export async function replayGnutella(
-  lab: Lab,
+  lab: TrafficLab,
   o: GnutellaReplayOptions = {},
 ): Promise<GnutellaReplay> {
   const capture = o.capture ?? GNUTELLA_CAPTURE;

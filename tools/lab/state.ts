@@ -11,7 +11,7 @@ import {
   namespacePids,
   removeNamespace,
 } from './netns.js';
-import type { LabState } from './topology.js';
+import type { LabState } from './lab-options.js';
 
 /** /run/p2pwall-lab when /run is there (cleared at boot, like the namespaces), else the temp dir. */
 export function stateDir(): string {

@@ -13,7 +13,7 @@
  *                                           echo; reports round-trip percentiles
  *
  * Every mode prints one JSON line when ready and one with its figures at the end.
- * Compiled by scripts/bench/nfqueue.ts: gcc -O2 -o udp-load udp-load.c -lm
+ * Compiled by tools/bench/nfqueue.ts: gcc -O2 -o udp-load udp-load.c -lm
  */
 #define _GNU_SOURCE
 #include <errno.h>

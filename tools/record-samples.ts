@@ -1,8 +1,8 @@
 // Records the sample captures bundled with rope (packages/rope/samples/*.pcap): real programs
-// talking across the lab's router (scripts/lab), captured there with tcpdump. Nobody writes these
+// talking across the lab's router (tools/lab), captured there with tcpdump. Nobody writes these
 // packets by hand, so the samples also serve as test data (test/integration/samples.test.ts).
 //
-//   sudo npx tsx --conditions=source scripts/record-samples.ts [--out DIR] [--only NAME…]
+//   sudo npx tsx --conditions=source tools/record-samples.ts [--out DIR] [--only NAME…]
 //
 // Needs root (network namespaces), and tcpdump, opentracker, mktorrent, aria2c,
 // transmission-cli and curl. Everything runs in namespaces the script creates and removes, on the

@@ -13,11 +13,11 @@ import type { Family } from '../addresses.js';
 import { nodeArgv, repoRoot, type LabHost } from '../host.js';
 import { stopProcess } from '../netns.js';
 import { onJsonLines, tail, waitFor } from '../processes.js';
-import type { Lab } from '../topology.js';
 import { extractFlows, homeAddress, type CaptureFlow, type Direction } from './capture-flows.js';
 import type { Plan, PlanFlow } from './replay-peer.js';
+import type { TrafficLab } from './traffic-lab.js';
 
-const PEER_SCRIPT = join(repoRoot, 'scripts', 'lab', 'traffic', 'replay-peer.ts');
+const PEER_SCRIPT = join(repoRoot, 'tools', 'lab', 'traffic', 'replay-peer.ts');
 
 export interface ReplayOptions {
   /** pcap/pcapng to replay. */
@@ -85,7 +85,7 @@ function sha256(parts: Buffer[]): string {
   return h.digest('hex');
 }
 
-export async function replayCapture(lab: Lab, o: ReplayOptions): Promise<CaptureReplay> {
+export async function replayCapture(lab: TrafficLab, o: ReplayOptions): Promise<CaptureReplay> {
   const client = o.client ?? lab.client;
   const server = o.server ?? lab.server;
   const family = o.family ?? 4;

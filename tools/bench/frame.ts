@@ -1,4 +1,4 @@
-// The frame every benchmark section plugs into: scripts/bench/index.ts runs the sections in one
+// The frame every benchmark section plugs into: tools/bench/index.ts runs the sections in one
 // process, prints them, and writes BENCHMARKS.md. A section measures our tool and the peer a user
 // would pick instead, in the same run, on the same input.
 import { readdirSync, statSync } from 'node:fs';

@@ -7,9 +7,9 @@ import type { Family } from '../addresses.js';
 import { nodeArgv, repoRoot, type LabHost } from '../host.js';
 import { stopProcess } from '../netns.js';
 import { LabProcessError, onJsonLines, tail, waitFor } from '../processes.js';
-import type { Lab } from '../topology.js';
+import type { TrafficLab } from './traffic-lab.js';
 
-const PEER_SCRIPT = join(repoRoot, 'scripts', 'lab', 'traffic', 'tcp-peer.ts');
+const PEER_SCRIPT = join(repoRoot, 'tools', 'lab', 'traffic', 'tcp-peer.ts');
 
 export type Busy = boolean | 'download' | 'upload' | 'both';
 
@@ -290,7 +290,7 @@ function sendMode(busy: Busy): string {
 }
 
 export async function openTcpConnections(
-  lab: Lab,
+  lab: TrafficLab,
   o: TcpConnectionOptions,
 ): Promise<TcpConnections> {
   const count = o.count ?? 1;

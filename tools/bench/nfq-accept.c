@@ -8,7 +8,7 @@
  *
  * --batch answers with one NFQNL_MSG_VERDICT_BATCH per receive burst instead (what rope run
  * does). Prints {"event":"ready"} once bound, and {"event":"stats","packets":N,...} on SIGTERM.
- * Compiled by scripts/bench/nfqueue.ts:  gcc -O2 -o nfq-accept nfq-accept.c -lnetfilter_queue -lnfnetlink
+ * Compiled by tools/bench/nfqueue.ts:  gcc -O2 -o nfq-accept nfq-accept.c -lnetfilter_queue -lnfnetlink
  */
 #include <errno.h>
 #include <signal.h>

@@ -8,9 +8,9 @@ import { hostPort, type Family } from '../addresses.js';
 import { nodeArgv, repoRoot, type LabHost } from '../host.js';
 import { stopProcess } from '../netns.js';
 import { onJsonLines, tail, waitFor } from '../processes.js';
-import type { Lab } from '../topology.js';
+import type { TrafficLab } from './traffic-lab.js';
 
-const SERVER_SCRIPT = join(repoRoot, 'scripts', 'lab', 'traffic', 'http-server.ts');
+const SERVER_SCRIPT = join(repoRoot, 'tools', 'lab', 'traffic', 'http-server.ts');
 
 export interface HttpFileSpec {
   name: string;
@@ -122,7 +122,7 @@ export class HttpService {
 
   /** @internal */
   constructor(
-    private readonly lab: Lab,
+    private readonly lab: TrafficLab,
     readonly server: LabHost,
     readonly port: number,
     private readonly process: import('node:child_process').ChildProcess,
@@ -230,7 +230,7 @@ export class HttpService {
   }
 }
 
-export async function startHttp(lab: Lab, opts: HttpOptions): Promise<HttpService> {
+export async function startHttp(lab: TrafficLab, opts: HttpOptions): Promise<HttpService> {
   const server = opts.server ?? lab.server;
   const port = opts.port ?? lab.nextPort();
   const dir = join(lab.workDir, `http-${port}`);
