@@ -10,7 +10,7 @@ import { be16, putBe16 } from '../../bytes/endian.js';
 import { formatIpv4, formatIpv6, parseIp } from '../../wire/address.js';
 import { AttrTable } from '../attr.js';
 import { AF_INET, AF_INET6 } from '../constants.js';
-import { NetlinkDecodeError } from '../errors.js';
+import { malformedAt, NetlinkDecodeError } from '../errors.js';
 import { putU32h, u32h } from '../host-order.js';
 import {
   INET_DIAG_MARK,
@@ -114,12 +114,18 @@ const ulpTable = new AttrTable(2);
 export function decodeDiagMsg(b: Uint8Array, off: number, end: number): TcpSocketInfo {
   if (end - off < INET_DIAG_MSG_LEN)
     throw new NetlinkDecodeError(
-      off,
-      `inet_diag_msg truncated: ${end - off} of ${INET_DIAG_MSG_LEN} bytes`,
+      malformedAt(off, {
+        kind: 'truncated',
+        struct: 'inet_diag_msg',
+        needed: INET_DIAG_MSG_LEN,
+        available: end - off,
+      }),
     );
   const family = b[off];
   if (family !== AF_INET && family !== AF_INET6)
-    throw new NetlinkDecodeError(off, `inet_diag_msg of family ${family}`);
+    throw new NetlinkDecodeError(
+      malformedAt(off, { kind: 'unknown-family', struct: 'inet_diag_msg', family }),
+    );
   const s: TcpSocketInfo = {
     ...readSocketId(b, off + 4, family),
     state: b[off + 1],
