@@ -146,7 +146,13 @@ main().then(
   },
   (e: Error) => {
     process.stdout.write(
-      json({ error: e.message, name: e.name, code: (e as { code?: string }).code }) + '\n',
+      json({
+        error: e.message,
+        name: e.name,
+        code: (e as { code?: string }).code,
+        // the error's record (NetlinkError, InjectError, FirewallError), for tests to inspect
+        fault: (e as { fault?: unknown }).fault,
+      }) + '\n',
     );
     process.exitCode = 1;
   },
