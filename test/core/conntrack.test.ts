@@ -198,7 +198,17 @@ test('create makes an entry conntrack -L shows; a duplicate is EEXIST', { skip }
     line && /ESTABLISHED/.test(line) && /mark=5/.test(line) && /sport=50000 dport=22/.test(line),
     line,
   );
-  assert.throws(() => op(ns, { op: 'create', spec }), /EEXIST/);
+  assert.throws(
+    () => op(ns, { op: 'create', spec }),
+    (e: Error & { fault?: { kind: string; operation: string; code: string } }) => {
+      assert.match(e.message, /EEXIST/);
+      assert.deepEqual(
+        [e.fault?.kind, e.fault?.operation, e.fault?.code],
+        ['errno', 'conntrack create', 'EEXIST'],
+      );
+      return true;
+    },
+  );
 });
 
 test('events: new, update and destroy arrive as the table changes', { skip }, async () => {

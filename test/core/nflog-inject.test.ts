@@ -44,7 +44,7 @@ test(
   'forged IPv4 and IPv6 packets leave with the mark and arrive as built, checksums valid',
   { skip },
   async () => {
-    const { result } = await background(b, { op: 'nflog', group: 321, ms: 4000 });
+    const { result } = await background(b, { op: 'nflog', group: 321, count: 3, ms: 60_000 });
     const packets = [
       buildTcpPacket({
         src: '198.51.100.77',

@@ -25,7 +25,10 @@ export function op<T = any>(ns: string, cmd: Record<string, unknown>): T {
     );
   }
   if (r.code !== 0)
-    throw Object.assign(new Error(out?.error ?? `exit ${r.code}`), { code: out?.code });
+    throw Object.assign(new Error(out?.error ?? `exit ${r.code}`), {
+      code: out?.code,
+      fault: out?.fault,
+    });
   return out as T;
 }
 

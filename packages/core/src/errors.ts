@@ -1,5 +1,15 @@
-// Error values of the core. Decoders on hot paths return these as values (never throw); API
-// edges (file readers, netlink sockets) throw the exception classes, whose messages a user can act on.
+// Errors of packet decoding (wire/), and the style every error of the core follows:
+//
+// - A fault is a typed record (a union discriminated by `kind`) carrying where and what: the
+//   layer or subsystem, the byte offset, the errno, the operation, the file and record.
+// - One function renders a fault as the one line a user reads (faultMessage here;
+//   netlinkFaultMessage, captureFaultMessage, firewallFaultMessage, injectFaultMessage).
+// - Hot paths return faults as values (null when all is well), allocate none on success and
+//   never throw; API edges throw an exception class that carries the record as `fault` and uses
+//   the rendered line as its message.
+//
+// Each area keeps its faults beside its code: netlink/errors.ts, pcap/capture-error.ts,
+// firewall/errors.ts, inject/errors.ts. Arguments a caller got wrong stay RangeErrors.
 
 /** Which layer a decoding fault belongs to. */
 export type Layer = 'link' | 'ipv4' | 'ipv6' | 'ipv6-ext' | 'tcp' | 'tcp-options' | 'udp';

@@ -60,7 +60,11 @@ async function main(): Promise<unknown> {
       return events;
     }
     case 'nflog': {
+      // listens for `ms`, or until `count` copies arrived and a moment passed for any extra one:
+      // a fixed window alone runs out on a loaded machine before the sender has even started
       const packets: unknown[] = [];
+      let enough: () => void = () => {};
+      const gotAll = new Promise<void>((r) => (enough = r));
       const ip = new Packet();
       const log = await Nflog.open({
         group: cmd.group,
@@ -83,10 +87,14 @@ async function main(): Promise<unknown> {
             tcpFlags: ip.tcpFlags,
             timestampMs: p.timestampMs,
           });
+          if (packets.length === cmd.count) enough();
         },
       });
       process.stdout.write('ready\n');
-      await sleep(cmd.ms);
+      const window = setTimeout(enough, cmd.ms);
+      await gotAll;
+      clearTimeout(window); // a pending timer would keep this process (and the test) waiting
+      if (packets.length === cmd.count) await sleep(500);
       await log.close();
       return packets;
     }
@@ -146,7 +154,13 @@ main().then(
   },
   (e: Error) => {
     process.stdout.write(
-      json({ error: e.message, name: e.name, code: (e as { code?: string }).code }) + '\n',
+      json({
+        error: e.message,
+        name: e.name,
+        code: (e as { code?: string }).code,
+        // the error's record (NetlinkError, InjectError, FirewallError), for tests to inspect
+        fault: (e as { fault?: unknown }).fault,
+      }) + '\n',
     );
     process.exitCode = 1;
   },

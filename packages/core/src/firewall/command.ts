@@ -1,28 +1,9 @@
 // Running nft / iptables: async for normal use, sync for exit-time cleanup (an 'exit' handler
-// cannot wait). Failures become FirewallError with the tool's own message and a hint.
+// cannot wait). Failures become FirewallError (errors.ts) with the tool's own message and a hint.
 import { execFile, spawnSync } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import { join } from 'node:path';
-import { needsCapability } from '../privilege/capabilities.js';
-
-/**
- * Why a firewall command failed, for callers that map it to an exit status: `privilege` (needs
- * CAP_NET_ADMIN), `unsupported` (the kernel lacks a match, target or table the rule needs),
- * `missing-tool` (neither nft nor iptables, or the tool is not installed), `failed` (anything else).
- */
-export type FirewallErrorReason = 'privilege' | 'unsupported' | 'missing-tool' | 'failed';
-
-export class FirewallError extends Error {
-  override name = 'FirewallError';
-  constructor(
-    message: string,
-    readonly argv: string[],
-    readonly stderr: string,
-    readonly reason: FirewallErrorReason = 'failed',
-  ) {
-    super(message);
-  }
-}
+import { FirewallError } from './errors.js';
 
 const SBIN = ['/usr/sbin', '/sbin', '/usr/local/sbin'];
 
@@ -40,18 +21,6 @@ export function findTool(tool: string): string | null {
   return null;
 }
 
-function failure(argv: string[], code: number | null, stderr: string, what: string): FirewallError {
-  const text = stderr.trim().split('\n').slice(0, 3).join(' | ');
-  const privilege = /not permitted|permission denied/i.test(text);
-  const hint = privilege ? ` — ${needsCapability('CAP_NET_ADMIN')}` : '';
-  return new FirewallError(
-    `${what} failed (\`${argv.join(' ')}\` exited with ${code ?? 'a signal'}): ${text || 'no message'}${hint}`,
-    argv,
-    stderr,
-    privilege ? 'privilege' : /not supported/i.test(text) ? 'unsupported' : 'failed',
-  );
-}
-
 export function runTool(argv: string[], what: string, input?: string): Promise<string> {
   return new Promise((resolve, reject) => {
     const child = execFile(
@@ -65,10 +34,17 @@ export function runTool(argv: string[], what: string, input?: string): Promise<s
               ? ((err as { code: number }).code as number)
               : null;
           if ((err as NodeJS.ErrnoException).code === 'ENOENT')
+            reject(new FirewallError({ kind: 'not-installed', operation: what, argv }));
+          else
             reject(
-              new FirewallError(`${what}: ${argv[0]} is not installed`, argv, '', 'missing-tool'),
+              new FirewallError({
+                kind: 'exited',
+                operation: what,
+                argv,
+                status: code,
+                stderr: stderr || err.message,
+              }),
             );
-          else reject(failure(argv, code, stderr || err.message, what));
         } else resolve(stdout);
       },
     );
@@ -83,7 +59,20 @@ export function runToolSync(argv: string[], what: string, input?: string): strin
     timeout: 30_000,
     maxBuffer: 64 << 20,
   });
-  if (r.error) throw new FirewallError(`${what}: ${r.error.message}`, argv, '');
-  if (r.status !== 0) throw failure(argv, r.status, r.stderr ?? '', what);
+  if (r.error)
+    throw new FirewallError({
+      kind: 'spawn-failed',
+      operation: what,
+      argv,
+      cause: r.error.message,
+    });
+  if (r.status !== 0)
+    throw new FirewallError({
+      kind: 'exited',
+      operation: what,
+      argv,
+      status: r.status,
+      stderr: r.stderr ?? '',
+    });
   return r.stdout ?? '';
 }

@@ -1,3 +1,4 @@
+export * from './errors.js';
 export * from './command.js';
 export * from './flow-match.js';
 export * from './backend.js';

@@ -9,7 +9,7 @@ import {
   type RulesBackend,
   type TemporaryRulesSpec,
 } from './backend.js';
-import { FirewallError } from './command.js';
+import { FirewallError } from './errors.js';
 import { onProcessEnd } from './exit-hooks.js';
 import type { FlowMatch } from './flow-match.js';
 import { deleteIptablesChainsSync, IptablesBackend, listIptablesChains } from './iptables.js';
@@ -36,13 +36,7 @@ export class TemporaryFirewall {
     initial: InitialFlows = {},
   ): Promise<TemporaryFirewall> {
     const kind = options.backend ?? detectBackend();
-    if (!kind)
-      throw new FirewallError(
-        'neither nft nor iptables is installed: cannot add the temporary firewall rules the cut needs',
-        [],
-        '',
-        'missing-tool',
-      );
+    if (!kind) throw new FirewallError({ kind: 'no-backend' });
     const spec: TemporaryRulesSpec = { ...options, pid: options.pid ?? process.pid };
     const backend = kind === 'nft' ? new NftBackend(spec) : new IptablesBackend(spec);
     const fw = new TemporaryFirewall(backend);

@@ -5,38 +5,24 @@
 // fillTransportChecksum). SO_MARK tags the packets so firewall rules can tell them apart
 // (cutter's "CT notrack for this mark" rule).
 import raw from '@neuralegion/raw-socket';
-import { needsCapability } from '../privilege/capabilities.js';
+import { InjectError } from './errors.js';
 
 /** socket option numbers (asm-generic/socket.h, in.h). */
 export const SOL_SOCKET = 1;
 export const SO_MARK = 36;
 export const IPPROTO_RAW = 255;
 
-/** A raw send failed or could not start; `reason` names the cause a user can act on. */
-export class InjectError extends Error {
-  override name = 'InjectError';
-  constructor(
-    message: string,
-    readonly reason: 'privilege' | 'firewall' | 'route' | 'other',
-  ) {
-    super(message);
-  }
-}
-
 // the package reports errors as strerror text only (no errno), so classify by text
 function classify(e: unknown, what: string): InjectError {
   const text = e instanceof Error ? e.message : String(e);
   if (/not permitted|permission denied/i.test(text)) {
     return what.startsWith('opening') || what.startsWith('setting')
-      ? new InjectError(`${what}: ${needsCapability('CAP_NET_RAW')}`, 'privilege')
-      : new InjectError(
-          `${what}: the firewall refused the packet (an OUTPUT rule dropped it: EPERM)`,
-          'firewall',
-        );
+      ? new InjectError({ kind: 'privilege', operation: what, capability: 'CAP_NET_RAW' })
+      : new InjectError({ kind: 'firewall', operation: what });
   }
   if (/unreachable|no route/i.test(text))
-    return new InjectError(`${what}: no route (${text})`, 'route');
-  return new InjectError(`${what}: ${text}`, 'other');
+    return new InjectError({ kind: 'no-route', operation: what, cause: text });
+  return new InjectError({ kind: 'system', operation: what, cause: text });
 }
 
 interface RawWrap {
@@ -109,10 +95,7 @@ export class RawInjector {
     socket.on('error', () => {});
     if (typeof socket.wrap?.send !== 'function') {
       socket.close();
-      throw new InjectError(
-        `${what}: @neuralegion/raw-socket changed its internals (no wrap.send); pin version 1.8.6`,
-        'other',
-      );
+      throw new InjectError({ kind: 'package-changed', operation: what });
     }
     if (options.mark !== undefined) {
       try {
@@ -136,7 +119,7 @@ export class RawInjector {
    * until then.
    */
   send(packet: Uint8Array, dst: string): Promise<void> {
-    if (this.closed) return Promise.reject(new InjectError('raw socket closed', 'other'));
+    if (this.closed) return Promise.reject(new InjectError({ kind: 'closed', whileQueued: false }));
     const buf = Buffer.isBuffer(packet)
       ? packet
       : Buffer.from(packet.buffer, packet.byteOffset, packet.byteLength);
@@ -189,7 +172,7 @@ export class RawInjector {
     this.closed = true;
     if (this.drainTimer) clearTimeout(this.drainTimer);
     for (const q of this.queue.splice(0))
-      q.reject(new InjectError('raw socket closed before the packet was sent', 'other'));
+      q.reject(new InjectError({ kind: 'closed', whileQueued: true }));
     try {
       this.socket.close();
     } catch {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { AttrTable, checkAttrs, forEachAttr } from './attr.js';
 import { NLA_F_NESTED } from './constants.js';
-import { NetlinkDecodeError } from './errors.js';
+import { NetlinkDecodeError, netlinkFaultMessage } from './errors.js';
 import { NlWriter } from './writer.js';
 
 // CTA_TUPLE_ORIG of a real IPv4 TCP entry (kernel 6.18): nested IP (v4 src/dst) and PROTO
@@ -43,11 +43,19 @@ test('a lying nla_len is caught with its offset, and the table is left empty', (
   const b = Buffer.from(TUPLE, 'hex');
   b.writeUInt16LE(0x60, 0);
   const t = new AttrTable(3);
-  assert.match(t.parse(b, 0, b.length) ?? '', /claims 96 bytes, 52 left/);
+  const fault = t.parse(b, 0, b.length);
+  assert.deepEqual(fault, {
+    kind: 'malformed',
+    offset: 0,
+    problem: { kind: 'attribute-beyond-data', at: 0, attrType: 1, length: 96, available: 52 },
+  });
+  assert.match(netlinkFaultMessage(fault!), /claims 96 bytes, 52 left/);
   assert.equal(t.has(1), false);
   assert.throws(() => t.parseOrThrow(b, 0, b.length), NetlinkDecodeError);
   b.writeUInt16LE(2, 0);
-  assert.match(checkAttrs(b, 0, b.length) ?? '', /below the header size/);
+  const below = checkAttrs(b, 0, b.length);
+  assert.deepEqual(below?.problem, { kind: 'attribute-length-below-header', at: 0, length: 2 });
+  assert.match(netlinkFaultMessage(below!), /below the header size/);
 });
 
 test('types above the table size (newer kernels) are skipped', () => {

@@ -5,7 +5,7 @@
 // Writing lives in writer.ts.
 import { be16, be32 } from '../bytes/endian.js';
 import { NLA_TYPE_MASK } from './constants.js';
-import { NetlinkDecodeError } from './errors.js';
+import { malformedAt, NetlinkDecodeError, type NetlinkDecodeFault } from './errors.js';
 import { be64, u16h, u32h } from './host-order.js';
 
 export const NLA_HDRLEN = 4;
@@ -16,17 +16,39 @@ export function nlaAlign(n: number): number {
 }
 
 /**
+ * What is wrong with the attribute at `off` of the stream `b[start, end)`, or null when its header
+ * and payload fit. The fault is reported at `start`, the attribute's own offset is in the problem.
+ */
+function attrFault(
+  b: Uint8Array,
+  start: number,
+  off: number,
+  end: number,
+): NetlinkDecodeFault | null {
+  const len = u16h(b, off);
+  if (len < NLA_HDRLEN)
+    return malformedAt(start, { kind: 'attribute-length-below-header', at: off, length: len });
+  if (off + len > end)
+    return malformedAt(start, {
+      kind: 'attribute-beyond-data',
+      at: off,
+      attrType: u16h(b, off + 2) & NLA_TYPE_MASK,
+      length: len,
+      available: end - off,
+    });
+  return null;
+}
+
+/**
  * Why the attribute stream `b[start, end)` is malformed, or null. Trailing bytes shorter than a
  * header are tolerated (padding), as the kernel's nla_for_each_attr does.
  */
-export function checkAttrs(b: Uint8Array, start: number, end: number): string | null {
+export function checkAttrs(b: Uint8Array, start: number, end: number): NetlinkDecodeFault | null {
   let off = start;
   while (off + NLA_HDRLEN <= end) {
-    const len = u16h(b, off);
-    if (len < NLA_HDRLEN) return `nla_len ${len} below the header size at byte ${off}`;
-    if (off + len > end)
-      return `attribute type ${u16h(b, off + 2) & NLA_TYPE_MASK} at byte ${off} claims ${len} bytes, ${end - off} left`;
-    off += nlaAlign(len);
+    const fault = attrFault(b, start, off, end);
+    if (fault) return fault;
+    off += nlaAlign(u16h(b, off));
   }
   return null;
 }
@@ -34,7 +56,7 @@ export function checkAttrs(b: Uint8Array, start: number, end: number): string | 
 /**
  * Calls `visit(type, payloadOffset, payloadLength, rawType)` for every attribute in
  * `b[start, end)`; `type` is masked, `rawType` keeps NLA_F_NESTED / NLA_F_NET_BYTEORDER.
- * Throws NetlinkDecodeError on a malformed stream.
+ * Throws NetlinkDecodeError (at the bad attribute) on a malformed stream.
  */
 export function forEachAttr(
   b: Uint8Array,
@@ -44,9 +66,9 @@ export function forEachAttr(
 ): void {
   let off = start;
   while (off + NLA_HDRLEN <= end) {
+    const fault = attrFault(b, off, off, end);
+    if (fault) throw new NetlinkDecodeError(fault);
     const len = u16h(b, off);
-    if (len < NLA_HDRLEN || off + len > end)
-      throw new NetlinkDecodeError(off, checkAttrs(b, off, end) ?? 'bad attribute');
     const raw = u16h(b, off + 2);
     visit(raw & NLA_TYPE_MASK, off + NLA_HDRLEN, len - NLA_HDRLEN, raw);
     off += nlaAlign(len);
@@ -70,8 +92,11 @@ export class AttrTable {
     this.lens = new Int32Array(maxType + 1);
   }
 
-  /** Indexes `b[start, end)`. Returns null, or why the stream is malformed (table then empty). */
-  parse(b: Uint8Array, start: number, end: number): string | null {
+  /**
+   * Indexes `b[start, end)`. Returns null, or why the stream is malformed (table then empty).
+   * Allocates only for a fault.
+   */
+  parse(b: Uint8Array, start: number, end: number): NetlinkDecodeFault | null {
     this.buf = b;
     this.offs.fill(-1);
     let off = start;
@@ -79,7 +104,7 @@ export class AttrTable {
       const len = u16h(b, off);
       if (len < NLA_HDRLEN || off + len > end) {
         this.offs.fill(-1);
-        return checkAttrs(b, off, end);
+        return attrFault(b, start, off, end);
       }
       const type = u16h(b, off + 2) & NLA_TYPE_MASK;
       if (type <= this.maxType) {
@@ -94,7 +119,7 @@ export class AttrTable {
   /** Like parse, but throws NetlinkDecodeError. */
   parseOrThrow(b: Uint8Array, start: number, end: number): this {
     const fault = this.parse(b, start, end);
-    if (fault) throw new NetlinkDecodeError(start, fault);
+    if (fault) throw new NetlinkDecodeError(fault);
     return this;
   }
 

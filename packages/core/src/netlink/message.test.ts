@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { NLM_F_DUMP, NLM_F_MULTI, NLM_F_REQUEST, NLMSG_DONE, NLMSG_ERROR } from './constants.js';
-import { NetlinkDecodeError } from './errors.js';
+import { NetlinkDecodeError, netlinkFaultMessage } from './errors.js';
 import { checkNlMsg, forEachMessage, NlMsgView, parseNlMsgHeader } from './message.js';
 import { NlWriter } from './writer.js';
 
@@ -58,16 +58,38 @@ test('an NLMSG_ERROR carries the negative errno; 0 is an acknowledgement', () =>
 
 test('lying lengths are reported with the offset, never read past', () => {
   const b = Buffer.from(DUMP_REQUEST, 'hex');
-  assert.match(checkNlMsg(b, 0, 10) ?? '', /truncated: 10 of 16/);
+  const cut = checkNlMsg(b, 0, 10);
+  assert.deepEqual(cut, {
+    kind: 'malformed',
+    offset: 0,
+    problem: { kind: 'truncated', struct: 'nlmsghdr', needed: 16, available: 10 },
+  });
+  assert.match(netlinkFaultMessage(cut!), /truncated: 10 of 16/);
   const long = Buffer.from(b);
   long.writeUInt32LE(200, 0);
-  assert.match(checkNlMsg(long, 0, long.length) ?? '', /beyond the 20 bytes/);
+  const beyond = checkNlMsg(long, 0, long.length);
+  assert.deepEqual(beyond?.problem, {
+    kind: 'message-length-beyond-data',
+    length: 200,
+    available: 20,
+  });
+  assert.match(netlinkFaultMessage(beyond!), /beyond the 20 bytes/);
   const short = Buffer.from(b);
   short.writeUInt32LE(8, 0);
-  assert.match(checkNlMsg(short, 0, short.length) ?? '', /below the header size/);
+  const below = checkNlMsg(short, 0, short.length);
+  assert.deepEqual(below?.problem, { kind: 'message-length-below-header', length: 8 });
+  assert.match(netlinkFaultMessage(below!), /below the header size/);
   assert.throws(
     () => forEachMessage(long, long.length, new NlMsgView(), () => {}),
-    NetlinkDecodeError,
+    (e: unknown) => {
+      assert.ok(e instanceof NetlinkDecodeError);
+      assert.deepEqual(e.fault, beyond);
+      assert.equal(
+        e.message,
+        'malformed netlink data at byte 0: nlmsg_len 200 beyond the 20 bytes received',
+      );
+      return true;
+    },
   );
 });
 

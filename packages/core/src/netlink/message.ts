@@ -5,7 +5,7 @@
 //  nfgenmsg: nfgen_family u8 (0)  version u8 (1)  res_id be16 (2..4)
 import { be16, putBe16 } from '../bytes/endian.js';
 import { NLMSG_DONE, NLMSG_ERROR } from './constants.js';
-import { NetlinkDecodeError } from './errors.js';
+import { malformedAt, NetlinkDecodeError, type NetlinkDecodeFault } from './errors.js';
 import { putU16h, putU32h, s32h, u16h, u32h } from './host-order.js';
 
 export const NLMSG_ALIGNTO = 4;
@@ -22,11 +22,23 @@ export function nlmsgAlign(n: number): number {
  * Why the bytes at `off` (up to `end`) are not a message, or null when a NlMsgView over them is
  * safe: the header fits, nlmsg_len is at least the header and stays within `end`.
  */
-export function checkNlMsg(b: Uint8Array, off: number, end: number): string | null {
-  if (end - off < NLMSG_HDRLEN) return `nlmsghdr truncated: ${end - off} of ${NLMSG_HDRLEN} bytes`;
+export function checkNlMsg(b: Uint8Array, off: number, end: number): NetlinkDecodeFault | null {
+  if (end - off < NLMSG_HDRLEN)
+    return malformedAt(off, {
+      kind: 'truncated',
+      struct: 'nlmsghdr',
+      needed: NLMSG_HDRLEN,
+      available: end - off,
+    });
   const len = u32h(b, off);
-  if (len < NLMSG_HDRLEN) return `nlmsg_len ${len} below the header size`;
-  if (len > end - off) return `nlmsg_len ${len} beyond the ${end - off} bytes received`;
+  if (len < NLMSG_HDRLEN)
+    return malformedAt(off, { kind: 'message-length-below-header', length: len });
+  if (len > end - off)
+    return malformedAt(off, {
+      kind: 'message-length-beyond-data',
+      length: len,
+      available: end - off,
+    });
   return null;
 }
 
@@ -106,7 +118,7 @@ export function forEachMessage(
   let off = 0;
   while (off + NLMSG_HDRLEN <= len) {
     const fault = checkNlMsg(buf, off, len);
-    if (fault) throw new NetlinkDecodeError(off, fault);
+    if (fault) throw new NetlinkDecodeError(fault);
     view.reset(buf, off);
     const next = off + nlmsgAlign(view.length);
     if (visit(view) === false) return;
@@ -154,7 +166,7 @@ export interface NlMsgHeader {
 
 export function parseNlMsgHeader(b: Uint8Array, off = 0): NlMsgHeader {
   const fault = checkNlMsg(b, off, b.length);
-  if (fault) throw new NetlinkDecodeError(off, fault);
+  if (fault) throw new NetlinkDecodeError(fault);
   const v = new NlMsgView().reset(b, off);
   return { length: v.length, type: v.type, flags: v.flags, seq: v.seq, pid: v.pid };
 }

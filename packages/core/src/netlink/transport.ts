@@ -24,7 +24,7 @@ import {
   NLMSG_OVERRUN,
 } from './constants.js';
 import { EBADF, EMSGSIZE, ENOBUFS, ETIMEDOUT, errnoName } from './errno.js';
-import { fromSystemError, NetlinkError } from './errors.js';
+import { errnoFault, fromSystemError, NetlinkError } from './errors.js';
 import { putU16h, u16h, u32h } from './host-order.js';
 import { forEachMessage, NlMsgView } from './message.js';
 import {
@@ -149,7 +149,7 @@ export class NetlinkSocket extends EventEmitter<NetlinkSocketEvents> {
     // the package sizes each read by peeking first, so this is a guard, not an expected path
     raw.on('truncatedMessage', () =>
       this.safeEmitError(
-        new NetlinkError(EMSGSIZE, `${this.name} receive`, 'a message was truncated'),
+        new NetlinkError(errnoFault(EMSGSIZE, `${this.name} receive`, 'a message was truncated')),
       ),
     );
     raw.on('error', (err: { errno?: number; code?: string }) => this.rawError(err));
@@ -274,7 +274,7 @@ export class NetlinkSocket extends EventEmitter<NetlinkSocketEvents> {
   request(msg: Buffer, options: RequestOptions): Promise<RequestResult> {
     if (this.closed)
       return Promise.reject(
-        new NetlinkError(EBADF, options.operation, 'the netlink socket is closed'),
+        new NetlinkError(errnoFault(EBADF, options.operation, 'the netlink socket is closed')),
       );
     const flags = u16h(msg, 6);
     const dump = (flags & NLM_F_DUMP) === NLM_F_DUMP;
@@ -293,9 +293,11 @@ export class NetlinkSocket extends EventEmitter<NetlinkSocketEvents> {
           this.pending.delete(seq);
           reject(
             new NetlinkError(
-              ETIMEDOUT,
-              options.operation,
-              `the kernel did not answer within ${timeoutMs} ms`,
+              errnoFault(
+                ETIMEDOUT,
+                options.operation,
+                `the kernel did not answer within ${timeoutMs} ms`,
+              ),
             ),
           );
         }, timeoutMs),
@@ -347,9 +349,11 @@ export class NetlinkSocket extends EventEmitter<NetlinkSocketEvents> {
       this.settle(
         p,
         new NetlinkError(
-          EBADF,
-          p.options.operation,
-          'the netlink socket was closed before the answer came',
+          errnoFault(
+            EBADF,
+            p.options.operation,
+            'the netlink socket was closed before the answer came',
+          ),
         ),
       );
     }
@@ -409,23 +413,13 @@ export class NetlinkSocket extends EventEmitter<NetlinkSocketEvents> {
     }
     if (m.type === NLMSG_ERROR) {
       const errno = m.error;
-      this.settle(
-        p,
-        errno === 0
-          ? null
-          : new NetlinkError(-errno, p.options.operation, p.options.hints?.[errnoName(-errno)]),
-      );
+      this.settle(p, errno === 0 ? null : refusal(-errno, p.options));
       return;
     }
     if (m.type === NLMSG_DONE) {
       if (m.flags & NLM_F_DUMP_INTR) p.result.interrupted = true;
       const status = m.doneStatus;
-      this.settle(
-        p,
-        status < 0
-          ? new NetlinkError(-status, p.options.operation, p.options.hints?.[errnoName(-status)])
-          : null,
-      );
+      this.settle(p, status < 0 ? refusal(-status, p.options) : null);
       return;
     }
     if (m.flags & NLM_F_DUMP_INTR) p.result.interrupted = true;
@@ -463,6 +457,11 @@ export class NetlinkSocket extends EventEmitter<NetlinkSocketEvents> {
       rethrowLater(x);
     }
   }
+}
+
+/** The kernel's refusal of a request, with the caller's hint for that errno when it gave one. */
+function refusal(errno: number, options: RequestOptions): NetlinkError {
+  return new NetlinkError(errnoFault(errno, options.operation, options.hints?.[errnoName(errno)]));
 }
 
 /** Re-throws outside the native callback, where Node reports it as an uncaught exception. */

@@ -65,6 +65,23 @@ export class NlWriter {
     return this;
   }
 
+  /**
+   * struct nlmsgerr, after begin(NLMSG_ERROR, …): the error (a negative errno, or 0 for an
+   * acknowledgement) and the request it answers — as much of it as `request` holds (the kernel
+   * echoes only the header of an ACK, and of an error with NLM_F_CAPPED).
+   */
+  nlmsgerr(error: number, request: Uint8Array): this {
+    return this.struct(4 + request.length, (b, off) => {
+      putU32h(b, off, error >>> 0);
+      b.set(request, off + 4);
+    });
+  }
+
+  /** The s32 status of NLMSG_DONE: 0, or a negative errno when the dump failed. */
+  doneStatus(status: number): this {
+    return this.struct(4, (b, off) => putU32h(b, off, status >>> 0));
+  }
+
   private attrHeader(type: number, payload: number): number {
     const at = this.reserve(NLA_HDRLEN + payload);
     putU16h(this.buf, at, NLA_HDRLEN + payload);

@@ -85,16 +85,22 @@ export abstract class FormatReader implements CaptureReader {
 
   /** The error of the record being read; at byte 0 it is the file header's (record 0). */
   protected fail(offset: number, reason: string, kind: CaptureErrorKind = 'corrupt'): CaptureError {
-    return new CaptureError(this.path, offset === 0 ? 0 : this.count + 1, offset, reason, kind);
+    return new CaptureError({
+      kind,
+      file: this.path,
+      record: offset === 0 ? 0 : this.count + 1,
+      byteOffset: offset,
+      reason,
+    });
   }
 
   protected ioFail(e: Error): CaptureError {
-    return new CaptureError(
-      this.path,
-      this.count + 1,
-      this.src.offset,
-      `read failed: ${e.message}`,
-      'io',
-    );
+    return new CaptureError({
+      kind: 'io',
+      file: this.path,
+      record: this.count + 1,
+      byteOffset: this.src.offset,
+      reason: `read failed: ${e.message}`,
+    });
   }
 }

@@ -1,5 +1,10 @@
 // @p2pwall/core/pcap: streaming capture readers, link layers, a pcap writer.
-export { CaptureError, type CaptureErrorKind } from './capture-error.js';
+export {
+  CaptureError,
+  captureFaultMessage,
+  type CaptureErrorKind,
+  type CaptureFault,
+} from './capture-error.js';
 export { MAX_CAPLEN, type CaptureReader, type CaptureRecord } from './capture-reader.js';
 export * from './ethertype.js';
 export { forEachPacket, type PacketVisitor } from './for-each-packet.js';

@@ -37,6 +37,13 @@ test('a missing file, a directory: one-line CaptureError of kind io', () =>
     const missing = openError(join(dir, 'nope.pcap'));
     assert.equal(missing.message, `${join(dir, 'nope.pcap')}: cannot open: no such file`);
     assert.equal(missing.kind, 'io');
+    assert.deepEqual(missing.fault, {
+      kind: 'io',
+      file: join(dir, 'nope.pcap'),
+      record: 0,
+      byteOffset: 0,
+      reason: 'cannot open: no such file',
+    });
     assert.equal(openError(dir).reason, 'cannot open: is a directory');
   }));
 

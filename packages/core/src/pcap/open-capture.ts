@@ -1,7 +1,7 @@
 // Opening a capture: sniff the first four bytes and hand the source to the reader of that format.
 import { be32 } from '../bytes/endian.js';
 import { ByteSource, DEFAULT_CHUNK } from './byte-source.js';
-import { CaptureError } from './capture-error.js';
+import { CaptureError, type CaptureErrorKind } from './capture-error.js';
 import type { CaptureReader } from './capture-reader.js';
 import { pcapMagic } from './pcap-format.js';
 import { PcapReader } from './pcap-reader.js';
@@ -20,7 +20,7 @@ export function openCapture(path: string, options: OpenCaptureOptions = {}): Cap
     src = ByteSource.openFile(path, options.chunkSize ?? DEFAULT_CHUNK);
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
-    throw new CaptureError(path, 0, 0, `cannot open: ${openFailure(err)}`, 'io');
+    throw headerError(path, 'io', `cannot open: ${openFailure(err)}`);
   }
   try {
     return fromSource(path, src);
@@ -37,27 +37,28 @@ export function captureFromBuffer(name: string, bytes: Uint8Array): CaptureReade
 
 function fromSource(name: string, src: ByteSource): CaptureReader {
   if (!src.ensure(4)) {
-    if (src.ioError)
-      throw new CaptureError(name, 0, 0, `read failed: ${src.ioError.message}`, 'io');
-    throw new CaptureError(
+    if (src.ioError) throw headerError(name, 'io', `read failed: ${src.ioError.message}`);
+    throw headerError(
       name,
-      0,
-      0,
+      'cut-short',
       src.available === 0
         ? 'empty file: not a pcap or pcapng capture'
         : `only ${src.available} bytes: not a pcap or pcapng capture`,
-      'cut-short',
     );
   }
   const magic = be32(src.buf, src.pos);
   if (magic === BT_SHB) return new PcapngReader(name, src);
   if (pcapMagic(magic)) return new PcapReader(name, src);
-  throw new CaptureError(
+  throw headerError(
     name,
-    0,
-    0,
+    'corrupt',
     `not a pcap or pcapng file (magic 0x${magic.toString(16).padStart(8, '0')}${hint(src.buf, src.pos)})`,
   );
+}
+
+/** An error of the file as a whole (record 0 at byte 0): it cannot be opened or is no capture. */
+function headerError(file: string, kind: CaptureErrorKind, reason: string): CaptureError {
+  return new CaptureError({ kind, file, record: 0, byteOffset: 0, reason });
 }
 
 function hint(b: Uint8Array, p: number): string {

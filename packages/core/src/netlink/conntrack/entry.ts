@@ -2,7 +2,7 @@
 // attributes after nfgenmsg. Attributes are parsed by type, never by position; unknown ones are
 // skipped and absent ones stay undefined.
 import { AttrTable } from '../attr.js';
-import { NetlinkDecodeError } from '../errors.js';
+import { malformedAt, NetlinkDecodeError } from '../errors.js';
 import { AF_INET, AF_INET6 } from '../constants.js';
 import type { NlWriter } from '../writer.js';
 import {
@@ -135,7 +135,10 @@ export function decodeEntry(
   const t = entryTable.parseOrThrow(b, start, end);
   const orig = nested(t, CTA_TUPLE_ORIG, decodeTuple);
   const reply = nested(t, CTA_TUPLE_REPLY, decodeTuple);
-  if (!orig || !reply) throw new NetlinkDecodeError(start, 'conntrack entry without both tuples');
+  if (!orig || !reply)
+    throw new NetlinkDecodeError(
+      malformedAt(start, { kind: 'missing', container: 'conntrack entry', part: 'both tuples' }),
+    );
   const e: ConntrackEntry = { family, orig, reply };
   const master = nested(t, CTA_TUPLE_MASTER, decodeTuple);
   if (master) e.master = master;

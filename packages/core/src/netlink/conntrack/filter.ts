@@ -1,6 +1,10 @@
 // Kernel-side dump filters: CTA_MARK + CTA_MARK_MASK, CTA_STATUS + CTA_STATUS_MASK, CTA_ZONE,
 // and CTA_FILTER (flags in host byte order) with partial CTA_TUPLE_ORIG / CTA_TUPLE_REPLY.
 // The kernel evaluates them while dumping, so a large table never crosses into user space.
+// encodeDumpFilter writes them into a dump request; decodeDumpFilter reads them back (what
+// ctnetlink_alloc_filter reads), for the fake kernel and tests.
+import { formatIpv4, formatIpv6 } from '../../wire/address.js';
+import { AttrTable } from '../attr.js';
 import type { NlWriter } from '../writer.js';
 import {
   CTA_FILTER,
@@ -12,12 +16,26 @@ import {
   CTA_FILTER_FLAG_CTA_TUPLE_ZONE,
   CTA_FILTER_ORIG_FLAGS,
   CTA_FILTER_REPLY_FLAGS,
+  CTA_IP_MAX,
+  CTA_IP_V4_DST,
+  CTA_IP_V4_SRC,
+  CTA_IP_V6_DST,
+  CTA_IP_V6_SRC,
   CTA_MARK,
   CTA_MARK_MASK,
+  CTA_MAX,
+  CTA_PROTO_DST_PORT,
+  CTA_PROTO_MAX,
+  CTA_PROTO_NUM,
+  CTA_PROTO_SRC_PORT,
   CTA_STATUS,
   CTA_STATUS_MASK,
+  CTA_TUPLE_IP,
+  CTA_TUPLE_MAX,
   CTA_TUPLE_ORIG,
+  CTA_TUPLE_PROTO,
   CTA_TUPLE_REPLY,
+  CTA_TUPLE_ZONE,
   CTA_ZONE,
 } from './constants.js';
 import { encodeTuple, type Tuple } from './tuple.js';
@@ -85,4 +103,55 @@ export function encodeDumpFilter(w: NlWriter, f: DumpFilter): void {
   w.nestEnd(n);
   if (of) encodeTuple(w, CTA_TUPLE_ORIG, checked(f.orig!));
   if (rf) encodeTuple(w, CTA_TUPLE_REPLY, checked(f.reply!));
+}
+
+const requestTable = new AttrTable(CTA_MAX);
+const flagsTable = new AttrTable(CTA_FILTER_REPLY_FLAGS);
+const tupleTable = new AttrTable(CTA_TUPLE_MAX);
+const ipTable = new AttrTable(CTA_IP_MAX);
+const protoTable = new AttrTable(CTA_PROTO_MAX);
+
+function address(t: AttrTable, v4: number, v6: number): string | undefined {
+  if (t.length(v4) === 4) return formatIpv4(t.buf, t.offset(v4));
+  if (t.length(v6) === 16) return formatIpv6(t.buf, t.offset(v6));
+  return undefined;
+}
+
+/** The fields a partial tuple `b[start, end)` carries. */
+function decodeTupleMatch(b: Uint8Array, start: number, end: number): TupleMatch {
+  const t = tupleTable.parseOrThrow(b, start, end);
+  const m: TupleMatch = {};
+  if (t.nested(CTA_TUPLE_IP, ipTable)) {
+    const src = address(ipTable, CTA_IP_V4_SRC, CTA_IP_V6_SRC);
+    const dst = address(ipTable, CTA_IP_V4_DST, CTA_IP_V6_DST);
+    if (src !== undefined) m.src = src;
+    if (dst !== undefined) m.dst = dst;
+  }
+  if (t.nested(CTA_TUPLE_PROTO, protoTable)) {
+    if (protoTable.has(CTA_PROTO_NUM)) m.proto = protoTable.u8(CTA_PROTO_NUM);
+    if (protoTable.has(CTA_PROTO_SRC_PORT)) m.srcPort = protoTable.be16(CTA_PROTO_SRC_PORT);
+    if (protoTable.has(CTA_PROTO_DST_PORT)) m.dstPort = protoTable.be16(CTA_PROTO_DST_PORT);
+  }
+  if (t.has(CTA_TUPLE_ZONE)) m.zone = t.be16(CTA_TUPLE_ZONE);
+  return m;
+}
+
+/**
+ * Reads the filter of a dump request's attributes `b[start, end)`: the inverse of
+ * encodeDumpFilter, with the masks it defaulted spelled out. Throws NetlinkDecodeError.
+ */
+export function decodeDumpFilter(b: Uint8Array, start: number, end: number): DumpFilter {
+  const t = requestTable.parseOrThrow(b, start, end);
+  const f: DumpFilter = {};
+  if (t.has(CTA_MARK)) f.mark = { value: t.be32(CTA_MARK), mask: t.be32(CTA_MARK_MASK) };
+  if (t.has(CTA_STATUS)) f.status = { value: t.be32(CTA_STATUS), mask: t.be32(CTA_STATUS_MASK) };
+  if (t.has(CTA_ZONE)) f.zone = t.be16(CTA_ZONE);
+  if (!t.nested(CTA_FILTER, flagsTable)) return f;
+  const tuple = (type: number) =>
+    decodeTupleMatch(b, t.offset(type), t.offset(type) + t.length(type));
+  if (flagsTable.u32h(CTA_FILTER_ORIG_FLAGS) !== 0 && t.has(CTA_TUPLE_ORIG))
+    f.orig = tuple(CTA_TUPLE_ORIG);
+  if (flagsTable.u32h(CTA_FILTER_REPLY_FLAGS) !== 0 && t.has(CTA_TUPLE_REPLY))
+    f.reply = tuple(CTA_TUPLE_REPLY);
+  return f;
 }

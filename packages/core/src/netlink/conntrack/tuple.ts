@@ -3,7 +3,7 @@
 import { formatIpv4, formatIpv6, parseIp } from '../../wire/address.js';
 import { IPPROTO } from '../../wire/ip-proto.js';
 import { AttrTable } from '../attr.js';
-import { NetlinkDecodeError } from '../errors.js';
+import { malformedAt, NetlinkDecodeError } from '../errors.js';
 import type { NlWriter } from '../writer.js';
 import {
   CTA_IP_MAX,
@@ -50,7 +50,10 @@ const protoTable = new AttrTable(CTA_PROTO_MAX);
 /** Decodes the nested tuple payload `b[start, end)`. */
 export function decodeTuple(b: Uint8Array, start: number, end: number): Tuple {
   const t = tupleTable.parseOrThrow(b, start, end);
-  if (!t.has(CTA_TUPLE_IP)) throw new NetlinkDecodeError(start, 'tuple without CTA_TUPLE_IP');
+  if (!t.has(CTA_TUPLE_IP))
+    throw new NetlinkDecodeError(
+      malformedAt(start, { kind: 'missing', container: 'tuple', part: 'CTA_TUPLE_IP' }),
+    );
   const ipOff = t.offset(CTA_TUPLE_IP);
   ipTable.parseOrThrow(b, ipOff, ipOff + t.length(CTA_TUPLE_IP));
   let src: string;
@@ -62,7 +65,13 @@ export function decodeTuple(b: Uint8Array, start: number, end: number): Tuple {
     src = formatIpv6(b, ipTable.offset(CTA_IP_V6_SRC));
     dst = formatIpv6(b, ipTable.offset(CTA_IP_V6_DST));
   } else {
-    throw new NetlinkDecodeError(ipOff, 'tuple without a pair of IPv4 or IPv6 addresses');
+    throw new NetlinkDecodeError(
+      malformedAt(ipOff, {
+        kind: 'missing',
+        container: 'tuple',
+        part: 'a pair of IPv4 or IPv6 addresses',
+      }),
+    );
   }
   const tuple: Tuple = { src, dst, proto: 0 };
   if (t.has(CTA_TUPLE_PROTO)) {

@@ -37,6 +37,14 @@ export class Nflog {
     const socket = NetlinkSocket.open(NETLINK_NETFILTER, {
       recvBufferSize: options.recvBufferSize ?? 4 << 20,
     });
+    return Nflog.attach(socket, options);
+  }
+
+  /**
+   * Binds the group over a socket the caller opened (open() uses a new one; tests pass one over
+   * the fake kernel). Closes the socket when the kernel refuses.
+   */
+  static async attach(socket: NetlinkSocket, options: NflogOptions): Promise<Nflog> {
     const log = new Nflog(socket, options.group);
     socket.onMessage = (m) => {
       if (log.packet.reset(m) && log.packet.group === options.group) options.onPacket(log.packet);

@@ -37,6 +37,7 @@ export const NFULA_CFG_NLBUFSIZ = 3;
 export const NFULA_CFG_TIMEOUT = 4;
 export const NFULA_CFG_QTHRESH = 5;
 export const NFULA_CFG_FLAGS = 6;
+export const NFULA_CFG_MAX = 6;
 
 /** enum nfulnl_msg_config_cmds. */
 export const NFULNL_CFG_CMD_NONE = 0;

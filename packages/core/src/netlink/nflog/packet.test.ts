@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import fc from 'fast-check';
 import { Packet } from '../../wire/packet.js';
 import { AttrTable } from '../attr.js';
 import { NlMsgView } from '../message.js';
@@ -13,8 +14,9 @@ import {
   NFULNL_COPY_PACKET,
 } from './constants.js';
 import { NF_INET_LOCAL_OUT } from '../constants.js';
-import { writeNflogConfig } from './config.js';
+import { parseNflogConfig, writeNflogConfig } from './config.js';
 import { NflogPacket } from './packet.js';
+import { encodeNflogPacket, parseNflogPacket } from './packet-repr.js';
 
 // An echo request logged by `ip protocol icmp meta mark set 0x2a log prefix "p2pw-test " group 9
 // snaplen 80` in the output hook (Linux 6.18), as nfnetlink_log delivered it.
@@ -68,4 +70,62 @@ test('the bind request carries command, copy mode and range, QTHRESH 1 and TIMEO
   assert.deepEqual([...t.bytes(NFULA_CFG_MODE)!], [0, 0, 0, 80, NFULNL_COPY_PACKET, 0]);
   assert.equal(t.be32(NFULA_CFG_QTHRESH), 1);
   assert.equal(t.be32(NFULA_CFG_TIMEOUT), 0);
+});
+
+test("a repr of the real copy re-emits its very bytes (attributes in the kernel's order)", () => {
+  const b = Buffer.from(LOGGED_PING, 'hex');
+  const r = parseNflogPacket(b);
+  assert.equal(r.group, 9);
+  assert.equal(r.prefix, 'p2pw-test ');
+  assert.equal(r.payload?.length, 80);
+  assert.deepEqual(encodeNflogPacket(r), b);
+});
+
+test('property: packet reprs and config messages round-trip', () => {
+  const u32 = fc.nat(0xffffffff);
+  const repr = fc.record(
+    {
+      group: fc.nat(65535),
+      family: fc.constantFrom(2, 10),
+      hwProtocol: fc.nat(65535),
+      hook: fc.nat(5),
+      prefix: fc.string({ maxLength: 63 }).filter((s) => !s.includes('\0')),
+      indev: u32,
+      outdev: u32,
+      mark: u32.filter((m) => m !== 0),
+      timestamp: fc.record({ sec: fc.nat(2 ** 40), usec: fc.nat(999999) }),
+      uid: u32,
+      gid: u32,
+      seq: u32,
+      payload: fc.uint8Array({ maxLength: 200 }),
+    },
+    { requiredKeys: ['group', 'family', 'hwProtocol', 'hook'] },
+  );
+  fc.assert(
+    fc.property(repr, (r) => {
+      const plain = JSON.parse(JSON.stringify({ ...r, payload: undefined }));
+      const back = parseNflogPacket(encodeNflogPacket(r));
+      assert.deepEqual({ ...back, payload: undefined }, { ...plain, payload: undefined });
+      assert.deepEqual(back.payload && [...back.payload], r.payload && [...r.payload]);
+    }),
+  );
+  const config = fc.record(
+    {
+      copyMode: fc.nat(2),
+      copyRange: u32,
+      qthreshold: u32,
+      timeout: u32,
+      nlbufsiz: u32,
+      flags: fc.nat(0xffff),
+    },
+    { requiredKeys: ['copyMode', 'copyRange'] },
+  );
+  fc.assert(
+    fc.property(fc.nat(65535), fc.option(fc.nat(4), { nil: null }), config, (group, cmd, cfg) => {
+      const w = new NlWriter();
+      writeNflogConfig(w, 1, group, cmd, cfg);
+      const expected = { group, family: 0, ...(cmd !== null ? { command: cmd } : {}), ...cfg };
+      assert.deepEqual(parseNflogConfig(w.finish()), expected);
+    }),
+  );
 });

@@ -11,7 +11,7 @@ import {
   NLM_F_REQUEST,
   nfnlMsgType,
 } from '../constants.js';
-import { NetlinkDecodeError } from '../errors.js';
+import { malformedAt, NetlinkDecodeError } from '../errors.js';
 import { checkNlMsg, NlMsgView } from '../message.js';
 import type { NlWriter } from '../writer.js';
 import {
@@ -81,12 +81,11 @@ const cfgTable = new AttrTable(NFQA_CFG_MAX);
 /** Decodes a config message (what the kernel's nfqnl_recv_config reads), for tests and tools. */
 export function parseNfqConfig(b: Uint8Array, off = 0): ParsedNfqConfig {
   const fault = checkNlMsg(b, off, b.length);
-  if (fault) throw new NetlinkDecodeError(off, fault);
+  if (fault) throw new NetlinkDecodeError(fault);
   const m = new NlMsgView().reset(b, off);
   if (m.type !== NFQ_CONFIG_TYPE)
     throw new NetlinkDecodeError(
-      off,
-      `message type 0x${m.type.toString(16)} is not NFQNL_MSG_CONFIG`,
+      malformedAt(off, { kind: 'unexpected-type', type: m.type, expected: 'NFQNL_MSG_CONFIG' }),
     );
   const t = cfgTable.parseOrThrow(b, m.nfAttrOffset, m.end);
   const out: ParsedNfqConfig = { queue: m.nfgenResId, family: m.nfgenFamily };

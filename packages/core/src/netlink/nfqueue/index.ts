@@ -6,3 +6,4 @@ export * from './verdict.js';
 export * from './verdict-batch.js';
 export * from './proc-stats.js';
 export * from './queue.js';
+export * from './bind-refusal.js';

@@ -4,7 +4,7 @@
 import { putBe16, putBe32 } from '../../bytes/endian.js';
 import { AF_INET, NFNETLINK_V0 } from '../constants.js';
 import { decodeEntry, encodeEntry, type ConntrackEntry } from '../conntrack/entry.js';
-import { NetlinkDecodeError } from '../errors.js';
+import { malformedAt, NetlinkDecodeError } from '../errors.js';
 import { be64 } from '../host-order.js';
 import { checkNlMsg, NlMsgView } from '../message.js';
 import { NlWriter } from '../writer.js';
@@ -25,7 +25,7 @@ import {
   NFQA_TIMESTAMP,
   NFQA_UID,
 } from './constants.js';
-import { NFQ_PACKET_TYPE, NfqPacket } from './packet.js';
+import { NFQ_PACKET_TYPE, NOT_A_PACKET, NfqPacket } from './packet.js';
 
 export interface NfqPacketRepr {
   queue: number;
@@ -105,10 +105,10 @@ export function encodeNfqPacket(r: NfqPacketRepr): Buffer {
 /** Decodes one packet message into a value (copies what it keeps). */
 export function parseNfqPacket(b: Uint8Array, off = 0): NfqPacketRepr {
   const fault = checkNlMsg(b, off, b.length);
-  if (fault) throw new NetlinkDecodeError(off, fault);
+  if (fault) throw new NetlinkDecodeError(fault);
   const m = new NlMsgView().reset(b, off);
   const p = new NfqPacket();
-  if (!p.reset(m)) throw new NetlinkDecodeError(off, p.fault ?? 'not a packet message');
+  if (!p.reset(m)) throw new NetlinkDecodeError(malformedAt(off, p.fault ?? NOT_A_PACKET));
   const t = p.attrs;
   const r: NfqPacketRepr = {
     queue: p.queue,

@@ -9,7 +9,7 @@ import { formatIp } from '../../wire/address.js';
 import { AF_INET, AF_INET6, NLA_F_NESTED } from '../constants.js';
 import { decodeEntry, type ConntrackEntry } from '../conntrack/entry.js';
 import { IPS_ASSURED, IPS_CONFIRMED, IPS_SEEN_REPLY } from '../conntrack/constants.js';
-import { NetlinkDecodeError } from '../errors.js';
+import { NetlinkDecodeError, problemText } from '../errors.js';
 import { putU16h, putU32h } from '../host-order.js';
 import { NlMsgView } from '../message.js';
 import { NlWriter } from '../writer.js';
@@ -45,7 +45,7 @@ const packetFixtures = recorded.fixtures.filter((f) => f.name !== 'ctnetlink-ent
 
 function view(b: Uint8Array): NfqPacket {
   const p = new NfqPacket();
-  assert.ok(p.reset(new NlMsgView().reset(b, 0)), `reset failed: ${p.fault}`);
+  assert.ok(p.reset(new NlMsgView().reset(b, 0)), `reset failed: ${JSON.stringify(p.fault)}`);
   return p;
 }
 
@@ -181,11 +181,13 @@ test('nfqueue packet: other messages and broken attributes are refused, never th
   const m = new NlMsgView();
   const ct = bytes('ctnetlink-entry');
   assert.equal(p.reset(m.reset(ct, 0)), false);
-  assert.equal(p.fault, 'not a packet message');
+  assert.deepEqual(p.fault, { kind: 'not-a-packet' });
+  assert.equal(problemText(p.fault!), 'not a packet message');
   const broken = Buffer.from(bytes('icmp-echo-forward'));
   putU16h(broken, 20, 200); // PACKET_HDR claims more than the message holds
   assert.equal(p.reset(m.reset(broken, 0)), false);
-  assert.equal(p.fault, 'malformed attributes');
+  assert.deepEqual(p.fault, { kind: 'malformed-attributes' });
+  assert.equal(problemText(p.fault!), 'malformed attributes');
   assert.throws(() => parseNfqPacket(broken), NetlinkDecodeError);
 });
 

@@ -22,6 +22,7 @@ import {
   CTA_TUPLE_PROTO,
   CTA_ZONE,
 } from '../conntrack/constants.js';
+import type { NetlinkDecodeProblem } from '../errors.js';
 import type { NlMsgView } from '../message.js';
 import {
   IP_CT_IS_REPLY,
@@ -49,7 +50,18 @@ import {
 export const NFQ_PACKET_TYPE = nfnlMsgType(NFNL_SUBSYS_QUEUE, NFQNL_MSG_PACKET);
 
 /** Why a packet message was refused by NfqPacket.reset (null when it was decoded). */
-export type NfqPacketFault = 'not a packet message' | 'malformed attributes' | 'no NFQA_PACKET_HDR';
+export type NfqPacketFault = Extract<
+  NetlinkDecodeProblem,
+  { kind: 'not-a-packet' | 'malformed-attributes' | 'no-attribute' }
+>;
+
+// one frozen record per fault: a refused message costs no allocation on the packet path
+export const NOT_A_PACKET: NfqPacketFault = Object.freeze({ kind: 'not-a-packet' });
+const MALFORMED_ATTRIBUTES: NfqPacketFault = Object.freeze({ kind: 'malformed-attributes' });
+const NO_PACKET_HDR: NfqPacketFault = Object.freeze({
+  kind: 'no-attribute',
+  attr: 'NFQA_PACKET_HDR',
+});
 
 export class NfqPacket {
   /** The message's attributes, for anything not decoded below (NFQA_VLAN, NFQA_SECCTX, …). */
@@ -106,12 +118,12 @@ export class NfqPacket {
 
   /** Decodes a message; false (with `fault` set) when it is not a well-formed packet message. */
   reset(m: NlMsgView): boolean {
-    if (m.type !== NFQ_PACKET_TYPE) return this.fail('not a packet message');
+    if (m.type !== NFQ_PACKET_TYPE) return this.fail(NOT_A_PACKET);
     const b = m.buf;
     const t = this.attrs;
-    if (t.parse(b, m.nfAttrOffset, m.end) !== null) return this.fail('malformed attributes');
+    if (t.parse(b, m.nfAttrOffset, m.end) !== null) return this.fail(MALFORMED_ATTRIBUTES);
     const hdr = t.offset(NFQA_PACKET_HDR);
-    if (hdr < 0 || t.length(NFQA_PACKET_HDR) < 7) return this.fail('no NFQA_PACKET_HDR');
+    if (hdr < 0 || t.length(NFQA_PACKET_HDR) < 7) return this.fail(NO_PACKET_HDR);
     this.fault = null;
     this.buf = b;
     this.messageOffset = m.off;

@@ -1,15 +1,14 @@
-// NfQueue over a fake netlink socket: the config it sends, how it falls back when the kernel lacks
+// NfQueue over the fake kernel: the config it sends, how it falls back when the kernel lacks
 // conntrack glue, the errors it raises, and the verdicts of an event-loop turn.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { EventEmitter } from 'node:events';
-import { EBUSY, EOPNOTSUPP, EPERM } from '../errno.js';
-import { NetlinkError } from '../errors.js';
-import { putU16h, putU32h } from '../host-order.js';
-import { forEachMessage, NlMsgView } from '../message.js';
-import type { RequestOptions, RequestResult } from '../transport.js';
-import { parseNfqConfig, type ParsedNfqConfig } from './config.js';
+import { EBUSY, ENOENT, EOPNOTSUPP, EPERM } from '../errno.js';
+import { NetlinkDecodeError } from '../errors.js';
+import { NlMsgView } from '../message.js';
+import { FakeKernel, type KernelRequest } from '../testing/fake-kernel.js';
+import type { NetlinkSocket } from '../transport.js';
+import { NFQ_CONFIG_TYPE, parseNfqConfig, type ParsedNfqConfig } from './config.js';
 import {
   NF_ACCEPT,
   NF_DROP,
@@ -20,45 +19,36 @@ import {
   NFQNL_CFG_CMD_UNBIND,
 } from './constants.js';
 import { encodeNfqPacket, parseNfqPacket } from './packet-repr.js';
-import { NfQueue, type NfQueueOptions, type QueueSocket } from './queue.js';
-import { KEEP_MARK, parseVerdicts, type ParsedVerdict } from './verdict.js';
+import { NfQueue, type NfQueueOptions } from './queue.js';
+import {
+  KEEP_MARK,
+  NFQ_VERDICT_BATCH_TYPE,
+  NFQ_VERDICT_TYPE,
+  parseVerdicts,
+  type ParsedVerdict,
+} from './verdict.js';
 
-class FakeSocket extends EventEmitter implements QueueSocket {
-  onMessage: ((m: NlMsgView) => void) | null = null;
-  readonly configs: ParsedNfqConfig[] = [];
-  readonly datagrams: ParsedVerdict[][] = [];
-  isClosed = false;
-  readonly portId = 4242;
-  private seq = 100;
-  constructor(private readonly answer: (c: ParsedNfqConfig) => number = () => 0) {
-    super();
-  }
-  nextSeq(): number {
-    return ++this.seq;
-  }
-  async request(msg: Buffer, options: RequestOptions): Promise<RequestResult> {
-    const c = parseNfqConfig(msg);
-    this.configs.push(c);
-    const errno = this.answer(c);
-    if (errno)
-      throw new NetlinkError(
-        errno,
-        options.operation,
-        options.hints?.[errno === EPERM ? 'EPERM' : 'other'],
-      );
-    return { interrupted: false, messages: 0 };
-  }
-  send(msg: Uint8Array | Uint8Array[], onSent?: (failed: boolean) => void): void {
-    this.datagrams.push(parseVerdicts(msg as Uint8Array));
-    setImmediate(() => onSent?.(false));
-  }
-  close(): void {
-    this.isClosed = true;
-  }
-  /** Delivers kernel messages as the transport does: one reused view. */
-  deliver(b: Buffer): void {
-    forEachMessage(b, b.length, new NlMsgView(), (m) => this.onMessage?.(m));
-  }
+/**
+ * A kernel that answers each NFQNL_MSG_CONFIG with `answer`'s errno (0: ACK) and takes verdicts
+ * silently. `configs` are the configs received, `verdicts()` the verdict datagrams, decoded.
+ */
+function queueKernel(answer: (c: ParsedNfqConfig) => number = () => 0) {
+  const configs: ParsedNfqConfig[] = [];
+  const kernel = new FakeKernel((req: KernelRequest, k) => {
+    if (req.header.type !== NFQ_CONFIG_TYPE) return undefined;
+    const c = parseNfqConfig(req.bytes);
+    configs.push(c);
+    const errno = answer(c);
+    return errno ? k.error(req, errno) : k.ack(req);
+  });
+  const isVerdict = (d: Buffer) => {
+    const type = new NlMsgView().reset(d, 0).type;
+    return type === NFQ_VERDICT_TYPE || type === NFQ_VERDICT_BATCH_TYPE;
+  };
+  const verdicts = (): ParsedVerdict[][] =>
+    kernel.datagrams.filter(isVerdict).map((d) => parseVerdicts(d));
+  const socket: NetlinkSocket = kernel.socket();
+  return { kernel, socket, configs, verdicts };
 }
 
 const fixtures = JSON.parse(
@@ -75,11 +65,14 @@ function options(o: Partial<NfQueueOptions> = {}): NfQueueOptions {
 }
 
 test('nfqueue client: binds, copies whole packets, sets flags with their mask, unbinds on close', async () => {
-  const s = new FakeSocket();
-  const q = await NfQueue.attach(s, options({ queue: 9, failOpen: true, gso: true, maxLen: 4096 }));
+  const { kernel, socket, configs } = queueKernel();
+  const q = await NfQueue.attach(
+    socket,
+    options({ queue: 9, failOpen: true, gso: true, maxLen: 4096 }),
+  );
   assert.equal(q.conntrack, false);
   assert.deepEqual(
-    s.configs.map((c) => ({ ...c })),
+    configs.map((c) => ({ ...c })),
     [
       { queue: 9, family: 0, command: NFQNL_CFG_CMD_BIND, pf: 0 },
       { queue: 9, family: 0, copyMode: 2, copyRange: 0xffff, maxLen: 4096 },
@@ -87,40 +80,48 @@ test('nfqueue client: binds, copies whole packets, sets flags with their mask, u
     ],
   );
   await q.close();
-  assert.equal(s.configs.at(-1)?.command, NFQNL_CFG_CMD_UNBIND);
-  assert.equal(s.isClosed, true);
+  assert.equal(configs.at(-1)?.command, NFQNL_CFG_CMD_UNBIND);
+  assert.equal(socket.isClosed, true);
+  await turn();
+  assert.equal(kernel.closed, true);
 });
 
 test('nfqueue client: conntrack "auto" carries on without when the kernel refuses the flag', async () => {
-  const s = new FakeSocket((c) => ((c.flags ?? 0) & NFQA_CFG_F_CONNTRACK ? EOPNOTSUPP : 0));
-  const q = await NfQueue.attach(s, options({ conntrack: 'auto' }));
+  const noGlue = (c: ParsedNfqConfig) => ((c.flags ?? 0) & NFQA_CFG_F_CONNTRACK ? EOPNOTSUPP : 0);
+  const q = await NfQueue.attach(queueKernel(noGlue).socket, options({ conntrack: 'auto' }));
   assert.equal(q.conntrack, false);
   assert.match(q.conntrackUnavailable ?? '', /CONFIG_NETFILTER_NETLINK_GLUE_CT/);
-  const strict = new FakeSocket((c) => ((c.flags ?? 0) & NFQA_CFG_F_CONNTRACK ? EOPNOTSUPP : 0));
-  await assert.rejects(NfQueue.attach(strict, options({ conntrack: true })), /GLUE_CT/);
-  assert.equal(strict.isClosed, true);
-  const ok = await NfQueue.attach(new FakeSocket(), options({ conntrack: 'auto' }));
+  assert.equal(q.conntrackRefusal?.code, 'EOPNOTSUPP');
+  assert.equal(q.conntrackRefusal?.operation, 'enabling conntrack info on NFQUEUE 0');
+  const strict = queueKernel(noGlue);
+  await assert.rejects(NfQueue.attach(strict.socket, options({ conntrack: true })), /GLUE_CT/);
+  assert.equal(strict.socket.isClosed, true);
+  const ok = await NfQueue.attach(queueKernel().socket, options({ conntrack: 'auto' }));
   assert.equal(ok.conntrack, true);
+  assert.equal(ok.conntrackUnavailable, null);
 });
 
 test('nfqueue client: a refused bind names the missing capability (no other holder in /proc)', async () => {
   // which program holds a queue comes from /proc/net/netfilter/nfnetlink_queue: the privileged
   // tests check that case against the kernel
-  const denied = new FakeSocket(() => EPERM);
+  const denied = queueKernel(() => EPERM);
   await assert.rejects(
-    NfQueue.attach(denied, options({ queue: 54321 })),
+    NfQueue.attach(denied.socket, options({ queue: 54321 })),
     /^NetlinkError: binding NFQUEUE 54321 failed: EPERM .*needs CAP_NET_ADMIN/,
   );
-  assert.equal(denied.isClosed, true);
-  const later = new FakeSocket((c) => (c.copyMode !== undefined ? EBUSY : 0));
-  await assert.rejects(NfQueue.attach(later, options()), /configuring NFQUEUE 0 failed: EBUSY/);
+  assert.equal(denied.socket.isClosed, true);
+  const later = queueKernel((c) => (c.copyMode !== undefined ? EBUSY : 0));
+  await assert.rejects(
+    NfQueue.attach(later.socket, options()),
+    /configuring NFQUEUE 0 failed: EBUSY/,
+  );
 });
 
 test('nfqueue client: one datagram per turn, the handler decides, a throwing handler gets the default', async () => {
-  const s = new FakeSocket();
-  const errors: string[] = [];
+  const { kernel, socket, verdicts } = queueKernel();
+  const errors: Error[] = [];
   const q = await NfQueue.attach(
-    s,
+    socket,
     options({
       defaultVerdict: NF_ACCEPT,
       onPacket(p, d) {
@@ -131,29 +132,38 @@ test('nfqueue client: one datagram per turn, the handler decides, a throwing han
           d.connmark = 7;
         }
       },
-      onError: (e) => errors.push(e.message),
+      onError: (e) => errors.push(e),
     }),
   );
-  s.deliver(Buffer.concat([packetMessage(1), packetMessage(2), packetMessage(3)]));
-  s.deliver(packetMessage(4));
-  assert.equal(s.datagrams.length, 0, 'verdicts wait for the end of the turn');
+  kernel.deliver(Buffer.concat([packetMessage(1), packetMessage(2), packetMessage(3)]));
+  kernel.deliver(packetMessage(4));
+  assert.equal(verdicts().length, 0, 'verdicts wait for the end of the turn');
   await turn();
-  assert.deepEqual(s.datagrams, [
+  assert.deepEqual(verdicts(), [
     [{ batch: true, queue: 0, id: 4, verdict: NF_ACCEPT, mark: KEEP_MARK, connmark: KEEP_MARK }],
   ]);
-  s.deliver(Buffer.concat([packetMessage(5), packetMessage(6), packetMessage(7, 1)]));
+  kernel.deliver(Buffer.concat([packetMessage(5), packetMessage(6), packetMessage(7, 1)]));
   await turn();
   // connmark is dropped: this queue has no conntrack glue
   assert.deepEqual(
-    s.datagrams[1].map((v) => [v.id, v.verdict, v.mark, v.connmark]),
+    verdicts()[1].map((v) => [v.id, v.verdict, v.mark, v.connmark]),
     [
       [5, NF_ACCEPT, KEEP_MARK, KEEP_MARK],
       [6, NF_DROP, 7, KEEP_MARK],
     ],
   );
   assert.equal(errors.length, 2);
-  assert.match(errors[0], /boom/);
-  assert.match(errors[1], /ignored a packet message: for queue 1/);
+  assert.match(errors[0].message, /boom/);
+  assert.match(errors[1].message, /ignored a packet message: for queue 1/);
+  assert.ok(errors[1] instanceof NetlinkDecodeError);
+  assert.deepEqual(errors[1].fault, {
+    kind: 'ignored',
+    subsystem: 'NFQUEUE',
+    id: 0,
+    offset: packetMessage(5).length + packetMessage(6).length,
+    problem: { kind: 'other-queue', queue: 1 },
+  });
+  assert.equal(errors[1].message, 'NFQUEUE 0: ignored a packet message: for queue 1');
   const st = q.stats();
   assert.equal(st.packets, 6);
   assert.equal(st.verdicts, 6);
@@ -164,10 +174,10 @@ test('nfqueue client: one datagram per turn, the handler decides, a throwing han
 });
 
 test('nfqueue client: connmark verdicts with conntrack on; refused verdicts are counted', async () => {
-  const s = new FakeSocket();
+  const { kernel, socket, verdicts } = queueKernel();
   const errors: string[] = [];
   const q = await NfQueue.attach(
-    s,
+    socket,
     options({
       conntrack: true,
       onPacket(_p, d) {
@@ -176,15 +186,14 @@ test('nfqueue client: connmark verdicts with conntrack on; refused verdicts are 
       onError: (e) => errors.push(e.message),
     }),
   );
-  s.deliver(packetMessage(1));
+  kernel.deliver(packetMessage(1));
   await turn();
-  assert.equal(s.datagrams[0][0].connmark, 0x70);
-  // NLMSG_ERROR -ENOENT for a verdict: nlmsgerr { s32 error; nlmsghdr request }
-  const err = Buffer.alloc(36);
-  putU32h(err, 0, 36);
-  putU16h(err, 4, 2);
-  putU32h(err, 16, -2 >>> 0);
-  s.deliver(err);
+  assert.equal(verdicts()[0][0].connmark, 0x70);
+  // the kernel no longer holds the packet: NLMSG_ERROR -ENOENT for that verdict
+  const verdict = kernel.requests.find(
+    (r) => r.header.type === NFQ_VERDICT_TYPE || r.header.type === NFQ_VERDICT_BATCH_TYPE,
+  )!;
+  kernel.deliver(kernel.error(verdict, ENOENT));
   assert.equal(q.stats().verdictErrors, 1);
   assert.match(errors[0], /ENOENT .*no longer holds that packet/);
 });

@@ -7,12 +7,16 @@
 // VERDICT_BATCH where the packets agree, single verdicts otherwise, in one datagram written into
 // a preallocated send buffer. Nothing on the per-packet path allocates in JavaScript; the
 // `netlink` package allocates one Buffer per datagram received, which we cannot avoid.
-import { readFileSync } from 'node:fs';
 import { NETLINK_NETFILTER, NLMSG_ERROR } from '../constants.js';
 import { EAGAIN, EBUSY, ENOENT, EOPNOTSUPP, EPERM } from '../errno.js';
-import { NetlinkError } from '../errors.js';
+import {
+  errnoFault,
+  NetlinkDecodeError,
+  NetlinkError,
+  type NetlinkDecodeProblem,
+  type NetlinkErrnoFault,
+} from '../errors.js';
 import type { NlMsgView } from '../message.js';
-import { needsCapability } from '../../privilege/capabilities.js';
 import { NetlinkSocket } from '../transport.js';
 import { NlWriter } from '../writer.js';
 import { writeNfqConfig, type NfqConfig } from './config.js';
@@ -27,6 +31,7 @@ import {
   NFQNL_COPY_PACKET,
 } from './constants.js';
 import { NFQ_PACKET_TYPE, NfqPacket } from './packet.js';
+import { bindRefusalHint } from './bind-refusal.js';
 import { readNfqProcStats, type NfqProcStats } from './proc-stats.js';
 import { KEEP_MARK } from './verdict.js';
 import { VerdictBatch } from './verdict-batch.js';
@@ -112,41 +117,25 @@ const MANAGED_FLAGS =
 const SEND_SLOTS = 8;
 const SEND_SLOT_BYTES = 16 * 1024;
 
-/** "pid 1234 (suricata)" for the process that probably owns netlink port `portId`, or ''. */
-export function describePortOwner(portId: number): string {
-  // libnetfilter_queue lets the kernel pick (the pid); the `netlink` package uses
-  // (counter << 22) | (pid & 0x3fffff)
-  for (const pid of new Set([portId, portId & 0x3fffff])) {
-    if (pid <= 0) continue;
-    try {
-      const comm = readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
-      return `pid ${pid} (${comm})`;
-    } catch {
-      /* not a pid of this pid namespace */
-    }
-  }
-  return '';
-}
-
-/**
- * What to tell the user when BIND is refused. The kernel answers EPERM both to a process without
- * CAP_NET_ADMIN and to a bind of a queue another socket holds (nfqnl_recv_config checks the
- * owner's port id before the command; EBUSY only comes back to the holder itself), so the
- * queue's /proc line decides which it was.
- */
-function bindHint(queue: number): string {
-  const holder = readNfqProcStats().find((s) => s.queue === queue);
-  if (!holder) return needsCapability('CAP_NET_ADMIN');
-  const who = describePortOwner(holder.portId);
-  return `queue ${queue} is already bound by another program (${who || `netlink port ${holder.portId}`}): stop it, or use another queue number here and in the firewall rule`;
+/** Why `conntrack` is off on a queue that asked for it: the kernel lacks the glue. */
+function conntrackGlueMissing(queue: number): NetlinkErrnoFault {
+  return errnoFault(
+    EOPNOTSUPP,
+    `enabling conntrack info on NFQUEUE ${queue}`,
+    'this kernel cannot attach conntrack data to queued packets (CONFIG_NETFILTER_NETLINK_GLUE_CT is off)',
+  );
 }
 
 export class NfQueue {
   readonly queue: number;
   /** The kernel sends conntrack info and honours connmark verdicts on this queue. */
   conntrack = false;
-  /** Why `conntrack` is off although it was asked for ('auto'), or null. */
-  conntrackUnavailable: string | null = null;
+  /** The refusal that left `conntrack` off although it was asked for ('auto'), or null. */
+  conntrackRefusal: NetlinkErrnoFault | null = null;
+  /** Why `conntrack` is off although it was asked for ('auto'), in words, or null. */
+  get conntrackUnavailable(): string | null {
+    return this.conntrackRefusal?.hint ?? null;
+  }
 
   private readonly packet = new NfqPacket();
   private readonly decision: NfqDecision = {
@@ -224,7 +213,9 @@ export class NfQueue {
         await q.configure({ command: NFQNL_CFG_CMD_BIND }, `binding NFQUEUE ${queue}`);
       } catch (e) {
         if (e instanceof NetlinkError && (e.errno === EPERM || e.errno === EBUSY))
-          throw new NetlinkError(e.errno, `binding NFQUEUE ${queue}`, bindHint(queue));
+          throw new NetlinkError(
+            errnoFault(e.errno, `binding NFQUEUE ${queue}`, bindRefusalHint(queue)),
+          );
         throw e;
       }
       await q.configure(
@@ -247,16 +238,9 @@ export class NfQueue {
         if (!(e instanceof NetlinkError) || e.errno !== EOPNOTSUPP || !wantCt) throw e;
         // which flag did the kernel refuse? without CONNTRACK it takes the rest: then that was it
         await q.setFlags(base);
-        if (options.conntrack === true) {
-          throw new NetlinkError(
-            EOPNOTSUPP,
-            `enabling conntrack info on NFQUEUE ${queue}`,
-            'this kernel cannot attach conntrack data to queued packets (CONFIG_NETFILTER_NETLINK_GLUE_CT is off)',
-          );
-        }
+        if (options.conntrack === true) throw new NetlinkError(conntrackGlueMissing(queue));
         q.conntrack = false;
-        q.conntrackUnavailable =
-          'this kernel cannot attach conntrack data to queued packets (CONFIG_NETFILTER_NETLINK_GLUE_CT is off)';
+        q.conntrackRefusal = conntrackGlueMissing(queue);
       }
     } catch (e) {
       socket.close();
@@ -288,10 +272,15 @@ export class NfQueue {
       const p = this.packet;
       if (!p.reset(m) || p.queue !== this.queue) {
         this.counters.decodeErrors++;
+        const problem: NetlinkDecodeProblem = p.fault ?? { kind: 'other-queue', queue: p.queue };
         this.report(
-          new Error(
-            `NFQUEUE ${this.queue}: ignored a packet message: ${p.fault ?? `for queue ${p.queue}`}`,
-          ),
+          new NetlinkDecodeError({
+            kind: 'ignored',
+            subsystem: 'NFQUEUE',
+            id: this.queue,
+            offset: m.off,
+            problem,
+          }),
         );
         return;
       }
@@ -323,9 +312,11 @@ export class NfQueue {
       this.counters.verdictErrors++;
       this.report(
         new NetlinkError(
-          -m.error,
-          `NFQUEUE ${this.queue} verdict`,
-          -m.error === ENOENT ? 'the kernel no longer holds that packet' : undefined,
+          errnoFault(
+            -m.error,
+            `NFQUEUE ${this.queue} verdict`,
+            -m.error === ENOENT ? 'the kernel no longer holds that packet' : undefined,
+          ),
         ),
       );
     }

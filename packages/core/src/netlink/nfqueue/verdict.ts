@@ -17,7 +17,7 @@ import {
   nfnlMsgType,
 } from '../constants.js';
 import { CTA_MARK, CTA_MAX } from '../conntrack/constants.js';
-import { NetlinkDecodeError } from '../errors.js';
+import { malformedAt, NetlinkDecodeError } from '../errors.js';
 import { putU16h } from '../host-order.js';
 import {
   forEachMessage,
@@ -136,11 +136,15 @@ export function parseVerdicts(b: Uint8Array, len = b.length): ParsedVerdict[] {
   const out: ParsedVerdict[] = [];
   forEachMessage(b, len, new NlMsgView(), (m) => {
     if (m.type !== NFQ_VERDICT_TYPE && m.type !== NFQ_VERDICT_BATCH_TYPE)
-      throw new NetlinkDecodeError(m.off, `message type 0x${m.type.toString(16)} is not a verdict`);
+      throw new NetlinkDecodeError(
+        malformedAt(m.off, { kind: 'unexpected-type', type: m.type, expected: 'a verdict' }),
+      );
     const t = verdictTable.parseOrThrow(b, m.nfAttrOffset, m.end);
     const h = t.offset(NFQA_VERDICT_HDR);
     if (h < 0 || t.length(NFQA_VERDICT_HDR) < 8)
-      throw new NetlinkDecodeError(m.off, 'verdict without NFQA_VERDICT_HDR');
+      throw new NetlinkDecodeError(
+        malformedAt(m.off, { kind: 'missing', container: 'verdict', part: 'NFQA_VERDICT_HDR' }),
+      );
     let connmark = KEEP_MARK;
     if (t.nested(NFQA_CT, ctTable) && ctTable.has(CTA_MARK)) connmark = ctTable.be32(CTA_MARK);
     out.push({

@@ -10,8 +10,9 @@ import { be16, putBe16 } from '../../bytes/endian.js';
 import { formatIpv4, formatIpv6, parseIp } from '../../wire/address.js';
 import { AttrTable } from '../attr.js';
 import { AF_INET, AF_INET6 } from '../constants.js';
-import { NetlinkDecodeError } from '../errors.js';
+import { malformedAt, NetlinkDecodeError } from '../errors.js';
 import { putU32h, u32h } from '../host-order.js';
+import type { NlWriter } from '../writer.js';
 import {
   INET_DIAG_MARK,
   INET_DIAG_MAX,
@@ -107,6 +108,18 @@ export function putDiagRequest(b: Uint8Array, off: number, r: DiagRequest): void
   putSocketId(b, off + 8, r.id ?? {});
 }
 
+/** Reads struct inet_diag_req_v2 at `off` (what the kernel's inet_diag_dump reads). */
+export function readDiagRequest(b: Uint8Array, off: number): Required<DiagRequest> {
+  const family = b[off];
+  return {
+    family,
+    protocol: b[off + 1],
+    ext: b[off + 2],
+    states: u32h(b, off + 4),
+    id: readSocketId(b, off + 8, family),
+  };
+}
+
 const attrs = new AttrTable(INET_DIAG_MAX);
 const ulpTable = new AttrTable(2);
 
@@ -114,12 +127,18 @@ const ulpTable = new AttrTable(2);
 export function decodeDiagMsg(b: Uint8Array, off: number, end: number): TcpSocketInfo {
   if (end - off < INET_DIAG_MSG_LEN)
     throw new NetlinkDecodeError(
-      off,
-      `inet_diag_msg truncated: ${end - off} of ${INET_DIAG_MSG_LEN} bytes`,
+      malformedAt(off, {
+        kind: 'truncated',
+        struct: 'inet_diag_msg',
+        needed: INET_DIAG_MSG_LEN,
+        available: end - off,
+      }),
     );
   const family = b[off];
   if (family !== AF_INET && family !== AF_INET6)
-    throw new NetlinkDecodeError(off, `inet_diag_msg of family ${family}`);
+    throw new NetlinkDecodeError(
+      malformedAt(off, { kind: 'unknown-family', struct: 'inet_diag_msg', family }),
+    );
   const s: TcpSocketInfo = {
     ...readSocketId(b, off + 4, family),
     state: b[off + 1],
@@ -137,4 +156,28 @@ export function decodeDiagMsg(b: Uint8Array, off: number, end: number): TcpSocke
     if (name) s.ulp = name;
   }
   return s;
+}
+
+/**
+ * Writes an inet_diag_msg for `s` and the attributes it has, after begin(SOCK_DIAG_BY_FAMILY, …):
+ * the inverse of decodeDiagMsg (timer, retransmits and expiry, which it does not read, are 0).
+ */
+export function encodeDiagMsg(w: NlWriter, s: TcpSocketInfo): void {
+  w.struct(INET_DIAG_MSG_LEN, (b, off) => {
+    b[off] = s.family;
+    b[off + 1] = s.state;
+    putSocketId(b, off + 4, s);
+    putU32h(b, off + 56, s.rqueue);
+    putU32h(b, off + 60, s.wqueue);
+    putU32h(b, off + 64, s.uid);
+    putU32h(b, off + 68, s.inode);
+  });
+  if (s.shutdown !== undefined) w.u8(INET_DIAG_SHUTDOWN, s.shutdown);
+  if (s.mark !== undefined) w.u32h(INET_DIAG_MARK, s.mark);
+  if (s.md5) w.flag(INET_DIAG_MD5SIG);
+  if (s.ulp !== undefined) {
+    const n = w.nestStart(INET_DIAG_ULP_INFO);
+    w.string(INET_ULP_INFO_NAME, s.ulp);
+    w.nestEnd(n);
+  }
 }
