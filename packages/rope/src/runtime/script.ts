@@ -6,7 +6,8 @@ import type { SourceFile } from '../source.js';
 import type { Engine } from './engine.js';
 import { RunError } from './run-error.js';
 import type { TraceSink } from './trace.js';
-import type { Op, Value } from './values.js';
+import type { Op } from './block.js';
+import type { Value } from './values.js';
 import { statusVerdict, STOP_FAIL, STOP_HOTDROP, Verdict } from './verdict.js';
 
 /** `$ct_state` values (`CtInfo.state`). */
