@@ -3,6 +3,7 @@
 // register is known).
 import { derefType, type Abs } from '../check/abstract.js';
 import { where } from '../check/messages.js';
+import type { SpecialCtx } from '../compile/operand.js';
 import {
   FREG_INFO,
   GREG_INFO,
@@ -12,14 +13,17 @@ import {
 } from '../language/registers.js';
 import { tyName } from '../language/types.js';
 import type { Op } from '../runtime/block.js';
-import type { Machine } from '../runtime/machine.js';
-import { FLOW_REGISTERS, GLOBAL_REGISTERS, USER_REGISTERS } from '../runtime/machine.js';
-import { RegRef, SPACE_FLOW } from '../runtime/reg-ref.js';
+import {
+  FLOW_REGISTERS,
+  GLOBAL_REGISTERS,
+  USER_REGISTERS,
+  type Machine,
+} from '../runtime/machine.js';
+import { SPACE_FLOW, type RegRef } from '../runtime/reg-ref.js';
 import { FLOW_REFS, GLOBAL_REFS, USER_REFS } from '../runtime/registers.js';
 import type { Site } from '../runtime/site.js';
 import { TAG_REF, typeName, type Value } from '../runtime/values.js';
 import { CONTINUE, type Status } from '../runtime/verdict.js';
-import type { SpecialCtx } from '../compile/operand.js';
 import { deref, FAILED, push, unary, type Result } from './impl-helpers.js';
 import { NO_PROBLEMS, wordsOf, type WordImpl, type WordProblem, type WordSpec } from './word.js';
 
