@@ -15,7 +15,7 @@ import { registerWords } from './registers.js';
 import { stackWords } from './stack.js';
 import { stringWords } from './strings.js';
 import { timeWords } from './time.js';
-import type { Word } from './word.js';
+import type { Word, WordSignature } from './word.js';
 
 export const WORDS: readonly Word[] = [
   ...registerWords,
@@ -40,4 +40,8 @@ export function wordInfo(name: string): Word | undefined {
   return byName.get(name);
 }
 
-export type { WordSignature } from './word.js';
+// The package's public view of the table: the signatures, under the names the language
+// reference uses (verbs), typed as signatures only: checks and implementations are internal.
+export type VerbInfo = WordSignature;
+export const VERBS: readonly VerbInfo[] = WORDS;
+export const verbInfo: (name: string) => VerbInfo | undefined = wordInfo;
