@@ -26,7 +26,7 @@ export { formatValue, printValue, quoteBytes, type Value } from './runtime/value
 export { pushInt, pushIp, pushStr, pushValue, PushError, type PushKind } from './runtime/pushes.js';
 export { scriptName } from './source.js';
 export { CaptureFlows } from './classify/capture-flows.js';
-export { VERBS, verbInfo, type VerbInfo } from './language/verbs.js';
+export { VERBS, verbInfo, type VerbInfo } from './words/index.js';
 export { INTERNAL_REGISTERS, type RegisterInfo } from './language/registers.js';
 export {
   ctFromFlow,

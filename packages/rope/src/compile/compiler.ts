@@ -2,20 +2,22 @@
 // blocks stay "pending" until a verb consumes them, so the verb can be specialised on them
 // (`4 lift`, `"GET " expect_str`, `$ip_ttl 64 eq`, `{ isdigit } expect_while drop`), pure verbs
 // on constant operands are evaluated here, and `N greg` becomes the register itself. Whatever a
-// verb does not consume is pushed before it runs, so the order of effects is the script's.
+// verb does not consume is pushed before it runs, so the order of effects is the script's. How
+// each verb compiles is its record's `impl` (words/*.ts).
 import type { BlockNode, CallNode, Node } from '../ast.js';
 import { constantValue } from '../language/constants.js';
-import { anchorArity, verbInfo, type VerbInfo } from '../language/verbs.js';
-import { CHAR_CLASSES } from '../runtime/char-classes.js';
+import { Block, type Op } from '../runtime/block.js';
 import { Machine } from '../runtime/machine.js';
-import { FLOW_REFS, GLOBAL_REFS, namedRef, registerRef, USER_REFS } from '../runtime/registers.js';
+import type { RegRef } from '../runtime/reg-ref.js';
+import { namedRef, registerRef } from '../runtime/registers.js';
 import type { Site } from '../runtime/site.js';
-import { Block, RegRef, type Op, type Value } from '../runtime/values.js';
+import type { Value } from '../runtime/values.js';
 import { CONTINUE, type Status } from '../runtime/verdict.js';
 import type { Span } from '../source.js';
-import { STACK, type Operand, type VerbImpl } from './operand.js';
+import { wordInfo } from '../words/index.js';
+import { anchorArity, type Word, type WordImpl } from '../words/word.js';
+import { STACK, type Operand } from './operand.js';
 import { sequence } from './sequence.js';
-import { VERB_IMPLS } from './verbs/index.js';
 
 interface Pending {
   operand: Operand;
@@ -45,18 +47,12 @@ function siteOf(span: Span, label: string): Site {
 /** A machine for evaluating pure verbs on constants at compile time. */
 const folder = new Machine({ maxStack: 64 });
 
-function evaluateConst(impl: VerbImpl, site: Site, args: Value[]): Value | undefined {
+function evaluateConst(impl: WordImpl, site: Site, args: Value[]): Value | undefined {
   folder.resetRun();
   for (const a of args) folder.stack[folder.sp++] = a;
   const s = impl.op(site, args.length)(folder);
   return s === CONTINUE && folder.sp === 1 ? folder.stack[0] : undefined;
 }
-
-const REGISTER_MAKERS: Record<string, readonly RegRef[]> = {
-  reg: USER_REFS,
-  greg: GLOBAL_REFS,
-  freg: FLOW_REFS,
-};
 
 class SeqBuilder {
   readonly ops: Op[] = [];
@@ -124,7 +120,8 @@ export class Compiler {
     const b = new SeqBuilder();
     this.nodes(node.body, b);
     const only = node.body.length === 1 ? node.body[0] : null;
-    const byteClass = only && only.kind === 'word' ? (CHAR_CLASSES[only.name] ?? null) : null;
+    const byteClass =
+      only && only.kind === 'word' ? (wordInfo(only.name)?.byteClass ?? null) : null;
     return new Block(b.finish(), siteOf(node.span, this.blockLabel(node)), byteClass);
   }
 
@@ -174,14 +171,9 @@ export class Compiler {
             });
             break;
           }
-          const info = verbInfo(node.name)!;
-          const n =
-            info.name === 'yes' || info.name === 'no'
-              ? b.pending.length > 0
-                ? 1
-                : -1
-              : info.in.length;
-          if (this.verb(info, siteOf(node.span, node.name), n, next, b)) i++;
+          const word = wordInfo(node.name)!;
+          const n = word.optionalOperand ? (b.pending.length > 0 ? 1 : -1) : word.in.length;
+          if (this.verb(word, siteOf(node.span, node.name), n, next, b)) i++;
           break;
         }
         case 'call':
@@ -194,29 +186,28 @@ export class Compiler {
   }
 
   private call(node: CallNode, b: SeqBuilder): void {
-    const info = verbInfo(node.name)!;
+    const word = wordInfo(node.name)!;
     const site = siteOf(node.span, `${node.name}(…)`);
     const count = this.input.staticCalls.get(node);
     if (count !== undefined) {
       // arguments with a static effect: an anchor call is the verb with `count` operands
       this.nodes(node.args, b);
-      this.verb(info, site, count, null, b);
+      this.verb(word, site, count, null, b);
       return;
     }
     b.materialize();
-    const impl = VERB_IMPLS[info.name];
     b.emit(openAnchor(site), siteOf(node.open, `${node.name}(`), 0);
     this.nodes(node.args, b);
     b.materialize();
-    b.emit(closeAnchor(info, impl, site), siteOf(node.close, `)`), 1);
+    b.emit(closeAnchor(word, site), siteOf(node.close, `)`), 1);
   }
 
   /**
-   * Compiles verb `info` taking `n` operands (-1: a bare yes/no, which looks at the stack).
+   * Compiles `word` taking `n` operands (-1: a bare yes/no, which looks at the stack).
    * Returns true when the operation also did the `next` word.
    */
-  private verb(info: VerbInfo, site: Site, n: number, next: string | null, b: SeqBuilder): boolean {
-    const impl = VERB_IMPLS[info.name];
+  private verb(word: Word, site: Site, n: number, next: string | null, b: SeqBuilder): boolean {
+    const impl = word.impl;
     const arity = Math.max(n, 0);
     const take = Math.min(arity, b.pending.length);
     const taken = b.pending.slice(b.pending.length - take);
@@ -230,9 +221,9 @@ export class Compiler {
     const fused: Site = { ...site, label };
 
     // `3 greg`, `0 reg`, `2 freg`: the register itself
-    const makers = REGISTER_MAKERS[info.name];
-    if (makers && take === 1 && operands[0].k === 'const' && typeof operands[0].v === 'number') {
-      const ref = makers[operands[0].v];
+    const refs = word.refs;
+    if (refs && take === 1 && operands[0].k === 'const' && typeof operands[0].v === 'number') {
+      const ref = refs[operands[0].v];
       if (ref) {
         b.pending.splice(b.pending.length - 1, 1, {
           operand: { k: 'reg', ref },
@@ -244,7 +235,7 @@ export class Compiler {
     }
 
     // pure verbs on constants: evaluated now
-    if (info.pure && take === arity && arity > 0 && operands.every((o) => o.k === 'const')) {
+    if (word.pure && take === arity && arity > 0 && operands.every((o) => o.k === 'const')) {
       const v = evaluateConst(
         impl,
         site,
@@ -294,10 +285,10 @@ function openAnchor(site: Site): Op {
   };
 }
 
-function closeAnchor(info: VerbInfo, impl: VerbImpl, site: Site): Op {
-  const { min, max } = anchorArity(info);
-  const fixed = info.anchor === 'fixed' ? impl.op(site, info.in.length) : null;
-  const runN = impl.runN;
+function closeAnchor(word: Word, site: Site): Op {
+  const { min, max } = anchorArity(word);
+  const fixed = word.anchor === 'fixed' ? word.impl.op(site, word.in.length) : null;
+  const runN = word.impl.runN;
   const wants = max === min ? `${min}` : max === Infinity ? `at least ${min}` : `${min} to ${max}`;
   return function close(m: Machine): Status {
     const n = m.sp - m.base;
@@ -306,7 +297,7 @@ function closeAnchor(info: VerbInfo, impl: VerbImpl, site: Site): Op {
     if (n < min || n > max) {
       return m.fail(
         'EAnchor',
-        `\`${info.name}( … )\` takes ${wants} argument${max === 1 ? '' : 's'}, got ${n}`,
+        `\`${word.name}( … )\` takes ${wants} argument${max === 1 ? '' : 's'}, got ${n}`,
         site,
       );
     }

@@ -4,7 +4,7 @@
 // it stands for, so counting does not depend on what the compiler fused.
 import type { Machine } from '../runtime/machine.js';
 import type { Site } from '../runtime/site.js';
-import type { Op } from '../runtime/values.js';
+import type { Op } from '../runtime/block.js';
 import { CONTINUE, type Status } from '../runtime/verdict.js';
 
 function overLimit(m: Machine, site: Site): Status {

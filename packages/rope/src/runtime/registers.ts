@@ -11,14 +11,8 @@ import {
   type RegisterInfo,
 } from '../language/registers.js';
 import { FLOW_REGISTERS, GLOBAL_REGISTERS, type Machine } from './machine.js';
-import {
-  RegRef,
-  SPACE_FLOW,
-  SPACE_GLOBAL,
-  SPACE_INTERNAL,
-  SPACE_USER,
-  type Value,
-} from './values.js';
+import { RegRef, SPACE_FLOW, SPACE_GLOBAL, SPACE_INTERNAL, SPACE_USER } from './reg-ref.js';
+import type { Value } from './values.js';
 
 type Reader = (m: Machine) => Value;
 type Writer = (m: Machine, v: Value) => void;

@@ -3,10 +3,11 @@
 // HOTDROP, the `$mark` to set) is read from the engine afterwards.
 import type { Packet } from '@p2pwall/core';
 import type { SourceFile } from '../source.js';
+import type { Op } from './block.js';
 import type { Engine } from './engine.js';
 import { RunError } from './run-error.js';
 import type { TraceSink } from './trace.js';
-import type { Op, Value } from './values.js';
+import type { Value } from './values.js';
 import { statusVerdict, STOP_FAIL, STOP_HOTDROP, Verdict } from './verdict.js';
 
 /** `$ct_state` values (`CtInfo.state`). */

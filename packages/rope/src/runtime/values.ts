@@ -3,51 +3,37 @@
 //   byte string  a JS string with one latin1 character (0–255) per byte: equality, search and
 //                RegExp run natively on it, slicing a packet is one `latin1Slice`, and 1-byte
 //                strings come from V8's single-character cache without allocating
-//   block        a Block made at compile time (the compiled closure)
-//   reference    a RegRef made once per register (no allocation when pushed)
+//   block        a Block made at compile time (the compiled closure; block.ts)
+//   reference    a RegRef made once per register (no allocation when pushed; reg-ref.ts)
 //   time         a Tm (allocated by localtime/gmtime)
-// `typeof v` tells integers and strings apart; objects carry a numeric `tag`.
+// `typeof v` tells integers and strings apart; objects carry a numeric `tag`. A value names only
+// what every holder of one may read: running a block or reading through a reference needs the
+// machine, so those classes live beside it and the machine's stack can hold values without the
+// values depending on the machine.
 import type { RegisterInfo } from '../language/registers.js';
-import type { Machine } from './machine.js';
 import type { Site } from './site.js';
-import type { Status } from './verdict.js';
 
 export const TAG_BLOCK = 1;
 export const TAG_REF = 2;
 export const TAG_TM = 3;
 
-export type Op = (m: Machine) => Status;
-
-export class Block {
-  readonly tag = TAG_BLOCK;
-  constructor(
-    readonly run: Op,
-    readonly site: Site,
-    /**
-     * When the block is a single character-class test (`{ isdigit }`), its table: lift_while
-     * and expect_while then scan bytes without running the block.
-     */
-    readonly byteClass: Uint8Array | null = null,
-  ) {}
+/** A block as a value (the code it runs: `Block` in block.ts). */
+export interface BlockValue {
+  readonly tag: typeof TAG_BLOCK;
+  readonly site: Site;
+  /** When the block is a single character-class test (`{ isdigit }`), its table. */
+  readonly byteClass: Uint8Array | null;
 }
 
-export const SPACE_USER = 0;
-export const SPACE_GLOBAL = 1;
-export const SPACE_FLOW = 2;
-export const SPACE_INTERNAL = 3;
-
-export class RegRef {
-  readonly tag = TAG_REF;
-  constructor(
-    readonly space: number,
-    readonly index: number,
-    /** Name as written, without `$` (`a`, `ip_ttl`, `greg[3]`). */
-    readonly name: string,
-    readonly info: RegisterInfo,
-    readonly read: (m: Machine) => Value,
-    /** null for read-only registers. Values are already type-checked by the caller. */
-    readonly write: ((m: Machine, v: Value) => void) | null,
-  ) {}
+/** A register reference as a value (how it is read and written: `RegRef` in reg-ref.ts). */
+export interface RefValue {
+  readonly tag: typeof TAG_REF;
+  /** SPACE_USER, SPACE_GLOBAL, SPACE_FLOW or SPACE_INTERNAL (reg-ref.ts). */
+  readonly space: number;
+  readonly index: number;
+  /** Name as written, without `$` (`a`, `ip_ttl`, `greg[3]`). */
+  readonly name: string;
+  readonly info: RegisterInfo;
 }
 
 /** Broken-down time, as C's `struct tm`. */
@@ -64,7 +50,7 @@ export class Tm {
   ) {}
 }
 
-export type Value = number | string | Block | RegRef | Tm;
+export type Value = number | string | BlockValue | RefValue | Tm;
 
 export function typeName(v: Value): string {
   if (typeof v === 'number') return 'an integer';
@@ -102,9 +88,9 @@ export function formatValue(v: Value): string {
   if (typeof v === 'string') return quoteBytes(v);
   switch (v.tag) {
     case TAG_BLOCK:
-      return `{…}@${(v as Block).site.line}:${(v as Block).site.column}`;
+      return `{…}@${(v as BlockValue).site.line}:${(v as BlockValue).site.column}`;
     case TAG_REF:
-      return `$${(v as RegRef).name}`;
+      return `$${(v as RefValue).name}`;
     default: {
       const t = v as Tm;
       const p = (n: number) => String(n).padStart(2, '0');

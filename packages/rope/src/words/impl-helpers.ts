@@ -1,21 +1,15 @@
-// Building blocks for verb implementations: operand fetching with dereference and type checks,
+// Building blocks for word implementations: operand fetching with dereference and type checks,
 // and combinators for the common shapes (x -- r) and (a b -- r) with their constant-operand
 // specialisations. A failing helper has already recorded the error on the machine.
-import type { Ty } from '../../language/types.js';
-import { tyName } from '../../language/types.js';
-import type { Machine } from '../../runtime/machine.js';
-import type { Site } from '../../runtime/site.js';
-import {
-  TAG_BLOCK,
-  TAG_REF,
-  TAG_TM,
-  type Block,
-  type Op,
-  type RegRef,
-  type Value,
-} from '../../runtime/values.js';
-import { CONTINUE, type Status } from '../../runtime/verdict.js';
-import type { Operand, SpecialCtx, VerbImpl } from '../operand.js';
+import type { Operand, SpecialCtx } from '../compile/operand.js';
+import { tyName, type Ty } from '../language/types.js';
+import type { Block, Op } from '../runtime/block.js';
+import type { Machine } from '../runtime/machine.js';
+import type { RegRef } from '../runtime/reg-ref.js';
+import type { Site } from '../runtime/site.js';
+import { TAG_BLOCK, TAG_REF, TAG_TM, type Value } from '../runtime/values.js';
+import { CONTINUE, type Status } from '../runtime/verdict.js';
+import type { WordImpl } from './word.js';
 
 /** Returned by value functions that failed; the machine holds the error and `m.status`. */
 export const FAILED: unique symbol = Symbol('failed');
@@ -74,7 +68,7 @@ type Fn1 = (m: Machine, site: Site, x: Value) => Result;
 type Fn2 = (m: Machine, site: Site, a: Value, b: Value) => Result;
 
 /** ( x -- r ): x is dereferenced and must be of kind `ty`. */
-export function unary(ty: Ty, f: Fn1): VerbImpl {
+export function unary(ty: Ty, f: Fn1): WordImpl {
   const expected = tyName(ty);
   return {
     op: (site) =>
@@ -102,7 +96,7 @@ export function unary(ty: Ty, f: Fn1): VerbImpl {
 }
 
 /** ( a b -- r ): both dereferenced and checked against `ta`, `tb`. */
-export function binary(ta: Ty, tb: Ty, f: Fn2): VerbImpl {
+export function binary(ta: Ty, tb: Ty, f: Fn2): WordImpl {
   const ea = tyName(ta);
   const eb = tyName(tb);
   return {
@@ -161,7 +155,7 @@ export function fold(
   first: (m: Machine, site: Site, x: Value) => Result,
   step: Fn2,
   empty: Value | null,
-): VerbImpl {
+): WordImpl {
   const expected = tyName(ty);
   const runN = (m: Machine, site: Site, n: number): Status => {
     if (m.sp - m.base < n) return m.underflow(site, n);

@@ -1,0 +1,105 @@
+// yes no assert hotdrop (§4): the control words that end the run with a verdict.
+import { endsAlways, endsIfTrue, followAssert } from '../check/control-flow.js';
+import type { Machine } from '../runtime/machine.js';
+import type { Site } from '../runtime/site.js';
+import { printValue } from '../runtime/values.js';
+import { CONTINUE, STOP_NO, STOP_YES, type Status } from '../runtime/verdict.js';
+import { deref, isTrue, reader } from './impl-helpers.js';
+import { wordsOf, type WordImpl } from './word.js';
+
+/**
+ * yes/no. Written bare (n < 0): with a value above the anchor, end only if it is true; with
+ * none, end. `yes()` ends; `yes( b )` ends only if b is true.
+ */
+function verdictWord(stop: Status): WordImpl {
+  const test = (m: Machine): Status => (isTrue(deref(m, m.stack[--m.sp])) ? stop : CONTINUE);
+  const bare = (m: Machine): Status => (m.sp > m.base ? test(m) : stop);
+  return {
+    op: (site, n) => {
+      if (n < 0) return bare;
+      if (n === 0) return () => stop;
+      return (m) => (m.sp <= m.base ? m.underflow(site, 1) : test(m));
+    },
+    runN: (m, site, n) => {
+      if (n > 1)
+        return m.fail('EAnchor', `\`${site.label}\` takes at most one argument, got ${n}`, site);
+      return n === 0 ? stop : test(m);
+    },
+    special(ctx) {
+      const o = ctx.operands[ctx.operands.length - 1];
+      if (!o || o.k === 'stack') return null;
+      const r = reader(o)!;
+      return (m) => (isTrue(r(m)) ? stop : CONTINUE);
+    },
+  };
+}
+
+function hotdropWith(m: Machine, site: Site, n: number): Status {
+  if (m.sp - m.base < n) return m.underflow(site, n);
+  let msg = '';
+  for (let i = m.sp - n; i < m.sp; i++) msg += printValue(deref(m, m.stack[i]));
+  m.sp -= n;
+  return m.hot('EHotdrop', msg === '' ? 'hotdrop' : msg, site);
+}
+
+export const verdictWords = wordsOf('control', [
+  {
+    name: 'yes',
+    effect: '( [b] -- )',
+    in: [],
+    out: [],
+    anchor: 'variadic',
+    variadic: { of: 'any', min: 0, max: 1 },
+    control: true,
+    summary: 'end with YES (with a value on the stack: only if it is true)',
+    endsRun: endsIfTrue,
+    optionalOperand: true,
+    impl: verdictWord(STOP_YES),
+  },
+  {
+    name: 'no',
+    effect: '( [b] -- )',
+    in: [],
+    out: [],
+    anchor: 'variadic',
+    variadic: { of: 'any', min: 0, max: 1 },
+    control: true,
+    summary: 'end with NO (with a value on the stack: only if it is true)',
+    endsRun: endsIfTrue,
+    optionalOperand: true,
+    impl: verdictWord(STOP_NO),
+  },
+  {
+    name: 'assert',
+    effect: '( b -- )',
+    in: ['any'],
+    out: [],
+    control: true,
+    summary: 'end with NO unless b is true',
+    follow: followAssert,
+    impl: {
+      op: (site) =>
+        function assertOp(m: Machine): Status {
+          if (m.sp <= m.base) return m.underflow(site, 1);
+          if (isTrue(deref(m, m.stack[--m.sp]))) return CONTINUE;
+          if (m.trace?.note) m.trace.note(site, 'EAssertFailed: assertion is false');
+          return STOP_NO;
+        },
+    },
+  },
+  {
+    name: 'hotdrop',
+    effect: '( -- )',
+    in: [],
+    out: [],
+    anchor: 'variadic',
+    variadic: { of: 'any', min: 0 },
+    control: true,
+    summary: 'end with HOTDROP: the engine drops the packet',
+    endsRun: endsAlways,
+    impl: {
+      op: (site, n) => (m) => hotdropWith(m, site, n),
+      runN: hotdropWith,
+    },
+  },
+]);
