@@ -100,7 +100,7 @@ test(
         ['198.51.100.3', undefined],
       ],
     );
-    for (const e of listed.slice(0, 2))
+    for (const e of listed.slice(0, 2) as any[])
       assert.ok(e.expiresMs > 0 && e.expiresMs <= e.timeoutMs, JSON.stringify(e));
     assert.deepEqual(
       sorted(ok(r, 5).map((e: any) => ({ key: keyOf(e), timeoutMs: e.timeoutMs }))),

@@ -121,6 +121,16 @@ export class IpsetClient {
     return this.protocol;
   }
 
+  /** protocolVersion(), its failure told as a failure of `operation` on the set `name`. */
+  private async protocolFor(operation: IpsetOperation, name: string): Promise<number> {
+    try {
+      return await this.protocolVersion();
+    } catch (e) {
+      if (e instanceof IpsetError) throw new IpsetError({ ...e.fault, operation, set: name });
+      throw e;
+    }
+  }
+
   /**
    * Creates the set; one that exists with the same type and options is no error unless
    * `exclusive` (EEXIST then, as for one with other options). Uses the newest revision of the
@@ -134,7 +144,7 @@ export class IpsetClient {
     this.checkName('create', name);
     if (!IPSET_TYPES.includes(options.type))
       this.invalid('create', name, `type ${options.type} is not one of ${IPSET_TYPES.join(', ')}`);
-    const protocol = await this.protocolVersion();
+    const protocol = await this.protocolFor('create', name);
     const typeReply = await this.ask('create', name, (seq) =>
       writeIpsetTypeQuery(this.writer, seq, protocol, options.type, options.family),
     );
@@ -148,7 +158,7 @@ export class IpsetClient {
   /** Destroys the set; a missing set is no error unless `exclusive`. */
   async destroy(name: string, { exclusive = false } = {}): Promise<void> {
     this.checkName('destroy', name);
-    const protocol = await this.protocolVersion();
+    const protocol = await this.protocolFor('destroy', name);
     this.sets.delete(name);
     await this.ask('destroy', name, (seq) =>
       writeIpsetSetCommand(this.writer, IPSET_CMD_DESTROY, seq, protocol, name, exclusive),
@@ -158,7 +168,7 @@ export class IpsetClient {
   /** Deletes every element of the set. */
   async flush(name: string): Promise<void> {
     this.checkName('flush', name);
-    const protocol = await this.protocolVersion();
+    const protocol = await this.protocolFor('flush', name);
     await this.ask('flush', name, (seq) =>
       writeIpsetSetCommand(this.writer, IPSET_CMD_FLUSH, seq, protocol, name),
     );
@@ -167,7 +177,7 @@ export class IpsetClient {
   /** The set's type, family and revision (IPSET_CMD_HEADER). */
   async header(name: string): Promise<IpsetHeader> {
     this.checkName('header', name);
-    const protocol = await this.protocolVersion();
+    const protocol = await this.protocolFor('header', name);
     const reply = await this.ask('header', name, (seq) =>
       writeIpsetSetCommand(this.writer, IPSET_CMD_HEADER, seq, protocol, name),
     );
@@ -199,7 +209,7 @@ export class IpsetClient {
   /** The set's header and every element with its time left. */
   async list(name: string): Promise<IpsetListing> {
     this.checkName('list', name);
-    const protocol = await this.protocolVersion();
+    const protocol = await this.protocolFor('list', name);
     const out = emptyIpsetListing(name);
     const w = writeIpsetList(this.writer, this.socket.nextSeq(), protocol, name);
     try {
@@ -223,7 +233,7 @@ export class IpsetClient {
     exclusive: boolean,
   ): Promise<IpsetChangeResult> {
     this.checkName(operation, name);
-    const protocol = await this.protocolVersion();
+    const protocol = await this.protocolFor(operation, name);
     const set = await this.setType(operation, name);
     elements.forEach((e, index) => {
       const reason = checkIpsetElement(set.type, set.family, e);
