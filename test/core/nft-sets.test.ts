@@ -30,6 +30,12 @@ before(() => {
   set c6 { type ipv6_addr . inet_service; flags timeout; }
   set plain { type ipv4_addr; }
 }
+table ip ${T} {
+  set b4 { type ipv4_addr; flags timeout; }
+}
+table ip6 ${T} {
+  set b6 { type ipv6_addr . inet_service; flags timeout; }
+}
 `,
   });
 });
@@ -73,6 +79,15 @@ test(
       { call: 'list', args: [B4] },
       { call: 'list', args: [C4] },
       { call: 'describe', args: [C6] },
+      {
+        call: 'add',
+        args: [{ ...B4, family: 'ip' }, [{ address: '192.0.2.5', timeoutMs: 90_000 }]],
+      },
+      {
+        call: 'add',
+        args: [{ ...B6, family: 'ip6' }, [{ address: '2001:db8::5', port: 22, timeoutMs: 90_000 }]],
+      },
+      { call: 'list', args: [{ ...B6, family: 'ip6' }] },
     ]);
     for (let i = 0; i < 4; i++)
       assert.deepEqual(ok(r, i), { batches: 1, elements: [3, 1, 2, 1][i] });
@@ -110,6 +125,17 @@ test(
       ],
     );
     assert.equal(ok(r, 6).key, 'ipv6_addr . inet_service');
+    // the other table families
+    ok(r, 7);
+    ok(r, 8);
+    const held = (family: string, name: string) =>
+      nftElements(ns, family, T, name).map(({ key, timeout }) => ({ key, timeout }));
+    assert.deepEqual(held('ip', 'b4'), [{ key: '192.0.2.5', timeout: 90 }]);
+    assert.deepEqual(held('ip6', 'b6'), [{ key: '2001:db8::5 . 22', timeout: 90 }]);
+    assert.deepEqual(
+      ok(r, 9).map((e: any) => [e.address, e.port, e.timeoutMs]),
+      [['2001:db8::5', 22, 90_000]],
+    );
   },
 );
 
