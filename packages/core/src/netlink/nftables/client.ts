@@ -177,6 +177,8 @@ export class NftSetClient {
       this.socket.send(batch.bytes, (failed) => (sendFailed = failed));
       await this.socket.request(writeNftGetGen(this.writer, this.socket.nextSeq()).finish(), {
         operation: 'nft batch sync',
+        // answered once the kernel went through the whole batch before it
+        timeoutMs: 30_000,
       });
     } catch (e) {
       // the sync request fails as the batch did when the socket may not talk nf_tables at all
