@@ -100,7 +100,11 @@ export type NetlinkDecodeProblem =
   | { kind: 'malformed-attributes' }
   | { kind: 'no-attribute'; attr: string }
   /** A well-formed packet message for another queue or group than the reader's. */
-  | { kind: 'other-queue'; queue: number };
+  | { kind: 'other-queue'; queue: number }
+  /** A value whose length does not fit its type ("set element key of 6 bytes where ipv4_addr has 4"). */
+  | { kind: 'bad-length'; what: string; length: number; expected: string }
+  /** An attribute that has no place in its container. */
+  | { kind: 'unexpected-attribute'; container: string; attrType: number };
 
 /**
  * Bytes that are not usable netlink. `malformed`: the decoder stopped at `offset` (the datagram or
@@ -151,6 +155,10 @@ export function problemText(p: NetlinkDecodeProblem): string {
       return `no ${p.attr}`;
     case 'other-queue':
       return `for queue ${p.queue}`;
+    case 'bad-length':
+      return `${p.what} of ${p.length} bytes where ${p.expected} are expected`;
+    case 'unexpected-attribute':
+      return `attribute ${p.attrType} in ${p.container}`;
   }
 }
 

@@ -18,3 +18,5 @@ export * from './conntrack/index.js';
 export * from './nflog/index.js';
 export * from './sock-diag/index.js';
 export * from './nfqueue/index.js';
+export * from './nftables/index.js';
+export * from './ipset/index.js';
