@@ -1,7 +1,8 @@
 // Conntrack drop, for UDP, UDP-Lite, SCTP and DCCP flows (--drop-udp): nothing can reset them, so
 // their tuple is blocked both ways for a while and their conntrack entry deleted — the endpoints
 // notice only that packets stop. The block goes in with the cut's other rules, before the
-// deletion, so that the next packet cannot re-create the entry; the cut ends when the block does.
+// deletion, so that the next packet cannot re-create the entry; the cut lasts until the block is
+// due to end and then lifts it with the rest of its rules.
 import { performance } from 'node:perf_hooks';
 import { IPPROTO_TCP, IPPROTO_UDP } from '@p2pwall/core';
 import { hasPorts } from '../../find/connection.js';
@@ -14,16 +15,23 @@ function blockSeconds(options: CutOptions): number {
   return options.blockSeconds ?? 60;
 }
 
-/** Resolves after `seconds`, or at once when `stop` fires. */
-function hold(seconds: number, stop: AbortSignal): Promise<void> {
-  if (stop.aborted) return Promise.resolve();
+/**
+ * The rule's own timeout is only for a cutter killed before it lifts the block: it starts when
+ * the firewall takes the rule in, earlier than the block is reported to start, so it runs a
+ * little longer than the block lest it end it early.
+ */
+const FALLBACK_MARGIN_SEC = 5;
+
+/** Resolves after `ms`, or at once when `stop` fires. */
+function hold(ms: number, stop: AbortSignal): Promise<void> {
+  if (stop.aborted || ms <= 0) return Promise.resolve();
   return new Promise<void>((resolve) => {
     const done = () => {
       clearTimeout(timer);
       stop.removeEventListener('abort', done);
       resolve();
     };
-    const timer = setTimeout(done, seconds * 1000);
+    const timer = setTimeout(done, ms);
     stop.addEventListener('abort', done);
   });
 }
@@ -38,7 +46,10 @@ export const conntrackDrop: Method = {
       ? null
       : `${c.proto} cannot be reset${c.protoNum === IPPROTO_UDP ? ' (use --drop-udp to delete its entry and block it)' : ''}`,
   rules: (connections, { options }) => ({
-    drop: { flows: connections.flatMap(flowMatches), timeoutSec: blockSeconds(options) },
+    drop: {
+      flows: connections.flatMap(flowMatches),
+      timeoutSec: blockSeconds(options) + FALLBACK_MARGIN_SEC,
+    },
   }),
   async run(connections, ctx) {
     const t = performance.now();
@@ -56,6 +67,7 @@ export const conntrackDrop: Method = {
         blockedUntil: until,
       });
     }
-    await hold(seconds, ctx.stop);
+    // the cut lifts the block when it ends
+    await hold(until - Date.now(), ctx.stop);
   },
 };
