@@ -106,7 +106,7 @@ test(
           new RegExp(`Cut tcp ESTABLISHED ${endpoint(target).replace(/\./g, '\\.')} -> `),
         );
         await tmux.send('y');
-        // the run ends once the engine verified, deleted the entry and removed its rules
+        // the run ends once the cut verified, deleted the entry and removed its rules
         screen = await tmux.waitFor(
           (s) => /^1 cut, 0 failed, 0 skipped in \d+ ms/m.test(s),
           'the end of the cut',

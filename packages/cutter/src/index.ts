@@ -26,7 +26,8 @@ export {
 } from './find/address-match.js';
 export { parseFilter, type FilterSpec } from './find/filter-spec.js';
 export { watchConnections, type ConnectionWatch, type WatchHandlers } from './find/watch.js';
-export { cut, DEFAULT_INJECT_MARK, RULE_OWNER, type CutOptions } from './cut/engine.js';
+export { cut } from './cut/cut.js';
+export { DEFAULT_INJECT_MARK, RULE_OWNER, type CutOptions } from './cut/options.js';
 export type { CutResult, CutOutcome, CutMethod, EndReport } from './cut/result.js';
 export { connectionJson, resultJson } from './cli/output.js';
 export { cleanupStale } from '@p2pwall/core/firewall';

@@ -22,6 +22,13 @@ export interface InitialFlows {
   log?: FlowMatch[];
   drop?: FlowMatch[];
   dropTimeoutSec?: number;
+  /** More flows to drop, each group with a timeout of its own (one transaction for all). */
+  dropGroups?: DropGroup[];
+}
+
+export interface DropGroup {
+  flows: FlowMatch[];
+  timeoutSec?: number;
 }
 
 export interface RulesBackend {

@@ -82,6 +82,8 @@ export class IptablesBackend implements RulesBackend {
     await this.restore(6, lines, `installing ip6tables chains ${this.name}_*`);
     if (initial.log?.length) await this.addLog(initial.log);
     if (initial.drop?.length) await this.addDrop(initial.drop, initial.dropTimeoutSec);
+    for (const g of initial.dropGroups ?? [])
+      if (g.flows.length) await this.addDrop(g.flows, g.timeoutSec);
   }
 
   private async rules(

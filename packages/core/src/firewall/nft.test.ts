@@ -48,3 +48,37 @@ test('a flow must not mix address families', () => {
     /mixes or misspells/,
   );
 });
+
+test('drop groups go into the one install transaction, each with its own timeout', () => {
+  const tcp = {
+    proto: 6,
+    src: '192.0.2.10',
+    srcPort: 40000,
+    dst: '198.51.100.10',
+    dstPort: 80,
+  };
+  const udp = { ...tcp, proto: 17, srcPort: 5353, dstPort: 53 };
+  const only = nftScript({ owner: 'x', pid: 1 }, { drop: [tcp], dropTimeoutSec: 10 });
+  const grouped = nftScript(
+    { owner: 'x', pid: 1 },
+    { dropGroups: [{ flows: [tcp], timeoutSec: 10 }] },
+  );
+  assert.equal(grouped, only, 'one group reads as the plain drop list');
+  const both = nftScript(
+    { owner: 'x', pid: 1 },
+    {
+      dropGroups: [
+        { flows: [tcp], timeoutSec: 10 },
+        { flows: [udp], timeoutSec: 60 },
+      ],
+    },
+  );
+  assert.match(
+    both,
+    /set drop4 \{ .*elements = \{ 6 \. 192\.0\.2\.10 \. 40000 \. 198\.51\.100\.10 \. 80 timeout 10s, 17 \. 192\.0\.2\.10 \. 5353 \. 198\.51\.100\.10 \. 53 timeout 60s \}; \}/,
+  );
+  assert.doesNotMatch(
+    both.split('\n').find((l) => l.includes('set drop6'))!,
+    /elements/,
+  );
+});

@@ -33,6 +33,19 @@ function withElements(flows: FlowMatch[] | undefined, v: 4 | 6, timeoutSec?: num
   return e ? ` elements = { ${e} };` : '';
 }
 
+/** The initial elements of a drop set: `drop`, then each of `dropGroups`, with their timeouts. */
+function dropElements(initial: InitialFlows, v: 4 | 6): string {
+  const groups = [
+    { flows: initial.drop ?? [], timeoutSec: initial.dropTimeoutSec },
+    ...(initial.dropGroups ?? []),
+  ];
+  const e = groups
+    .map((g) => elements(g.flows, v, g.timeoutSec))
+    .filter((x) => x)
+    .join(', ');
+  return e ? ` elements = { ${e} };` : '';
+}
+
 /** The ruleset script `install` loads (exported for tests and for `--print-rules` style output). */
 export function nftScript(spec: TemporaryRulesSpec, initial: InitialFlows = {}): string {
   const table = nftTableName(spec.owner, spec.pid);
@@ -51,8 +64,8 @@ export function nftScript(spec: TemporaryRulesSpec, initial: InitialFlows = {}):
     `  comment ${JSON.stringify(`${ownerTag(spec.owner, spec.pid)}: temporary rules, removed when it exits (or by --cleanup)`)}`,
     `  set log4 { type ${key4};${withElements(initial.log, 4)} }`,
     `  set log6 { type ${key6};${withElements(initial.log, 6)} }`,
-    `  set drop4 { type ${key4}; flags timeout;${withElements(initial.drop, 4, initial.dropTimeoutSec)} }`,
-    `  set drop6 { type ${key6}; flags timeout;${withElements(initial.drop, 6, initial.dropTimeoutSec)} }`,
+    `  set drop4 { type ${key4}; flags timeout;${dropElements(initial, 4)} }`,
+    `  set drop6 { type ${key6}; flags timeout;${dropElements(initial, 6)} }`,
     `  chain prerouting {`,
     `    type filter hook prerouting priority ${NFT_RAW_PRIORITY}; policy accept;`,
     ...(log

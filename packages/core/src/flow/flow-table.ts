@@ -1,5 +1,5 @@
 // A bounded table of bidirectional flows. Lookup hashes the canonical endpoint pair read straight
-// from the packet bytes (no key objects), so a packet of a known flow allocates nothing; a new
+// from the packet bytes into one reused FlowKey, so a packet of a known flow allocates nothing; a new
 // flow allocates one Flow. Memory stays bounded: flows idle longer than their protocol's timeout
 // are expired, and when the table holds `maxFlows`, the least recently used flow is evicted.
 // TCP and non-TCP flows sit on separate LRU lists so each list is ordered by expiry.
@@ -7,6 +7,7 @@ import type { Packet } from '../wire/packet.js';
 import { IPPROTO_TCP } from '../wire/ip-proto.js';
 import { TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN } from '../wire/tcp.js';
 import { DIR_ORIGINAL, DIR_REPLY, Flow } from './flow.js';
+import { FlowKey } from './flow-key.js';
 
 export interface FlowTableOptions {
   /** Hard maximum of live flows (default 262,144). */
@@ -25,15 +26,6 @@ export interface FlowTableOptions {
 export type FlowRemoveReason = 'idle' | 'evicted' | 'reused' | 'drained';
 
 export const DEFAULT_MAX_FLOWS = 262_144;
-
-function mix(h: number, w: number): number {
-  h = Math.imul(h ^ w, 0x9e3779b1);
-  return (h ^ (h >>> 15)) | 0;
-}
-
-function readWord(b: Uint8Array, o: number): number {
-  return (b[o] << 24) | (b[o + 1] << 16) | (b[o + 2] << 8) | b[o + 3] | 0;
-}
 
 export class FlowTable {
   readonly maxFlows: number;
@@ -57,17 +49,8 @@ export class FlowTable {
   /** Flows removed so far, by reason. */
   readonly removed = { idle: 0, evicted: 0, reused: 0, drained: 0 };
 
-  // scratch key of the packet being looked up (canonical order)
-  private k0 = 0;
-  private k1 = 0;
-  private k2 = 0;
-  private k3 = 0;
-  private kp = 0;
-  private j0 = 0;
-  private j1 = 0;
-  private j2 = 0;
-  private j3 = 0;
-  private jp = 0;
+  /** The key of the packet being looked up (canonical order). */
+  private readonly key = new FlowKey();
 
   constructor(options: FlowTableOptions = {}) {
     this.maxFlows = Math.max(1, options.maxFlows ?? DEFAULT_MAX_FLOWS);
@@ -96,67 +79,11 @@ export class FlowTable {
     if (p.version === 0) return null;
     const proto = p.protocol;
     this.expire(now);
-    const b = p.buf;
-    const v6 = p.version === 6;
-    let s0 = readWord(b, p.srcOffset);
-    let s1 = 0;
-    let s2 = 0;
-    let s3 = 0;
-    let d0 = readWord(b, p.dstOffset);
-    let d1 = 0;
-    let d2 = 0;
-    let d3 = 0;
-    if (v6) {
-      s1 = readWord(b, p.srcOffset + 4);
-      s2 = readWord(b, p.srcOffset + 8);
-      s3 = readWord(b, p.srcOffset + 12);
-      d1 = readWord(b, p.dstOffset + 4);
-      d2 = readWord(b, p.dstOffset + 8);
-      d3 = readWord(b, p.dstOffset + 12);
-    }
     // ports are 0 when unreadable (a later fragment): such packets share a port-0 flow of their
     // address pair, as capture analysers (nDPI) key them
-    const sp = p.srcPort;
-    const dp = p.dstPort;
-    // canonical order: compare (address words unsigned, port)
-    let srcIsLo: boolean;
-    if (s0 !== d0) srcIsLo = s0 >>> 0 < d0 >>> 0;
-    else if (s1 !== d1) srcIsLo = s1 >>> 0 < d1 >>> 0;
-    else if (s2 !== d2) srcIsLo = s2 >>> 0 < d2 >>> 0;
-    else if (s3 !== d3) srcIsLo = s3 >>> 0 < d3 >>> 0;
-    else srcIsLo = sp <= dp;
-    if (srcIsLo) {
-      this.k0 = s0;
-      this.k1 = s1;
-      this.k2 = s2;
-      this.k3 = s3;
-      this.kp = sp;
-      this.j0 = d0;
-      this.j1 = d1;
-      this.j2 = d2;
-      this.j3 = d3;
-      this.jp = dp;
-    } else {
-      this.k0 = d0;
-      this.k1 = d1;
-      this.k2 = d2;
-      this.k3 = d3;
-      this.kp = dp;
-      this.j0 = s0;
-      this.j1 = s1;
-      this.j2 = s2;
-      this.j3 = s3;
-      this.jp = sp;
-    }
-    let h = mix(proto | (p.version << 8), this.k0);
-    h = mix(h, this.k1);
-    h = mix(h, this.k2);
-    h = mix(h, this.k3);
-    h = mix(h, this.kp | (this.jp << 16));
-    h = mix(h, this.j0);
-    h = mix(h, this.j1);
-    h = mix(h, this.j2);
-    h = mix(h, this.j3);
+    const k = this.key.readPacket(p);
+    const srcIsLo = k.canonicalize();
+    const h = k.hash();
 
     let f = this.buckets[h & this.mask];
     while (f !== null) {
@@ -164,16 +91,16 @@ export class FlowTable {
         f.hash === h &&
         f.protocol === proto &&
         f.version === p.version &&
-        f.lo0 === this.k0 &&
-        f.lo1 === this.k1 &&
-        f.lo2 === this.k2 &&
-        f.lo3 === this.k3 &&
-        f.loPort === this.kp &&
-        f.hi0 === this.j0 &&
-        f.hi1 === this.j1 &&
-        f.hi2 === this.j2 &&
-        f.hi3 === this.j3 &&
-        f.hiPort === this.jp
+        f.lo0 === k.a0 &&
+        f.lo1 === k.a1 &&
+        f.lo2 === k.a2 &&
+        f.lo3 === k.a3 &&
+        f.loPort === k.aPort &&
+        f.hi0 === k.b0 &&
+        f.hi1 === k.b1 &&
+        f.hi2 === k.b2 &&
+        f.hi3 === k.b3 &&
+        f.hiPort === k.bPort
       )
         break;
       f = f.bucketNext;
@@ -197,16 +124,16 @@ export class FlowTable {
       f.id = this.nextId++;
       f.protocol = proto;
       f.version = p.version;
-      f.lo0 = this.k0;
-      f.lo1 = this.k1;
-      f.lo2 = this.k2;
-      f.lo3 = this.k3;
-      f.loPort = this.kp;
-      f.hi0 = this.j0;
-      f.hi1 = this.j1;
-      f.hi2 = this.j2;
-      f.hi3 = this.j3;
-      f.hiPort = this.jp;
+      f.lo0 = k.a0;
+      f.lo1 = k.a1;
+      f.lo2 = k.a2;
+      f.lo3 = k.a3;
+      f.loPort = k.aPort;
+      f.hi0 = k.b0;
+      f.hi1 = k.b1;
+      f.hi2 = k.b2;
+      f.hi3 = k.b3;
+      f.hiPort = k.bPort;
       f.hash = h;
       f.aIsLo = srcIsLo;
       // a SYN-ACK seen first (capture started mid-handshake): its receiver initiated

@@ -1,2 +1,3 @@
 export * from './flow.js';
 export * from './flow-table.js';
+export * from './flow-key.js';

@@ -2,13 +2,13 @@
 // TCP/UDP over the pseudo-header). Serialised from the inside out: the transport header is
 // written after the IP header is placed, then the checksum is computed over the final bytes.
 import { finishChecksum, pseudoHeaderSum, sumBytes } from '../bytes/checksum.js';
-import { putBe16 } from '../bytes/endian.js';
+import { be16, putBe16 } from '../bytes/endian.js';
 import { parseIp } from './address.js';
-import { emitIpv4, ipv4HeaderLength } from './ipv4.js';
-import { emitIpv6, IPV6_HEADER } from './ipv6.js';
+import { emitIpv4, IPV4_FIELD, ipv4HeaderLength, IPV4_MIN_HEADER } from './ipv4.js';
+import { emitIpv6, IPV6_FIELD, IPV6_HEADER } from './ipv6.js';
 import { IPPROTO_TCP, IPPROTO_UDP } from './ip-proto.js';
-import { emitTcp, tcpHeaderLength } from './tcp.js';
-import { emitUdp, UDP_HEADER } from './udp.js';
+import { emitTcp, TCP_FIELD, tcpHeaderLength } from './tcp.js';
+import { emitUdp, UDP_FIELD, UDP_HEADER } from './udp.js';
 
 export type AddressInput = string | Uint8Array;
 
@@ -74,7 +74,7 @@ function writeIp(
   if (src.length === 4) {
     const r = {
       tos: spec.tos ?? 0,
-      totalLength: 20 + upperLength,
+      totalLength: IPV4_MIN_HEADER + upperLength,
       id: spec.id ?? 0,
       dontFragment: spec.dontFragment ?? true,
       moreFragments: false,
@@ -116,26 +116,35 @@ function endpoints(spec: IpSpec): [Uint8Array, Uint8Array] {
  */
 export function fillTransportChecksum(b: Uint8Array, ipOff: number): void {
   const v = b[ipOff] >> 4;
-  const hl = v === 4 ? (b[ipOff] & 0x0f) * 4 : IPV6_HEADER;
-  const protocol = v === 4 ? b[ipOff + 9] : b[ipOff + 6];
+  const hl = v === 4 ? (b[ipOff + IPV4_FIELD.VER_IHL.start] & 0x0f) * 4 : IPV6_HEADER;
+  const protocol = b[ipOff + (v === 4 ? IPV4_FIELD.PROTOCOL : IPV6_FIELD.NEXT_HEADER).start];
   const total =
     v === 4
-      ? (b[ipOff + 2] << 8) | b[ipOff + 3]
-      : IPV6_HEADER + ((b[ipOff + 4] << 8) | b[ipOff + 5]);
+      ? be16(b, ipOff + IPV4_FIELD.TOTAL_LENGTH.start)
+      : IPV6_HEADER + be16(b, ipOff + IPV6_FIELD.PAYLOAD_LENGTH.start);
   const l4 = ipOff + hl;
   const l4len = total - hl;
-  const at = protocol === IPPROTO_TCP ? 16 : protocol === IPPROTO_UDP ? 6 : -1;
+  const at = checksumAt(protocol);
   if (at < 0) return;
   putBe16(b, l4 + at, 0);
   const addrLen = v === 4 ? 4 : 16;
-  const srcOff = ipOff + (v === 4 ? 12 : 8);
-  const dstOff = ipOff + (v === 4 ? 16 : 24);
+  const srcOff = ipOff + (v === 4 ? IPV4_FIELD : IPV6_FIELD).SRC_ADDR.start;
+  const dstOff = ipOff + (v === 4 ? IPV4_FIELD : IPV6_FIELD).DST_ADDR.start;
   let sum = pseudoHeaderSum(b, srcOff, dstOff, addrLen, protocol, l4len);
   sum = sumBytes(b, l4, l4len, sum);
   let c = finishChecksum(sum);
   // UDP sends an all-zero checksum as 0xffff (0 means "none")
   if (protocol === IPPROTO_UDP && c === 0) c = 0xffff;
   putBe16(b, l4 + at, c);
+}
+
+/** Where the checksum sits in a TCP or UDP header; -1 for other protocols. */
+function checksumAt(protocol: number): number {
+  return protocol === IPPROTO_TCP
+    ? TCP_FIELD.CHECKSUM.start
+    : protocol === IPPROTO_UDP
+      ? UDP_FIELD.CHECKSUM.start
+      : -1;
 }
 
 /** Writes a TCP packet into `out` at `off` (room must suffice); returns its length. */
@@ -186,7 +195,7 @@ export function buildUdpPacket(spec: UdpSpec): Uint8Array {
   const [src, dst] = endpoints(spec);
   const payload = bytes(spec.payload);
   const upper = UDP_HEADER + payload.length;
-  const out = Buffer.alloc((src.length === 4 ? 20 : IPV6_HEADER) + upper);
+  const out = Buffer.alloc((src.length === 4 ? IPV4_MIN_HEADER : IPV6_HEADER) + upper);
   const hl = writeIp(spec, IPPROTO_UDP, upper, out, 0, src, dst);
   emitUdp({ srcPort: spec.srcPort, dstPort: spec.dstPort, length: upper }, out, hl);
   out.set(payload, hl + UDP_HEADER);
@@ -198,7 +207,7 @@ export function buildUdpPacket(spec: UdpSpec): Uint8Array {
 export function buildIpPacket(spec: RawIpSpec): Uint8Array {
   const [src, dst] = endpoints(spec);
   const payload = bytes(spec.payload);
-  const out = Buffer.alloc((src.length === 4 ? 20 : IPV6_HEADER) + payload.length);
+  const out = Buffer.alloc((src.length === 4 ? IPV4_MIN_HEADER : IPV6_HEADER) + payload.length);
   const hl = writeIp(spec, spec.protocol, payload.length, out, 0, src, dst);
   out.set(payload, hl);
   return out;
@@ -208,10 +217,10 @@ export function buildIpPacket(spec: RawIpSpec): Uint8Array {
 export function transportChecksumValid(b: Uint8Array, ipOff: number): boolean {
   const copy = Uint8Array.from(b.subarray(ipOff));
   const v = copy[0] >> 4;
-  const hl = v === 4 ? (copy[0] & 0x0f) * 4 : IPV6_HEADER;
-  const protocol = v === 4 ? copy[9] : copy[6];
-  const at = hl + (protocol === IPPROTO_TCP ? 16 : 6);
-  const before = (copy[at] << 8) | copy[at + 1];
+  const hl = v === 4 ? (copy[IPV4_FIELD.VER_IHL.start] & 0x0f) * 4 : IPV6_HEADER;
+  const protocol = copy[(v === 4 ? IPV4_FIELD.PROTOCOL : IPV6_FIELD.NEXT_HEADER).start];
+  const at = hl + (protocol === IPPROTO_TCP ? TCP_FIELD : UDP_FIELD).CHECKSUM.start;
+  const before = be16(copy, at);
   fillTransportChecksum(copy, 0);
-  return ((copy[at] << 8) | copy[at + 1]) === before;
+  return be16(copy, at) === before;
 }

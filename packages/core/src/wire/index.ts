@@ -1,5 +1,6 @@
 export * from './address.js';
 export * from './build.js';
+export * from './field.js';
 export * from './ip-proto.js';
 export * from './ipv4.js';
 export * from './ipv6.js';

@@ -1,19 +1,32 @@
 // IPv4 header (RFC 791): a zero-copy view, a length check, and a plain value with parse/emit.
-//
-//  0      1      2      3
-//  ver/ihl tos   total length      (0..4)
-//  identification  flags/frag off  (4..8)
-//  ttl    proto  header checksum   (8..12)
-//  source address                  (12..16)
-//  destination address             (16..20)
-//  options (ihl*4 - 20 bytes)
 import { be16, putBe16 } from '../bytes/endian.js';
 import { internetChecksum } from '../bytes/checksum.js';
 import { DecodeError, malformed, truncated, type DecodeFault } from '../errors.js';
+import type { Field } from './field.js';
 
-export const IPV4_MIN_HEADER = 20;
-export const IPV4_SRC = 12;
-export const IPV4_DST = 16;
+/**
+ * The fixed header's fields (RFC 791 §3.1); options follow, up to IHL × 4 bytes. VER_IHL holds
+ * the version (high nibble) and the header length in 32-bit words (low nibble); FLAGS_FRAGMENT
+ * the DF and MF bits and the fragment offset in 8-byte units.
+ */
+export const IPV4_FIELD = {
+  VER_IHL: { start: 0, end: 1 },
+  TOS: { start: 1, end: 2 },
+  TOTAL_LENGTH: { start: 2, end: 4 },
+  IDENT: { start: 4, end: 6 },
+  FLAGS_FRAGMENT: { start: 6, end: 8 },
+  TTL: { start: 8, end: 9 },
+  PROTOCOL: { start: 9, end: 10 },
+  CHECKSUM: { start: 10, end: 12 },
+  SRC_ADDR: { start: 12, end: 16 },
+  DST_ADDR: { start: 16, end: 20 },
+} as const satisfies Record<string, Field>;
+
+const F = IPV4_FIELD;
+
+export const IPV4_MIN_HEADER = F.DST_ADDR.end;
+export const IPV4_SRC = F.SRC_ADDR.start;
+export const IPV4_DST = F.DST_ADDR.start;
 
 /**
  * Checks that `len` bytes at `off` hold a well-formed IPv4 header. Returns null when every
@@ -22,12 +35,12 @@ export const IPV4_DST = 16;
  */
 export function checkIpv4(b: Uint8Array, off: number, len: number): DecodeFault | null {
   if (len < IPV4_MIN_HEADER) return truncated('ipv4', off, IPV4_MIN_HEADER, len);
-  const v = b[off] >> 4;
+  const v = b[off + F.VER_IHL.start] >> 4;
   if (v !== 4) return malformed('ipv4', off, `version is ${v}, not 4`, len);
-  const hl = (b[off] & 0x0f) * 4;
+  const hl = (b[off + F.VER_IHL.start] & 0x0f) * 4;
   if (hl < IPV4_MIN_HEADER) return malformed('ipv4', off, `header length ${hl} below 20`, len);
   if (hl > len) return truncated('ipv4', off, hl, len, 'ihl');
-  const total = be16(b, off + 2);
+  const total = be16(b, off + F.TOTAL_LENGTH.start);
   // 0 is what a capture on the sending host shows for TCP segmentation offload: the captured
   // length rules then, as in Wireshark
   if (total !== 0 && total < hl)
@@ -46,51 +59,51 @@ export class Ipv4View {
     return this;
   }
   get version(): number {
-    return this.buf[this.off] >> 4;
+    return this.buf[this.off + F.VER_IHL.start] >> 4;
   }
   get ihl(): number {
-    return this.buf[this.off] & 0x0f;
+    return this.buf[this.off + F.VER_IHL.start] & 0x0f;
   }
   get headerLength(): number {
-    return (this.buf[this.off] & 0x0f) * 4;
+    return (this.buf[this.off + F.VER_IHL.start] & 0x0f) * 4;
   }
   get tos(): number {
-    return this.buf[this.off + 1];
+    return this.buf[this.off + F.TOS.start];
   }
   get totalLength(): number {
-    return be16(this.buf, this.off + 2);
+    return be16(this.buf, this.off + F.TOTAL_LENGTH.start);
   }
   get id(): number {
-    return be16(this.buf, this.off + 4);
+    return be16(this.buf, this.off + F.IDENT.start);
   }
   /** The raw 16-bit flags and fragment offset field. */
   get fragField(): number {
-    return be16(this.buf, this.off + 6);
+    return be16(this.buf, this.off + F.FLAGS_FRAGMENT.start);
   }
   get dontFragment(): boolean {
-    return (this.buf[this.off + 6] & 0x40) !== 0;
+    return (this.buf[this.off + F.FLAGS_FRAGMENT.start] & 0x40) !== 0;
   }
   get moreFragments(): boolean {
-    return (this.buf[this.off + 6] & 0x20) !== 0;
+    return (this.buf[this.off + F.FLAGS_FRAGMENT.start] & 0x20) !== 0;
   }
   /** Fragment offset in bytes. */
   get fragmentOffset(): number {
-    return (be16(this.buf, this.off + 6) & 0x1fff) * 8;
+    return (be16(this.buf, this.off + F.FLAGS_FRAGMENT.start) & 0x1fff) * 8;
   }
   get ttl(): number {
-    return this.buf[this.off + 8];
+    return this.buf[this.off + F.TTL.start];
   }
   get protocol(): number {
-    return this.buf[this.off + 9];
+    return this.buf[this.off + F.PROTOCOL.start];
   }
   get checksum(): number {
-    return be16(this.buf, this.off + 10);
+    return be16(this.buf, this.off + F.CHECKSUM.start);
   }
   get srcOffset(): number {
-    return this.off + IPV4_SRC;
+    return this.off + F.SRC_ADDR.start;
   }
   get dstOffset(): number {
-    return this.off + IPV4_DST;
+    return this.off + F.DST_ADDR.start;
   }
   /** True when the header checksum verifies. */
   checksumValid(): boolean {
@@ -127,8 +140,8 @@ export function parseIpv4(b: Uint8Array, off = 0, len = b.length - off): Ipv4Rep
     fragmentOffset: v.fragmentOffset,
     ttl: v.ttl,
     protocol: v.protocol,
-    src: b.slice(off + IPV4_SRC, off + IPV4_SRC + 4),
-    dst: b.slice(off + IPV4_DST, off + IPV4_DST + 4),
+    src: b.slice(off + F.SRC_ADDR.start, off + F.SRC_ADDR.end),
+    dst: b.slice(off + F.DST_ADDR.start, off + F.DST_ADDR.end),
     options: b.slice(off + IPV4_MIN_HEADER, off + v.headerLength),
   };
 }
@@ -144,24 +157,24 @@ export function ipv4HeaderLength(r: Pick<Ipv4Repr, 'options'>): number {
  */
 export function emitIpv4(r: Ipv4Repr, b: Uint8Array, off = 0): number {
   const hl = ipv4HeaderLength(r);
-  b[off] = 0x40 | (hl >> 2);
-  b[off + 1] = r.tos;
-  putBe16(b, off + 2, r.totalLength);
-  putBe16(b, off + 4, r.id);
+  b[off + F.VER_IHL.start] = 0x40 | (hl >> 2);
+  b[off + F.TOS.start] = r.tos;
+  putBe16(b, off + F.TOTAL_LENGTH.start, r.totalLength);
+  putBe16(b, off + F.IDENT.start, r.id);
   putBe16(
     b,
-    off + 6,
+    off + F.FLAGS_FRAGMENT.start,
     (r.dontFragment ? 0x4000 : 0) |
       (r.moreFragments ? 0x2000 : 0) |
       ((r.fragmentOffset >> 3) & 0x1fff),
   );
-  b[off + 8] = r.ttl;
-  b[off + 9] = r.protocol;
-  putBe16(b, off + 10, 0);
-  b.set(r.src.subarray(0, 4), off + IPV4_SRC);
-  b.set(r.dst.subarray(0, 4), off + IPV4_DST);
+  b[off + F.TTL.start] = r.ttl;
+  b[off + F.PROTOCOL.start] = r.protocol;
+  putBe16(b, off + F.CHECKSUM.start, 0);
+  b.set(r.src.subarray(0, 4), off + F.SRC_ADDR.start);
+  b.set(r.dst.subarray(0, 4), off + F.DST_ADDR.start);
   b.fill(0, off + IPV4_MIN_HEADER, off + hl);
   b.set(r.options, off + IPV4_MIN_HEADER);
-  putBe16(b, off + 10, internetChecksum(b, off, hl));
+  putBe16(b, off + F.CHECKSUM.start, internetChecksum(b, off, hl));
   return hl;
 }

@@ -8,11 +8,11 @@
 // header began and `tunnelDepth` how many were removed.
 import { be16 } from '../bytes/endian.js';
 import { malformed, type DecodeFault } from '../errors.js';
-import { checkIpv4, Ipv4View } from './ipv4.js';
-import { checkIpv6, Ipv6View, IPV6_HEADER } from './ipv6.js';
+import { checkIpv4, IPV4_FIELD, Ipv4View } from './ipv4.js';
+import { checkIpv6, IPV6_FIELD, Ipv6View, IPV6_HEADER } from './ipv6.js';
 import { Ipv6ExtWalk, walkIpv6Extensions } from './ipv6-ext.js';
 import { IPPROTO_GRE, IPPROTO_IPIP, IPPROTO_IPV6, IPPROTO_TCP, IPPROTO_UDP } from './ip-proto.js';
-import { checkTcp, TcpView } from './tcp.js';
+import { checkTcp, TCP_FIELD, TcpView } from './tcp.js';
 import { checkUdp, UDP_HEADER, UdpView } from './udp.js';
 import { capwapInner, greInner, gtpuInner, UDP_PORT_CAPWAP_DATA, UDP_PORT_GTPU } from './tunnel.js';
 
@@ -169,8 +169,8 @@ export class Packet {
       this.ipHeaderLength = hl;
       this.protocol = ip.protocol;
       this.ipLength = total;
-      this.srcOffset = off + 12;
-      this.dstOffset = off + 16;
+      this.srcOffset = off + IPV4_FIELD.SRC_ADDR.start;
+      this.dstOffset = off + IPV4_FIELD.DST_ADDR.start;
       this.addrLength = 4;
       this.truncated = total > len;
       this.end = off + Math.min(total, len);
@@ -194,8 +194,8 @@ export class Packet {
       this.version = 6;
       this.ipOffset = off;
       this.ipLength = total;
-      this.srcOffset = off + 8;
-      this.dstOffset = off + 24;
+      this.srcOffset = off + IPV6_FIELD.SRC_ADDR.start;
+      this.dstOffset = off + IPV6_FIELD.DST_ADDR.start;
       this.addrLength = 16;
       this.truncated = total > len;
       this.end = off + Math.min(total, len);
@@ -229,9 +229,10 @@ export class Packet {
     const b = this.buf;
     const off = this.payloadOffset;
     const len = this.end - off;
+    // TCP and UDP both begin with the two ports
     if ((this.protocol === IPPROTO_TCP || this.protocol === IPPROTO_UDP) && len >= 4) {
-      this.srcPort = be16(b, off);
-      this.dstPort = be16(b, off + 2);
+      this.srcPort = be16(b, off + TCP_FIELD.SRC_PORT.start);
+      this.dstPort = be16(b, off + TCP_FIELD.DST_PORT.start);
     }
     if (this.protocol === IPPROTO_TCP) {
       const f = checkTcp(b, off, len);
@@ -245,9 +246,9 @@ export class Packet {
       const hl = t.headerLength;
       this.l4Offset = off;
       this.hasPorts = true;
-      this.srcPort = be16(b, off);
-      this.dstPort = be16(b, off + 2);
-      this.tcpFlags = b[off + 13];
+      this.srcPort = t.srcPort;
+      this.dstPort = t.dstPort;
+      this.tcpFlags = t.flags;
       this.payloadOffset = off + hl;
       this.payloadLength = this.end - this.payloadOffset;
     } else if (this.protocol === IPPROTO_UDP) {
@@ -258,14 +259,14 @@ export class Packet {
         this.payloadLength = 0;
         return;
       }
-      this.udp.reset(b, off);
+      const u = this.udp.reset(b, off);
       this.l4Offset = off;
       this.hasPorts = true;
-      this.srcPort = be16(b, off);
-      this.dstPort = be16(b, off + 2);
+      this.srcPort = u.srcPort;
+      this.dstPort = u.dstPort;
       this.payloadOffset = off + UDP_HEADER;
       // the UDP length may be shorter than the IP payload (padding); never longer than captured
-      const ul = be16(b, off + 4);
+      const ul = u.length;
       const declared = ul === 0 ? len : ul;
       this.payloadLength = Math.max(0, Math.min(declared, len) - UDP_HEADER);
     }

@@ -1,12 +1,28 @@
 // TCP header (RFC 9293): a zero-copy view, a length check, and a value with parse/emit.
-//
-//  src port (0..2)  dst port (2..4)  sequence (4..8)  acknowledgment (8..12)
-//  data offset/flags (12..14)  window (14..16)  checksum (16..18)  urgent pointer (18..20)
-//  options (data offset*4 - 20 bytes)
 import { be16, be32, putBe16, putBe32 } from '../bytes/endian.js';
 import { DecodeError, malformed, truncated, type DecodeFault } from '../errors.js';
+import type { Field } from './field.js';
 
-export const TCP_MIN_HEADER = 20;
+/**
+ * The fixed header's fields (RFC 9293 §3.1); the options follow, up to data offset × 4 bytes.
+ * DATA_OFFSET is the high nibble of its byte, FLAGS the eight classic flag bits (CWR..FIN).
+ */
+export const TCP_FIELD = {
+  SRC_PORT: { start: 0, end: 2 },
+  DST_PORT: { start: 2, end: 4 },
+  SEQ: { start: 4, end: 8 },
+  ACK: { start: 8, end: 12 },
+  DATA_OFFSET: { start: 12, end: 13 },
+  FLAGS: { start: 13, end: 14 },
+  WINDOW: { start: 14, end: 16 },
+  CHECKSUM: { start: 16, end: 18 },
+  URGENT_POINTER: { start: 18, end: 20 },
+} as const satisfies Record<string, Field>;
+
+const F = TCP_FIELD;
+
+/** The fixed header: where the options begin. */
+export const TCP_MIN_HEADER = F.URGENT_POINTER.end;
 
 export const TCP_FIN = 0x01;
 export const TCP_SYN = 0x02;
@@ -19,7 +35,7 @@ export const TCP_CWR = 0x80;
 
 export function checkTcp(b: Uint8Array, off: number, len: number): DecodeFault | null {
   if (len < TCP_MIN_HEADER) return truncated('tcp', off, TCP_MIN_HEADER, len);
-  const hl = (b[off + 12] >> 4) * 4;
+  const hl = (b[off + F.DATA_OFFSET.start] >> 4) * 4;
   if (hl < TCP_MIN_HEADER) return malformed('tcp', off, `data offset ${hl} below 20`, len);
   if (hl > len) return truncated('tcp', off, hl, len, 'data offset');
   return null;
@@ -35,36 +51,36 @@ export class TcpView {
     return this;
   }
   get srcPort(): number {
-    return be16(this.buf, this.off);
+    return be16(this.buf, this.off + F.SRC_PORT.start);
   }
   get dstPort(): number {
-    return be16(this.buf, this.off + 2);
+    return be16(this.buf, this.off + F.DST_PORT.start);
   }
   get seq(): number {
-    return be32(this.buf, this.off + 4);
+    return be32(this.buf, this.off + F.SEQ.start);
   }
   get ack(): number {
-    return be32(this.buf, this.off + 8);
+    return be32(this.buf, this.off + F.ACK.start);
   }
   /** Data offset in 32-bit words. */
   get dataOffset(): number {
-    return this.buf[this.off + 12] >> 4;
+    return this.buf[this.off + F.DATA_OFFSET.start] >> 4;
   }
   get headerLength(): number {
-    return (this.buf[this.off + 12] >> 4) * 4;
+    return (this.buf[this.off + F.DATA_OFFSET.start] >> 4) * 4;
   }
   /** The eight classic flag bits (CWR..FIN). */
   get flags(): number {
-    return this.buf[this.off + 13];
+    return this.buf[this.off + F.FLAGS.start];
   }
   get window(): number {
-    return be16(this.buf, this.off + 14);
+    return be16(this.buf, this.off + F.WINDOW.start);
   }
   get checksum(): number {
-    return be16(this.buf, this.off + 16);
+    return be16(this.buf, this.off + F.CHECKSUM.start);
   }
   get urgentPointer(): number {
-    return be16(this.buf, this.off + 18);
+    return be16(this.buf, this.off + F.URGENT_POINTER.start);
   }
   get optionsOffset(): number {
     return this.off + TCP_MIN_HEADER;
@@ -110,15 +126,15 @@ export function tcpHeaderLength(r: Pick<TcpRepr, 'options'>): number {
 export function emitTcp(r: TcpRepr, b: Uint8Array, off = 0): number {
   const hl = tcpHeaderLength(r);
   if (hl > 60) throw new RangeError(`TCP options of ${r.options.length} bytes exceed 40`);
-  putBe16(b, off, r.srcPort);
-  putBe16(b, off + 2, r.dstPort);
-  putBe32(b, off + 4, r.seq >>> 0);
-  putBe32(b, off + 8, r.ack >>> 0);
-  b[off + 12] = (hl / 4) << 4;
-  b[off + 13] = r.flags & 0xff;
-  putBe16(b, off + 14, r.window);
-  putBe16(b, off + 16, 0);
-  putBe16(b, off + 18, r.urgentPointer);
+  putBe16(b, off + F.SRC_PORT.start, r.srcPort);
+  putBe16(b, off + F.DST_PORT.start, r.dstPort);
+  putBe32(b, off + F.SEQ.start, r.seq >>> 0);
+  putBe32(b, off + F.ACK.start, r.ack >>> 0);
+  b[off + F.DATA_OFFSET.start] = (hl / 4) << 4;
+  b[off + F.FLAGS.start] = r.flags & 0xff;
+  putBe16(b, off + F.WINDOW.start, r.window);
+  putBe16(b, off + F.CHECKSUM.start, 0);
+  putBe16(b, off + F.URGENT_POINTER.start, r.urgentPointer);
   b.fill(0, off + TCP_MIN_HEADER, off + hl);
   b.set(r.options, off + TCP_MIN_HEADER);
   return hl;

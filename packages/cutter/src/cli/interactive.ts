@@ -3,7 +3,7 @@
 // the same lines `cutter --yes` prints.
 import type { ConnectionFilter } from '../find/filter.js';
 import { describeFilter } from '../find/filter.js';
-import type { CutOptions } from '../cut/engine.js';
+import type { CutOptions } from '../cut/options.js';
 import { EXIT_ALL_CUT, EXIT_SOME_FAILED, EXIT_USAGE } from './exit-codes.js';
 import { resultLine, summaryLine } from './output.js';
 
@@ -43,8 +43,8 @@ export async function runInteractive(ctx: InteractiveContext): Promise<number> {
   }
 
   // Ink and React are loaded only here: scripted runs (--yes, --list, --json) start faster
-  const [{ engineCutter }, { LiveConnections }, { runTui }] = await Promise.all([
-    import('../tui/engine-cutter.js'),
+  const [{ kernelCutter }, { LiveConnections }, { runTui }] = await Promise.all([
+    import('../tui/kernel-cutter.js'),
     import('../tui/live-source.js'),
     import('../tui/run-tui.js'),
   ]);
@@ -53,7 +53,7 @@ export async function runInteractive(ctx: InteractiveContext): Promise<number> {
   const source = await LiveConnections.open(ctx.filter);
   let results;
   try {
-    ({ results } = await runTui({ source, cutter: engineCutter(cutOptions), scope }));
+    ({ results } = await runTui({ source, cutter: kernelCutter(cutOptions), scope }));
   } finally {
     source.close();
   }

@@ -1,12 +1,11 @@
 // The NFLOG reader of a cut: every packet the endpoints send (copied by the temporary rule) is
 // decoded in place and handed to the session that owns its direction. Nothing is allocated per
-// packet: the direction is found by its hash and a byte comparison.
-import { IPPROTO_TCP, Packet } from '@p2pwall/core';
+// packet: the direction is read into one reused flow key, found by its hash and compared.
+import { IPPROTO_TCP, Packet, TCP_MIN_HEADER, TcpOptionWalk } from '@p2pwall/core';
+import { FlowKey } from '@p2pwall/core/flow';
 import { Nflog, NetlinkError, type NflogPacket } from '@p2pwall/core/netlink';
 import type { EndpointState } from './endpoint-state.js';
-import { directionHash } from './flow-key.js';
-import type { CutSession } from './session.js';
-import { signatureOption } from './signature-option.js';
+import { optionThatMatters, type CutSession } from './session.js';
 
 interface Route {
   session: CutSession;
@@ -17,6 +16,8 @@ export class EndpointCapture {
   /** By direction hash; a bucket holds the rare directions whose hashes collide. */
   private readonly routes = new Map<number, Route[]>();
   private readonly packet = new Packet();
+  private readonly key = new FlowKey();
+  private readonly options = new TcpOptionWalk();
   /** Packets copied to us, and those that belonged to no session. */
   received = 0;
   unmatched = 0;
@@ -50,33 +51,30 @@ export class EndpointCapture {
 
   add(session: CutSession): void {
     for (const end of [session.initiator, session.responder]) {
+      const hash = end.key.hash();
       // a direction belongs to one session: the latest added for it
-      const bucket = (this.routes.get(end.key.hash) ?? []).filter(
-        (r) => !r.end.key.equals(end.key),
-      );
+      const bucket = (this.routes.get(hash) ?? []).filter((r) => !r.end.key.equals(end.key));
       bucket.push({ session, end });
-      this.routes.set(end.key.hash, bucket);
+      this.routes.set(hash, bucket);
     }
   }
 
   remove(session: CutSession): void {
     for (const end of [session.initiator, session.responder]) {
-      const bucket = this.routes.get(end.key.hash)?.filter((r) => r.end !== end);
-      if (bucket?.length) this.routes.set(end.key.hash, bucket);
-      else this.routes.delete(end.key.hash);
+      const hash = end.key.hash();
+      const bucket = this.routes.get(hash)?.filter((r) => r.end !== end);
+      if (bucket?.length) this.routes.set(hash, bucket);
+      else this.routes.delete(hash);
     }
   }
 
   private find(pk: Packet): Route | null {
-    const b = pk.buf;
-    const bucket = this.routes.get(
-      directionHash(b, pk.srcOffset, pk.dstOffset, pk.addrLength, pk.srcPort, pk.dstPort),
-    );
+    const key = this.key.readPacket(pk);
+    const bucket = this.routes.get(key.hash());
     if (!bucket) return null;
     for (let i = 0; i < bucket.length; i++) {
       const r = bucket[i];
-      if (r.end.key.matches(b, pk.srcOffset, pk.dstOffset, pk.addrLength, pk.srcPort, pk.dstPort))
-        return r;
+      if (r.end.key.equals(key)) return r;
     }
     return null;
   }
@@ -98,8 +96,8 @@ export class EndpointCapture {
     const t = pk.tcp;
     // the IP total length tells the payload length even when the copy was cut at 80 bytes
     const payload = pk.ipLength - pk.ipHeaderLength - t.headerLength;
-    if (t.headerLength > 20) {
-      const kind = signatureOption(pk.buf, t.optionsOffset, t.optionsOffset + t.optionsLength);
+    if (t.headerLength > TCP_MIN_HEADER) {
+      const kind = optionThatMatters(this.options.reset(pk.buf, t.optionsOffset, t.optionsLength));
       if (kind) route.session.onOption(route.end, kind);
     }
     route.session.onPacket(route.end, t.seq, t.ack, t.flags, payload, t.window);

@@ -2,7 +2,7 @@
 // learned from its own packets (the ACK field is its RCV.NXT, SEQ + length its SND.NXT), and what
 // was sent to it. Sequence arithmetic is modulo 2^32.
 import { TCP_ACK, TCP_FIN, TCP_SYN } from '@p2pwall/core';
-import type { DirectionKey } from './flow-key.js';
+import type { FlowKey } from '@p2pwall/core/flow';
 import type { Reach } from './forge.js';
 
 export type EndName = 'initiator' | 'responder';
@@ -40,7 +40,7 @@ export class EndpointState {
     /** How to address packets so that they look like its peer's. */
     readonly reach: Reach,
     /** The direction of packets it sends (as they arrive here, before any NAT). */
-    readonly key: DirectionKey,
+    readonly key: FlowKey,
   ) {}
 
   /** Takes in the numbers of a packet it sent. */

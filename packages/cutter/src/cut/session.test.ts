@@ -1,63 +1,18 @@
-// The cut algorithm against simulated Linux endpoints: each model answers forged packets the way
-// tcp_validate_incoming does (exact-RST resets, in-window RST and SYN draw a rate-limited
-// challenge ACK, old data draws an immediate duplicate ACK, a closed port answers RST), optionally
-// behind a "ct state invalid drop" filter.
+// The cut algorithm against simulated Linux endpoints (test/cutter/endpoint-model.ts).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Packet, TCP_ACK, TCP_RST, TCP_SYN } from '@p2pwall/core';
-import { toConnection } from '../find/connection.js';
+import fc from 'fast-check';
+import { Packet, TcpOptionWalk, TCPOPT_MD5SIG, TCPOPT_MPTCP } from '@p2pwall/core';
 import type { ConntrackEntry } from '@p2pwall/core/netlink';
-import { CutSession, DEFAULT_SESSION_OPTIONS, type SessionIo } from './session.js';
+import { EndpointModel as Endpoint } from '../../../../test/cutter/endpoint-model.js';
+import { toConnection } from '../find/connection.js';
+import {
+  CutSession,
+  DEFAULT_SESSION_OPTIONS,
+  optionThatMatters,
+  type SessionIo,
+} from './session.js';
 import type { EndpointState } from './endpoint-state.js';
-
-const seqAfter = (a: number, b: number) => ((a - b) | 0) > 0;
-
-class Endpoint {
-  alive = true;
-  lastOow = -Infinity;
-  constructor(
-    public rcvNxt: number,
-    public sndNxt: number,
-    readonly invalidDrop = false,
-    readonly silent = false,
-  ) {}
-
-  /** What the end sends back for `p`, or null. */
-  receive(
-    seq: number,
-    ack: number,
-    flags: number,
-    len: number,
-    now: number,
-  ): { seq: number; ack: number; flags: number } | null {
-    if (this.silent) return null;
-    if (!this.alive)
-      return flags & TCP_RST ? null : { seq: flags & TCP_ACK ? ack : 0, ack: 0, flags: TCP_RST };
-    const window = 65535;
-    const inWindow = !seqAfter(this.rcvNxt, seq) && seqAfter(this.rcvNxt + window, seq);
-    const old = seqAfter(this.rcvNxt, seq + len) || (seq + len) >>> 0 === this.rcvNxt;
-    // conntrack ≥ 6.1 at the end: data or ACKs far below the window are ignored (let through), a
-    // SYN in the original direction is ignored; what lies beyond the window is invalid
-    if (this.invalidDrop && !(flags & TCP_SYN) && !(flags & TCP_RST) && !old && !inWindow)
-      return null;
-    const challenge = () => {
-      if (now - this.lastOow < 500) return null;
-      this.lastOow = now;
-      return { seq: this.sndNxt, ack: this.rcvNxt, flags: TCP_ACK };
-    };
-    if (flags & TCP_RST) {
-      if (seq === this.rcvNxt) {
-        this.alive = false;
-        return null;
-      }
-      return inWindow ? challenge() : null;
-    }
-    if (flags & TCP_SYN) return challenge();
-    if (old || !inWindow)
-      return len > 0 ? { seq: this.sndNxt, ack: this.rcvNxt, flags: TCP_ACK } : challenge();
-    return null;
-  }
-}
 
 function entry(): ConntrackEntry {
   return {
@@ -133,4 +88,69 @@ test('an end that never answers makes the cut fail with the reason', async () =>
     /timed out after 200 ms: the initiator never answered .*; the responder never answered/,
   );
   assert.ok(ini.alive && res.alive);
+});
+
+test('finds MD5/AO/MPTCP among TCP options, walking NOPs and lengths, never past the end', () => {
+  const first = (b: Uint8Array, off: number, end: number) =>
+    optionThatMatters(new TcpOptionWalk().reset(b, off, end - off));
+  // NOP NOP timestamps(10) then MD5 signature(18)
+  const md5 = Uint8Array.from([
+    1,
+    1,
+    8,
+    10,
+    0,
+    0,
+    0,
+    1,
+    0,
+    0,
+    0,
+    2,
+    19,
+    18,
+    ...new Array(16).fill(7),
+  ]);
+  assert.equal(first(md5, 0, md5.length), TCPOPT_MD5SIG);
+  assert.equal(first(Uint8Array.from([2, 4, 5, 0xb4, 30, 12, 0]), 0, 7), TCPOPT_MPTCP);
+  assert.equal(first(Uint8Array.from([1, 1, 8, 10, 0, 0, 0, 1, 0, 0, 0, 2]), 0, 12), 0);
+  assert.equal(first(Uint8Array.from([8, 0, 19]), 0, 3), 0, 'a zero length stops the walk');
+  assert.equal(first(Uint8Array.from([0, 19, 18]), 0, 3), 0, 'end of options');
+  // a broken length still tells the kind; an option with a length wrong for its kind is skipped
+  assert.equal(first(Uint8Array.from([1, 19]), 0, 2), TCPOPT_MD5SIG);
+  assert.equal(first(Uint8Array.from([2, 3, 0, 29, 4, 0, 0]), 0, 7), 29);
+});
+
+test('the option that matters is the first MD5/AO/MPTCP kind a length-by-length walk reaches', () => {
+  // the rule as a plain loop: NOPs skipped, EOL or a length below 2 ends, a kind counts as
+  // soon as it is reached
+  const reference = (b: Uint8Array, off: number, end: number): number => {
+    for (let i = off; i < end;) {
+      const kind = b[i];
+      if (kind === 0) return 0;
+      if (kind === 1) {
+        i++;
+        continue;
+      }
+      if (kind === 19 || kind === 29 || kind === 30) return kind;
+      const len = i + 1 < end ? b[i + 1] : 0;
+      if (len < 2) return 0;
+      i += len;
+    }
+    return 0;
+  };
+  const walk = new TcpOptionWalk();
+  const option = fc.oneof(
+    fc.constantFrom([1], [0], [19, 18], [29, 4, 1, 2], [30, 3, 0x20], [19], [30, 1]),
+    fc.uint8Array({ maxLength: 6 }).map((a) => [...a]),
+  );
+  fc.assert(
+    fc.property(fc.array(option, { maxLength: 8 }), fc.nat(3), (parts, off) => {
+      const b = Uint8Array.from([...new Array(off).fill(1), ...parts.flat()]);
+      assert.equal(
+        optionThatMatters(walk.reset(b, off, b.length - off)),
+        reference(b, off, b.length),
+      );
+    }),
+  );
 });

@@ -5,16 +5,25 @@
 // direction through even where invalid packets are dropped; Linux answers with a challenge ACK)
 // and optionally a bare ACK to the initiator; the responder's answer gives an estimate of the
 // initiator's RCV.NXT (the responder's SND.NXT), good for a RST and an old-byte probe at once.
+// A caller that already knows both ends' numbers (a packet in hand) skips the first contact.
 import { randomInt } from 'node:crypto';
-import { TCP_RST } from '@p2pwall/core';
+import {
+  IPV4_MIN_HEADER,
+  IPV6_HEADER,
+  TCP_RST,
+  TCPOPT_AO,
+  TCPOPT_MD5SIG,
+  TCPOPT_MPTCP,
+  TcpView,
+  type TcpOptionWalk,
+} from '@p2pwall/core';
+import { FlowKey } from '@p2pwall/core/flow';
 import type { Connection } from '../find/connection.js';
 import { EndpointState, type EndName } from './endpoint-state.js';
 import { ackProbe, oldByteProbe, reachTo, rstAck, synProbe, type Reach } from './forge.js';
-import { DirectionKey } from './flow-key.js';
-import { TCPOPT_MD5SIG, TCPOPT_MPTCP } from './signature-option.js';
 import type { CutResult } from './result.js';
 
-/** What a session needs from the engine. */
+/** What a session needs from the cut that runs it: a clock and a paced way to send. */
 export interface SessionIo {
   now(): number;
   /** ms the packets queued now will wait before leaving (verification waits at least that long). */
@@ -58,7 +67,16 @@ export const DEFAULT_SESSION_OPTIONS: SessionOptions = {
   rstRetryMs: 20,
 };
 
-export function reachOf(c: Connection, end: EndName): { reach: Reach; key: DirectionKey } {
+/**
+ * Each end's RCV.NXT — the sequence number a RST to it must carry — when the caller knows them
+ * (from a packet in hand, see numbersOfHeldPacket in methods/forged-rst.ts).
+ */
+export interface KnownNumbers {
+  initiator: number;
+  responder: number;
+}
+
+export function reachOf(c: Connection, end: EndName): { reach: Reach; key: FlowKey } {
   // the initiator sends the original tuple, the responder the reply tuple; each is reached by
   // the reverse of the tuple it sends
   const t = end === 'initiator' ? c.entry.orig : c.entry.reply;
@@ -66,8 +84,21 @@ export function reachOf(c: Connection, end: EndName): { reach: Reach; key: Direc
   const dport = t.dstPort ?? 0;
   return {
     reach: reachTo(t.dst, dport, t.src, sport),
-    key: new DirectionKey(t.src, sport, t.dst, dport),
+    key: FlowKey.fromText(t.proto, t.src, sport, t.dst, dport),
   };
+}
+
+/**
+ * The first option among TCP-MD5, TCP-AO and MPTCP in the options being walked, or 0: these
+ * decide what forged RSTs can do (see CutSession.onOption). A broken option still counts by its
+ * kind: its length cannot change what its sender does.
+ */
+export function optionThatMatters(walk: TcpOptionWalk): number {
+  while (walk.next()) {
+    const k = walk.kind;
+    if (k === TCPOPT_MD5SIG || k === TCPOPT_AO || k === TCPOPT_MPTCP) return k;
+  }
+  return 0;
 }
 
 export class CutSession {
@@ -81,7 +112,9 @@ export class CutSession {
   private blindTimer: NodeJS.Timeout | null = null;
   private blindRounds = 0;
   private sendError: Error | null = null;
-  /** The local end was destroyed through sock_diag (set by the engine). */
+  /** Reads forged packets back for the trace. */
+  private readonly traceView = new TcpView();
+  /** The local end was destroyed through sock_diag (set by the sock-destroy method). */
   localEnd: EndName | null = null;
 
   constructor(
@@ -114,10 +147,10 @@ export class CutSession {
 
   private send(packet: Buffer, to: EndpointState, sent?: () => void): void {
     if (this.opts.trace) {
-      const flags = packet[to.reach.dst.includes(':') ? 53 : 33];
-      const seqOff = to.reach.dst.includes(':') ? 44 : 24;
+      // forged packets carry no IP options or extension headers
+      const t = this.traceView.reset(packet, this.family === 6 ? IPV6_HEADER : IPV4_MIN_HEADER);
       this.tr(
-        `-> ${to.name} flags=0x${flags.toString(16)} seq=${packet.readUInt32BE(seqOff)} ack=${packet.readUInt32BE(seqOff + 4)} len=${packet.length}`,
+        `-> ${to.name} flags=0x${t.flags.toString(16)} seq=${t.seq} ack=${t.ack} len=${packet.length}`,
       );
     }
     this.io.send(
@@ -139,13 +172,26 @@ export class CutSession {
     return x.sndNxt >= 0 ? x.sndNxt : 0;
   }
 
-  /** Starts the cut of a forwarded connection (or, with `localEnd` set, of the remote end only). */
-  begin(): void {
+  /**
+   * Starts the cut of a forwarded connection (or, with `localEnd` set, of the remote end only).
+   * With `known` numbers the RSTs go out at once; the probes that learn numbers follow only if
+   * an end is still silent a probe interval later.
+   */
+  begin(known?: KnownNumbers): void {
     this.start = this.io.now();
     this.deadline = setTimeout(() => this.timeout(), this.opts.timeoutMs);
     if (this.localEnd)
       this.markDead(this.localEnd === 'initiator' ? this.initiator : this.responder);
-    this.blindRound();
+    if (!known) {
+      this.blindRound();
+      return;
+    }
+    this.initiator.rcvNxt = known.initiator >>> 0;
+    this.responder.rcvNxt = known.responder >>> 0;
+    for (const x of [this.initiator, this.responder]) if (!x.dead) this.cutEnd(x, x.rcvNxt);
+    // the numbers stood for the first round: a later one probes both ends
+    this.blindRounds = 1;
+    this.armBlindRound();
   }
 
   /** SYN to a live responder, bare ACK (or an estimated old-byte probe) to a live initiator. */
@@ -171,6 +217,10 @@ export class CutSession {
       x.lastProbeAt = now;
     }
     this.blindRounds++;
+    this.armBlindRound();
+  }
+
+  private armBlindRound(): void {
     if (this.blindTimer) clearTimeout(this.blindTimer);
     this.blindTimer = setTimeout(
       () => this.blindRound(),

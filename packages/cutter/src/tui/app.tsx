@@ -20,8 +20,9 @@ import { useTuiInput } from './hooks/use-tui-input.js';
 import { layoutColumns, measureColumns, type ColumnWidths } from './layout/columns.js';
 import { bodyHeight, tooSmall, type TerminalSize } from './layout/screen.js';
 import type { ConnectionCutter, ConnectionSource } from './ports.js';
-import { initialState, liveCount, reduce } from './state/reducer.js';
+import { initialState, liveCount } from './state/tui-state.js';
 import { PLAIN_THEME, ThemeContext, type Theme } from './theme.js';
+import { reduceView } from './view-reducer.js';
 
 export interface TuiOutcome {
   /** Every cut result of the session, in the order they came. */
@@ -55,7 +56,9 @@ export function CutterApp({
   ticking = true,
 }: CutterAppProps) {
   const size = useTerminalSize(fixedSize);
-  const [state, dispatch] = useReducer(reduce, undefined, () => initialState({ now: now(), size }));
+  const [state, dispatch] = useReducer(reduceView, undefined, () =>
+    initialState({ now: now(), size }),
+  );
   const results = useRef<CutResult[]>([]).current;
   const app = useApp();
 

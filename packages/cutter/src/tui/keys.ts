@@ -1,7 +1,8 @@
-// Keys to intents, per mode. Pure: the input hook feeds it what Ink parsed, the tests feed it by
-// hand. The `now` of time-stamped actions is filled in by the caller.
-import type { TuiAction } from './state/actions.js';
-import type { Mode } from './state/reducer.js';
+// Key presses to intents, per mode. Pure: the input hook hands over what Ink parsed, the tests
+// build key presses by hand. The reducer never sees a key: applyKeyPress turns a press into
+// intents and gives each to it.
+import type { Intent } from './state/actions.js';
+import type { Mode } from './state/tui-state.js';
 
 /** The subset of Ink's Key this view looks at. */
 export interface KeyPress {
@@ -20,8 +21,16 @@ export interface KeyPress {
   tab?: boolean;
 }
 
-/** What a key asks for: an action, or a cut confirmation (the caller adds the time). */
-export type KeyIntent = Exclude<TuiAction, { type: 'confirmCut' }> | { type: 'confirmCut' } | null;
+/** A key press as Ink delivers it: one key, or several characters that arrived together. */
+export interface KeyPressed {
+  type: 'keyPressed';
+  input: string;
+  key: KeyPress;
+  now: number;
+}
+
+/** What a key asks for: an intent, or a cut confirmation (applyKeyPress adds the time). */
+export type KeyIntent = Exclude<Intent, { type: 'confirmCut' }> | { type: 'confirmCut' } | null;
 
 export function keyToIntent(mode: Mode, input: string, key: KeyPress): KeyIntent {
   // Ctrl-C quits from anywhere (Ink hands it over as input because the view owns raw mode)
@@ -71,6 +80,30 @@ export function keyToIntent(mode: Mode, input: string, key: KeyPress): KeyIntent
       }
       return null;
   }
+}
+
+/**
+ * Gives the intents of a key press to `apply` (the reducer), each key read in the mode the one
+ * before left. Several characters at once are taken one by one, but such a burst never confirms
+ * a cut: "cy" pasted or typed in one go asks and then cancels — a cut needs its own deliberate "y".
+ */
+export function applyKeyPress<S extends { mode: Mode }>(
+  s: S,
+  press: KeyPressed,
+  apply: (s: S, intent: Intent) => S,
+): S {
+  const { input, key, now } = press;
+  const single = [...input].length <= 1 || (s.mode === 'filter' && !/[\x00-\x1f\x7f]/.test(input));
+  const keys = single ? [{ input, key }] : splitBurst(input);
+  let st = s;
+  for (const k of keys) {
+    const intent = keyToIntent(st.mode, k.input, k.key);
+    if (!intent) continue;
+    if (intent.type === 'confirmCut')
+      st = apply(st, single ? { type: 'confirmCut', now } : { type: 'cancelCut' });
+    else st = apply(st, intent);
+  }
+  return st;
 }
 
 /**

@@ -1,5 +1,5 @@
 // What the interactive view needs from the outside world, as two small interfaces: where
-// connections come from and what cuts them. The real ones (live-source.ts, engine-cutter.ts) talk
+// connections come from and what cuts them. The real ones (live-source.ts, kernel-cutter.ts) talk
 // to the kernel; tests pass fakes through the App's props.
 import type { ConntrackEventType } from '@p2pwall/core/netlink';
 import type { Connection } from '../find/connection.js';

@@ -1,7 +1,7 @@
 // The bottom line: the keys that work in the current mode.
 /* @jsxRuntime automatic */ // tests run through tsx, which reads the root tsconfig (no jsx setting)
 import { Text } from 'ink';
-import type { Mode } from '../state/reducer.js';
+import type { Mode } from '../state/tui-state.js';
 import { useTheme } from '../theme.js';
 import { Seg } from './seg.js';
 

@@ -3,7 +3,7 @@
 /* @jsxRuntime automatic */ // tests run through tsx, which reads the root tsconfig (no jsx setting)
 import { Text } from 'ink';
 import { describeConnection } from '../../find/connection.js';
-import type { TuiState } from '../state/reducer.js';
+import type { TuiState } from '../state/tui-state.js';
 import { Seg } from './seg.js';
 
 export function MessageLine({ state }: { state: TuiState }) {

@@ -3,7 +3,7 @@
 /* @jsxRuntime automatic */ // tests run through tsx, which reads the root tsconfig (no jsx setting)
 import { Text } from 'ink';
 import { formatDuration } from '../format.js';
-import { liveCount, type TuiState } from '../state/reducer.js';
+import { liveCount, type TuiState } from '../state/tui-state.js';
 import { useTheme } from '../theme.js';
 import { Seg } from './seg.js';
 

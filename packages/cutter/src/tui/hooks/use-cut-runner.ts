@@ -6,7 +6,7 @@ import type { CutResult } from '../../cut/result.js';
 import type { Connection } from '../../find/connection.js';
 import type { ConnectionCutter } from '../ports.js';
 import type { TuiAction } from '../state/actions.js';
-import type { TuiState } from '../state/reducer.js';
+import type { TuiState } from '../state/tui-state.js';
 
 export function useCutRunner(
   state: TuiState,

@@ -1,12 +1,13 @@
-// The view's one input hook: every key goes to the reducer, which maps it in the current mode.
+// The view's one input hook: every key press goes to the App's reducer, which reads it through
+// keys.ts in the mode the view is in when the press is applied.
 import { useInput } from 'ink';
 import type { Dispatch } from 'react';
-import type { TuiAction } from '../state/actions.js';
+import type { KeyPressed } from '../keys.js';
 
-export function useTuiInput(dispatch: Dispatch<TuiAction>, now: () => number): void {
+export function useTuiInput(dispatch: Dispatch<KeyPressed>, now: () => number): void {
   useInput((input, key) => {
     dispatch({
-      type: 'key',
+      type: 'keyPressed',
       input,
       key: {
         upArrow: key.upArrow,

@@ -2,9 +2,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { sample } from '../../../../../test/cutter-tui/connections.js';
 import type { Connection } from '../../find/connection.js';
-import type { KeyPress } from '../keys.js';
-import type { TuiAction } from './actions.js';
-import { initialState, liveCount, reduce, type TuiState } from './reducer.js';
+import type { Intent, TuiAction } from './actions.js';
+import { reduce } from './reducer.js';
+import { initialState, liveCount, type TuiState } from './tui-state.js';
 
 const T0 = 1_700_000_000_000;
 const size = { columns: 120, rows: 12 }; // 5 body rows
@@ -31,13 +31,20 @@ const snap = (
   now,
   ...(takenAt !== undefined ? { takenAt } : {}),
 });
-const key = (input: string, k: KeyPress = {}, now = T0): TuiAction => ({
-  type: 'key',
-  input,
-  key: k,
-  now,
-});
-const keys = (s: string) => [...s].map((ch) => key(ch));
+// intents, as keys.ts makes them from key presses (keys.test.ts and view-reducer.test.ts test that)
+const down: Intent = { type: 'move', delta: 1 };
+const up: Intent = { type: 'move', delta: -1 };
+const select: Intent = { type: 'toggleSelect' };
+const selectAll: Intent = { type: 'selectAllVisible' };
+const cut: Intent = { type: 'requestCut' };
+const yes = (now = T0): Intent => ({ type: 'confirmCut', now });
+const no: Intent = { type: 'cancelCut' };
+const openFilter: Intent = { type: 'openFilter' };
+const commit: Intent = { type: 'filterCommit' };
+const quit: Intent = { type: 'quit' };
+/** Text typed into the filter prompt, one character at a time. */
+const typed = (text: string): Intent[] => [...text].map((ch) => ({ type: 'filterType', text: ch }));
+const times = (n: number, a: Intent): Intent[] => new Array<Intent>(n).fill(a);
 const shown = (s: TuiState) => s.visible.map((r) => r.key);
 
 test('rows are ordered IPv4 first, by initiator address numerically, then service, then port', () => {
@@ -52,7 +59,7 @@ test('rows are ordered IPv4 first, by initiator address numerically, then servic
 });
 
 test('the cursor stays on its row when rows appear above it or disappear', () => {
-  let s = run([snap([a, b]), key('j')]);
+  let s = run([snap([a, b]), down]);
   assert.equal(s.cursorKey, b.key);
   s = reduce(s, { type: 'events', events: [{ type: 'new', connection: c }], now: T0 + 1000 });
   assert.deepEqual(
@@ -98,7 +105,7 @@ test('conntrack timestamps give every row its exact start', () => {
 
 test('a periodic dump: absent rows go, rows newer than the dump stay, cut rows stay marked gone', () => {
   let s = run([snap([a, b, c])]);
-  s = run([key('c'), key('y', {}, T0 + 100)], s); // cut c (cursor row)
+  s = run([cut, yes(T0 + 100)], s); // cut c (cursor row)
   s = reduce(s, {
     type: 'cutResult',
     run: 1,
@@ -131,82 +138,85 @@ test('moving clamps at the ends and scrolls the body; pages and first/last jump'
     sample('192.0.2.10', 41000 + i, '198.51.100.10', 80, { id: 100 + i }),
   );
   let s = run([snap(many)]);
-  s = run([key('k')], s);
+  s = run([up], s);
   assert.deepEqual([s.cursor, s.offset], [0, 0]);
-  s = run(keys('jjjjj'), s);
+  s = run(times(5, down), s);
   assert.deepEqual([s.cursor, s.offset], [5, 1], 'the 6th row scrolled the 5-row body by one');
-  s = run([key('', { pageDown: true })], s);
+  s = run([{ type: 'page', direction: 1 }], s);
   assert.deepEqual([s.cursor, s.offset], [9, 5]);
-  s = run([key('G')], s);
+  s = run([{ type: 'moveTo', where: 'last' }], s);
   assert.deepEqual([s.cursor, s.offset], [11, 7]);
-  s = run([key('', { downArrow: true })], s);
+  s = run([down], s);
   assert.equal(s.cursor, 11);
-  s = run([key('g')], s);
+  s = run([{ type: 'moveTo', where: 'first' }], s);
   assert.deepEqual([s.cursor, s.offset], [0, 0]);
   // a taller terminal shows everything from the top
-  s = run(keys('G'), s);
+  s = run([{ type: 'moveTo', where: 'last' }], s);
   s = reduce(s, { type: 'resize', columns: 120, rows: 40 });
   assert.equal(s.offset, 0);
 });
 
 test('space selects the cursor row; a selects every shown row, again none', () => {
-  let s = run([snap([a, b, c]), key(' ')]);
+  let s = run([snap([a, b, c]), select]);
   assert.deepEqual([...s.selected], [c.key]);
-  s = run([key(' ')], s);
+  s = run([select], s);
   assert.equal(s.selected.size, 0);
-  s = run([key('a')], s);
+  s = run([selectAll], s);
   assert.deepEqual([...s.selected].sort(), [a.key, b.key, c.key].sort());
-  s = run([key('a')], s);
+  s = run([selectAll], s);
   assert.equal(s.selected.size, 0);
 });
 
 test('the selection holds only live, shown rows', () => {
-  let s = run([snap([a, b, c]), key('a')]);
+  let s = run([snap([a, b, c]), selectAll]);
   s = reduce(s, { type: 'events', events: [{ type: 'destroy', connection: a }], now: T0 + 1 });
   assert.deepEqual([...s.selected].sort(), [b.key, c.key].sort());
-  s = run([key('/'), ...keys('443')], s);
+  s = run([openFilter, ...typed('443')], s);
   assert.equal(s.selected.size, 2, 'typing "4", "44" on the way to "443" unselects nothing');
-  s = run([key('', { return: true })], s);
+  s = run([commit], s);
   assert.deepEqual([...s.selected], [b.key], 'keeping a filter that hides c unselects it');
 });
 
 test('/ filters as you type; a mistake keeps the last good filter; Enter keeps, Esc restores', () => {
-  let s = run([snap([a, b, c, u]), key('/')]);
+  const clear: Intent = { type: 'filterClearLine' };
+  let s = run([snap([a, b, c, u]), openFilter]);
   assert.equal(s.mode, 'filter');
-  s = run(keys('port 44'), s);
+  s = run(typed('port 44'), s);
   assert.deepEqual(shown(s), [], 'port 44 matches nothing');
-  s = run(keys('3'), s);
+  s = run(typed('3'), s);
   assert.deepEqual(shown(s), [b.key]);
-  s = run(keys(' stat'), s);
+  s = run(typed(' stat'), s);
   assert.match(s.draft!.error!, /"stat" is not an address/);
   assert.deepEqual(shown(s), [b.key], 'the table keeps the last filter that parsed');
-  s = run([key('', { return: true })], s);
+  s = run([commit], s);
   assert.equal(s.mode, 'filter', 'Enter does not keep a filter with a mistake');
-  s = run([key('', { backspace: true }), ...[...'e TIME_WAIT'].map((ch) => key(ch))], s);
+  s = run([{ type: 'filterBackspace' }, ...typed('e TIME_WAIT')], s);
   // "port 443 state TIME_WAIT": nothing; fix to "22 state TIME_WAIT" by clearing the line
-  s = run([key('u', { ctrl: true }), key('22 state time-wait')], s);
+  s = run([clear, { type: 'filterType', text: '22 state time-wait' }], s);
   assert.deepEqual(shown(s), [c.key]);
-  s = run([key('', { return: true })], s);
+  s = run([commit], s);
   assert.deepEqual([s.mode, s.view?.text], ['browse', '22 state time-wait']);
   // Esc while editing restores what was in force
-  s = run([key('/'), key('u', { ctrl: true }), key('udp')], s);
+  s = run([openFilter, clear, { type: 'filterType', text: 'udp' }], s);
   assert.deepEqual(shown(s), [u.key]);
-  s = run([key('', { escape: true })], s);
+  s = run([{ type: 'filterCancel' }], s);
   assert.deepEqual([s.mode, shown(s)], ['browse', [c.key]]);
   // an empty filter shows everything again
-  s = run([key('/'), key('u', { ctrl: true }), key('', { return: true })], s);
+  s = run([openFilter, clear, commit], s);
   assert.deepEqual([s.view, shown(s).length], [null, 4]);
 });
 
-test('c asks first: y cuts the selection, any other key cancels; nothing is cut without a y', () => {
-  let s = run([snap([a, b, c]), key('j'), key(' '), key('j'), key(' ')]);
-  s = run([key('c')], s);
+test('a cut is asked first: the confirmation cuts the selection, a cancel cuts nothing', () => {
+  let s = run([snap([a, b, c]), down, select, down, select]);
+  s = run([cut], s);
   assert.deepEqual([s.mode, s.confirm], ['confirm', [a.key, b.key]]);
-  s = run([key('n')], s);
+  s = run([no], s);
   assert.deepEqual([s.mode, s.run, s.message?.text], ['browse', null, 'nothing cut']);
-  s = run([key('', { return: true }), key('', { return: true })], s);
-  assert.equal(s.run, null, 'Enter asks; a second Enter is not a yes');
-  s = run([key('c'), key('y', {}, T0 + 50)], s);
+  s = run([cut, no], s);
+  assert.equal(s.run, null, 'a cancelled request cuts nothing');
+  s = run([yes(T0 + 40)], s);
+  assert.equal(s.run, null, 'a confirmation without a request cuts nothing');
+  s = run([cut, yes(T0 + 50)], s);
   assert.deepEqual(s.run, {
     id: 1,
     keys: [a.key, b.key],
@@ -221,25 +231,12 @@ test('c asks first: y cuts the selection, any other key cancels; nothing is cut 
 });
 
 test('without a selection, c cuts the row under the cursor', () => {
-  const s = run([snap([a, b, c]), key('j'), key('j'), key('c')]);
+  const s = run([snap([a, b, c]), down, down, cut]);
   assert.deepEqual(s.confirm, [b.key]);
 });
 
-test('keys that arrive together are taken one by one, but never confirm a cut', () => {
-  let s = run([snap([a, b, c]), key('jj ')]);
-  assert.deepEqual([s.cursorKey, [...s.selected]], [b.key, [b.key]]);
-  s = run([key('cy')], s);
-  assert.deepEqual([s.mode, s.run, s.message?.text], ['browse', null, 'nothing cut']);
-  s = run([key('/'), key('443\r')], s);
-  assert.deepEqual(
-    [s.mode, s.view?.text],
-    ['browse', '443'],
-    'a pasted filter line ending in Enter is kept',
-  );
-});
-
 test('results arrive per connection; the run ends with a summary; deleted entries show as gone', () => {
-  let s = run([snap([a, b, u]), key('a'), key('c'), key('y', {}, T0 + 10)]);
+  let s = run([snap([a, b, u]), selectAll, cut, yes(T0 + 10)]);
   s = reduce(s, {
     type: 'cutResult',
     run: 1,
@@ -281,7 +278,7 @@ test('results arrive per connection; the run ends with a summary; deleted entrie
 });
 
 test('a cut that throws marks its connections failed with the error', () => {
-  let s = run([snap([a]), key('c'), key('y', {}, T0)]);
+  let s = run([snap([a]), cut, yes(T0)]);
   s = reduce(s, { type: 'cutFinished', run: 1, error: 'needs CAP_NET_RAW', now: T0 + 5 });
   assert.deepEqual(s.rows.get(a.key)!.result, {
     kind: 'failed',
@@ -292,37 +289,33 @@ test('a cut that throws marks its connections failed with the error', () => {
 });
 
 test('one cut at a time; rows that ended before the y are not cut', () => {
-  let s = run([snap([a, b]), key('c'), key('y')]);
-  s = run([key('j'), key('c')], s);
+  let s = run([snap([a, b]), cut, yes()]);
+  s = run([down, cut], s);
   assert.deepEqual([s.mode, s.message?.text], ['browse', 'a cut is running: wait for its results']);
-  s = run([snap([b]), key('c')], initialState({ now: T0, size }));
+  s = run([snap([b]), cut], initialState({ now: T0, size }));
   s = reduce(s, { type: 'events', events: [{ type: 'destroy', connection: b }], now: T0 });
-  s = run([key('y')], s);
+  s = run([yes()], s);
   assert.equal(s.run, null);
   assert.match(s.message!.text, /ended meanwhile/);
 });
 
 test('quit: at once when idle; while cutting, first abort the run and wait for it', () => {
-  assert.equal(run([snap([a]), key('q')]).quit, 'now');
-  assert.equal(run([snap([a]), key('', { escape: true })]).quit, 'now');
-  assert.equal(
-    run([snap([a]), key('/'), key('c', { ctrl: true })]).quit,
-    'now',
-    'Ctrl-C quits from any mode',
-  );
-  let s = run([snap([a]), key('c'), key('y'), key('q')]);
+  assert.equal(run([snap([a]), quit]).quit, 'now');
+  assert.equal(run([snap([a]), openFilter, quit]).quit, 'now', 'quitting from any mode');
+  let s = run([snap([a]), cut, yes(), quit]);
   assert.deepEqual([s.quit, s.run!.aborting], ['stopping', true]);
   assert.match(s.message!.text, /removing its temporary firewall rules/);
   s = reduce(s, { type: 'cutFinished', run: 1, now: T0 + 1 });
   assert.equal(s.quit, 'now');
 });
 
-test('? shows help; any key goes back; r asks for a fresh dump once', () => {
-  let s = run([snap([a]), key('?')]);
+test('help opens and closes; a refresh asks for a fresh dump once', () => {
+  const help: Intent = { type: 'toggleHelp' };
+  let s = run([snap([a]), help]);
   assert.equal(s.mode, 'help');
-  s = run([key('x')], s);
+  s = run([help], s);
   assert.equal(s.mode, 'browse');
-  s = run([key('r'), key('r')], s);
+  s = run([{ type: 'refresh' }, { type: 'refresh' }], s);
   assert.deepEqual([s.refreshSeq, s.refreshing], [1, true]);
   s = reduce(s, snap([a], 'refresh'));
   assert.equal(s.refreshing, false);

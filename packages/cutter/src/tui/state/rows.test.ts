@@ -2,8 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { sample } from '../../../../../test/cutter-tui/connections.js';
-import type { TuiAction } from './actions.js';
-import { initialState, reduce } from './reducer.js';
+import { reduceView, type ViewInput } from '../view-reducer.js';
+import { initialState } from './tui-state.js';
 import { visibleRows } from './rows.js';
 
 const T0 = 1_700_000_000_000;
@@ -62,7 +62,7 @@ test('the shown rows, kept up to date piecemeal, always equal the table filtered
       fc.array(op, { maxLength: 25 }),
       (initial, ops) => {
         let t = T0;
-        let s = reduce(initialState({ now: t, size: { columns: 100, rows: 12 } }), {
+        let s = reduceView(initialState({ now: t, size: { columns: 100, rows: 12 } }), {
           type: 'snapshot',
           connections: initial.map((id) => conn(id, 3)),
           reason: 'initial',
@@ -70,7 +70,7 @@ test('the shown rows, kept up to date piecemeal, always equal the table filtered
         });
         for (const o of ops) {
           t += 100;
-          const actions: TuiAction[] = [];
+          const actions: ViewInput[] = [];
           if (o.kind === 'events')
             actions.push({
               type: 'events',
@@ -85,7 +85,8 @@ test('the shown rows, kept up to date piecemeal, always equal the table filtered
               now: t,
               takenAt: t - 150,
             });
-          else if (o.kind === 'keys') actions.push({ type: 'key', input: o.text, key: {}, now: t });
+          else if (o.kind === 'keys')
+            actions.push({ type: 'keyPressed', input: o.text, key: {}, now: t });
           else if (s.run)
             actions.push({
               type: 'cutResult',
@@ -97,7 +98,7 @@ test('the shown rows, kept up to date piecemeal, always equal the table filtered
               deleted: true,
               now: t,
             });
-          for (const a of actions) s = reduce(s, a);
+          for (const a of actions) s = reduceView(s, a);
           assert.deepEqual(
             s.visible.map((r) => r.key),
             visibleRows(s.rows, s.view).map((r) => r.key),

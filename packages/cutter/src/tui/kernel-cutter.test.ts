@@ -1,11 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { sample } from '../../../../test/cutter-tui/connections.js';
-import type { CutOptions } from '../cut/engine.js';
+import type { CutOptions } from '../cut/options.js';
 import type { CutResult } from '../cut/result.js';
-import { engineCutter } from './engine-cutter.js';
+import { kernelCutter } from './kernel-cutter.js';
 
-test('the engine gets the command line options, the view hooks and the abort signal', async () => {
+test('cut() gets the command line options, the view hooks and the abort signal', async () => {
   const c = sample('192.0.2.10', 40001, '198.51.100.10', 80, { id: 1 });
   const seen: CutOptions[] = [];
   const result: CutResult = { connection: c, result: 'cut', reason: '', ms: 1 };
@@ -17,7 +17,7 @@ test('the engine gets the command line options, the view hooks and the abort sig
   const fromCli: CutResult[] = [];
   const fromView: CutResult[] = [];
   const ac = new AbortController();
-  const cutter = engineCutter(
+  const cutter = kernelCutter(
     { timeoutMs: 1234, firewall: 'iptables', onResult: (r) => fromCli.push(r) },
     fakeCut as never,
   );
