@@ -44,12 +44,9 @@ script sees the first N packets with payload of each direction of a flow
 registers and flow registers (freg) come from the flow table, per capture.
 
 options:
-  --script S     run script S: a built-in name (${BUILTIN_SCRIPTS.join(', ')}),
-                 a set of them (${Object.entries(SCRIPT_GROUPS)
-                   .map(([k, v]) => `${k}: ${v.length} file-sharing networks`)
-                   .join(', ')}) or a .rope file;
-                 repeat for several. Its label is its name (a set's scripts
-                 label with their own names).
+  --script S     run script S: a built-in script or set (below) or a .rope
+                 file; repeat for several. Its label is its name (the
+                 scripts of a set label with their own names).
   --push-int N   push an integer before each run of the script named just
   --push-str S   before (a string, an address); repeat for several values, the
   --push-ip A    last ends on top. E.g. the limit of http-large:
@@ -65,6 +62,11 @@ options:
   -h, --help     this help
 
 Without --json: a table of the flows of each capture, then a summary per label.
+
+built-in scripts: ${wrapList(BUILTIN_SCRIPTS, 18)}
+${Object.entries(SCRIPT_GROUPS)
+  .map(([name, members]) => `set ${name}: ${wrapList(members, 9 + name.length)}`)
+  .join('\n')}
 
 exit status: 0 when every capture was read to its end, 1 when a script has
 errors or a capture cannot be read (one line on stderr naming the file, the
@@ -96,6 +98,25 @@ function scriptsFrom(tokens: readonly ArgToken[]): ScriptGroupArgs[] {
     pushes: [],
     action: ACCEPT,
   }));
+}
+
+/** Names joined by commas, wrapped at 78 columns; `first` is the column the list starts at. */
+function wrapList(names: readonly string[], first: number): string {
+  let out = '';
+  let col = first;
+  names.forEach((n, i) => {
+    const word = i < names.length - 1 ? `${n},` : n;
+    if (i > 0 && col + 1 + word.length > 78) {
+      out += '\n  ';
+      col = 2;
+    } else if (i > 0) {
+      out += ' ';
+      col++;
+    }
+    out += word;
+    col += word.length;
+  });
+  return out;
 }
 
 function parseWindow(text: string | undefined): number {
