@@ -47,7 +47,7 @@ const payload = fc.oneof(
       ),
       fc.uint8Array({ maxLength: 200 }),
     )
-    .map(([head, tail]) => bytes(head, tail)),
+    .map(([head, tail]) => bytes([...head], tail)),
   // an ed2k message whose size agrees, a Soulseek message, an Ares message
   fc
     .tuple(
