@@ -71,6 +71,9 @@ test('the opening of a connection: hello, hello answer, server login', () => {
   assert.equal(labelledAt(ed, tcp(c(HELLO), s(HELLO_ANSWER))), 0);
   assert.equal(labelledAt(ed, tcp(c(noise(40, 1)), s(HELLO_ANSWER))), 1);
   assert.equal(labelledAt(ed, tcp(c(LOGIN))), 0);
+  // a login whose user hash happens to begin with 0x10, the hello's hash size
+  const hash10 = bytes([0x10], USER_HASH.subarray(1));
+  assert.ok(matches(ed, tcp(c(msg(0xe3, 0x01, hash10, [0, 0, 0, 0], le16(4662), CLIENT_TAGS)))));
   // the hello followed in the same segment by eMule's info, or cut after it
   assert.ok(
     matches(ed, tcp(c(bytes(HELLO, msg(0xc5, 0x01, [0x30, 0x01], tagSet(u32Tag(0x20, 3))))))),
