@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { BUILTIN_SCRIPTS, compileBuiltin, type ClassifierRule } from '@p2pwall/rope';
+import { DEFAULT_SCRIPTS, compileBuiltin, type ClassifierRule } from '@p2pwall/rope';
 import {
   classifyCapture,
   type FlowReport,
@@ -20,7 +20,7 @@ import { corpusSkip, privilegedSkip } from '../support/environment.js';
 const TOOLS = ['ip', 'tcpdump', 'opentracker', 'mktorrent', 'aria2c', 'transmission-cli', 'curl'];
 
 function rules(): ClassifierRule[] {
-  return BUILTIN_SCRIPTS.map((name) => ({ script: compileBuiltin(name) }));
+  return DEFAULT_SCRIPTS.map((name) => ({ script: compileBuiltin(name) }));
 }
 
 function classify(file: string): FlowReport[] {

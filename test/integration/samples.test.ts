@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BUILTIN_SCRIPTS, compileBuiltin, type ClassifierRule } from '@p2pwall/rope';
+import { DEFAULT_SCRIPTS, compileBuiltin, type ClassifierRule } from '@p2pwall/rope';
 import {
   classifyCapture,
   type FlowReport,
@@ -16,7 +16,7 @@ import { repoRoot } from '../support/environment.js';
 const SAMPLES = join(repoRoot, 'packages', 'rope', 'samples');
 
 function rules(pushes: Record<string, number> = {}): ClassifierRule[] {
-  return BUILTIN_SCRIPTS.map((name) => ({
+  return DEFAULT_SCRIPTS.map((name) => ({
     script: compileBuiltin(name),
     pushes: name in pushes ? [pushes[name]] : [],
   }));

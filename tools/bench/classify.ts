@@ -7,7 +7,7 @@
 import { spawnSync } from 'node:child_process';
 import { statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BUILTIN_SCRIPTS, compileBuiltin, type ClassifierRule } from '@p2pwall/rope';
+import { DEFAULT_SCRIPTS, compileBuiltin, type ClassifierRule } from '@p2pwall/rope';
 import { ipOffset, openCapture, PcapWriter } from '@p2pwall/core/pcap';
 import { classifyCapture } from '../../packages/rope/src/classify/classify-capture.js';
 import { onPath, repoRoot } from '../../test/support/environment.js';
@@ -20,7 +20,7 @@ const ROPE_BIN = join(repoRoot, 'packages', 'rope', 'bin', 'rope.js');
 const ROPE_MAIN_SRC = join(repoRoot, 'packages', 'rope', 'src', 'cli', 'main.ts');
 
 function rules(): ClassifierRule[] {
-  return BUILTIN_SCRIPTS.map((name) => ({ script: compileBuiltin(name) }));
+  return DEFAULT_SCRIPTS.map((name) => ({ script: compileBuiltin(name) }));
 }
 
 /** rope's classifier over the files, in this process; flows with labels, and records read. */
@@ -188,7 +188,7 @@ export const bench: BenchModule = {
     const speed = (s: number | null) => (s === null ? '—' : `${(s * 1000).toFixed(0)} ms`);
     const pps = (s: number | null, n: number) => (s === null ? '—' : rate(n / s));
     const markdown = [
-      `${machineLine()}. Built-in scripts (${BUILTIN_SCRIPTS.join(', ')}), default window (10 payload packets per direction). ` +
+      `${machineLine()}. Built-in scripts (${DEFAULT_SCRIPTS.join(', ')}), default window (10 payload packets per direction). ` +
         `ndpiReader 4.2 with its defaults; its flow list (\`-v 2\`) gives its labels, and nDPI has no class for large HTTP downloads.`,
       '',
       `**Accuracy** on the ${truthFiles.length} corpus captures of truth.tsv (${truth.length} flows): recall on \`yes\` flows, false positives on \`no\` flows (\`any\` flows count for neither).`,

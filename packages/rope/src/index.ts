@@ -48,6 +48,9 @@ export {
 export {
   BUILTIN_SCRIPT_DIR,
   BUILTIN_SCRIPTS,
+  DEFAULT_SCRIPTS,
+  SCRIPT_GROUPS,
+  builtinGroup,
   builtinScriptPath,
   compileBuiltin,
   type BuiltinScript,

@@ -147,6 +147,44 @@ test('pushes belong to the --script before them; a name is a built-in, a path a 
   ]);
 });
 
+test('--script p2p: every file-sharing network, each flow labelled with its own', async () => {
+  const le32 = (n: number) => String.fromCharCode(n & 0xff, (n >>> 8) & 0xff, n >>> 16, n >>> 24);
+  // an ed2k hello (eMule's opcodes.h: 0xE3, size, OP_HELLO, 0x10, hash, id, port, tag set)
+  const tags = `${le32(1)}\x03\x01\x00\x11${le32(0x3c)}`;
+  const helloBody = `\x01\x10${'h'.repeat(16)}\xc0\x00\x02\x0a\x36\x12${tags}\xcb\x00\x71\x07\x35\x12`;
+  const hello = `\xe3${le32(helloBody.length)}${helloBody}`;
+  const p2p = capture('p2p.pcap', [
+    ...tcpConv(C4, S4, 40010, 4662, hello, 'x'),
+    ...tcpConv(C4, S4, 40011, 411, 'x', '$Lock EXTENDEDPROTOCOLabc Pk=version0.9|'),
+    ...tcpConv(C4, S4, 40012, 6881, HANDSHAKE, HANDSHAKE),
+    ...tcpConv(C4, S4, 40013, 80, 'GET /a.iso HTTP/1.1\r\nHost: x\r\n\r\n', BIG(3_000_000)),
+  ]);
+  const r = await rope('classify', '--script', 'p2p', p2p);
+  assert.equal(r.status, 0, r.stderr);
+  const lines = r.stdout.split('\n');
+  assert.match(lines.find((l) => l.includes(':4662')) ?? '', /edonkey \(3\)/);
+  assert.match(lines.find((l) => l.includes(':411')) ?? '', /directconnect \(4\)/);
+  assert.match(lines.find((l) => l.includes(':6881')) ?? '', /bittorrent \(3\)/);
+  assert.match(
+    lines.find((l) => l.includes(':80 ')) ?? '',
+    / - *$/,
+    'http-large is not in the set',
+  );
+  for (const name of [
+    'bittorrent',
+    'gnutella',
+    'edonkey',
+    'fasttrack',
+    'directconnect',
+    'applejuice',
+    'soulseek',
+    'winmx',
+    'ares',
+  ])
+    assert.match(r.stdout, new RegExp(`^  ${name} +[0-9]+ flows?`, 'm'), name);
+  assert.doesNotMatch(r.stdout, /^  http-large/m);
+});
+
 test('--window limits the packets each script sees', async () => {
   const late = capture('late.pcap', [
     ...tcpConv(C4, S4, 40003, 6881, 'x', 'y'),
@@ -234,7 +272,11 @@ test('usage errors: exit 2 with one line', async () => {
     ],
     [
       ['classify', '--script', 'emule', mixed],
-      /--script emule: no built-in script of that name \(bittorrent, gnutella, http-large\) and no such file/,
+      /--script emule: no built-in script of that name \(bittorrent, gnutella, http-large, edonkey, fasttrack, directconnect, applejuice, soulseek, winmx, ares; sets: p2p\) and no such file/,
+    ],
+    [
+      ['classify', '--script', 'p2p', '--script', 'bittorrent', mixed],
+      /two scripts named bittorrent/,
     ],
     [
       ['classify', '--window', '0', mixed],

@@ -77,8 +77,33 @@ test('rope run grammar: each --script starts a group; pushes and --on-match belo
   );
   assert.throws(
     () => scriptGroups([tok('script', 'no-such-builtin')], { kind: 'accept' }),
-    /--script no-such-builtin: no built-in script of that name \(bittorrent, gnutella, http-large\) and no such file/,
+    /--script no-such-builtin: no built-in script of that name \(bittorrent, gnutella, http-large, edonkey, fasttrack, directconnect, applejuice, soulseek, winmx, ares; sets: p2p\) and no such file/,
   );
+});
+
+test('rope run grammar: --script p2p stands for every P2P script, each with the pushes and action given', () => {
+  const groups = scriptGroups([tok('script', 'p2p'), tok('on-match', 'mark:7'), tok('script', B)], {
+    kind: 'accept',
+  });
+  assert.deepEqual(
+    groups.map((g) => [g.arg, g.action]),
+    [
+      ...[
+        'bittorrent',
+        'gnutella',
+        'edonkey',
+        'fasttrack',
+        'directconnect',
+        'applejuice',
+        'soulseek',
+        'winmx',
+        'ares',
+      ].map((name) => [name, { kind: 'mark', mark: 7 }]),
+      [B, { kind: 'accept' }],
+    ],
+  );
+  for (const g of groups.slice(0, -1))
+    assert.match(g.path, new RegExp(`/builtins/${g.arg}\\.rope$`));
 });
 
 test('rope run: usage errors are one line with a hint, exit 2; scripts that do not compile exit 1', async () => {

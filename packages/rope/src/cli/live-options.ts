@@ -5,9 +5,16 @@
 //   GROUP := --script NAME|FILE [--push-int N | --push-str S | --push-ip A]... [--on-match ACTION]
 //
 // A --script starts a group; the --push-* and --on-match options after it (up to the next
-// --script) belong to it. Every other option is global and may stand anywhere.
+// --script) belong to it. Every other option is global and may stand anywhere. NAME may also
+// name a set of built-in scripts (`p2p`): the group then stands for each of them in turn, with
+// the same pushes and action.
 import { existsSync, statSync } from 'node:fs';
-import { builtinScriptPath, BUILTIN_SCRIPTS } from '../builtins/builtin-scripts.js';
+import {
+  builtinGroup,
+  builtinScriptPath,
+  BUILTIN_SCRIPTS,
+  SCRIPT_GROUPS,
+} from '../builtins/builtin-scripts.js';
 import type { Value } from '../runtime/values.js';
 import { parseAction, parseMarkValue, type MatchAction } from '../live/actions.js';
 import { UsageError, type ArgToken } from './command.js';
@@ -59,8 +66,13 @@ export function resolveScript(arg: string): string {
   if (arg.includes('/') || arg.endsWith('.rope') || (existsSync(arg) && statSync(arg).isFile()))
     return arg;
   throw new UsageError(
-    `--script ${arg}: no built-in script of that name (${BUILTIN_SCRIPTS.join(', ')}) and no such file`,
+    `--script ${arg}: no built-in script of that name (${BUILTIN_SCRIPTS.join(', ')}; sets: ${Object.keys(SCRIPT_GROUPS).join(', ')}) and no such file`,
   );
+}
+
+/** A script argument as the scripts it stands for: the members of a set, else itself. */
+export function expandScriptArg(arg: string): string[] {
+  return [...(builtinGroup(arg) ?? [arg])];
 }
 
 export interface ScriptGroupArgs {
@@ -109,5 +121,7 @@ export function scriptGroups(
       current.actionSet = true;
     }
   }
-  return groups.map(({ actionSet: _, ...g }) => ({ ...g, path: resolveScript(g.arg) }));
+  return groups.flatMap(({ actionSet: _, ...g }) =>
+    expandScriptArg(g.arg).map((arg) => ({ ...g, arg, path: resolveScript(arg) })),
+  );
 }

@@ -32,6 +32,8 @@ export class Machine {
   readonly user: Value[] = new Array<Value>(USER_REGISTER_SLOTS).fill(0);
   /** A user register was written this run (else resetting them can be skipped). */
   userDirty = false;
+  /** User register slots of the last run started: the only ones it may have written. */
+  private userExtent = USER_REGISTER_SLOTS;
   /** Global integer registers: shared by every script of the engine, kept between runs. */
   readonly greg = new Int32Array(GLOBAL_REGISTERS);
   /** The flow registers of this run: the caller's per-flow array, or a scratch one. */
@@ -128,11 +130,14 @@ export class Machine {
     this.sp = 0;
     this.base = 0;
     this.anchorDepth = 0;
+    // a run writes only its own slots, and every slot beyond them was 0 before it: clearing the
+    // previous run's slots (not this one's, which may be fewer) leaves every slot 0
     if (this.userDirty) {
       const u = this.user;
-      for (let i = 0; i < userRegisters; i++) u[i] = 0;
+      for (let i = 0; i < this.userExtent; i++) u[i] = 0;
       this.userDirty = false;
     }
+    this.userExtent = userRegisters;
     this.actions = 0;
     this.maxActions = this.caps.maxActions;
     this.maxLoops = this.caps.maxWhileLoops;

@@ -1,7 +1,7 @@
 // rope classify [--script NAME|FILE]... [--push-int N]... [--window N] [--json] CAPTURE... — label
 // the flows of captures with scripts (the built-in ones unless told otherwise).
 import { basename } from 'node:path';
-import { BUILTIN_SCRIPTS } from '../../builtins/builtin-scripts.js';
+import { BUILTIN_SCRIPTS, DEFAULT_SCRIPTS, SCRIPT_GROUPS } from '../../builtins/builtin-scripts.js';
 import { DEFAULT_WINDOW, type ClassifierRule } from '../../classify/flow-classifier.js';
 import { verdictName, Verdict } from '../../index.js';
 import type { MatchAction } from '../../live/actions.js';
@@ -36,7 +36,7 @@ export const classifyCommand: Command = {
 
 Runs scripts over every TCP and UDP flow of each capture (pcap or pcapng) and
 labels each flow with the name of every script that matched it. Without
---script, the built-in scripts run: ${BUILTIN_SCRIPTS.join(', ')}.
+--script, the default built-in scripts run: ${DEFAULT_SCRIPTS.join(', ')}.
 
 A flow takes a script's label at the script's first YES and keeps it; each
 script sees the first N packets with payload of each direction of a flow
@@ -44,8 +44,9 @@ script sees the first N packets with payload of each direction of a flow
 registers and flow registers (freg) come from the flow table, per capture.
 
 options:
-  --script S     run script S: a built-in name (${BUILTIN_SCRIPTS.join(', ')}) or a
-                 .rope file; repeat for several. Its label is its name.
+  --script S     run script S: a built-in script or set (below) or a .rope
+                 file; repeat for several. Its label is its name (the
+                 scripts of a set label with their own names).
   --push-int N   push an integer before each run of the script named just
   --push-str S   before (a string, an address); repeat for several values, the
   --push-ip A    last ends on top. E.g. the limit of http-large:
@@ -61,6 +62,11 @@ options:
   -h, --help     this help
 
 Without --json: a table of the flows of each capture, then a summary per label.
+
+built-in scripts: ${wrapList(BUILTIN_SCRIPTS, 18)}
+${Object.entries(SCRIPT_GROUPS)
+  .map(([name, members]) => `set ${name}: ${wrapList(members, 9 + name.length)}`)
+  .join('\n')}
 
 exit status: 0 when every capture was read to its end, 1 when a script has
 errors or a capture cannot be read (one line on stderr naming the file, the
@@ -86,12 +92,31 @@ and the other captures are processed), 2 on usage errors.
 function scriptsFrom(tokens: readonly ArgToken[]): ScriptGroupArgs[] {
   const given = scriptGroups(tokens, ACCEPT);
   if (given.length > 0) return given;
-  return BUILTIN_SCRIPTS.map((name) => ({
+  return DEFAULT_SCRIPTS.map((name) => ({
     arg: name,
     path: resolveScript(name),
     pushes: [],
     action: ACCEPT,
   }));
+}
+
+/** Names joined by commas, wrapped at 78 columns; `first` is the column the list starts at. */
+function wrapList(names: readonly string[], first: number): string {
+  let out = '';
+  let col = first;
+  names.forEach((n, i) => {
+    const word = i < names.length - 1 ? `${n},` : n;
+    if (i > 0 && col + 1 + word.length > 78) {
+      out += '\n  ';
+      col = 2;
+    } else if (i > 0) {
+      out += ' ';
+      col++;
+    }
+    out += word;
+    col += word.length;
+  });
+  return out;
 }
 
 function parseWindow(text: string | undefined): number {

@@ -34,6 +34,9 @@ decides what happens to that packet and to the rest of the flow:
   mark:V     let it through with packet mark and connmark V, for your rules
              (tc, policy routing, a drop rule) to act on
 Without --on-match a group only counts and logs its matches (accept).
+NAME is a built-in script (as in 'rope classify --help') or a set of them:
+--script p2p stands for every file-sharing network's script, each a group
+with the same pushes and --on-match, each labelling with its own name.
 Other packets get --default. A script run that ends with HOTDROP drops its
 packet; one that fails counts as no match. 'rope rules' prints the firewall
 rules that feed the queue; see docs/rope-run.md.
