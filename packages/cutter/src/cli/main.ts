@@ -11,6 +11,7 @@ import { listConnections } from '../find/query.js';
 import { cut, RULE_OWNER, type CutOptions } from '../cut/engine.js';
 import type { CutResult } from '../cut/result.js';
 import { parseCli, USAGE, type CliOptions } from './args.js';
+import { completionText } from './completion.js';
 import { confirm } from './confirm.js';
 import {
   EXIT_ALL_CUT,
@@ -21,7 +22,7 @@ import {
   EXIT_USAGE,
 } from './exit-codes.js';
 import { runInteractive } from './interactive.js';
-import { connectionJson, resultJson, resultLine, summaryLine } from './output.js';
+import { connectionJson, jsonLine, resultJson, resultLine, summaryLine } from './output.js';
 import { privilegeProblem } from './privileges.js';
 
 const out = (s: string) => process.stdout.write(s + '\n');
@@ -74,6 +75,11 @@ function cutOptions(o: CliOptions): CutOptions {
 }
 
 async function main(argv: string[]): Promise<number> {
+  // no address is called "completion": the one subcommand needs no option syntax of its own
+  if (argv[0] === 'completion') {
+    process.stdout.write(completionText(argv.slice(1)));
+    return EXIT_ALL_CUT;
+  }
   const o = parseCli(argv);
   if (o.help) {
     process.stdout.write(USAGE);
@@ -116,8 +122,7 @@ async function main(argv: string[]): Promise<number> {
 
   const matches = await listConnections(o.filter);
   if (o.list) {
-    for (const c of matches)
-      out(o.json ? JSON.stringify(connectionJson(c)) : describeConnection(c));
+    for (const c of matches) out(o.json ? jsonLine(connectionJson(c)) : describeConnection(c));
     if (!o.json)
       process.stderr.write(
         `${matches.length} connection${matches.length === 1 ? '' : 's'} match ${describeFilter(o.filter)}\n`,
@@ -149,7 +154,7 @@ async function main(argv: string[]): Promise<number> {
 
   const results: CutResult[] = await cut(matches, {
     ...cutOptions(o),
-    onResult: (r) => out(o.json ? JSON.stringify(resultJson(r)) : resultLine(r)),
+    onResult: (r) => out(o.json ? jsonLine(resultJson(r)) : resultLine(r)),
     onReady: () => {
       const udp =
         o.dropUdp && matches.some((c) => c.protoNum !== IPPROTO_TCP && hasPorts(c.protoNum));
