@@ -99,7 +99,13 @@ async function nftInstall(o: RulesOptions, run: RunTool): Promise<string> {
   const state = await nftTable(o, run);
   if (state === 'foreign') throw foreignTable(o);
   const r = await run(['nft', '-f', '-'], nftInstallScript(o));
-  if (r.code !== 0) throw failed('nft -f', r);
+  if (r.code !== 0) {
+    if (/Could not process rule: No such file or directory[^]*\bqueue num /.test(r.stderr))
+      throw new RulesInstallError(
+        "nft -f failed: this kernel lacks nft's queue statement (CONFIG_NFT_QUEUE): use the iptables format (--iptables, or \"format\": \"iptables\" in the configuration)",
+      );
+    throw failed('nft -f', r);
+  }
   return `${state === 'ours' ? 'replaced' : 'installed'} nft table ${nftFamily(o)} ${o.name}`;
 }
 

@@ -47,15 +47,14 @@ export const rulesCommand: Command = {
 
 Prints the rules that send traffic to rope run's NFQUEUE, for you to review
 and load; it changes nothing itself unless --install or --remove is given.
-They follow the CONNMARK pattern: restore
-each flow's mark, let flows rope has marked skip the queue, queue the rest
-(with bypass, so traffic flows while rope run is not running), and save the
-mark rope sets to the flow.
+The rules follow the CONNMARK pattern: restore each flow's mark, let flows
+rope has marked skip the queue, queue the rest (with bypass, so traffic flows
+while rope run is not running), and save the mark rope sets to the flow.
 
   rope rules --iptables --mark 7 | sh          # load them (as root)
   rope rules --nft --mark 7 > rope.nft && nft -f rope.nft
 
-  rope rules --config /etc/p2pwall/gateway.json --install   # what the unit does
+  rope rules --config /etc/p2pwall/rope-run.json --install  # what the unit does
 
 options:
   --config FILE      take the queue and the marks from rope run's configuration
