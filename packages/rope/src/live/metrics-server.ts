@@ -14,6 +14,8 @@ export interface MetricsAddress {
 export interface MetricsServer {
   /** Where it listens, as a URL. */
   url: string;
+  /** The port (the one the system chose when asked for port 0). */
+  port: number;
   close(): Promise<void>;
 }
 
@@ -67,8 +69,11 @@ export async function startMetricsServer(
   server.unref();
   const host =
     at.host === undefined ? 'localhost' : at.host.includes(':') ? `[${at.host}]` : at.host;
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : at.port;
   return {
-    url: `http://${host}:${at.port}/metrics`,
+    url: `http://${host}:${port}/metrics`,
+    port,
     close: () =>
       new Promise((resolve) => {
         server.close(() => resolve());

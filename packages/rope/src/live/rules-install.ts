@@ -102,7 +102,7 @@ async function nftInstall(o: RulesOptions, run: RunTool): Promise<string> {
   if (r.code !== 0) {
     if (/Could not process rule: No such file or directory[^]*\bqueue num /.test(r.stderr))
       throw new RulesInstallError(
-        "nft -f failed: this kernel lacks nft's queue statement (CONFIG_NFT_QUEUE): use the iptables format (--iptables, or \"format\": \"iptables\" in the configuration)",
+        'nft -f failed: this kernel lacks nft\'s queue statement (CONFIG_NFT_QUEUE): use the iptables format (--iptables, or "format": "iptables" in the configuration)',
       );
     throw failed('nft -f', r);
   }
