@@ -62,4 +62,4 @@ for (const pkg of packages) {
     built++;
   }
 }
-process.stdout.write(`build-man: ${built} page${built === 1 ? '' : 's'} built\n`);
+process.stderr.write(`build-man: ${built} page${built === 1 ? '' : 's'} built\n`);
