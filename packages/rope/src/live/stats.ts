@@ -181,8 +181,8 @@ export function formatSnapshot(s: LiveSnapshot): string {
 }
 
 /**
- * The version of the JSON lines of `rope run --stats-json` (and of cutter --json): raised when a
- * field changes meaning or goes away, not when one is added. docs/json.md describes every field.
+ * The version of the JSON lines of `rope run --stats-json` (stats and match): raised when a field
+ * changes meaning or goes away, not when one is added. docs/json.md describes every field.
  */
 export const JSON_SCHEMA = 1;
 
