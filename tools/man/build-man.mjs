@@ -52,7 +52,15 @@ for (const pkg of packages) {
     if (!existsSync(source)) fail(`${pkg}/package.json lists ${page}, but ${source} is missing`);
     const r = spawnSync(
       process.execPath,
-      [cli, '--no-breaks', '--version', `${manifest.name} ${manifest.version}`, '--manual', 'p2pwall', source],
+      [
+        cli,
+        '--no-breaks',
+        '--version',
+        `${manifest.name} ${manifest.version}`,
+        '--manual',
+        'p2pwall',
+        source,
+      ],
       { encoding: 'utf8' },
     );
     if (r.status !== 0) fail(`marked-man failed on ${source}: ${r.stderr.trim()}`);
