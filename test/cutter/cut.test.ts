@@ -192,7 +192,9 @@ test(
       const list = await cutter(lab.router, ['--list', '--json', '--port', String(conns.port)]);
       assert.equal(list.code, 0, list.stderr);
       assert.equal(list.results.length, 2);
-      assert.deepEqual(Object.keys(list.results[0]).slice(0, 6), [
+      assert.deepEqual(Object.keys(list.results[0]).slice(0, 8), [
+        'schema',
+        'time',
         'proto',
         'family',
         'state',
@@ -201,6 +203,8 @@ test(
         'nat',
       ]);
       assert.equal(list.results[0].result, undefined);
+      assert.equal(list.results[0].schema, 1);
+      assert.match(list.results[0].time, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
       const none = await cutter(lab.router, ['--yes', '203.0.113.99']);
       assert.equal(none.code, 2);
       assert.match(none.stderr, /^cutter: no connection matches 203\.0\.113\.99, IPv4\n$/);

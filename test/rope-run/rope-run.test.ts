@@ -89,6 +89,8 @@ test(
     assert.deepEqual(other, ['plain one', 'plain two']);
     const m = run.matches();
     assert.equal(m.length, 1, 'one log line per newly matched flow');
+    assert.equal(m[0].schema, 1);
+    assert.match(String(m[0].time), /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
     assert.deepEqual(
       [m[0].script, m[0].protocol, m[0].from, m[0].to, m[0].packet, m[0].action],
       [
@@ -191,6 +193,11 @@ test(
       const a = await run.next((e) => e.event === 'stats');
       const b = await run.next((e) => e.event === 'stats');
       assert.ok(Number(b.uptime) > Number(a.uptime));
+      // the envelope of every JSON line: docs/json.md
+      assert.deepEqual(Object.keys(a).slice(0, 4), ['event', 'schema', 'time', 'uptime']);
+      assert.equal(a.schema, 1);
+      assert.match(String(a.time), /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+      assert.ok(Date.parse(String(b.time)) >= Date.parse(String(a.time)));
       const s = await run.stats();
       assert.ok(s.totals.packets >= 2);
       assert.ok(s.totals.flows >= 1);

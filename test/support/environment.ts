@@ -53,3 +53,12 @@ export function onPath(tool: string): boolean {
   }
   return false;
 }
+
+/**
+ * `false` when every program of `tools` is on PATH (zsh, systemd-analyze, npm, …); otherwise the
+ * skip reason (in CI, where .ci/run installs them, an error).
+ */
+export function toolSkip(tools: string[]): string | false {
+  const missing = tools.filter((t) => !onPath(t));
+  return verdict(missing.length > 0 ? `needs ${missing.join(' and ')} (not found on PATH)` : null);
+}

@@ -35,33 +35,36 @@ function positiveNumber(text: string, what: string): number {
   return n;
 }
 
+/** The options, as parseArgs takes them (shell completion reads them too). */
+export const CLI_OPTIONS = {
+  list: { type: 'boolean', short: 'l' },
+  yes: { type: 'boolean', short: 'y' },
+  json: { type: 'boolean', short: 'j' },
+  port: { type: 'string', short: 'p', multiple: true },
+  proto: { type: 'string', multiple: true },
+  state: { type: 'string', multiple: true },
+  mark: { type: 'string' },
+  zone: { type: 'string' },
+  ipv4: { type: 'boolean', short: '4' },
+  ipv6: { type: 'boolean', short: '6' },
+  timeout: { type: 'string', short: 't' },
+  'drop-udp': { type: 'boolean' },
+  block: { type: 'string' },
+  cleanup: { type: 'boolean' },
+  'no-freeze': { type: 'boolean' },
+  firewall: { type: 'string' },
+  trace: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean', short: 'V' },
+} as const;
+
 export function parseCli(argv: string[]): CliOptions {
   let parsed;
   try {
     parsed = parseArgs({
       args: argv,
       allowPositionals: true,
-      options: {
-        list: { type: 'boolean', short: 'l' },
-        yes: { type: 'boolean', short: 'y' },
-        json: { type: 'boolean', short: 'j' },
-        port: { type: 'string', short: 'p', multiple: true },
-        proto: { type: 'string', multiple: true },
-        state: { type: 'string', multiple: true },
-        mark: { type: 'string' },
-        zone: { type: 'string' },
-        ipv4: { type: 'boolean', short: '4' },
-        ipv6: { type: 'boolean', short: '6' },
-        timeout: { type: 'string', short: 't' },
-        'drop-udp': { type: 'boolean' },
-        block: { type: 'string' },
-        cleanup: { type: 'boolean' },
-        'no-freeze': { type: 'boolean' },
-        firewall: { type: 'string' },
-        trace: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-        version: { type: 'boolean', short: 'V' },
-      },
+      options: CLI_OPTIONS,
     });
   } catch (e) {
     const message = String((e as Error).message).split('\n')[0];
@@ -141,6 +144,7 @@ export function parseCli(argv: string[]): CliOptions {
 }
 
 export const USAGE = `usage: cutter [options] [IP [PORT [IP2 [PORT2]]]]
+       cutter completion bash|zsh
 
 Tears down TCP connections through or ending on this machine: lists them from conntrack, learns
 each end's sequence numbers, forges RSTs that both ends accept, and deletes the conntrack entry.
@@ -173,6 +177,8 @@ cutting:
       --firewall KIND   nft or iptables for the temporary rules (default: nft when usable)
       --trace           print every packet seen and sent to stderr (for bug reports)
   -h, --help, -V, --version
+completion:
+  cutter completion bash|zsh   print a shell completion script (source <(cutter completion bash))
 
 exit status: 0 all matches cut (--list: some matched; interactive view: no cut failed), 1 some
 failed or were skipped, or the question was answered no, 2 nothing matched (--list, --yes, y/N),

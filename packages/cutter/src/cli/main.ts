@@ -12,6 +12,7 @@ import { cut } from '../cut/cut.js';
 import { RULE_OWNER, type CutOptions } from '../cut/options.js';
 import type { CutResult } from '../cut/result.js';
 import { parseCli, USAGE, type CliOptions } from './args.js';
+import { completionText } from './completion.js';
 import { confirm } from './confirm.js';
 import {
   EXIT_ALL_CUT,
@@ -22,7 +23,7 @@ import {
   EXIT_USAGE,
 } from './exit-codes.js';
 import { runInteractive } from './interactive.js';
-import { connectionJson, resultJson, resultLine, summaryLine } from './output.js';
+import { connectionJson, jsonLine, resultJson, resultLine, summaryLine } from './output.js';
 import { privilegeProblem } from './privileges.js';
 
 const out = (s: string) => process.stdout.write(s + '\n');
@@ -75,6 +76,11 @@ function cutOptions(o: CliOptions): CutOptions {
 }
 
 async function main(argv: string[]): Promise<number> {
+  // no address is called "completion": the one subcommand needs no option syntax of its own
+  if (argv[0] === 'completion') {
+    process.stdout.write(completionText(argv.slice(1)));
+    return EXIT_ALL_CUT;
+  }
   const o = parseCli(argv);
   if (o.help) {
     process.stdout.write(USAGE);
@@ -117,8 +123,7 @@ async function main(argv: string[]): Promise<number> {
 
   const matches = await listConnections(o.filter);
   if (o.list) {
-    for (const c of matches)
-      out(o.json ? JSON.stringify(connectionJson(c)) : describeConnection(c));
+    for (const c of matches) out(o.json ? jsonLine(connectionJson(c)) : describeConnection(c));
     if (!o.json)
       process.stderr.write(
         `${matches.length} connection${matches.length === 1 ? '' : 's'} match ${describeFilter(o.filter)}\n`,
@@ -150,7 +155,7 @@ async function main(argv: string[]): Promise<number> {
 
   const results: CutResult[] = await cut(matches, {
     ...cutOptions(o),
-    onResult: (r) => out(o.json ? JSON.stringify(resultJson(r)) : resultLine(r)),
+    onResult: (r) => out(o.json ? jsonLine(resultJson(r)) : resultLine(r)),
     onReady: () => {
       const udp =
         o.dropUdp && matches.some((c) => c.protoNum !== IPPROTO_TCP && hasPorts(c.protoNum));

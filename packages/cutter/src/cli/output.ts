@@ -3,6 +3,17 @@ import { statusFlags } from '@p2pwall/core/netlink';
 import { describeConnection, type Connection } from '../find/connection.js';
 import type { CutResult } from '../cut/result.js';
 
+/**
+ * The version of cutter's --json lines: raised when a field changes meaning or goes away, not when
+ * one is added. docs/json.md describes every field.
+ */
+export const JSON_SCHEMA = 1;
+
+/** One --json line: the schema version and the time it was written, then the record. */
+export function jsonLine(record: Record<string, unknown>, now = new Date()): string {
+  return JSON.stringify({ schema: JSON_SCHEMA, time: now.toISOString(), ...record });
+}
+
 /** The JSON shape of one connection (the --json line without the result fields). */
 export function connectionJson(c: Connection): Record<string, unknown> {
   const t = (x: Connection['entry']['orig']) => ({

@@ -16,6 +16,10 @@ export interface Command {
   summary: string;
   /** The full text of `rope <name> --help`. */
   help: string;
+  /** Its options, as parseArgs takes them (shell completion reads them too). */
+  options: Options;
+  /** What its operands are, for shell completion. */
+  operands?: { words?: readonly string[]; files?: boolean };
   run(args: string[], io: Output): Promise<number>;
 }
 
@@ -33,7 +37,7 @@ export class CliError extends Error {
   override name = 'CliError';
 }
 
-type Options = NonNullable<ParseArgsConfig['options']>;
+export type Options = NonNullable<ParseArgsConfig['options']>;
 
 /** An option or positional as parseArgs gives it, in command-line order. */
 export interface ArgToken {

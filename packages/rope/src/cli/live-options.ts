@@ -60,19 +60,37 @@ export function parseSeconds(text: string, option: string): number {
  * A script argument, resolved as `rope classify` does: a built-in script's name, else a file.
  * Something that looks like a path is taken as one (reading it then says what is wrong).
  */
-export function resolveScript(arg: string): string {
+export function resolveScript(arg: string, option = `--script ${arg}`): string {
   const builtin = builtinScriptPath(arg);
   if (builtin) return builtin;
   if (arg.includes('/') || arg.endsWith('.rope') || (existsSync(arg) && statSync(arg).isFile()))
     return arg;
   throw new UsageError(
-    `--script ${arg}: no built-in script of that name (${BUILTIN_SCRIPTS.join(', ')}; sets: ${Object.keys(SCRIPT_GROUPS).join(', ')}) and no such file`,
+    `${option}: no built-in script of that name (${BUILTIN_SCRIPTS.join(', ')}; sets: ${Object.keys(SCRIPT_GROUPS).join(', ')}) and no such file`,
   );
 }
 
 /** A script argument as the scripts it stands for: the members of a set, else itself. */
 export function expandScriptArg(arg: string): string[] {
   return [...(builtinGroup(arg) ?? [arg])];
+}
+
+/** Where a server listens: `HOST:PORT`, `[IPV6]:PORT`, or `:PORT` (every address). */
+export interface ListenAddress {
+  host: string | undefined;
+  port: number;
+}
+
+/** `HOST:PORT`, `[IPV6]:PORT` or `:PORT`, port 1..65535. */
+export function parseListenAddress(text: string, option: string): ListenAddress {
+  const m = /^(?:\[([0-9A-Fa-f:.]+)\]|([^\s:[\]]*)):(\d{1,5})$/.exec(text.trim());
+  const port = Number(m?.[3]);
+  if (!m || !(port >= 1 && port <= 65535))
+    throw new UsageError(
+      `${option}: '${text}' is not HOST:PORT (e.g. 127.0.0.1:9469, [::1]:9469 or :9469)`,
+    );
+  const host = m[1] ?? m[2];
+  return { host: host === '' ? undefined : host, port };
 }
 
 export interface ScriptGroupArgs {

@@ -93,6 +93,10 @@ export class Decider {
   now = Math.floor(Date.now() / 1000);
   readonly classifier: FlowClassifier;
   readonly groups: readonly LiveGroup[];
+  /** For the metrics, about the last packet handled: the group that decided it (-1: none)… */
+  decidedBy = -1;
+  /** …and whether it opened a flow. */
+  newFlow = false;
   private readonly packet = new Packet();
   private readonly result: PacketResult;
   private readonly ct: CtInfo;
@@ -156,6 +160,8 @@ export class Decider {
     const t = this.totals;
     t[T_PACKETS]++;
     t[T_BYTES] += p.packetLength;
+    this.decidedBy = -1;
+    this.newFlow = false;
     const packet = this.packet;
     if (!packet.decode(p.buf, p.payloadOffset, p.payloadLength)) {
       // not IP (ARP on a bridge queue, a broken header): nothing to classify
@@ -181,7 +187,10 @@ export class Decider {
     }
     const r = this.classifier.classify(packet, time, ct, p.mark);
     const f = r.flow;
-    if (f !== null && f.totalPackets === 1) t[T_FLOWS]++;
+    if (f !== null && f.totalPackets === 1) {
+      t[T_FLOWS]++;
+      this.newFlow = true;
+    }
     if (r.hotdrop) {
       this.settle(d, NF_DROP, KEEP_MARK, KEEP_MARK);
       t[T_HOTDROPS]++;
@@ -197,6 +206,7 @@ export class Decider {
         pg[g * G_COUNT + G_BYTES] += p.packetLength;
         const v = this.verdictOf[g];
         if (v === NF_DROP) pg[g * G_COUNT + G_DROPS]++;
+        this.decidedBy = g;
         this.settle(d, v, this.markOf[g], this.markOf[g]);
         return;
       }

@@ -3,6 +3,7 @@
 // `--queue N[:M]`; `--queue-balance A:B` runs one per worker thread, one queue each. Everything in
 // HostConfig is plain data so it can cross to a worker.
 import {
+  KEEP_MARK,
   NF_ACCEPT,
   NF_DROP,
   NfQueue,
@@ -14,6 +15,14 @@ import type { Value } from '../runtime/values.js';
 import { Verdict, verdictName } from '../runtime/verdict.js';
 import type { DefaultVerdict, MatchAction } from './actions.js';
 import { Decider, type LiveGroup, type MatchEvent } from './decider.js';
+import {
+  LATENCY_SAMPLE,
+  QueueMetrics,
+  V_ACCEPT,
+  V_DROP,
+  V_MARK,
+  type HostDetail,
+} from './queue-metrics.js';
 import { queueSnapshot, type LiveSnapshot } from './stats.js';
 
 export interface GroupSpec {
@@ -74,6 +83,7 @@ class Throttle {
 export class QueueHost {
   private constructor(
     readonly decider: Decider,
+    private readonly metrics: QueueMetrics,
     private readonly queues: NfQueue[],
     readonly info: HostInfo,
     private readonly clock: NodeJS.Timeout,
@@ -86,13 +96,22 @@ export class QueueHost {
       if (!script) throw new Error(`${g.file} does not compile`);
       return { script, pushes: g.pushes, action: g.action };
     });
+    const metrics = new QueueMetrics(
+      config.queues,
+      groups.map((g) => g.script.name),
+    );
+    // the queue whose packet the decider is deciding, for the labels it reports meanwhile
+    let current = 0;
     const decider = new Decider({
       groups,
       defaultVerdict: config.defaultVerdict,
       window: config.window,
       doneMark: config.doneMark,
       ...(config.maxFlows !== undefined ? { maxFlows: config.maxFlows } : {}),
-      onMatch: events.onMatch,
+      onMatch: (e) => {
+        metrics.labelledFlow(current, e.script);
+        events.onMatch?.(e);
+      },
       onRunError: (script, v, e) =>
         throttle.say(
           `run:${script}:${e.name}`,
@@ -100,10 +119,26 @@ export class QueueHost {
             `${e.toString()} (${verdictName(v)}: ${v === Verdict.HOTDROP ? 'packet dropped' : 'counted as no match'})`,
         ),
     });
-    const handle = (p: NfqPacket, d: NfqDecision) => decider.handle(p, d);
+    // one handler per queue: it knows its queue's index without a lookup
+    let sampleIn = LATENCY_SAMPLE;
+    const handler = (q: number) => (p: NfqPacket, d: NfqDecision) => {
+      current = q;
+      if (--sampleIn === 0) {
+        sampleIn = LATENCY_SAMPLE;
+        const start = performance.now();
+        decider.handle(p, d);
+        metrics.latency((performance.now() - start) / 1000);
+      } else decider.handle(p, d);
+      metrics.packet(
+        q,
+        decider.decidedBy,
+        d.verdict === NF_DROP ? V_DROP : d.mark !== KEEP_MARK ? V_MARK : V_ACCEPT,
+        decider.newFlow,
+      );
+    };
     const opened: NfQueue[] = [];
     try {
-      for (const queue of config.queues) {
+      for (const [q, queue] of config.queues.entries()) {
         opened.push(
           await NfQueue.open({
             queue,
@@ -114,7 +149,7 @@ export class QueueHost {
             conntrack: 'auto',
             recvBufferSize: config.recvBufferSize,
             defaultVerdict: config.defaultVerdict === 'drop' ? NF_DROP : NF_ACCEPT,
-            onPacket: handle,
+            onPacket: handler(q),
             onError: (e) =>
               throttle.say(
                 `queue:${queue}:${e.message.slice(0, 40)}`,
@@ -142,6 +177,7 @@ export class QueueHost {
     const first = opened[0];
     return new QueueHost(
       decider,
+      metrics,
       opened,
       {
         queues: config.queues,
@@ -159,6 +195,11 @@ export class QueueHost {
       groups: this.decider.groupSnapshots(),
       queues: this.queues.map((q) => queueSnapshot(q.stats(), q.procStats())),
     };
+  }
+
+  /** The counters of --metrics that the snapshot does not carry. */
+  detail(): HostDetail {
+    return this.metrics.detail();
   }
 
   /** Sends the last verdicts, unbinds every queue, closes the sockets. */

@@ -23,6 +23,7 @@ try {
 post({ type: 'ready', info: host.info });
 port.on('message', (m: ToWorker) => {
   if (m.type === 'stats') post({ type: 'stats', id: m.id, snapshot: host.snapshot(m.uptime) });
+  else if (m.type === 'detail') post({ type: 'detail', id: m.id, detail: host.detail() });
   else if (m.type === 'stop') {
     const snapshot = host.snapshot(m.uptime);
     void host.stop().then(() => {

@@ -47,6 +47,11 @@ export function firewallRules(o: RulesOptions): string {
   return o.format === 'nft' ? nftRules(o) : iptablesRules(o);
 }
 
+/** nft's family word for the table: one inet table serves both families. */
+export function nftFamily(o: RulesOptions): 'ip' | 'ip6' | 'inet' {
+  return o.family === 'ipv4' ? 'ip' : o.family === 'ipv6' ? 'ip6' : 'inet';
+}
+
 function queueWords(o: RulesOptions): string {
   const [a, b] = o.queues;
   const num = a === b ? `${a}` : `${a}-${b}`;
@@ -69,8 +74,9 @@ function header(o: RulesOptions, comment: string): string[] {
   ];
 }
 
-function nftRules(o: RulesOptions): string {
-  const fam = o.family === 'ipv4' ? 'ip' : o.family === 'ipv6' ? 'ip6' : 'inet';
+/** The nft script; `comment` tags the table (rope rules --install finds its own table by it). */
+export function nftRules(o: RulesOptions, comment?: string): string {
+  const fam = nftFamily(o);
   const marked =
     o.marks.length === 0
       ? '!= 0'
@@ -83,6 +89,7 @@ function nftRules(o: RulesOptions): string {
   const forward = o.hooks !== 'local';
   const local = o.hooks !== 'forward';
   const lines = [...header(o, '#'), `table ${fam} ${o.name} {`];
+  if (comment !== undefined) lines.push(`\tcomment ${JSON.stringify(comment)}`);
   const chain = (name: string, hook: string, body: string[]) => {
     lines.push(
       `\tchain ${name} {`,
@@ -106,49 +113,98 @@ function nftRules(o: RulesOptions): string {
   return lines.join('\n') + '\n';
 }
 
-function iptablesRules(o: RulesOptions): string {
-  const tools =
-    o.family === 'ipv4'
-      ? ['iptables']
-      : o.family === 'ipv6'
-        ? ['ip6tables']
-        : ['iptables', 'ip6tables'];
+/** One line of the iptables plan: a comment for the reader, or one iptables command. */
+export type IptablesLine =
+  | { kind: 'comment'; text: string }
+  | {
+      kind: 'rule';
+      tool: 'iptables' | 'ip6tables';
+      table: 'mangle' | 'filter';
+      /** -N creates a chain (no match, no target); -A appends, -I inserts at the top. */
+      op: '-N' | '-A' | '-I';
+      chain: string;
+      /** Matches before the target, e.g. `-m mark --mark 0x7` (may be empty). */
+      match: string;
+      /** `-j …` (empty for -N). */
+      target: string;
+    };
+
+export function iptablesTools(o: RulesOptions): ('iptables' | 'ip6tables')[] {
+  return o.family === 'ipv4'
+    ? ['iptables']
+    : o.family === 'ipv6'
+      ? ['ip6tables']
+      : ['iptables', 'ip6tables'];
+}
+
+/** The iptables rules as data: printed as commands by `rope rules`, loaded by `--install`. */
+export function iptablesPlan(o: RulesOptions): IptablesLine[] {
   const [a, b] = o.queues;
   const queue = a === b ? `-j NFQUEUE --queue-num ${a}` : `-j NFQUEUE --queue-balance ${a}:${b}`;
   const forward = o.hooks !== 'local';
   const local = o.hooks !== 'forward';
   const n = o.name;
-  const lines = header(o, '#');
-  for (const t of tools) {
-    const m = (table: string, rest: string) => lines.push(`${t} -w -t ${table} ${rest}`);
+  const lines: IptablesLine[] = [];
+  for (const tool of iptablesTools(o)) {
+    const comment = (text: string) => lines.push({ kind: 'comment', text: `${tool}: ${text}` });
+    const rule = (
+      table: 'mangle' | 'filter',
+      op: '-N' | '-A' | '-I',
+      chain: string,
+      match = '',
+      target = '',
+    ) => lines.push({ kind: 'rule', tool, table, op, chain, match, target });
     const perMark = (fn: (match: string) => void) => {
       if (o.marks.length === 0) fn('! --mark 0');
       else for (const v of o.marks) fn(`--mark ${hex(v)}`);
     };
-    lines.push('', `# ${t}: restore the flow's mark`);
-    m('mangle', `-N ${n}-restore`);
-    perMark((x) => m('mangle', `-A ${n}-restore -m connmark ${x} -j CONNMARK --restore-mark`));
-    m('mangle', `-A PREROUTING -j ${n}-restore`);
-    if (local) m('mangle', `-A OUTPUT -j ${n}-restore`);
-    lines.push(`# ${t}: marked flows skip the queue, the rest is queued`);
-    m('mangle', `-N ${n}-queue`);
-    perMark((x) => m('mangle', `-A ${n}-queue -m mark ${x} -j RETURN`));
-    m('mangle', `-A ${n}-queue ${queue}${o.bypass ? ' --queue-bypass' : ''}`);
-    if (forward) m('mangle', `-A FORWARD -j ${n}-queue`);
+    comment("restore the flow's mark");
+    rule('mangle', '-N', `${n}-restore`);
+    perMark((x) =>
+      rule('mangle', '-A', `${n}-restore`, `-m connmark ${x}`, '-j CONNMARK --restore-mark'),
+    );
+    rule('mangle', '-A', 'PREROUTING', '', `-j ${n}-restore`);
+    if (local) rule('mangle', '-A', 'OUTPUT', '', `-j ${n}-restore`);
+    comment('marked flows skip the queue, the rest is queued');
+    rule('mangle', '-N', `${n}-queue`);
+    perMark((x) => rule('mangle', '-A', `${n}-queue`, `-m mark ${x}`, '-j RETURN'));
+    rule('mangle', '-A', `${n}-queue`, '', `${queue}${o.bypass ? ' --queue-bypass' : ''}`);
+    if (forward) rule('mangle', '-A', 'FORWARD', '', `-j ${n}-queue`);
     if (local) {
-      m('mangle', `-A INPUT -j ${n}-queue`);
-      m('mangle', `-A OUTPUT -j ${n}-queue`);
+      rule('mangle', '-A', 'INPUT', '', `-j ${n}-queue`);
+      rule('mangle', '-A', 'OUTPUT', '', `-j ${n}-queue`);
     }
-    lines.push(`# ${t}: save the mark rope set to the flow`);
-    m('mangle', `-N ${n}-save`);
-    perMark((x) => m('mangle', `-A ${n}-save -m mark ${x} -j CONNMARK --save-mark`));
-    m('mangle', `-A POSTROUTING -j ${n}-save`);
+    comment('save the mark rope set to the flow');
+    rule('mangle', '-N', `${n}-save`);
+    perMark((x) => rule('mangle', '-A', `${n}-save`, `-m mark ${x}`, '-j CONNMARK --save-mark'));
+    rule('mangle', '-A', 'POSTROUTING', '', `-j ${n}-save`);
     if (local) {
       // a queued packet's ACCEPT ends mangle INPUT: save in the filter stage that follows
-      lines.push(`# ${t}: the same for packets to this host, which never reach POSTROUTING`);
-      m('filter', `-N ${n}-save-in`);
-      perMark((x) => m('filter', `-A ${n}-save-in -m mark ${x} -j CONNMARK --save-mark`));
-      m('filter', `-I INPUT -j ${n}-save-in`);
+      comment('the same for packets to this host, which never reach POSTROUTING');
+      rule('filter', '-N', `${n}-save-in`);
+      perMark((x) =>
+        rule('filter', '-A', `${n}-save-in`, `-m mark ${x}`, '-j CONNMARK --save-mark'),
+      );
+      rule('filter', '-I', 'INPUT', '', `-j ${n}-save-in`);
+    }
+  }
+  return lines;
+}
+
+function iptablesRules(o: RulesOptions): string {
+  const lines = header(o, '#');
+  let tool = '';
+  for (const l of iptablesPlan(o)) {
+    if (l.kind === 'comment') {
+      // a blank line before each tool's block
+      if (!l.text.startsWith(`${tool}:`)) {
+        tool = l.text.slice(0, l.text.indexOf(':'));
+        lines.push('');
+      }
+      lines.push(`# ${l.text}`);
+    } else {
+      const words = [l.tool, '-w', '-t', l.table, l.op, l.chain, l.match, l.target];
+      lines.push(words.filter((w) => w !== '').join(' '));
     }
   }
   return lines.join('\n') + '\n';
@@ -156,8 +212,7 @@ function iptablesRules(o: RulesOptions): string {
 
 /** How to take the rules out again, as text. */
 export function removalHint(o: RulesOptions): string {
-  if (o.format === 'nft')
-    return `# to remove them: nft delete table ${o.family === 'ipv4' ? 'ip' : o.family === 'ipv6' ? 'ip6' : 'inet'} ${o.name}\n`;
+  if (o.format === 'nft') return `# to remove them: nft delete table ${nftFamily(o)} ${o.name}\n`;
   const hooks = [
     `-t mangle -D PREROUTING -j ${o.name}-restore`,
     `-t mangle -D POSTROUTING -j ${o.name}-save`,
@@ -181,11 +236,6 @@ export function removalHint(o: RulesOptions): string {
   ];
   if (o.hooks !== 'forward')
     chains.push(`-t filter -F ${o.name}-save-in`, `-t filter -X ${o.name}-save-in`);
-  const tools =
-    o.family === 'ipv4'
-      ? ['iptables']
-      : o.family === 'ipv6'
-        ? ['ip6tables']
-        : ['iptables', 'ip6tables'];
+  const tools = iptablesTools(o);
   return `# to remove them:\n${tools.flatMap((t) => [...hooks, ...chains].map((c) => `#   ${t} -w ${c}`)).join('\n')}\n`;
 }

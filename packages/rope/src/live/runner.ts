@@ -1,12 +1,26 @@
 // `rope run` as a process: the queues served in this thread (`--queue N[:M]`) or by one worker
 // thread per queue (`--queue-balance A:B`), counters on SIGUSR1 and every --stats-interval, one
-// line per newly matched flow with --log, and a clean unbind on SIGINT/SIGTERM. A second
-// SIGINT/SIGTERM while stopping exits at once (the kernel unbinds when the sockets close).
+// line per newly matched flow with --log, Prometheus metrics with --metrics, and a clean unbind
+// on SIGINT/SIGTERM. A second SIGINT/SIGTERM while stopping exits at once (the kernel unbinds
+// when the sockets close).
 import { Worker } from 'node:worker_threads';
 import { actionText } from './actions.js';
 import type { MatchEvent } from './decider.js';
+import {
+  MetricsServerError,
+  startMetricsServer,
+  type MetricsAddress,
+  type MetricsServer,
+} from './metrics-server.js';
 import { QueueHost, type HostConfig, type HostInfo } from './queue-host.js';
-import { formatSnapshot, mergeSnapshots, snapshotJson, type LiveSnapshot } from './stats.js';
+import { mergeDetails, type HostDetail } from './queue-metrics.js';
+import {
+  formatSnapshot,
+  JSON_SCHEMA,
+  mergeSnapshots,
+  snapshotJson,
+  type LiveSnapshot,
+} from './stats.js';
 import type { ToMain, ToWorker } from './worker-messages.js';
 
 export interface LiveRunOptions {
@@ -17,6 +31,8 @@ export interface LiveRunOptions {
   statsInterval: number | null;
   statsJson: boolean;
   log: boolean;
+  /** Serve Prometheus metrics there (null: no). */
+  metrics?: MetricsAddress | null;
 }
 
 export interface LiveIo {
@@ -32,6 +48,8 @@ export class LiveStartError extends Error {
 interface Shard {
   info: HostInfo;
   snapshot(uptime: number): Promise<LiveSnapshot>;
+  /** The counters only --metrics reports. */
+  detail(): Promise<HostDetail>;
   /** Stops and returns the last counters. */
   stop(uptime: number): Promise<LiveSnapshot>;
 }
@@ -47,6 +65,7 @@ async function localShard(config: HostConfig, h: Handlers): Promise<Shard> {
   return {
     info: host.info,
     snapshot: async (uptime) => host.snapshot(uptime),
+    detail: async () => host.detail(),
     async stop(uptime) {
       const s = host.snapshot(uptime);
       await host.stop();
@@ -68,14 +87,17 @@ function startWorker(config: HostConfig): Worker {
 function workerShard(config: HostConfig, h: Handlers): Promise<Shard> {
   const worker = startWorker(config);
   const waiting = new Map<number, (s: LiveSnapshot) => void>();
+  const waitingDetail = new Map<number, (d: HostDetail) => void>();
   let stopped: ((s: LiveSnapshot) => void) | null = null;
   let nextId = 1;
   let ready = false;
   let exited = false;
   // the counters last heard, answered once the worker is gone (it cannot be asked any more)
   let last: LiveSnapshot | null = null;
+  let lastDetail: HostDetail | null = null;
   const gone = (uptime: number): LiveSnapshot =>
     last ?? { ...mergeSnapshots([], uptime), queues: [] };
+  const goneDetail = (): HostDetail => lastDetail ?? mergeDetails([]);
   const send = (m: ToWorker) => worker.postMessage(m);
   return new Promise<Shard>((resolve, reject) => {
     worker.on('message', (m: ToMain) => {
@@ -91,6 +113,14 @@ function workerShard(config: HostConfig, h: Handlers): Promise<Shard> {
                     const id = nextId++;
                     waiting.set(id, res);
                     send({ type: 'stats', id, uptime });
+                  }),
+            detail: () =>
+              exited
+                ? Promise.resolve(goneDetail())
+                : new Promise((res) => {
+                    const id = nextId++;
+                    waitingDetail.set(id, res);
+                    send({ type: 'detail', id });
                   }),
             stop: (uptime) =>
               exited
@@ -115,6 +145,11 @@ function workerShard(config: HostConfig, h: Handlers): Promise<Shard> {
           last = m.snapshot;
           waiting.get(m.id)?.(m.snapshot);
           waiting.delete(m.id);
+          break;
+        case 'detail':
+          lastDetail = m.detail;
+          waitingDetail.get(m.id)?.(m.detail);
+          waitingDetail.delete(m.id);
           break;
         case 'stopped':
           last = m.snapshot;
@@ -141,13 +176,25 @@ function workerShard(config: HostConfig, h: Handlers): Promise<Shard> {
       const s = gone(0);
       for (const res of waiting.values()) res(s);
       waiting.clear();
+      for (const res of waitingDetail.values()) res(goneDetail());
+      waitingDetail.clear();
       stopped?.(s);
     });
   });
 }
 
 function matchLine(e: MatchEvent & { queue?: number }, json: boolean): string {
-  if (json) return JSON.stringify({ event: 'match', ...e }) + '\n';
+  if (json) {
+    const { time, ...rest } = e;
+    return (
+      JSON.stringify({
+        event: 'match',
+        schema: JSON_SCHEMA,
+        time: new Date(time * 1000).toISOString(),
+        ...rest,
+      }) + '\n'
+    );
+  }
   return `${new Date(e.time * 1000).toISOString()} match ${e.script} ${e.protocol} ${e.from} > ${e.to} packet ${e.packet}: ${e.action}\n`;
 }
 
@@ -192,7 +239,17 @@ export async function runLive(
     process.off('SIGINT', onStop);
     process.off('SIGTERM', onStop);
   };
+  let metrics: MetricsServer | null = null;
   try {
+    if (o.metrics) {
+      metrics = await startMetricsServer(o.metrics, async () => {
+        const [snapshots, details] = await Promise.all([
+          Promise.all(shards.map((x) => x.snapshot(uptime()))),
+          Promise.all(shards.map((x) => x.detail())),
+        ]);
+        return { snapshot: mergeSnapshots(snapshots, uptime()), detail: mergeDetails(details) };
+      });
+    }
     if (o.balance) {
       const started = await Promise.allSettled(
         o.config.queues.map((q) => workerShard({ ...o.config, queues: [q] }, handlers)),
@@ -203,7 +260,9 @@ export async function runLive(
     } else shards.push(await localShard(o.config, handlers));
   } catch (e) {
     await Promise.all(shards.map((s) => s.stop(uptime())));
+    await metrics?.close();
     unhook();
+    if (e instanceof MetricsServerError) throw new LiveStartError(e.message);
     throw e;
   }
 
@@ -214,7 +273,7 @@ export async function runLive(
     .join(', ');
   io.err(
     `rope run: bound ${where} (${o.balance ? `${q.length} worker threads` : 'one thread'}); ${actions}; other packets → ${o.config.defaultVerdict}; ` +
-      `window ${o.config.window}${o.config.failOpen ? '; fail-open' : ''}\n`,
+      `window ${o.config.window}${o.config.failOpen ? '; fail-open' : ''}${metrics ? `; metrics at ${metrics.url}` : ''}\n`,
   );
   const unavailable = shards[0]?.info.conntrackUnavailable;
   if (unavailable) {
@@ -233,6 +292,7 @@ export async function runLive(
   } finally {
     if (timer) clearInterval(timer);
     report = null;
+    await metrics?.close();
     const last = mergeSnapshots(await Promise.all(shards.map((s) => s.stop(uptime()))), uptime());
     io.out(o.statsJson ? snapshotJson(last) : formatSnapshot(last));
     unhook();

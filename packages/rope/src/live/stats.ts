@@ -180,7 +180,23 @@ export function formatSnapshot(s: LiveSnapshot): string {
   return lines.join('\n') + '\n';
 }
 
-/** One JSON line. */
-export function snapshotJson(s: LiveSnapshot): string {
-  return JSON.stringify({ event: 'stats', ...s }) + '\n';
+/**
+ * The version of the JSON lines of `rope run --stats-json` (stats and match): raised when a field
+ * changes meaning or goes away, not when one is added. docs/json.md describes every field.
+ */
+export const JSON_SCHEMA = 1;
+
+/** One JSON line: the counters, with the time they were read. */
+export function snapshotJson(s: LiveSnapshot, now = new Date()): string {
+  return (
+    JSON.stringify({
+      event: 'stats',
+      schema: JSON_SCHEMA,
+      time: now.toISOString(),
+      uptime: s.uptime,
+      totals: s.totals,
+      groups: s.groups,
+      queues: s.queues,
+    }) + '\n'
+  );
 }

@@ -1,10 +1,13 @@
 // Messages between the main thread of `rope run` and its queue workers (structured-cloned).
 import type { MatchEvent } from './decider.js';
 import type { HostInfo } from './queue-host.js';
+import type { HostDetail } from './queue-metrics.js';
 import type { LiveSnapshot } from './stats.js';
 
 export type ToWorker =
-  { type: 'stats'; id: number; uptime: number } | { type: 'stop'; uptime: number };
+  | { type: 'stats'; id: number; uptime: number }
+  | { type: 'detail'; id: number }
+  | { type: 'stop'; uptime: number };
 
 export type ToMain =
   | { type: 'ready'; info: HostInfo }
@@ -12,4 +15,5 @@ export type ToMain =
   | { type: 'warning'; message: string }
   | { type: 'match'; event: MatchEvent & { queue?: number } }
   | { type: 'stats'; id: number; snapshot: LiveSnapshot }
+  | { type: 'detail'; id: number; detail: HostDetail }
   | { type: 'stopped'; snapshot: LiveSnapshot };

@@ -11,8 +11,15 @@ import {
 import { PUSH_HELP, PUSH_OPTIONS, pushesFrom } from '../push-options.js';
 import { readScriptFile, summary } from '../read-script.js';
 
+const OPTIONS = {
+  json: { type: 'boolean' },
+  ...PUSH_OPTIONS,
+} as const;
+
 export const checkCommand: Command = {
   name: 'check',
+  options: OPTIONS,
+  operands: { files: true },
   summary: 'compile scripts and report errors (exit 1 on any error)',
   help: `usage: rope check [options] SCRIPT...
 
@@ -28,10 +35,7 @@ ${PUSH_HELP}
   -h, --help     this help
 `,
   async run(args, io) {
-    const { values, positionals, tokens } = parseCommandArgs(args, {
-      json: { type: 'boolean' },
-      ...PUSH_OPTIONS,
-    });
+    const { values, positionals, tokens } = parseCommandArgs(args, OPTIONS);
     if (positionals.length === 0) throw new UsageError('no script given');
     const pushes = pushesFrom(tokens).length;
     let failed = false;

@@ -29,8 +29,17 @@ import { linkTypeName, SUPPORTED_LINK_TYPES } from '@p2pwall/core/pcap';
 // classify only labels: the action of rope run's script groups does not apply
 const ACCEPT: MatchAction = { kind: 'accept' };
 
+const OPTIONS = {
+  script: { type: 'string', multiple: true },
+  window: { type: 'string' },
+  json: { type: 'boolean' },
+  ...PUSH_OPTIONS,
+} as const;
+
 export const classifyCommand: Command = {
   name: 'classify',
+  options: OPTIONS,
+  operands: { files: true },
   summary: 'label the flows of captures with scripts (BitTorrent, Gnutella, large HTTP by default)',
   help: `usage: rope classify [--script NAME|FILE [--push-int N]...]... [options] CAPTURE...
 
@@ -74,12 +83,7 @@ record and the byte offset; the flows before the damage are still reported,
 and the other captures are processed), 2 on usage errors.
 `,
   async run(args, io) {
-    const { values, positionals, tokens } = parseCommandArgs(args, {
-      script: { type: 'string', multiple: true },
-      window: { type: 'string' },
-      json: { type: 'boolean' },
-      ...PUSH_OPTIONS,
-    });
+    const { values, positionals, tokens } = parseCommandArgs(args, OPTIONS);
     if (positionals.length === 0) throw new UsageError('no capture given');
     const window = parseWindow(values.window as string | undefined);
     const rules = loadRules(scriptsFrom(tokens), io);

@@ -1,4 +1,7 @@
-// rope rules — print the firewall rules that feed `rope run` (nothing is changed on the system).
+// rope rules — print the firewall rules that feed `rope run`; with --install / --remove, load them
+// into the kernel or take them out (live/rules-install.ts).
+import { missingCapabilities } from '@p2pwall/core/privilege';
+import { installRules, removeRules, RulesInstallError } from '../../live/rules-install.js';
 import {
   DEFAULT_RULES,
   firewallRules,
@@ -7,24 +10,59 @@ import {
   type RulesHooks,
   type RulesOptions,
 } from '../../live/rules.js';
-import { EXIT_OK, parseCommandArgs, UsageError, type Command } from '../command.js';
+import { CliError, EXIT_OK, parseCommandArgs, UsageError, type Command } from '../command.js';
 import { parseMark, parseQueueRange } from '../live-options.js';
+import { readRunConfig } from '../run-config.js';
+
+const OPTIONS = {
+  config: { type: 'string' },
+  install: { type: 'boolean' },
+  remove: { type: 'boolean' },
+  nft: { type: 'boolean' },
+  iptables: { type: 'boolean' },
+  queue: { type: 'string' },
+  'queue-balance': { type: 'string' },
+  hooks: { type: 'string' },
+  family: { type: 'string' },
+  mark: { type: 'string', multiple: true },
+  'no-bypass': { type: 'boolean' },
+  name: { type: 'string' },
+} as const;
+
+/** `args` without the options `names` (and the value of those that take one). */
+function withoutOptions(args: readonly string[], names: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    if (!names.includes(args[i])) out.push(args[i]);
+    else if (OPTIONS[args[i].slice(2) as keyof typeof OPTIONS]?.type === 'string') i++;
+  }
+  return out;
+}
 
 export const rulesCommand: Command = {
   name: 'rules',
+  options: OPTIONS,
   summary: 'print the firewall rules (nft or iptables) that feed rope run',
-  help: `usage: rope rules [options]
+  help: `usage: rope rules [--config FILE] [--install | --remove] [options]
 
 Prints the rules that send traffic to rope run's NFQUEUE, for you to review
-and load; it changes nothing itself. They follow the CONNMARK pattern: restore
-each flow's mark, let flows rope has marked skip the queue, queue the rest
-(with bypass, so traffic flows while rope run is not running), and save the
-mark rope sets to the flow.
+and load; it changes nothing itself unless --install or --remove is given.
+The rules follow the CONNMARK pattern: restore each flow's mark, let flows
+rope has marked skip the queue, queue the rest (with bypass, so traffic flows
+while rope run is not running), and save the mark rope sets to the flow.
 
   rope rules --iptables --mark 7 | sh          # load them (as root)
   rope rules --nft --mark 7 > rope.nft && nft -f rope.nft
 
+  rope rules --config /etc/p2pwall/rope-run.json --install  # what the unit does
+
 options:
+  --config FILE      take the queue and the marks from rope run's configuration
+                     file, and the options below from its "rules" object
+  --install          load the rules (as root): replaces rules an earlier
+                     --install loaded under the same --name, never others
+  --remove           remove the rules --install loaded under this --name (no
+                     error when there are none)
   --nft              an nft script for 'nft -f' (default)
   --iptables         iptables and ip6tables commands (also for kernels whose
                      nftables lacks the queue expression, CONFIG_NFT_QUEUE)
@@ -43,19 +81,25 @@ options:
   -h, --help         this help
 `,
   async run(args, io) {
-    const { values, positionals } = parseCommandArgs(args, {
-      nft: { type: 'boolean' },
-      iptables: { type: 'boolean' },
-      queue: { type: 'string' },
-      'queue-balance': { type: 'string' },
-      hooks: { type: 'string' },
-      family: { type: 'string' },
-      mark: { type: 'string', multiple: true },
-      'no-bypass': { type: 'boolean' },
-      name: { type: 'string' },
-    });
+    let parsed = parseCommandArgs(args, OPTIONS);
+    if (typeof parsed.values.config === 'string') {
+      // as rope run does: the file's options first, the command line's win
+      const fromFile = readRunConfig(parsed.values.config).rules;
+      // the command line's format and queues replace the file's (rather than clash with them)
+      const cli = parsed.values;
+      const keep = withoutOptions(fromFile, [
+        ...(cli.nft || cli.iptables ? ['--nft', '--iptables'] : []),
+        ...(cli.queue !== undefined || cli['queue-balance'] !== undefined
+          ? ['--queue', '--queue-balance']
+          : []),
+      ]);
+      parsed = parseCommandArgs([...keep, ...args], OPTIONS);
+    }
+    const { values, positionals } = parsed;
     if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}'`);
     if (values.nft && values.iptables) throw new UsageError('choose one of --nft and --iptables');
+    if (values.install && values.remove)
+      throw new UsageError('choose one of --install and --remove');
     if (values.queue !== undefined && values['queue-balance'] !== undefined)
       throw new UsageError('choose one of --queue and --queue-balance');
     const o: RulesOptions = { ...DEFAULT_RULES, format: values.iptables ? 'iptables' : 'nft' };
@@ -95,8 +139,21 @@ options:
         );
       o.name = values.name;
     }
-    io.out(firewallRules(o));
-    io.out(removalHint(o));
+    if (!values.install && !values.remove) {
+      io.out(firewallRules(o));
+      io.out(removalHint(o));
+      return EXIT_OK;
+    }
+    if (missingCapabilities(['CAP_NET_ADMIN']).length > 0)
+      throw new CliError(
+        `${values.install ? 'installing' : 'removing'} firewall rules needs CAP_NET_ADMIN, which this process lacks (run as root)`,
+      );
+    try {
+      io.out(`rope rules: ${values.install ? await installRules(o) : await removeRules(o)}\n`);
+    } catch (e) {
+      if (e instanceof RulesInstallError) throw new CliError(e.message);
+      throw e;
+    }
     return EXIT_OK;
   },
 };

@@ -5,9 +5,10 @@ import { DEFAULT_WINDOW } from '../../classify/flow-classifier.js';
 import type { DefaultVerdict } from '../../live/actions.js';
 import type { HostConfig } from '../../live/queue-host.js';
 import { LiveStartError, runLive } from '../../live/runner.js';
-import { CliError, parseCommandArgs, UsageError, type Command } from '../command.js';
+import { CliError, EXIT_OK, parseCommandArgs, UsageError, type Command } from '../command.js';
 import {
   parseCount,
+  parseListenAddress,
   parseMark,
   parseQueueRange,
   parseSeconds,
@@ -15,12 +16,36 @@ import {
 } from '../live-options.js';
 import { PUSH_OPTIONS } from '../push-options.js';
 import { loadScript } from '../read-script.js';
+import { readRunConfig } from '../run-config.js';
+
+const OPTIONS = {
+  config: { type: 'string' },
+  check: { type: 'boolean' },
+  queue: { type: 'string' },
+  'queue-balance': { type: 'string' },
+  script: { type: 'string', multiple: true },
+  ...PUSH_OPTIONS,
+  'on-match': { type: 'string', multiple: true },
+  default: { type: 'string' },
+  window: { type: 'string' },
+  'done-mark': { type: 'string' },
+  'fail-open': { type: 'boolean' },
+  'queue-maxlen': { type: 'string' },
+  'copy-range': { type: 'string' },
+  'max-flows': { type: 'string' },
+  'stats-interval': { type: 'string' },
+  'stats-json': { type: 'boolean' },
+  log: { type: 'boolean' },
+  metrics: { type: 'string' },
+} as const;
 
 export const runCommand: Command = {
   name: 'run',
+  options: OPTIONS,
   summary: 'classify live traffic from NFQUEUE and drop or mark matching flows',
   help: `usage: rope run --queue N[:M] | --queue-balance A:B  [options]
                 GROUP [GROUP]...
+       rope run --config FILE [--check] [options]
        GROUP = --script NAME|FILE [--push-int N | --push-str S | --push-ip A]...
                [--on-match accept|drop|mark:V]
 
@@ -49,6 +74,11 @@ queue:
   --queue-balance A:B  bind queues A..B, one worker thread each (use with the
                        rules of 'rope rules --queue-balance A:B')
 options:
+  --config FILE        read the options from a JSON file (keys named as the
+                       options; see rope-run(8)); options given here as well
+                       come after the file's and win
+  --check              check the options, the file and the scripts, print
+                       "ok" and exit, without binding anything
   --default accept|drop  verdict for packets no group acts on (default accept)
   --window N           payload packets per direction each script sees (default ${DEFAULT_WINDOW})
   --done-mark V        mark flows every script gave up on with V, so rules that
@@ -61,31 +91,22 @@ options:
                        and when stopping)
   --stats-json         counters (and --log lines) as JSON lines
   --log                one line per flow a script matches
+  --metrics HOST:PORT  serve Prometheus metrics at http://HOST:PORT/metrics
   -h, --help           this help
 
 Stop with Ctrl-C or SIGTERM: rope run sends its last verdicts and unbinds;
 with the rules' bypass, traffic then passes unchecked.
-exit status: 0 after a clean stop, 1 when a queue cannot be bound or a script
-does not compile, 2 on usage errors.
+exit status: 0 after a clean stop (--check: all is well), 1 when a queue
+cannot be bound, a script does not compile or the --config file is wrong (one
+line naming the key), 2 on usage errors.
 `,
   async run(args, io) {
-    const { values, positionals, tokens } = parseCommandArgs(args, {
-      queue: { type: 'string' },
-      'queue-balance': { type: 'string' },
-      script: { type: 'string', multiple: true },
-      ...PUSH_OPTIONS,
-      'on-match': { type: 'string', multiple: true },
-      default: { type: 'string' },
-      window: { type: 'string' },
-      'done-mark': { type: 'string' },
-      'fail-open': { type: 'boolean' },
-      'queue-maxlen': { type: 'string' },
-      'copy-range': { type: 'string' },
-      'max-flows': { type: 'string' },
-      'stats-interval': { type: 'string' },
-      'stats-json': { type: 'boolean' },
-      log: { type: 'boolean' },
-    });
+    let parsed = parseCommandArgs(args, OPTIONS);
+    if (typeof parsed.values.config === 'string') {
+      // the file's options first, as if typed before the command line's
+      parsed = parseCommandArgs([...readRunConfig(parsed.values.config).run, ...args], OPTIONS);
+    }
+    const { values, positionals, tokens } = parsed;
     if (positionals.length > 0)
       throw new UsageError(
         `unexpected argument '${positionals[0]}' (scripts are given with --script)`,
@@ -152,6 +173,12 @@ does not compile, 2 on usage errors.
       values['stats-interval'] === undefined
         ? null
         : parseSeconds(String(values['stats-interval']), '--stats-interval');
+    const metrics =
+      values.metrics === undefined ? null : parseListenAddress(String(values.metrics), '--metrics');
+    if (values.check === true) {
+      io.out('ok\n');
+      return EXIT_OK;
+    }
 
     const missing = missingCapabilities(['CAP_NET_ADMIN']);
     if (missing.length > 0)
@@ -166,6 +193,7 @@ does not compile, 2 on usage errors.
           statsInterval,
           statsJson: values['stats-json'] === true,
           log: values.log === true,
+          metrics,
         },
         io,
       );

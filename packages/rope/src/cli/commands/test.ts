@@ -17,8 +17,16 @@ import { PUSH_HELP, PUSH_OPTIONS, pushesFrom } from '../push-options.js';
 import { loadScript } from '../read-script.js';
 import { TracePrinter } from '../trace-printer.js';
 
+const OPTIONS = {
+  json: { type: 'boolean' },
+  trace: { type: 'boolean' },
+  ...PUSH_OPTIONS,
+} as const;
+
 export const testCommand: Command = {
   name: 'test',
+  options: OPTIONS,
+  operands: { files: true },
   summary: 'run a script on every IP packet of a capture and show the verdicts',
   help: `usage: rope test [options] SCRIPT CAPTURE
 
@@ -41,11 +49,7 @@ exit status: 0 when every packet was run (whatever the verdicts), 1 when the
 script has errors or the capture cannot be read to its end, 2 on usage errors.
 `,
   async run(args, io) {
-    const { values, positionals, tokens } = parseCommandArgs(args, {
-      json: { type: 'boolean' },
-      trace: { type: 'boolean' },
-      ...PUSH_OPTIONS,
-    });
+    const { values, positionals, tokens } = parseCommandArgs(args, OPTIONS);
     if (positionals.length < 2)
       throw new UsageError(
         positionals.length === 0 ? 'no script and capture given' : 'no capture given',
