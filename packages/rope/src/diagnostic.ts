@@ -92,3 +92,31 @@ export function sortDiagnostics(list: Diagnostic[]): Diagnostic[] {
       (a.severity === b.severity ? 0 : a.severity === 'error' ? -1 : 1),
   );
 }
+
+/** Diagnostics printed per file; the rest are counted in one line. */
+export const MAX_PRINTED_DIAGNOSTICS = 20;
+
+/** `2 errors, 1 warning`. */
+export function countDiagnostics(list: readonly Diagnostic[]): string {
+  const errors = list.filter((d) => d.severity === 'error').length;
+  const warnings = list.length - errors;
+  const parts = [];
+  if (errors) parts.push(`${errors} error${errors === 1 ? '' : 's'}`);
+  if (warnings) parts.push(`${warnings} warning${warnings === 1 ? '' : 's'}`);
+  return parts.join(', ');
+}
+
+/**
+ * The rendered diagnostics of one file, one after the other: at most `max` of them, then one
+ * line `… and N more errors` (a script of 100,000 stray braces prints 21 entries, not 100,000).
+ */
+export function renderDiagnostics(
+  list: readonly Diagnostic[],
+  max = MAX_PRINTED_DIAGNOSTICS,
+): string {
+  let out = '';
+  for (const d of list.slice(0, max)) out += d.render() + '\n';
+  if (list.length > max)
+    out += `… and ${countDiagnostics(list.slice(max)).replace(/^(\d+) /, '$1 more ')}\n`;
+  return out;
+}

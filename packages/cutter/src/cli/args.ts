@@ -1,6 +1,7 @@
 // Command-line parsing: the historical positional form `IP [PORT [IP2 [PORT2]]]` and the filters
 // and modes. Every mistake becomes one ArgumentError line naming the argument.
 import { parseArgs } from 'node:util';
+import { negativeNumbersAsValues } from '@p2pwall/core/args';
 import { IPPROTO_TCP } from '@p2pwall/core';
 import { ArgumentError, parseAddressMatch } from '../find/address-match.js';
 import type { ConnectionFilter } from '../find/filter.js';
@@ -35,33 +36,36 @@ function positiveNumber(text: string, what: string): number {
   return n;
 }
 
+const OPTIONS = {
+  list: { type: 'boolean', short: 'l' },
+  yes: { type: 'boolean', short: 'y' },
+  json: { type: 'boolean', short: 'j' },
+  port: { type: 'string', short: 'p', multiple: true },
+  proto: { type: 'string', multiple: true },
+  state: { type: 'string', multiple: true },
+  mark: { type: 'string' },
+  zone: { type: 'string' },
+  ipv4: { type: 'boolean', short: '4' },
+  ipv6: { type: 'boolean', short: '6' },
+  timeout: { type: 'string', short: 't' },
+  'drop-udp': { type: 'boolean' },
+  block: { type: 'string' },
+  cleanup: { type: 'boolean' },
+  'no-freeze': { type: 'boolean' },
+  firewall: { type: 'string' },
+  trace: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean', short: 'V' },
+} as const;
+
 export function parseCli(argv: string[]): CliOptions {
   let parsed;
   try {
     parsed = parseArgs({
-      args: argv,
+      // `--zone -3` and `IP -1` reach the range checks below instead of node's "ambiguous"
+      args: negativeNumbersAsValues(argv, OPTIONS),
       allowPositionals: true,
-      options: {
-        list: { type: 'boolean', short: 'l' },
-        yes: { type: 'boolean', short: 'y' },
-        json: { type: 'boolean', short: 'j' },
-        port: { type: 'string', short: 'p', multiple: true },
-        proto: { type: 'string', multiple: true },
-        state: { type: 'string', multiple: true },
-        mark: { type: 'string' },
-        zone: { type: 'string' },
-        ipv4: { type: 'boolean', short: '4' },
-        ipv6: { type: 'boolean', short: '6' },
-        timeout: { type: 'string', short: 't' },
-        'drop-udp': { type: 'boolean' },
-        block: { type: 'string' },
-        cleanup: { type: 'boolean' },
-        'no-freeze': { type: 'boolean' },
-        firewall: { type: 'string' },
-        trace: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-        version: { type: 'boolean', short: 'V' },
-      },
+      options: OPTIONS,
     });
   } catch (e) {
     const message = String((e as Error).message).split('\n')[0];

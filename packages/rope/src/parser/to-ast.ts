@@ -95,7 +95,12 @@ class AstBuilder extends BaseVisitor implements ICstNodeVisitor<void, unknown> {
       if (d.ok)
         return { kind: 'bytes', value: d.value, form: 'string', text: t.image, span: tokenSpan(t) };
       const at = subSpan(t, d.from ?? 0, d.to ?? t.image.length - 1);
-      return invalid(t, { code: 'bad-escape', message: d.message, at });
+      // an error without a range is about the whole literal (its length), not an escape
+      return invalid(t, {
+        code: d.from === undefined ? 'bad-literal' : 'bad-escape',
+        message: d.message,
+        at,
+      });
     }
     if (c.OpenString) {
       const t = c.OpenString[0];

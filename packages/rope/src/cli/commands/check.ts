@@ -1,5 +1,6 @@
 // rope check SCRIPT... — compile scripts and print their diagnostics.
 import { compile } from '../../index.js';
+import { renderDiagnostics } from '../../diagnostic.js';
 import {
   CliError,
   EXIT_FAILURE,
@@ -38,7 +39,7 @@ ${PUSH_HELP}
     for (const path of positionals) {
       let source: string;
       try {
-        source = readScriptFile(path);
+        source = readScriptFile(path, 'rope check SCRIPT...');
       } catch (e) {
         if (!(e instanceof CliError)) throw e;
         io.err(`rope check: ${e.message}\n`);
@@ -50,7 +51,7 @@ ${PUSH_HELP}
       if (values.json) {
         for (const d of diagnostics) io.out(JSON.stringify(d.toJSON()) + '\n');
       } else {
-        for (const d of diagnostics) io.err(d.render() + '\n');
+        io.err(renderDiagnostics(diagnostics));
         if (diagnostics.length > 0) io.err(`${path}: ${summary(diagnostics)}\n`);
       }
     }
