@@ -18,3 +18,12 @@ test('rendering prints at most 20 diagnostics, then one line counting the rest',
   assert.equal(renderDiagnostics(diagnostics.slice(0, 3)).split('\n').length, 3 * 3 + 1);
   assert.equal(renderDiagnostics([]), '');
 });
+
+test('messages quote at most 40 characters of the source; the caret shows the rest', () => {
+  const word = 'x'.repeat(5000);
+  const [d] = compile(word, 'w.rope').diagnostics;
+  assert.equal(d.message, `unknown verb \`${'x'.repeat(39)}…\``);
+  assert.ok(JSON.stringify(d.toJSON()).length < 300);
+  const [e] = compile('"\\xZ1"', 'e.rope').diagnostics;
+  assert.match(e.message, /^`\\x` must be followed by exactly two hex digits \(`\\x41`\)$/);
+});

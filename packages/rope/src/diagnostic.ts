@@ -26,6 +26,24 @@ export type DiagnosticCode =
   | 'unreachable'
   | 'internal';
 
+/** Quoted source text longer than this is shortened in messages (the caret shows where it is). */
+const MAX_QUOTED = 40;
+/** And no message is longer than this. */
+const MAX_MESSAGE = 400;
+
+/**
+ * Messages quote the offending text (`unknown verb \`lfit\``); a word of megabytes is quoted as
+ * its start and `…`, so one diagnostic stays one short line.
+ */
+function shortenMessage(message: string): string {
+  // backquotes pair up from the left: odd parts are quoted
+  const parts = message.split('`');
+  for (let i = 1; i < parts.length - 1; i += 2)
+    if (parts[i].length > MAX_QUOTED) parts[i] = parts[i].slice(0, MAX_QUOTED - 1) + '…';
+  const short = parts.join('`');
+  return short.length <= MAX_MESSAGE ? short : short.slice(0, MAX_MESSAGE - 1) + '…';
+}
+
 export class Diagnostic {
   constructor(
     readonly file: string,
@@ -35,10 +53,14 @@ export class Diagnostic {
     readonly endColumn: number,
     readonly severity: Severity,
     readonly code: DiagnosticCode,
-    readonly message: string,
+    message: string,
     /** The source line the range is on (for `render`). */
     readonly sourceLine: string,
-  ) {}
+  ) {
+    this.message = shortenMessage(message);
+  }
+
+  readonly message: string;
 
   static at(
     src: SourceFile,
