@@ -18,8 +18,11 @@ export const checkCommand: Command = {
   help: `usage: rope check [options] SCRIPT...
 
 Compiles each script and prints its errors and warnings to stderr as
-file:line:col: severity: message, the source line and a caret. Prints nothing
-for a script without problems. Exit status 1 if any script has an error.
+file:line:col: severity: message, the source line and a caret: at most 20 per
+script, then a line counting the rest; a long source line is shown as a window
+around the caret. Prints nothing for a script without problems. A script is a
+text file of at most 1 MiB. Exit status 1 if any script has an error or cannot
+be read.
 
 options:
   --json         one JSON object per diagnostic on stdout instead
