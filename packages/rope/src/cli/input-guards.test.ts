@@ -3,7 +3,7 @@
 // numbers for numeric options. Each is one line (or a capped list), never a hang, a flood of
 // stderr or a stack trace.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +12,7 @@ import { buildTcpPacket } from '@p2pwall/core';
 import { encodePcap, encodePcapng } from '@p2pwall/core/pcap';
 import { MAX_PRINTED_DIAGNOSTICS } from '../diagnostic.js';
 import { MAX_SCRIPT_BYTES } from './read-script.js';
+import { repoRoot } from '../../../../test/support/environment.js';
 import { runCli } from './run-cli.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'rope-guards-'));
@@ -188,3 +189,55 @@ test('negative numbers reach the option checks, which state the range in one lin
   assert.equal(pushed.status, 0, pushed.stderr);
   assert.equal(pushed.stdout, '{"packet":1,"verdict":"YES"}\n');
 });
+
+test(
+  'hostile patterns on 64 KiB payloads, through the built CLI (dist/)',
+  { timeout: 60_000 },
+  () => {
+    // no timing here: a backtracking engine would not finish these within the test's timeout
+    const big = (payload: string) =>
+      buildTcpPacket({
+        src: '192.0.2.1',
+        dst: '198.51.100.2',
+        srcPort: 1,
+        dstPort: 2,
+        flags: 0x18,
+        payload,
+      });
+    const n = 65_000;
+    const capture = file(
+      'big.pcap',
+      encodePcap(
+        [
+          'Z'.repeat(n),
+          'Z'.repeat(n - 1) + 'Q',
+          'AB'.repeat(n / 2),
+          'A'.repeat(n),
+          'abcdez'.repeat(n / 6),
+          '1'.repeat(n),
+        ].map((p, i) => ({ data: big(p), tsSec: i, tsNsec: 0 })),
+        101,
+      ),
+    );
+    const script = file(
+      'hostile.rope',
+      '$data "Z*Q" match  $data "(A|B)*C" match or  $data "(A+)+C" match or\n' +
+        '$data "(?:a|b|c|d|e)*z.{10,100}q" match or  $data "[0-9]+:" match or  yes no\n',
+    );
+    const r = spawnSync(
+      process.execPath,
+      [join(repoRoot, 'packages/rope/bin/rope.js'), 'test', '--json', script, capture],
+      {
+        encoding: 'utf8',
+      },
+    );
+    assert.equal(r.status, 0, r.stderr);
+    assert.deepEqual(
+      r.stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l).verdict),
+      ['NO', 'YES', 'NO', 'NO', 'NO', 'NO'],
+    );
+  },
+);
