@@ -3,6 +3,7 @@
 // time is refused with a reason.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { Worker } from 'node:worker_threads';
 import fc from 'fast-check';
 import { cachedRegex, compileRegex, MAX_INSTRUCTIONS, type Regex } from './regex.js';
 /** FUZZ_SCALE=N runs N times the random cases (`npm run fuzz`). */
@@ -145,4 +146,28 @@ test('case folding agrees with JavaScript for every pair of bytes', () => {
       assert.equal(r.test(subject), js.test(subject), `${pattern} /i on byte ${s}`);
     }
   }
+});
+
+test('no V8 flag is involved: the built matcher runs the same in a worker thread', async () => {
+  // rope run classifies in worker threads, from dist/
+  const built = new URL('../../dist/runtime/regex.js', import.meta.url).href;
+  const code = `const { parentPort } = require('node:worker_threads');
+    import(${JSON.stringify(built)}).then(({ compileRegex }) => parentPort.postMessage([
+      compileRegex('(A|B)*C', false).test('AB'.repeat(32768)),
+      compileRegex('(A|B)*C', false).test('AB'.repeat(32767) + 'AC'),
+      compileRegex('(a)\\\\1', false),
+    ]));`;
+  const result = await new Promise((resolve, reject) => {
+    const w = new Worker(code, { eval: true });
+    w.once('message', (m) => {
+      resolve(m);
+      void w.terminate();
+    });
+    w.once('error', reject);
+  });
+  assert.deepEqual(result, [
+    false,
+    true,
+    'backreferences (`\\1`) are not supported: matching them can take exponential time on hostile packets',
+  ]);
 });
