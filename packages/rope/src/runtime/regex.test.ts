@@ -70,6 +70,7 @@ test('refused: backreferences, lookarounds, patterns too large or too deep', () 
     ['(?<!a)b', /lookbehind/],
     ['(?:a{100}){200}', /too large/],
     ['x{1000000000}', /too large/],
+    ['x{' + '9'.repeat(60) + '}', /too large/],
     ['('.repeat(100) + 'a' + ')'.repeat(100), /nested more than/],
     ['a(b', /^invalid regular expression: /],
   ];

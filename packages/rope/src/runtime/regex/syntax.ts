@@ -20,6 +20,7 @@ export class RegexRefused extends Error {
 }
 
 const EMPTY: RegexNode = { k: 'cat', items: [] };
+const BRACES = /\{(\d+)(,(\d*))?\}/y;
 
 function isDigit(c: string | undefined): boolean {
   return c !== undefined && c >= '0' && c <= '9';
@@ -90,7 +91,8 @@ class Parser {
 
   /** `{n}`, `{n,}`, `{n,m}` at the cursor, or null (Annex B: then `{` is a literal). */
   private braces(): { min: number; max: number; end: number } | null {
-    const m = /^\{(\d+)(,(\d*))?\}/.exec(this.p.slice(this.i, this.i + 40));
+    BRACES.lastIndex = this.i;
+    const m = BRACES.exec(this.p);
     if (!m) return null;
     const min = Number(m[1]);
     const max = m[2] === undefined ? min : m[3] === '' ? Infinity : Number(m[3]);
