@@ -1,7 +1,7 @@
 // What a file named on the command line holds, judged from its first bytes: a capture (pcap or
 // pcapng magic), text, or other bytes. A command given its arguments in the wrong order says so
 // in one line instead of compiling a capture or reading a script as packets.
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { isCaptureMagic, type CaptureError } from '@p2pwall/core/pcap';
 
 export type FileKind = 'capture' | 'text' | 'binary';
@@ -15,15 +15,17 @@ export function kindOf(head: Uint8Array): FileKind {
   return head.includes(0) ? 'binary' : 'text';
 }
 
-/** The kind of the file at `path`, or null when it cannot be read. */
+/** The kind of the regular file at `path`, or null when it is none or cannot be read. */
 export function fileKind(path: string): FileKind | null {
   let fd: number;
   try {
-    fd = openSync(path, 'r');
+    // a pipe already read by the caller must not be waited on
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch {
     return null;
   }
   try {
+    if (!fstatSync(fd).isFile()) return null;
     const head = new Uint8Array(HEAD);
     return kindOf(head.subarray(0, readSync(fd, head, 0, HEAD, 0)));
   } catch {
