@@ -9,7 +9,12 @@ export { MAX_CAPLEN, type CaptureReader, type CaptureRecord } from './capture-re
 export * from './ethertype.js';
 export { forEachPacket, type PacketVisitor } from './for-each-packet.js';
 export * from './link-type.js';
-export { captureFromBuffer, openCapture, type OpenCaptureOptions } from './open-capture.js';
+export {
+  captureFromBuffer,
+  isCaptureMagic,
+  openCapture,
+  type OpenCaptureOptions,
+} from './open-capture.js';
 export { PcapReader } from './pcap-reader.js';
 export {
   encodePcap,

@@ -35,6 +35,13 @@ export function captureFromBuffer(name: string, bytes: Uint8Array): CaptureReade
   return fromSource(name, ByteSource.fromBytes(bytes));
 }
 
+/** Whether bytes begin as a pcap or pcapng file does (its magic number). */
+export function isCaptureMagic(bytes: Uint8Array): boolean {
+  if (bytes.length < 4) return false;
+  const magic = be32(bytes, 0);
+  return magic === BT_SHB || pcapMagic(magic) !== null;
+}
+
 function fromSource(name: string, src: ByteSource): CaptureReader {
   if (!src.ensure(4)) {
     if (src.ioError) throw headerError(name, 'io', `read failed: ${src.ioError.message}`);

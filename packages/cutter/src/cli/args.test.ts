@@ -60,7 +60,14 @@ test('mistakes are one line naming the argument', () => {
     [['--list', '--yes'], /does not go with --yes/],
     [['--frobnicate'], /frobnicate/],
     [['-4', '-6'], /exclude each other/],
-    [['--timeout', '-3'], /./],
+    // negative numbers reach the range checks instead of node's "argument is ambiguous"
+    [['--timeout', '-3'], /^--timeout: "-3" is not a positive number$/],
+    [['-t', '-5'], /^--timeout: "-5" is not a positive number$/],
+    [['--zone', '-3'], /^--zone: "-3" is not a zone number \(0–65535\)$/],
+    [['--drop-udp', '--block', '-1'], /^--block: "-1" is not a positive number$/],
+    [['--mark', '-5'], /^--mark: "-5" is not a 32-bit number/],
+    [['192.0.2.1', '-1'], /^PORT: "-1" is not a port number \(0–65535\)$/],
+    [['192.0.2.1', '80', '198.51.100.1', '-2'], /^PORT2: "-2" is not a port number \(0–65535\)$/],
     [['--firewall', 'pf'], /--firewall: "pf" is not nft or iptables/],
   ];
   for (const [argv, re] of bad) {

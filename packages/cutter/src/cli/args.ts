@@ -1,6 +1,7 @@
 // Command-line parsing: the historical positional form `IP [PORT [IP2 [PORT2]]]` and the filters
 // and modes. Every mistake becomes one ArgumentError line naming the argument.
 import { parseArgs } from 'node:util';
+import { negativeNumbersAsValues } from '@p2pwall/core/args';
 import { IPPROTO_TCP } from '@p2pwall/core';
 import { ArgumentError, parseAddressMatch } from '../find/address-match.js';
 import type { ConnectionFilter } from '../find/filter.js';
@@ -62,7 +63,8 @@ export function parseCli(argv: string[]): CliOptions {
   let parsed;
   try {
     parsed = parseArgs({
-      args: argv,
+      // `--zone -3` and `IP -1` reach the range checks below instead of node's "ambiguous"
+      args: negativeNumbersAsValues(argv, CLI_OPTIONS),
       allowPositionals: true,
       options: CLI_OPTIONS,
     });

@@ -287,7 +287,7 @@ test('rope test: a capture that is not one, or is cut short, is a one-line error
   assert.equal(r.status, 1);
   assert.equal(
     r.stderr,
-    `rope test: ${text}: record 0 at byte 0: not a pcap or pcapng file (magic 0x68656c6c: looks like text)\n`,
+    `rope test: ${text} is a text file (a script?), not a capture (pcap or pcapng); usage: rope test SCRIPT CAPTURE\n`,
   );
   const whole = readFileSync(SMALL);
   const cut = file('cut.pcap', whole.subarray(0, whole.length - 10));

@@ -4,6 +4,7 @@
 //   1  the work failed: a script with errors, an unreadable script or capture
 //   2  usage error: unknown command or option, missing or bad argument
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { negativeNumbersAsValues } from '@p2pwall/core/args';
 
 export interface Output {
   out(text: string): void;
@@ -58,10 +59,12 @@ export interface ParsedArgs {
  * the --push-* family) and its errors turned into UsageErrors with short messages.
  */
 export function parseCommandArgs(args: string[], options: Options): ParsedArgs {
+  const all: Options = { ...options, help: { type: 'boolean', short: 'h' } };
   try {
     return parseArgs({
-      args,
-      options: { ...options, help: { type: 'boolean', short: 'h' } },
+      // `--window -1` reaches the option's own range check instead of "argument is ambiguous"
+      args: negativeNumbersAsValues(args, all),
+      options: all,
       allowPositionals: true,
       strict: true,
       tokens: true,

@@ -23,7 +23,10 @@ import { pushesFrom } from './push-options.js';
 /** `N` or `N:M` (also `N-M`) → [N, M], queue numbers 0..65535, N ≤ M. */
 export function parseQueueRange(text: string, option: string): [number, number] {
   const m = /^(\d{1,5})(?:[:-](\d{1,5}))?$/.exec(text.trim());
-  if (!m) throw new UsageError(`${option}: '${text}' is not a queue number N or a range N:M`);
+  if (!m)
+    throw new UsageError(
+      `${option}: '${text}' is not a queue number N or a range N:M (queue numbers 0 to 65535)`,
+    );
   const a = Number(m[1]);
   const b = m[2] === undefined ? a : Number(m[2]);
   if (a > 0xffff || b > 0xffff)

@@ -1,38 +1,87 @@
 // Loading and compiling a script file for a command, with diagnostics printed compiler-style.
-import { readFileSync } from 'node:fs';
-import { compile, type Diagnostic, type Script } from '../index.js';
+// Scripts are small text files: anything else (a device, a pipe, a capture, a file of several
+// megabytes) is refused in one line before it is read into memory.
+import { closeSync, constants, fstatSync, openSync, readSync, type Stats } from 'node:fs';
+import { compile, type Script } from '../index.js';
+import { countDiagnostics, renderDiagnostics, type Diagnostic } from '../diagnostic.js';
 import { CliError, type Output } from './command.js';
+import { kindOf } from './file-kind.js';
 
-export function readScriptFile(path: string): string {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch (e) {
-    const err = e as NodeJS.ErrnoException;
-    const why =
-      err.code === 'ENOENT'
-        ? 'no such file'
-        : err.code === 'EISDIR'
-          ? 'is a directory'
-          : err.code === 'EACCES'
-            ? 'permission denied'
-            : err.message;
-    throw new CliError(`cannot read script ${path}: ${why}`);
-  }
+/** Scripts larger than this are refused: the largest built-in script is under 10 KiB. */
+export const MAX_SCRIPT_BYTES = 1 << 20;
+
+function notRegular(st: Stats): string {
+  if (st.isDirectory()) return 'is a directory';
+  if (st.isCharacterDevice()) return 'is a character device, not a regular file';
+  if (st.isBlockDevice()) return 'is a block device, not a regular file';
+  if (st.isFIFO()) return 'is a pipe, not a regular file';
+  if (st.isSocket()) return 'is a socket, not a regular file';
+  return 'is not a regular file';
 }
 
+function openFailure(err: NodeJS.ErrnoException): string {
+  return err.code === 'ENOENT'
+    ? 'no such file'
+    : err.code === 'EISDIR'
+      ? 'is a directory'
+      : err.code === 'EACCES'
+        ? 'permission denied'
+        : err.message;
+}
+
+/**
+ * The text of a script file. `usage` is the command's usage line, quoted when the file turns out
+ * to be a capture (arguments given in the wrong order).
+ */
+export function readScriptFile(path: string, usage?: string): string {
+  let fd: number;
+  try {
+    // O_NONBLOCK: opening a named pipe must not wait for a writer
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch (e) {
+    throw new CliError(`cannot read script ${path}: ${openFailure(e as NodeJS.ErrnoException)}`);
+  }
+  let bytes: Buffer;
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile()) throw new CliError(`cannot read script ${path}: ${notRegular(st)}`);
+    if (st.size > MAX_SCRIPT_BYTES) throw tooLarge(path, st.size);
+    // read one byte more than allowed: a file that grew after fstat is still caught
+    bytes = Buffer.alloc(Math.min(st.size, MAX_SCRIPT_BYTES) + 1);
+    let n = 0;
+    for (let r = 1; r > 0 && n < bytes.length; n += r)
+      r = readSync(fd, bytes, n, bytes.length - n, null);
+    if (n > MAX_SCRIPT_BYTES) throw tooLarge(path, n);
+    bytes = bytes.subarray(0, n);
+  } catch (e) {
+    if (e instanceof CliError) throw e;
+    throw new CliError(`cannot read script ${path}: ${openFailure(e as NodeJS.ErrnoException)}`);
+  } finally {
+    closeSync(fd);
+  }
+  const kind = kindOf(bytes.subarray(0, 512));
+  if (kind === 'capture')
+    throw new CliError(`${path} is a capture, not a script${usage ? `; usage: ${usage}` : ''}`);
+  if (kind === 'binary')
+    throw new CliError(`${path} is a binary file, not a script (scripts are text)`);
+  return bytes.toString('utf8');
+}
+
+function tooLarge(path: string, size: number): CliError {
+  return new CliError(
+    `cannot read script ${path}: ${size} bytes; scripts are limited to ${MAX_SCRIPT_BYTES} bytes (1 MiB)`,
+  );
+}
+
+/** `2 errors, 1 warning`. */
 export function summary(diagnostics: readonly Diagnostic[]): string {
-  const errors = diagnostics.filter((d) => d.severity === 'error').length;
-  const warnings = diagnostics.length - errors;
-  const parts = [];
-  if (errors) parts.push(`${errors} error${errors === 1 ? '' : 's'}`);
-  if (warnings) parts.push(`${warnings} warning${warnings === 1 ? '' : 's'}`);
-  return parts.join(', ');
+  return countDiagnostics(diagnostics);
 }
 
 /** Compiles a script file, printing its diagnostics to stderr; throws CliError on errors. */
-export function loadScript(path: string, pushes: number, io: Output): Script {
-  const { script, diagnostics } = compile(readScriptFile(path), path, { pushes });
-  for (const d of diagnostics) io.err(d.render() + '\n');
+export function loadScript(path: string, pushes: number, io: Output, usage?: string): Script {
+  const { script, diagnostics } = compile(readScriptFile(path, usage), path, { pushes });
+  io.err(renderDiagnostics(diagnostics));
   if (!script) throw new CliError(`${path}: ${summary(diagnostics)}; not run`);
   return script;
 }

@@ -52,7 +52,7 @@ export function compile(source: string, file: string, options: CompileOptions = 
       1,
       'error',
       'internal',
-      `internal compiler error: ${(e as Error).stack ?? e}`,
+      `internal compiler error: ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`,
       src.line(1),
     );
     return { script: null, diagnostics: [d] };

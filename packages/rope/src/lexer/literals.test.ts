@@ -2,7 +2,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { decodeColonHex, decodeDotted, decodeInteger, decodeString } from './literals.js';
+import {
+  decodeColonHex,
+  decodeDotted,
+  decodeInteger,
+  decodeString,
+  MAX_STRING_LITERAL,
+} from './literals.js';
 
 test('integers: decimal within int32, hex and octal as 32-bit patterns', () => {
   const ok = (t: string) => {
@@ -75,4 +81,14 @@ test('dotted and colon-hex literals', () => {
       },
     ),
   );
+});
+
+test('string literals are capped at the string cap, with the length in the message', () => {
+  const ok = decodeString('"' + 'a'.repeat(MAX_STRING_LITERAL) + '"');
+  assert.ok(ok.ok && ok.value.length === MAX_STRING_LITERAL);
+  const long = decodeString('"' + 'a'.repeat(MAX_STRING_LITERAL + 1) + '"');
+  assert.ok(!long.ok && /longer than 65536 bytes, the string cap/.test(long.message));
+  assert.equal(long.ok === false && long.from, undefined, 'about the whole literal');
+  const huge = decodeString('"' + '\\x41'.repeat(5_000_000) + '"');
+  assert.ok(!huge.ok);
 });

@@ -2,10 +2,14 @@
 // colon-hex byte literals. Each returns a value or a precise error (message and, for escapes,
 // the character range of the offending escape within the token).
 
+import { DEFAULT_CAPS } from '../runtime/caps.js';
+
 export const INT32_MIN = -0x80000000;
 export const INT32_MAX = 0x7fffffff;
 /** Dotted and colon-hex literals hold at most this many parts. */
 export const MAX_BYTE_PARTS = 255;
+/** String literals hold at most this many bytes: the string cap, the longest a script may build. */
+export const MAX_STRING_LITERAL = DEFAULT_CAPS.maxString;
 
 export type Decoded<T> =
   { ok: true; value: T } | { ok: false; message: string; from?: number; to?: number };
@@ -76,6 +80,12 @@ export function decodeString(token: string): Decoded<string> {
   let out = '';
   const end = token.length - 1;
   for (let i = 1; i < end; i++) {
+    if (out.length > MAX_STRING_LITERAL) {
+      return {
+        ok: false,
+        message: `string literal longer than ${MAX_STRING_LITERAL} bytes, the string cap (the longest string a script may hold)`,
+      };
+    }
     const c = token[i];
     if (c !== '\\') {
       const cp = token.codePointAt(i)!;
@@ -145,6 +155,12 @@ export function decodeString(token: string): Decoded<string> {
       message: `unknown escape \`\\${e}\` (known: \\n \\r \\t \\\\ \\" \\0 \\NNN octal, \\xHH and \\0xHH hex)`,
       from: i,
       to: i + 1,
+    };
+  }
+  if (out.length > MAX_STRING_LITERAL) {
+    return {
+      ok: false,
+      message: `string literal longer than ${MAX_STRING_LITERAL} bytes, the string cap (the longest string a script may hold)`,
     };
   }
   return { ok: true, value: out };

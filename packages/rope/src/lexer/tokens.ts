@@ -23,16 +23,45 @@ export const RCurly = createToken({ name: 'RCurly', pattern: '}' });
 export const LParen = createToken({ name: 'LParen', pattern: '(' });
 export const RParen = createToken({ name: 'RParen', pattern: ')' });
 
+/**
+ * A quoted string starting at `offset`: the closed form `"…"` on one line, or (`closed` false)
+ * an unterminated one up to the end of its line. Scanned by hand rather than with a regular
+ * expression: V8 runs `"(?:[^"\\]|\\.)*"` by backtracking, one stack frame per repetition, and a
+ * literal of a few megabytes overflowed the stack (`RangeError` in the lexer).
+ */
+function scanString(text: string, offset: number, closed: boolean): [string] | null {
+  if (text.charCodeAt(offset) !== 0x22) return null;
+  let i = offset + 1;
+  while (i < text.length) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22) return closed ? [text.slice(offset, i + 1)] : null;
+    if (c === 0x0a || c === 0x0d) break;
+    if (c === 0x5c) {
+      const n = text.charCodeAt(i + 1);
+      if (i + 1 >= text.length || n === 0x0a || n === 0x0d) {
+        i++; // a lone `\` ends an unterminated string
+        break;
+      }
+      i += 2;
+      continue;
+    }
+    i++;
+  }
+  return closed ? null : [text.slice(offset, i)];
+}
+
 /** A string on one line; escapes are decoded (and checked) when the AST is built. */
 export const StringLit = createToken({
   name: 'StringLit',
-  pattern: /"(?:[^"\\\n\r]|\\[^\n\r])*"/,
+  pattern: { exec: (text: string, offset: number) => scanString(text, offset, true) },
+  line_breaks: false,
   start_chars_hint: ['"'],
 });
 /** A string with no closing quote on its line. */
 export const OpenString = createToken({
   name: 'OpenString',
-  pattern: /"(?:[^"\\\n\r]|\\[^\n\r])*\\?/,
+  pattern: { exec: (text: string, offset: number) => scanString(text, offset, false) },
+  line_breaks: false,
   start_chars_hint: ['"'],
 });
 
@@ -61,8 +90,32 @@ export const ColonHex = createToken({
   pattern: /[0-9A-Fa-f]{2}(?::[0-9A-Fa-f]{2})+/,
   longer_alt: Word,
 });
+function isDigit(c: number): boolean {
+  return c >= 0x30 && c <= 0x39;
+}
+
+/** `\d+(?:\.\d+)+` at `offset`, scanned by hand for the same reason as strings. */
+function scanDotted(text: string, offset: number): [string] | null {
+  let i = offset;
+  while (isDigit(text.charCodeAt(i))) i++;
+  if (i === offset) return null;
+  let parts = 1;
+  while (text.charCodeAt(i) === 0x2e && isDigit(text.charCodeAt(i + 1))) {
+    i += 2;
+    while (isDigit(text.charCodeAt(i))) i++;
+    parts++;
+  }
+  return parts > 1 ? [text.slice(offset, i)] : null;
+}
+
 /** `192.168.0.10`: two or more decimal parts. */
-export const Dotted = createToken({ name: 'Dotted', pattern: /\d+(?:\.\d+)+/, longer_alt: Word });
+export const Dotted = createToken({
+  name: 'Dotted',
+  pattern: { exec: scanDotted },
+  line_breaks: false,
+  start_chars_hint: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'],
+  longer_alt: Word,
+});
 /** Decimal, `0x` hex or leading-zero octal, optionally negative. */
 export const Integer = createToken({
   name: 'Integer',

@@ -17,4 +17,4 @@ async function load(): Promise<typeof Chevrotain> {
 
 const chevrotain = await load();
 
-export const { CstParser, Lexer, createToken, createTokenInstance, generateCstDts } = chevrotain;
+export const { EmbeddedActionsParser, Lexer, createToken, createTokenInstance } = chevrotain;

@@ -6,7 +6,7 @@ import { lex } from '../lexer/lexer.js';
 import type { SourceFile } from '../source.js';
 import { balanceBrackets } from './brackets.js';
 import { grammar } from './grammar.js';
-import { astBuilder, tokenSpan } from './to-ast.js';
+import { tokenSpan } from './to-ast.js';
 
 export interface ParseResult {
   program: Program;
@@ -32,14 +32,16 @@ export function parse(src: SourceFile): ParseResult {
     diagnostics.push(Diagnostic.at(src, tokenSpan(p.token), 'error', 'unbalanced', p.message));
   }
   grammar.input = balanced.tokens;
-  const cst = grammar.script();
+  const body = grammar.script();
+  const failed = grammar.errors.length > 0;
   // Balanced input cannot fail to parse; should the grammar ever disagree, say so instead of crashing.
   for (const e of grammar.errors) {
     diagnostics.push(
       Diagnostic.at(src, tokenSpan(e.token), 'error', 'internal', `parser: ${e.message}`),
     );
   }
-  const program =
-    grammar.errors.length === 0 || cst ? (astBuilder.visit(cst) as Program) : { body: [] };
-  return { program: program ?? { body: [] }, diagnostics };
+  // the parser is shared: let go of this script's tokens
+  grammar.input = [];
+  const program: Program = { body: !failed && body ? body : [] };
+  return { program, diagnostics };
 }

@@ -1,19 +1,10 @@
-// Turns the concrete syntax tree into the typed AST: decodes literals, records source spans.
+// The AST nodes the grammar builds as it parses (grammar.ts calls these from its rules): decodes
+// literals, records source spans.
 import type { IToken } from 'chevrotain';
-import type { InvalidNode, Node, Program } from '../ast.js';
+import type { InvalidNode, Node } from '../ast.js';
 import { decodeColonHex, decodeDotted, decodeInteger, decodeString } from '../lexer/literals.js';
+import { ColonHex, Dotted, Integer, OpenString, Register, StringLit } from '../lexer/tokens.js';
 import type { Span } from '../source.js';
-import type {
-  AtomCstChildren,
-  BlockCstChildren,
-  CallCstChildren,
-  GroupCstChildren,
-  ICstNodeVisitor,
-  ItemCstChildren,
-  ItemCstNode,
-  ScriptCstChildren,
-} from './cst-types.js';
-import { grammar } from './grammar.js';
 
 export function tokenSpan(a: IToken, b: IToken = a): Span {
   return {
@@ -39,107 +30,79 @@ function subSpan(t: IToken, from: number, to: number): Span {
   };
 }
 
-const BaseVisitor = grammar.getBaseCstVisitorConstructor<void, unknown>();
+/** A word, or a call when it is followed by `( … )`. */
+export function callNode(id: IToken, args?: { open: IToken; items: Node[]; close: IToken }): Node {
+  if (!args) return { kind: 'word', name: id.image, span: tokenSpan(id) };
+  return {
+    kind: 'call',
+    name: id.image,
+    nameSpan: tokenSpan(id),
+    args: args.items,
+    span: tokenSpan(id, args.close),
+    open: tokenSpan(args.open),
+    close: tokenSpan(args.close),
+  };
+}
 
-class AstBuilder extends BaseVisitor implements ICstNodeVisitor<void, unknown> {
-  constructor() {
-    super();
-    this.validateVisitor();
-  }
+export function groupNode(open: IToken, body: Node[], close: IToken): Node {
+  return { kind: 'group', body, span: tokenSpan(open, close) };
+}
 
-  items(list: ItemCstNode[] | undefined): Node[] {
-    return (list ?? []).map((i) => this.visit(i) as Node);
-  }
+export function blockNode(open: IToken, body: Node[], close: IToken): Node {
+  return { kind: 'block', body, span: tokenSpan(open, close), close: tokenSpan(close) };
+}
 
-  script(c: ScriptCstChildren): Program {
-    return { body: this.items(c.item) };
+/** A literal, a register or a malformed word. */
+export function atomNode(t: IToken): Node {
+  const type = t.tokenType;
+  if (type === StringLit) {
+    const d = decodeString(t.image);
+    if (d.ok)
+      return { kind: 'bytes', value: d.value, form: 'string', text: t.image, span: tokenSpan(t) };
+    const at = subSpan(t, d.from ?? 0, d.to ?? t.image.length - 1);
+    // an error without a range is about the whole literal (its length), not an escape
+    return invalid(t, {
+      code: d.from === undefined ? 'bad-literal' : 'bad-escape',
+      message: d.message,
+      at,
+    });
   }
-
-  item(c: ItemCstChildren): Node {
-    const inner = c.call ?? c.group ?? c.block ?? c.atom;
-    return this.visit(inner![0]) as Node;
+  if (type === OpenString) {
+    return invalid(t, {
+      code: 'bad-token',
+      message: 'unterminated string: the closing `"` is missing on this line',
+    });
   }
-
-  call(c: CallCstChildren): Node {
-    const id = c.Identifier[0];
-    if (!c.LParen) return { kind: 'word', name: id.image, span: tokenSpan(id) };
-    const close = c.RParen![0];
-    return {
-      kind: 'call',
-      name: id.image,
-      nameSpan: tokenSpan(id),
-      args: this.items(c.item),
-      span: tokenSpan(id, close),
-      open: tokenSpan(c.LParen[0]),
-      close: tokenSpan(close),
-    };
+  if (type === Integer) {
+    const d = decodeInteger(t.image);
+    if (d.ok) return { kind: 'int', value: d.value, text: t.image, span: tokenSpan(t) };
+    return invalid(t, {
+      code: d.message.includes('octal') ? 'bad-literal' : 'int-range',
+      message: d.message,
+    });
   }
-
-  group(c: GroupCstChildren): Node {
-    return { kind: 'group', body: this.items(c.item), span: tokenSpan(c.LParen[0], c.RParen[0]) };
+  if (type === Dotted) {
+    const d = decodeDotted(t.image);
+    if (d.ok)
+      return { kind: 'bytes', value: d.value, form: 'dotted', text: t.image, span: tokenSpan(t) };
+    return invalid(t, { code: 'bad-literal', message: d.message });
   }
-
-  block(c: BlockCstChildren): Node {
-    return {
-      kind: 'block',
-      body: this.items(c.item),
-      span: tokenSpan(c.LCurly[0], c.RCurly[0]),
-      close: tokenSpan(c.RCurly[0]),
-    };
+  if (type === ColonHex) {
+    const d = decodeColonHex(t.image);
+    if (d.ok)
+      return {
+        kind: 'bytes',
+        value: d.value,
+        form: 'colon-hex',
+        text: t.image,
+        span: tokenSpan(t),
+      };
+    return invalid(t, { code: 'bad-literal', message: d.message });
   }
-
-  atom(c: AtomCstChildren): Node {
-    if (c.StringLit) {
-      const t = c.StringLit[0];
-      const d = decodeString(t.image);
-      if (d.ok)
-        return { kind: 'bytes', value: d.value, form: 'string', text: t.image, span: tokenSpan(t) };
-      const at = subSpan(t, d.from ?? 0, d.to ?? t.image.length - 1);
-      return invalid(t, { code: 'bad-escape', message: d.message, at });
-    }
-    if (c.OpenString) {
-      const t = c.OpenString[0];
-      return invalid(t, {
-        code: 'bad-token',
-        message: 'unterminated string: the closing `"` is missing on this line',
-      });
-    }
-    if (c.Integer) {
-      const t = c.Integer[0];
-      const d = decodeInteger(t.image);
-      if (d.ok) return { kind: 'int', value: d.value, text: t.image, span: tokenSpan(t) };
-      return invalid(t, {
-        code: d.message.includes('octal') ? 'bad-literal' : 'int-range',
-        message: d.message,
-      });
-    }
-    if (c.Dotted) {
-      const t = c.Dotted[0];
-      const d = decodeDotted(t.image);
-      if (d.ok)
-        return { kind: 'bytes', value: d.value, form: 'dotted', text: t.image, span: tokenSpan(t) };
-      return invalid(t, { code: 'bad-literal', message: d.message });
-    }
-    if (c.ColonHex) {
-      const t = c.ColonHex[0];
-      const d = decodeColonHex(t.image);
-      if (d.ok)
-        return {
-          kind: 'bytes',
-          value: d.value,
-          form: 'colon-hex',
-          text: t.image,
-          span: tokenSpan(t),
-        };
-      return invalid(t, { code: 'bad-literal', message: d.message });
-    }
-    if (c.Register) {
-      const t = c.Register[0];
-      return { kind: 'register', name: t.image.slice(1), span: tokenSpan(t) };
-    }
-    const t = c.Word![0];
-    return invalid(t, { code: 'bad-token', message: describeBadWord(t.image) });
+  if (type === Register) {
+    return { kind: 'register', name: t.image.slice(1), span: tokenSpan(t) };
   }
+  return invalid(t, { code: 'bad-token', message: describeBadWord(t.image) });
 }
 
 function invalid(t: IToken, reason: InvalidNode['reason']): InvalidNode {
@@ -158,5 +121,3 @@ function describeBadWord(w: string): string {
     return `\`${w}\` is not a number (decimal 123, hex 0x7b, octal 0173)`;
   return `\`${w}\` is not a verb, register, number or string`;
 }
-
-export const astBuilder = new AstBuilder();

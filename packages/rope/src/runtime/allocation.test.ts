@@ -65,3 +65,16 @@ test('a non-matching run allocates nothing either', () => {
   assert.equal(verdict, 3);
   assert.ok(scavenges <= 1, `${scavenges} collections during the loop`);
 });
+
+test('matching a regular expression allocates nothing beyond the $data slice', () => {
+  // taking $data builds the payload string once per packet; the matcher adds nothing to it
+  const baseline = scavengesDuring('$data strlen 10 gt $data strlen 20 gt and yes');
+  const { scavenges, verdict } = scavengesDuring(
+    '$data "^GNUTELLA CONNECT/[0-9]+\\\\.[0-9]+\\r\\n" match $data "user-agent: [a-z]+" matchi and yes',
+  );
+  assert.equal(verdict, 2, 'every run matched');
+  assert.ok(
+    scavenges <= baseline.scavenges + 1,
+    `${scavenges} collections during the loop, ${baseline.scavenges} without matching`,
+  );
+});

@@ -1,5 +1,6 @@
 // rope check SCRIPT... — compile scripts and print their diagnostics.
 import { compile } from '../../index.js';
+import { renderDiagnostics } from '../../diagnostic.js';
 import {
   CliError,
   EXIT_FAILURE,
@@ -24,8 +25,11 @@ export const checkCommand: Command = {
   help: `usage: rope check [options] SCRIPT...
 
 Compiles each script and prints its errors and warnings to stderr as
-file:line:col: severity: message, the source line and a caret. Prints nothing
-for a script without problems. Exit status 1 if any script has an error.
+file:line:col: severity: message, the source line and a caret: at most 20 per
+script, then a line counting the rest; a long source line is shown as a window
+around the caret. Prints nothing for a script without problems. A script is a
+text file of at most 1 MiB. Exit status 1 if any script has an error or cannot
+be read.
 
 options:
   --json         one JSON object per diagnostic on stdout instead
@@ -42,7 +46,7 @@ ${PUSH_HELP}
     for (const path of positionals) {
       let source: string;
       try {
-        source = readScriptFile(path);
+        source = readScriptFile(path, 'rope check SCRIPT...');
       } catch (e) {
         if (!(e instanceof CliError)) throw e;
         io.err(`rope check: ${e.message}\n`);
@@ -54,7 +58,7 @@ ${PUSH_HELP}
       if (values.json) {
         for (const d of diagnostics) io.out(JSON.stringify(d.toJSON()) + '\n');
       } else {
-        for (const d of diagnostics) io.err(d.render() + '\n');
+        io.err(renderDiagnostics(diagnostics));
         if (diagnostics.length > 0) io.err(`${path}: ${summary(diagnostics)}\n`);
       }
     }

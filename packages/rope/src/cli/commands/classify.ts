@@ -23,6 +23,7 @@ import {
 } from '../command.js';
 import { resolveScript, scriptGroups, type ScriptGroupArgs } from '../live-options.js';
 import { PUSH_OPTIONS } from '../push-options.js';
+import { textGivenAsCapture } from '../file-kind.js';
 import { loadScript } from '../read-script.js';
 import { linkTypeName, SUPPORTED_LINK_TYPES } from '@p2pwall/core/pcap';
 
@@ -35,6 +36,8 @@ const OPTIONS = {
   json: { type: 'boolean' },
   ...PUSH_OPTIONS,
 } as const;
+
+const USAGE = 'rope classify [--script NAME|FILE]... CAPTURE...';
 
 export const classifyCommand: Command = {
   name: 'classify',
@@ -136,7 +139,7 @@ function loadRules(args: ScriptGroupArgs[], io: Output): ClassifierRule[] {
   let failed = 0;
   for (const a of args) {
     try {
-      const script = loadScript(a.path, a.pushes.length, io);
+      const script = loadScript(a.path, a.pushes.length, io, USAGE);
       if (names.has(script.name))
         throw new UsageError(`two scripts named ${script.name}: labels must differ`);
       names.add(script.name);
@@ -181,7 +184,8 @@ function classifyAll(
     if (report.error) {
       damaged++;
       out.flush();
-      io.err(`rope classify: ${report.error.message}\n`);
+      const text = textGivenAsCapture(report.error, 'scripts are given with --script');
+      io.err(`rope classify: ${text ?? report.error.message}\n`);
     }
   }
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;

@@ -142,7 +142,12 @@ line naming the key), 2 on usage errors.
 
     // compile in this thread first: diagnostics go out once, compiler-style
     const specs = groups.map((g) => {
-      const { source } = loadScript(g.path, g.pushes.length, io);
+      const { source } = loadScript(
+        g.path,
+        g.pushes.length,
+        io,
+        'rope run --queue N --script NAME|FILE ...',
+      );
       return { file: g.path, source: source.text, pushes: g.pushes, action: g.action };
     });
     const config: HostConfig = {

@@ -14,6 +14,7 @@ import {
   type Output,
 } from '../command.js';
 import { PUSH_HELP, PUSH_OPTIONS, pushesFrom } from '../push-options.js';
+import { textGivenAsCapture } from '../file-kind.js';
 import { loadScript } from '../read-script.js';
 import { TracePrinter } from '../trace-printer.js';
 
@@ -22,6 +23,8 @@ const OPTIONS = {
   trace: { type: 'boolean' },
   ...PUSH_OPTIONS,
 } as const;
+
+const USAGE = 'rope test SCRIPT CAPTURE';
 
 export const testCommand: Command = {
   name: 'test',
@@ -58,12 +61,13 @@ script has errors or the capture cannot be read to its end, 2 on usage errors.
       throw new UsageError(`one script and one capture, got ${positionals.length} arguments`);
     const [scriptPath, capturePath] = positionals;
     const pushes = pushesFrom(tokens);
-    const script = loadScript(scriptPath, pushes.length, io);
+    const script = loadScript(scriptPath, pushes.length, io, USAGE);
     let reader: CaptureReader;
     try {
       reader = openCapture(capturePath);
     } catch (e) {
-      if (e instanceof CaptureError) throw new CliError(e.message);
+      if (e instanceof CaptureError)
+        throw new CliError(textGivenAsCapture(e, `usage: ${USAGE}`) ?? e.message);
       throw e;
     }
     try {

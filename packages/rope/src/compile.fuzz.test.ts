@@ -7,6 +7,7 @@ import fc from 'fast-check';
 import { buildTcpPacket, buildUdpPacket, Packet } from '@p2pwall/core';
 import { constantNames } from './language/constants.js';
 import { INTERNAL_REGISTERS } from './language/registers.js';
+import { renderDiagnostics } from './diagnostic.js';
 import { compile, Engine, newFlowRegisters, VERBS } from './index.js';
 
 const packets = [
@@ -38,7 +39,7 @@ const packets = [
   return p;
 });
 
-/** FUZZ_SCALE=10 runs ten times the cases (for a longer local session). */
+/** FUZZ_SCALE=N runs N times the cases (`npm run fuzz`). */
 const SCALE = Number(process.env.FUZZ_SCALE ?? 1);
 
 // small caps keep each run short; the fuzz is about correctness, not about reaching the caps
@@ -47,6 +48,8 @@ const flow = newFlowRegisters();
 
 function exercise(source: string): void {
   const { script, diagnostics } = compile(source, 'fuzz.rope');
+  for (const line of renderDiagnostics(diagnostics).split('\n'))
+    assert.ok(line.length <= 200, 'a rendered line shows a window of the source, not all of it');
   for (const d of diagnostics) {
     assert.notEqual(
       d.code,
@@ -220,5 +223,46 @@ test('deeply nested input does not exhaust the compiler', () => {
       '{ '.repeat(30) +
       '{ 1 } dup do dup do' +
       ' } dup do'.repeat(30),
+  );
+});
+
+test('arbitrary bytes read as a script (UTF-8 or latin1) compile to diagnostics', () => {
+  fc.assert(
+    fc.property(fc.uint8Array({ maxLength: 300 }), (bytes) => {
+      exercise(Buffer.from(bytes).toString('utf8'));
+      exercise(Buffer.from(bytes).toString('latin1'));
+    }),
+    { numRuns: 500 * SCALE },
+  );
+});
+
+test(
+  'long lines and long tokens compile in one pass, with windowed diagnostics',
+  { timeout: 120_000 * SCALE },
+  () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom('"', '1.', 'ab:', 'x', '} ', '( ', '\\', '$', '#', '"\\x4', '1 drop ', '9'),
+        fc.integer({ min: 1000, max: 10_000 }),
+        fc.constantFrom('', '"', ' yes', '\n'),
+        (unit, n, tail) => exercise(unit.repeat(n) + tail),
+      ),
+      { numRuns: 8 * SCALE },
+    );
+  },
+);
+
+test('patterns for match: refused, or matched in linear time on the packets', () => {
+  const pattern = fc.string({
+    unit: fc.constantFrom(...'()[]{}|*+?^$.\\-,:=!<>kbBdDwWsS0123aAzZ'.split('')),
+    maxLength: 24,
+  });
+  fc.assert(
+    fc.property(pattern, fc.boolean(), (p, i) => {
+      const quoted = JSON.stringify(p);
+      exercise(`$data ${quoted} ${i ? 'matchi' : 'match'} $packet ${quoted} strcat drop`);
+      exercise(`${quoted} $a put $data $a ${i ? 'matchi' : 'match'}`);
+    }),
+    { numRuns: 500 * SCALE },
   );
 });

@@ -15,6 +15,9 @@ import { encodePcap } from './pcap-writer.js';
 import { encodePcapng, type PcapngBlockSpec, type PcapngSectionSpec } from './pcapng-encode.js';
 import { ipOffset } from './link-type.js';
 
+/** FUZZ_SCALE=N runs N times the cases (`npm run fuzz`). */
+const SCALE = Number(process.env.FUZZ_SCALE ?? 1);
+
 interface Outcome {
   records: string[];
   error: string | null;
@@ -254,7 +257,7 @@ test('valid generated files read without error, from memory and from a file in t
       assert.equal(mem.error, null);
       assert.deepEqual(fromFile(file, chunk), mem);
     }),
-    { numRuns: 300 },
+    { numRuns: 300 * SCALE },
   );
 });
 
@@ -263,7 +266,7 @@ test('mutated files: only CaptureError, records inside the bytes, reading ends',
     fc.property(validFile, fc.array(mutation, { minLength: 1, maxLength: 4 }), (file, ms) => {
       fromMemory(mutate(file, ms));
     }),
-    { numRuns: 3000 },
+    { numRuns: 3000 * SCALE },
   );
 });
 
@@ -278,7 +281,7 @@ test('mutated files: the chunked file reader agrees with the memory reader exact
         assert.deepEqual(fromFile(bytes, chunk), fromMemory(bytes));
       },
     ),
-    { numRuns: 400 },
+    { numRuns: 400 * SCALE },
   );
 });
 
@@ -310,6 +313,6 @@ test('random bytes behind a valid magic or none: only CaptureError, reading ends
         fromMemory(bytes);
       },
     ),
-    { numRuns: 3000 },
+    { numRuns: 3000 * SCALE },
   );
 });
