@@ -24,6 +24,7 @@ export type DiagnosticCode =
   | 'bad-regex'
   | 'range'
   | 'unreachable'
+  | 'unknown-table'
   | 'internal';
 
 /** Quoted source text longer than this is shortened in messages (the caret shows where it is). */

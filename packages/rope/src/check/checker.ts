@@ -24,6 +24,11 @@ import { absOf, ANY, lose, newState, type Abs, type State } from './abstract.js'
 import type { BlockFollower } from './control-flow.js';
 import { plural } from './messages.js';
 import { collectNamedRegisters } from './named-registers.js';
+import {
+  collectTableDeclarations,
+  TABLE_DECLARATION,
+  type TableDecl,
+} from './table-declarations.js';
 import { checkOperandKind, popOperands } from './operands.js';
 import { RegisterUse } from './registers.js';
 import { Reporter } from './reporter.js';
@@ -41,6 +46,10 @@ export interface CheckResult {
   usesFlowRegisters: boolean;
   /** Named user registers: name → index in the machine's user registers. */
   namedRegisters: Map<string, number>;
+  /** The tables the script declares (`table( … )` at its top), by name. */
+  tables: Map<string, TableDecl>;
+  /** The program without its table declarations: what the compiler compiles. */
+  body: Node[];
 }
 
 /** Inline analysis steps before the checker stops following blocks (pathological nesting). */
@@ -62,6 +71,7 @@ class Checker implements BlockFollower {
     src: SourceFile,
     private readonly pushes: number,
     readonly namedIndex: Map<string, number>,
+    private readonly tables: ReadonlyMap<string, TableDecl>,
   ) {
     this.reporter = new Reporter(src);
     this.registers = new RegisterUse(this.reporter, namedIndex);
@@ -190,6 +200,8 @@ class Checker implements BlockFollower {
   }
 
   private unknownVerb(name: string, span: Span): void {
+    // a misplaced declaration: table-declarations.ts said where declarations go
+    if (name === TABLE_DECLARATION) return;
     if (registerInfo(name) && !wordInfo(name)) {
       this.error(
         span,
@@ -298,7 +310,8 @@ class Checker implements BlockFollower {
       if (ref.t === 'ref' && ref.reg) this.registers.writtenThrough(ref.reg);
     }
     if (word.check)
-      for (const p of word.check(ops, name)) this.error(p.at ?? span, p.code, p.message);
+      for (const p of word.check(ops, name, this.tables))
+        this.error(p.at ?? span, p.code, p.message);
     if (word.results) st.items.push(...word.results(ops, span));
     else for (const t of word.out) st.items.push(absOf(t, span));
   }
@@ -316,12 +329,17 @@ function collectBlocks(nodes: Node[], out: BlockNode[] = []): BlockNode[] {
 }
 
 export function check(program: Program, src: SourceFile, options: CheckOptions = {}): CheckResult {
-  const c = new Checker(src, options.pushes ?? 0, collectNamedRegisters(program.body));
-  c.run(program);
+  const decls = collectTableDeclarations(program.body);
+  const body = decls.body;
+  const c = new Checker(src, options.pushes ?? 0, collectNamedRegisters(body), decls.tables);
+  for (const p of decls.problems) c.error(p.span, p.code, p.message);
+  c.run({ body });
   return {
     diagnostics: c.diagnostics(),
     staticCalls: c.staticCalls,
     usesFlowRegisters: c.usesFlow,
     namedRegisters: c.namedIndex,
+    tables: decls.tables,
+    body,
   };
 }

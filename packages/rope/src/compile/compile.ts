@@ -32,7 +32,7 @@ export function compile(source: string, file: string, options: CompileOptions = 
       staticCalls: checked.staticCalls,
       text: src.text,
       namedRegisters: checked.namedRegisters,
-    }).program(parsed.program.body);
+    }).program(checked.body);
     return {
       script: new Script(
         options.name ?? scriptName(file),
@@ -40,6 +40,12 @@ export function compile(source: string, file: string, options: CompileOptions = 
         main,
         checked.usesFlowRegisters,
         USER_REGISTERS + checked.namedRegisters.size,
+        [...checked.tables.values()].map((t) => ({
+          name: t.name,
+          capacity: t.capacity,
+          lifetime: t.lifetime,
+          kernel: t.kernel,
+        })),
       ),
       diagnostics,
     };

@@ -4,14 +4,32 @@ import type { Caps } from './caps.js';
 import { FLOW_REGISTERS, Machine } from './machine.js';
 import type { RunError } from './run-error.js';
 import type { Value } from './values.js';
+import type { Script } from './script.js';
+import { TableSet, type TableConflict } from '../tables/table-set.js';
 
 export class Engine {
   readonly machine: Machine;
+  /** The tables of every script run through this engine (`table( … )`), shared by all flows. */
+  readonly tables: TableSet;
   /** Why the last run ended with FAIL or HOTDROP; null after any other verdict. */
   lastError: RunError | null = null;
 
   constructor(caps: Partial<Caps> = {}) {
     this.machine = new Machine(caps);
+    this.tables = this.machine.tables;
+  }
+
+  /**
+   * Declares `script`'s tables in this engine: a table another script declared already is shared;
+   * one declared with another capacity or lifetime is a conflict, returned (the first is kept).
+   */
+  loadTables(script: Script): TableConflict[] {
+    const out: TableConflict[] = [];
+    for (const t of script.tables) {
+      const r = this.tables.declare(t, script.file);
+      if (!('spec' in r)) out.push(r);
+    }
+    return out;
   }
 
   get caps(): Readonly<Caps> {

@@ -3,6 +3,7 @@
 // per Engine, reset for every run, so running a script allocates nothing of its own.
 import { Packet } from '@p2pwall/core';
 import { MAX_NAMED_REGISTERS, USER_REGISTER_NAMES } from '../language/registers.js';
+import { TableSet } from '../tables/table-set.js';
 import { resolveCaps, type Caps } from './caps.js';
 import type { RunErrorName } from './run-error.js';
 import type { Site } from './site.js';
@@ -76,6 +77,13 @@ export class Machine {
 
   trace: TraceSink | null = null;
 
+  /** The engine's tables (words/tables.ts). */
+  readonly tables = new TableSet();
+  /** The signature name a run gave with `via`; null when it gave none. */
+  via: string | null = null;
+  /** What taught the key the run last found in a table (`table_has`): its note. */
+  learnedFrom: string | null = null;
+
   errName: RunErrorName | null = null;
   errMessage = '';
   errSite: Site | null = null;
@@ -142,6 +150,8 @@ export class Machine {
     this.maxActions = this.caps.maxActions;
     this.maxLoops = this.caps.maxWhileLoops;
     this.depth = 0;
+    this.via = null;
+    this.learnedFrom = null;
     this.kernelTime = -1;
     this.errName = null;
     this.errMessage = '';

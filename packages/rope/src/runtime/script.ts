@@ -4,6 +4,7 @@
 import type { Packet } from '@p2pwall/core';
 import type { SourceFile } from '../source.js';
 import type { Op } from './block.js';
+import type { TableSpec } from '../tables/shared-table.js';
 import type { Engine } from './engine.js';
 import { RunError } from './run-error.js';
 import type { TraceSink } from './trace.js';
@@ -54,6 +55,12 @@ export interface RunInput {
 
 const NO_PUSHES: readonly Value[] = [];
 
+/** A table as a script declares it (`table( "peers" 65536 3600 kernel )`). */
+export interface ScriptTable extends TableSpec {
+  /** `rope run` mirrors the table into a kernel set. */
+  kernel: boolean;
+}
+
 export class Script {
   constructor(
     /** The file name without `.rope`. */
@@ -64,7 +71,12 @@ export class Script {
     readonly usesFlowRegisters: boolean,
     /** User register slots the script uses ($a…$z and its named registers). */
     private readonly userRegisters: number,
+    /** The tables the script declares, in declaration order. */
+    readonly tables: readonly ScriptTable[] = [],
   ) {}
+
+  /** The engine this script's tables were last declared in (see run). */
+  private tablesIn: Engine | null = null;
 
   get file(): string {
     return this.source.file;
@@ -76,6 +88,12 @@ export class Script {
    */
   run(engine: Engine, input: RunInput, pushes: readonly Value[] = NO_PUSHES): Verdict {
     const m = engine.machine;
+    // A script run on an engine that does not know its tables declares them there first (the
+    // classifiers do it up front, where a disagreement between scripts can be reported).
+    if (this.tablesIn !== engine && this.tables.length !== 0) {
+      engine.loadTables(this);
+      this.tablesIn = engine;
+    }
     m.resetRun(this.userRegisters);
     const p = input.packet;
     const ct = input.ct;

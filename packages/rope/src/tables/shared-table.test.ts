@@ -61,14 +61,14 @@ test('shared table: local changes are reported, applied ones are not', () => {
   t.add('a', 10);
   t.set('a', 3, 11);
   t.delete('a');
-  t.apply({ table: 'peers', key: 'z', expires: 100, value: 1 }, 10);
+  t.apply({ table: 'peers', key: 'z', expires: 100, value: 1, note: '' }, 10);
   assert.deepEqual(seen, [
-    { table: 'peers', key: 'a', expires: 70, value: 0 },
-    { table: 'peers', key: 'a', expires: 70, value: 3 },
-    { table: 'peers', key: 'a', expires: 0, value: 0 },
+    { table: 'peers', key: 'a', expires: 70, value: 0, note: '' },
+    { table: 'peers', key: 'a', expires: 70, value: 3, note: '' },
+    { table: 'peers', key: 'a', expires: 0, value: 0, note: '' },
   ]);
   assert.equal(t.get('z', 50), 1);
-  t.apply({ table: 'peers', key: 'z', expires: 0, value: 0 }, 50);
+  t.apply({ table: 'peers', key: 'z', expires: 0, value: 0, note: '' }, 50);
   assert.equal(t.has('z', 50), false, 'an applied deletion removes the key');
 });
 
@@ -119,5 +119,5 @@ test('table set: scripts declaring the same name share one table; a disagreement
   s.declare({ name: 'other', capacity: 1, lifetime: 1 }, 'd.rope:1:1');
   (s.get('other') as SharedTable).add('y', 0);
   assert.deepEqual(seen, ['x', 'y'], 'the listener follows tables declared later too');
-  assert.equal(s.apply({ table: 'nope', key: 'k', expires: 9, value: 0 }, 0), false);
+  assert.equal(s.apply({ table: 'nope', key: 'k', expires: 9, value: 0, note: '' }, 0), false);
 });

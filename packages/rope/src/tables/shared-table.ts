@@ -22,6 +22,8 @@ export interface TableEntry {
   /** Expiry, seconds since 1970. */
   expires: number;
   value: number;
+  /** What taught the key (a signature and a flow, for `via`); '' when nothing was said. */
+  note: string;
 }
 
 /** One change, as TableSync ships it to other threads and the state file stores it. */
@@ -31,6 +33,7 @@ export interface TableChange {
   /** Expiry, seconds since 1970; 0: the key was deleted. */
   expires: number;
   value: number;
+  note: string;
 }
 
 export type ChangeListener = (change: TableChange) => void;
@@ -71,32 +74,47 @@ export class SharedTable {
 
   /**
    * Adds `key` (or refreshes it) to live `lifetime` seconds from `now` (default: the table's).
-   * A refreshed key keeps its value unless `value` is given. Returns the entry.
+   * A refreshed key keeps its value unless `value` is given, and its note unless `note` is.
    */
-  add(key: string, now: number, lifetime = this.spec.lifetime, value?: number): TableEntry {
+  add(
+    key: string,
+    now: number,
+    lifetime = this.spec.lifetime,
+    value?: number,
+    note?: string,
+  ): TableEntry {
     const expires = now + lifetime;
     let e = this.map.get(key);
     if (e !== undefined) {
       this.map.delete(key);
-      if (e.expires <= now) e.value = 0;
+      if (e.expires <= now) {
+        e.value = 0;
+        e.note = '';
+      }
       e.expires = expires;
       if (value !== undefined) e.value = value;
+      if (note !== undefined) e.note = note;
     } else {
       if (this.map.size >= this.spec.capacity) this.evictOne(now);
-      e = { expires, value: value ?? 0 };
+      e = { expires, value: value ?? 0, note: note ?? '' };
     }
     this.map.set(key, e);
-    this.onChange?.({ table: this.spec.name, key, expires, value: e.value });
+    this.onChange?.({ table: this.spec.name, key, expires, value: e.value, note: e.note });
+    return e;
+  }
+
+  /** The live entry of `key` (counts as a use), or undefined. */
+  find(key: string, now: number): TableEntry | undefined {
+    const e = this.live(key, now);
+    if (e === undefined) return undefined;
+    this.map.delete(key);
+    this.map.set(key, e);
     return e;
   }
 
   /** Whether `key` is in the table and alive at `now`. Counts as a use (LRU). */
   has(key: string, now: number): boolean {
-    const e = this.live(key, now);
-    if (e === undefined) return false;
-    this.map.delete(key);
-    this.map.set(key, e);
-    return true;
+    return this.find(key, now) !== undefined;
   }
 
   /** The value of `key`, or `missing` when it is absent or expired. */
@@ -113,13 +131,13 @@ export class SharedTable {
       return;
     }
     e.value = value;
-    this.onChange?.({ table: this.spec.name, key, expires: e.expires, value });
+    this.onChange?.({ table: this.spec.name, key, expires: e.expires, value, note: e.note });
   }
 
   /** Removes `key`; whether it was there (alive or not). */
   delete(key: string): boolean {
     const had = this.map.delete(key);
-    if (had) this.onChange?.({ table: this.spec.name, key, expires: 0, value: 0 });
+    if (had) this.onChange?.({ table: this.spec.name, key, expires: 0, value: 0, note: '' });
     return had;
   }
 
@@ -143,9 +161,10 @@ export class SharedTable {
       this.map.delete(change.key);
       e.expires = change.expires;
       e.value = change.value;
+      e.note = change.note;
     } else {
       if (this.map.size >= this.spec.capacity) this.evictOne(now);
-      e = { expires: change.expires, value: change.value };
+      e = { expires: change.expires, value: change.value, note: change.note };
     }
     this.map.set(change.key, e);
   }

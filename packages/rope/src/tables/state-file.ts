@@ -5,7 +5,8 @@
 // refusing to give verdicts.
 //
 // Format: JSON, one object `{ "format": "p2pwall-state", "version": 1, "saved": <ISO time>,
-// "tables": { <name>: [[<key as hex>, <expiry, s since 1970>, <value>], …] } }`. Keys are bytes,
+// "tables": { <name>: [[<key as hex>, <expiry, s since 1970>, <value>, <note>?], …] } }` (the
+// note: what taught the key, for `via`). Keys are bytes,
 // hence hex. Only entries alive at save time are written; on load, entries that expired while
 // the engine was down are dropped, and tables the loading scripts do not declare are skipped.
 import {
@@ -50,10 +51,13 @@ function hex(key: string): string {
 
 /** The state of `tables` at `now`, as the file stores it. */
 export function encodeState(tables: TableSet, now: number, savedAt = new Date()): string {
-  const out: Record<string, [string, number, number][]> = {};
+  const out: Record<string, Row[]> = {};
   for (const t of tables.all()) {
-    const rows: [string, number, number][] = [];
-    for (const [k, e] of t.entries(now)) rows.push([hex(k), e.expires, e.value]);
+    const rows: Row[] = [];
+    for (const [k, e] of t.entries(now))
+      rows.push(
+        e.note === '' ? [hex(k), e.expires, e.value] : [hex(k), e.expires, e.value, e.note],
+      );
     out[t.name] = rows;
   }
   return JSON.stringify({
@@ -80,10 +84,13 @@ export function saveState(file: string, tables: TableSet, now: number): void {
   renameSync(tmp, file);
 }
 
-function isRow(r: unknown): r is [string, number, number] {
+/** key as hex, expiry, value, and what taught the key when something did. */
+type Row = [string, number, number] | [string, number, number, string];
+
+function isRow(r: unknown): r is Row {
   return (
     Array.isArray(r) &&
-    r.length === 3 &&
+    (r.length === 3 || (r.length === 4 && typeof r[3] === 'string')) &&
     typeof r[0] === 'string' &&
     /^(?:[0-9a-f]{2})*$/.test(r[0]) &&
     Number.isFinite(r[1]) &&
@@ -123,6 +130,7 @@ export function decodeState(text: string, file: string): TableChange[] | StatePr
         key: Buffer.from(r[0], 'hex').toString('latin1'),
         expires: r[1],
         value: r[2],
+        note: r[3] ?? '',
       });
     }
   }

@@ -8,6 +8,11 @@ import { TableHub, TableSync } from './table-sync.js';
 const spec = { name: 'peers', capacity: 100, lifetime: 60 };
 const now = () => 1000;
 
+/** Waits until `ok()` holds (the ports deliver on later turns of the event loop), at most 10 s. */
+async function until(ok: () => boolean): Promise<void> {
+  for (let i = 0; i < 1000 && !ok(); i++) await new Promise((r) => setTimeout(r, 10));
+}
+
 function engine(): { set: TableSet; peers: SharedTable } {
   const set = new TableSet();
   return { set, peers: set.declare(spec, 'x.rope') as SharedTable };
@@ -32,23 +37,29 @@ test('table sync: a key learned by one engine reaches the others and the hub, on
     });
     hub.attach(id, (b) => ch.port2.postMessage(b));
   });
-  engines[0].peers.add('a', 1000);
-  engines[0].peers.add('b', 1000);
-  engines[0].peers.set('b', 5, 1000);
-  await new Promise((r) => setTimeout(r, 50));
-  assert.deepEqual(batches, [3], 'the three changes of one turn went as one batch');
-  for (const e of [engines[1], engines[2], { peers: hub.replica.get('peers')! }]) {
-    assert.equal(e.peers.has('a', 1001), true);
-    assert.equal(e.peers.get('b', 1001), 5);
-  }
-  assert.equal(syncs[1].sent, 0, 'applying a received change does not send it back');
-  engines[2].peers.delete('a');
-  await new Promise((r) => setTimeout(r, 50));
-  assert.equal(engines[0].peers.has('a', 1001), false);
-  assert.equal(hub.replica.get('peers')!.has('a', 1001), false);
-  for (const s of syncs) s.stop();
-  for (const ch of ports) {
-    ch.port1.close();
-    ch.port2.close();
+  try {
+    engines[0].peers.add('a', 1000);
+    engines[0].peers.add('b', 1000);
+    engines[0].peers.set('b', 5, 1000);
+    const replica = hub.replica.get('peers')!;
+    const everywhere = [engines[1].peers, engines[2].peers, replica];
+    await until(() => everywhere.every((t) => t.get('b', 1001) === 5));
+    assert.deepEqual(batches, [3], 'the three changes of one turn went as one batch');
+    for (const t of everywhere) {
+      assert.equal(t.has('a', 1001), true);
+      assert.equal(t.get('b', 1001), 5);
+    }
+    assert.equal(syncs[1].sent, 0, 'applying a received change does not send it back');
+    engines[2].peers.delete('a');
+    await until(() => !engines[0].peers.has('a', 1001) && !replica.has('a', 1001));
+    assert.equal(engines[0].peers.has('a', 1001), false);
+    assert.equal(replica.has('a', 1001), false);
+  } finally {
+    // open ports would keep the test process alive
+    for (const s of syncs) s.stop();
+    for (const ch of ports) {
+      ch.port1.close();
+      ch.port2.close();
+    }
   }
 });

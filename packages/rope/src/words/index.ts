@@ -14,6 +14,7 @@ import { packetWords } from './packet.js';
 import { registerWords } from './registers.js';
 import { stackWords } from './stack.js';
 import { stringWords } from './strings.js';
+import { tableWords } from './tables.js';
 import { timeWords } from './time.js';
 import type { Word, WordSignature } from './word.js';
 
@@ -32,6 +33,7 @@ export const WORDS: readonly Word[] = [
   ...conversionWords,
   ...outputWords,
   ...timeWords,
+  ...tableWords,
 ];
 
 const byName = new Map(WORDS.map((w) => [w.name, w]));

@@ -10,6 +10,7 @@ import type { Site } from '../runtime/site.js';
 import type { Value } from '../runtime/values.js';
 import { CONTINUE, type Status } from '../runtime/verdict.js';
 import { binary, deref, FAILED, fold, pushResult, unary, type Result } from './impl-helpers.js';
+import { randomness } from '../runtime/randomness.js';
 import { NO_PROBLEMS, wordsOf, type WordImpl, type WordProblem } from './word.js';
 
 function clamp(v: number, lo: number, hi: number): number {
@@ -98,6 +99,16 @@ export const stringWords = wordsOf('strings', [
     pure: true,
     summary: 'length in bytes',
     impl: unary('str', (_m, _s, x) => (x as string).length),
+  },
+  {
+    name: 'randomness',
+    effect: '( s -- n )',
+    in: ['str'],
+    out: ['int'],
+    pure: true,
+    addition: true,
+    summary: 'how random s looks, in percent (distinct byte values against a random string’s)',
+    impl: unary('str', (_m, _s, x) => randomness(x as string)),
   },
   {
     name: 'left',

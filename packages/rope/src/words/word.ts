@@ -13,6 +13,7 @@ import type { RegRef } from '../runtime/reg-ref.js';
 import type { Site } from '../runtime/site.js';
 import type { Status } from '../runtime/verdict.js';
 import type { Span } from '../source.js';
+import type { TableSpec } from '../tables/shared-table.js';
 
 export type WordGroup =
   | 'registers'
@@ -26,7 +27,8 @@ export type WordGroup =
   | 'packet'
   | 'conversion'
   | 'output'
-  | 'time';
+  | 'time'
+  | 'tables';
 
 /** The signature of a word: what the language reference says about it (the public table). */
 export interface WordSignature {
@@ -80,7 +82,11 @@ export interface Word extends WordSignature {
    * reference names): a refused regular expression, a register that does not exist, a count
    * out of range. Called after the operand kinds were checked.
    */
-  check?(ops: readonly Abs[], name: string): readonly WordProblem[];
+  check?(
+    ops: readonly Abs[],
+    name: string,
+    tables: ReadonlyMap<string, TableSpec>,
+  ): readonly WordProblem[];
   /** The results when more is known than `out` says (dup keeps the kinds it copies …). */
   results?(ops: readonly Abs[], span: Span): Abs[];
   /** Words that run blocks: follows them in the stack they run on (check/control-flow.ts). */
