@@ -3,6 +3,7 @@
 import type { Command } from '../command.js';
 import { checkCommand } from './check.js';
 import { classifyCommand } from './classify.js';
+import { ctlCommand } from './ctl.js';
 import { rulesCommand } from './rules.js';
 import { runCommand } from './run.js';
 import { testCommand } from './test.js';
@@ -13,4 +14,5 @@ export const COMMANDS: readonly Command[] = [
   classifyCommand,
   runCommand,
   rulesCommand,
+  ctlCommand,
 ];
