@@ -116,6 +116,10 @@ export class ControlClient {
         this.connecting = null;
         resolve({ ok: false, error: connectError(this.path, e) });
       });
+      // the server closed its side: the next request opens a new connection
+      s.on('end', () => {
+        if (this.socket === s) this.socket = null;
+      });
       s.on('close', () => {
         if (this.socket === s) this.socket = null;
         if (connected)

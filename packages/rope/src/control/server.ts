@@ -116,7 +116,9 @@ export class ControlServer {
       // a client that went away: nothing to do, 'close' follows
     });
     if (this.closed || this.connections.size >= this.o.maxClients) {
-      sock.end(
+      sock.resume(); // what it sent is dropped
+      this.endWith(
+        sock,
         encodeResponse(
           null,
           failure(
@@ -139,11 +141,8 @@ export class ControlServer {
     };
     // the last answer, then close (after the answers queued before it)
     const finish = (id: RequestId | null, outcome: Outcome<never>) => {
-      ending = true;
-      sock.pause();
-      chain = chain.then(() => {
-        if (!sock.destroyed) sock.end(encodeResponse(id, outcome));
-      });
+      ending = true; // what it sends from now on is read and dropped
+      chain = chain.then(() => this.endWith(sock, encodeResponse(id, outcome)));
     };
 
     sock.setTimeout(this.o.idleTimeoutMs);
@@ -185,6 +184,15 @@ export class ControlServer {
           ),
         );
     });
+  }
+
+  /**
+   * Sends a last line and closes once it is written, without waiting for the client to close its
+   * side (a client that never does would hold the connection).
+   */
+  private endWith(sock: Socket, line: string): void {
+    if (sock.destroyed) return;
+    sock.end(line, () => sock.destroy());
   }
 
   /** The response line for one request line. Never throws. */
