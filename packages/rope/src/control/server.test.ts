@@ -186,7 +186,7 @@ test('concurrent clients are all answered; one more than maxClients is told busy
       c.request('list', {}),
     ]),
   );
-  for (const r of results) value(r);
+  for (const r of results) value<unknown>(r);
   assert.equal(value(await clients[0].request('list', {})).entries.length, 4);
   // four connections are open: a fifth is refused
   const extra = new ControlClient(path);

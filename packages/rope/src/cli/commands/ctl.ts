@@ -4,6 +4,7 @@
 import { formatEndpointText, parseEndpoint } from '../../control/address.js';
 import { ControlClient } from '../../control/client.js';
 import { parseDnsPattern } from '../../control/dns-name.js';
+import { DURATION_HELP, parseDuration } from '../../control/duration.js';
 import type { Outcome } from '../../control/errors.js';
 import { formatList, formatStats, timeLeft } from '../../control/format.js';
 import {
@@ -128,13 +129,8 @@ const SUBCOMMANDS: readonly Subcommand[] = [
 
 /** `--for`: seconds, or a number with s, m, h or d. */
 export function parseFor(text: string): number {
-  const m = /^(\d+)([smhd]?)$/.exec(text.trim());
-  const unit = { '': 1, s: 1, m: 60, h: 3600, d: 86400 }[m?.[2] ?? ''] ?? 1;
-  const seconds = m ? Number(m[1]) * unit : NaN;
-  if (!(seconds >= 1 && seconds <= MAX_SECONDS))
-    throw new UsageError(
-      `--for: '${text}' is not a time from 1s to 10 years (seconds, or a number with s, m, h or d)`,
-    );
+  const seconds = parseDuration(text);
+  if (seconds === null) throw new UsageError(`--for: '${text}' is not ${DURATION_HELP}`);
   return seconds;
 }
 

@@ -7,6 +7,7 @@ import { ctlCommand } from './ctl.js';
 import { rulesCommand } from './rules.js';
 import { runCommand } from './run.js';
 import { testCommand } from './test.js';
+import { topCommand } from './top.js';
 
 export const COMMANDS: readonly Command[] = [
   checkCommand,
@@ -15,4 +16,5 @@ export const COMMANDS: readonly Command[] = [
   runCommand,
   rulesCommand,
   ctlCommand,
+  topCommand,
 ];
