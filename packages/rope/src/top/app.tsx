@@ -2,7 +2,7 @@
 // by a TopSource passed in as a prop.
 /* @jsxRuntime automatic */ // tests run through tsx, which reads the root tsconfig (no jsx setting)
 import { Box, useApp } from 'ink';
-import { useEffect, useReducer, useRef } from 'react';
+import { useCallback, useEffect, useReducer, useRef } from 'react';
 import { HelpView } from './components/help-view.js';
 import { KeyHelpLine } from './components/key-help-line.js';
 import { MessageLine } from './components/message-line.js';
@@ -44,6 +44,11 @@ export function TopApp({
   pollMs = POLL_MS,
 }: TopAppProps) {
   const size = useTerminalSize(fixedSize);
+  // one clock function for the whole life of the view: hooks that depend on it do not restart
+  // when a parent passes a new arrow function
+  const nowRef = useRef(now);
+  nowRef.current = now;
+  const clock = useCallback(() => nowRef.current(), []);
   const [state, dispatch] = useReducer(reduce, undefined, () => initialState({ now: now(), size }));
   const app = useApp();
 
@@ -51,10 +56,10 @@ export function TopApp({
     if (size.columns !== state.size.columns || size.rows !== state.size.rows)
       dispatch({ type: 'resize', ...size });
   }, [size.columns, size.rows]);
-  usePoll(source, state.pollSeq, dispatch, now, pollMs);
-  useCommands(source, state.outbox, dispatch, now);
-  useTopInput(dispatch, now);
-  useTicker(dispatch, now, ticking);
+  usePoll(source, state.pollSeq, dispatch, clock, pollMs);
+  useCommands(source, state.outbox, dispatch, clock);
+  useTopInput(dispatch, clock);
+  useTicker(dispatch, clock, ticking);
 
   const exited = useRef(false);
   useEffect(() => {
