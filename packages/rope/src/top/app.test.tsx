@@ -4,7 +4,7 @@ import { afterEach, test } from 'node:test';
 import { cleanup, render } from 'ink-testing-library';
 import { MemoryControlTarget } from '../control/memory-target.js';
 import { TopApp } from './app.js';
-import { FakeTopSource } from './fake-source.js';
+import { FakeTopSource } from './testing/fake-source.js';
 import { PLAIN_THEME, themeFor, toneProps, type Theme } from './theme.js';
 
 const T0 = 1_700_000_000_000;

@@ -1,5 +1,5 @@
 // Keys to intents, per mode. Pure: the input hook feeds it what Ink parsed, the tests by hand.
-import type { Mode } from './state/reducer.js';
+import type { Mode } from './state/mode.js';
 
 /** The subset of Ink's Key this view looks at. */
 export interface KeyPress {

@@ -7,9 +7,10 @@ import { keyToIntent } from '../keys.js';
 import type { TerminalSize } from '../layout/screen.js';
 import type { TopAction } from './actions.js';
 import { doneText, pendingText, type CommandRequest, type TopCommand } from './commands.js';
+import type { Mode } from './mode.js';
 import { computeRates, type Rates } from './rates.js';
 
-export type Mode = 'view' | 'help' | 'prompt' | 'confirm';
+export type { Mode } from './mode.js';
 
 export type Link =
   /** No answer yet. */

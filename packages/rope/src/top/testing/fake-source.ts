@@ -1,12 +1,11 @@
 // A TopSource for tests: answers from a MemoryControlTarget at once, without a socket; `down`
-// makes every poll fail as if rope run had gone. Kept beside the view so the render tests and
-// the tmux test's server share one picture of rope run.
-import { parseEndpoint } from '../control/address.js';
-import { failure, type ControlError, type Outcome } from '../control/errors.js';
-import type { MemoryControlTarget } from '../control/memory-target.js';
-import { MANUAL_LABEL } from '../control/operations.js';
-import type { TopSnapshot, TopSource } from './ports.js';
-import type { CommandRequest } from './state/commands.js';
+// makes every poll and command fail as if rope run had gone.
+import { parseEndpoint } from '../../control/address.js';
+import { failure, type ControlError, type Outcome } from '../../control/errors.js';
+import type { MemoryControlTarget } from '../../control/memory-target.js';
+import { MANUAL_LABEL } from '../../control/operations.js';
+import type { TopSnapshot, TopSource } from '../ports.js';
+import type { CommandRequest } from '../state/commands.js';
 
 export class FakeTopSource implements TopSource {
   readonly where = '/run/p2pwall/rope.sock';
