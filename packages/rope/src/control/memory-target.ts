@@ -141,7 +141,10 @@ export class MemoryControlTarget implements ControlTarget {
     return this.live(this.locks, address) !== null;
   }
 
-  /** Whether the peer is blocked now, on this port or as a whole host. */
+  /**
+   * Whether the peer is blocked now, on this port or as a whole host. Builds a key string: ask
+   * once per new flow (and keep the answer with the flow), not once per packet.
+   */
   isBlocked(address: string, port: number): boolean {
     return (
       this.live(this.blocks, address) !== null ||
