@@ -24,7 +24,8 @@ export class TmuxSession {
   lastScreen = '';
 
   constructor(
-    private readonly host: LabHost,
+    // only exec() is used: a lab host, or the test's own machine (see test/rope-top)
+    private readonly host: Pick<LabHost, 'exec'>,
     private readonly options: TmuxOptions,
   ) {}
 

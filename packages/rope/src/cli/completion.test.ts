@@ -49,10 +49,12 @@ test('rope completion bash: registers for rope; commands, options, built-in scri
     'check',
     'classify',
     'completion',
+    'ctl',
     'help',
     'rules',
     'run',
     'test',
+    'top',
   ]);
   assert.deepEqual(complete(path, 'rope', 'r'), ['rules', 'run']);
   assert.deepEqual(complete(path, 'rope', 'run', '--qu'), [

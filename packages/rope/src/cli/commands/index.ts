@@ -4,9 +4,11 @@ import type { Command } from '../command.js';
 import { checkCommand } from './check.js';
 import { classifyCommand } from './classify.js';
 import { completionCommand } from './completion.js';
+import { ctlCommand } from './ctl.js';
 import { rulesCommand } from './rules.js';
 import { runCommand } from './run.js';
 import { testCommand } from './test.js';
+import { topCommand } from './top.js';
 
 export const COMMANDS: readonly Command[] = [
   checkCommand,
@@ -14,5 +16,7 @@ export const COMMANDS: readonly Command[] = [
   classifyCommand,
   runCommand,
   rulesCommand,
+  ctlCommand,
+  topCommand,
   completionCommand(() => COMMANDS),
 ];
