@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import { negativeNumbersAsValues } from '@p2pwall/core/args';
 import { IPPROTO_TCP } from '@p2pwall/core';
 import { ArgumentError, parseAddressMatch } from '../find/address-match.js';
-import type { ConnectionFilter } from '../find/filter.js';
+import { namesSomething, type ConnectionFilter } from '../find/filter.js';
 import {
   parseMark,
   parsePort,
@@ -17,7 +17,14 @@ export interface CliOptions {
   filter: ConnectionFilter;
   list: boolean;
   yes: boolean;
+  /** --all: cut every connection when no address or filter narrows them (with --yes). */
+  all: boolean;
   json: boolean;
+  /**
+   * Print a line for each connection left alone because it was closing already (by default only
+   * the summary counts them); on with --show-closing, or a --state naming TIME_WAIT or CLOSE.
+   */
+  showClosing: boolean;
   timeoutMs?: number;
   dropUdp: boolean;
   blockSeconds?: number;
@@ -40,7 +47,9 @@ function positiveNumber(text: string, what: string): number {
 export const CLI_OPTIONS = {
   list: { type: 'boolean', short: 'l' },
   yes: { type: 'boolean', short: 'y' },
+  all: { type: 'boolean' },
   json: { type: 'boolean', short: 'j' },
+  'show-closing': { type: 'boolean' },
   port: { type: 'string', short: 'p', multiple: true },
   proto: { type: 'string', multiple: true },
   state: { type: 'string', multiple: true },
@@ -126,13 +135,20 @@ export function parseCli(argv: string[]): CliOptions {
   if (v.block !== undefined && !v['drop-udp'])
     throw new ArgumentError('--block only applies with --drop-udp');
   if (v.list && v.yes) throw new ArgumentError('--list changes nothing; it does not go with --yes');
-  if (v.cleanup && (pos.length > 0 || v.list || v.yes))
+  if (v.cleanup && (pos.length > 0 || v.list || v.yes || v.all))
     throw new ArgumentError('--cleanup takes no other arguments');
+  if (v.yes && !v.all && !namesSomething(filter))
+    throw new ArgumentError(
+      '--yes needs an address, a prefix or a filter (--port, --state, --mark, --zone), or --all to cut every connection',
+    );
   return {
     filter,
     list: !!v.list,
     yes: !!v.yes,
+    all: !!v.all,
     json: !!v.json,
+    showClosing:
+      !!v['show-closing'] || (filter.states ?? []).some((s) => s === 'TIME_WAIT' || s === 'CLOSE'),
     ...(v.timeout !== undefined ? { timeoutMs: positiveNumber(v.timeout, '--timeout') } : {}),
     dropUdp: !!v['drop-udp'],
     ...(v.block !== undefined ? { blockSeconds: positiveNumber(v.block, '--block') } : {}),

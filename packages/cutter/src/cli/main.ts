@@ -15,6 +15,7 @@ import { parseCli, USAGE, type CliOptions } from './args.js';
 import { completionText } from './completion.js';
 import { confirm } from './confirm.js';
 import {
+  cutStatus,
   EXIT_ALL_CUT,
   EXIT_ERROR,
   EXIT_NOTHING_MATCHED,
@@ -23,7 +24,15 @@ import {
   EXIT_USAGE,
 } from './exit-codes.js';
 import { runInteractive } from './interactive.js';
-import { connectionJson, jsonLine, resultJson, resultLine, summaryLine } from './output.js';
+import {
+  connectionJson,
+  isListed,
+  jsonLine,
+  resultJson,
+  resultLine,
+  summaryJsonLine,
+  summaryLine,
+} from './output.js';
 import { privilegeProblem } from './privileges.js';
 
 const out = (s: string) => process.stdout.write(s + '\n');
@@ -118,6 +127,7 @@ async function main(argv: string[]): Promise<number> {
     return runInteractive({
       filter: o.filter,
       cutOptions: cutOptions(o),
+      showClosing: o.showClosing,
       stderr: process.stderr,
     });
 
@@ -155,7 +165,9 @@ async function main(argv: string[]): Promise<number> {
 
   const results: CutResult[] = await cut(matches, {
     ...cutOptions(o),
-    onResult: (r) => out(o.json ? jsonLine(resultJson(r)) : resultLine(r)),
+    onResult: (r) => {
+      if (isListed(r, o.showClosing)) out(o.json ? jsonLine(resultJson(r)) : resultLine(r));
+    },
     onReady: () => {
       const udp =
         o.dropUdp && matches.some((c) => c.protoNum !== IPPROTO_TCP && hasPorts(c.protoNum));
@@ -165,8 +177,9 @@ async function main(argv: string[]): Promise<number> {
         );
     },
   });
-  if (!o.json) process.stderr.write(`${summaryLine(results)}\n`);
-  return results.every((r) => r.result === 'cut') ? EXIT_ALL_CUT : EXIT_SOME_FAILED;
+  if (o.json) out(summaryJsonLine(results));
+  else process.stderr.write(`${summaryLine(results)}\n`);
+  return cutStatus(results);
 }
 
 // a closed stdout (cutter … | head) is not an error worth a stack trace
