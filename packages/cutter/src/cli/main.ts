@@ -24,6 +24,7 @@ import {
   EXIT_USAGE,
 } from './exit-codes.js';
 import { runInteractive } from './interactive.js';
+import { removeLeftovers } from './leftovers.js';
 import {
   connectionJson,
   isListed,
@@ -120,6 +121,9 @@ async function main(argv: string[]): Promise<number> {
     err(problem);
     return EXIT_PRIVILEGE;
   }
+
+  // a cutter killed by SIGKILL could not remove its rules: whoever cuts next does
+  if (!o.list) removeLeftovers({ json: o.json, out, err });
 
   // the interactive view does its own dump and then follows the kernel's events, so it opens even
   // when nothing matches yet: connections that appear later show up in it
