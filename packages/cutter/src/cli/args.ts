@@ -177,9 +177,16 @@ asks y/N on the terminal instead; when stdin is not a terminal it needs --yes.
 
 modes:
   -l, --list            show the matching connections, change nothing
-  -y, --yes             cut every match without asking (required when stdin is not a terminal)
-  -j, --json            one JSON object per line per connection (tuples, state, NAT, result)
+  -y, --yes             cut every match without asking (required when stdin is not a terminal);
+                        needs an address, a prefix, a filter (--port, --state, --mark, --zone)
+                        or --all
+      --all             with --yes: cut every connection (nothing is cut by default)
+  -j, --json            one JSON object per line per connection (tuples, state, NAT, result),
+                        then a summary line
+      --show-closing    also list connections left alone because they were already closing
+                        (TIME_WAIT, CLOSE, socket gone); the summary always counts them
       --cleanup         remove temporary firewall rules left by a killed cutter, then exit
+                        (every cutting cutter also does this when it starts)
 filters:
   -p, --port LIST       either end's port: 80,443,6881-6889
       --proto LIST      tcp, udp, icmp, sctp, … or numbers
@@ -198,8 +205,10 @@ cutting:
 completion:
   cutter completion bash|zsh   print a shell completion script (source <(cutter completion bash))
 
-exit status: 0 all matches cut (--list: some matched; interactive view: no cut failed), 1 some
-failed or were skipped, or the question was answered no, 2 nothing matched (--list, --yes, y/N),
-3 usage error, 4 missing privilege or kernel feature, 5 other error, 130 interrupted (SIGINT).
+exit status: 0 every selected connection was cut or was already closing (--list: some matched;
+interactive view: no cut failed), 1 some could not be cut (failed or skipped), or the question
+was answered no, 2 nothing matched (--list, --yes, y/N), 3 usage error (also --yes without an
+address, a filter or --all), 4 missing privilege or kernel feature, 5 other error, 130
+interrupted (SIGINT).
 Needs CAP_NET_ADMIN (conntrack, firewall, sock_diag) and CAP_NET_RAW (forged packets).
 `;

@@ -45,3 +45,20 @@ test('the --json summary line: event first, then the counts', () => {
     '{"event":"summary","schema":1,"time":"1970-01-01T00:00:00.000Z","cut":3,"failed":0,"skipped":0,"closing":50}',
   );
 });
+
+test('docs/json.md documents every field of the summary and leftovers-removed lines', async () => {
+  const { readFileSync } = await import('node:fs');
+  const { leftoversJsonLine } = await import('./leftovers.js');
+  const page = readFileSync(new URL('../../../../docs/json.md', import.meta.url), 'utf8');
+  const lines = [
+    summaryJsonLine(live(1)),
+    leftoversJsonLine([{ backend: 'nft', name: 'p2pwall_cutter_1', pid: 1 }]),
+  ];
+  for (const line of lines) {
+    const o = JSON.parse(line);
+    assert.ok(page.includes(`### event "${o.event}"`), o.event);
+    for (const f of Object.keys(o)) assert.ok(page.includes(`| \`${f}\``), `${o.event}: ${f}`);
+  }
+  for (const f of ['backend', 'name', 'pid']) assert.ok(page.includes(`\`${f}\``), f);
+  assert.match(page, /`closing` \(already closing/);
+});
