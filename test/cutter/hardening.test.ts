@@ -71,7 +71,7 @@ test(
       // the next cutter (here one that finds nothing to cut) cleans up first, and says so
       const next = await cutter(lab.router, ['--yes', '--json', '203.0.113.99']);
       assert.equal(next.code, 2, next.stderr);
-      const events = next.results.filter((r) => r.event === 'leftovers-removed');
+      const events = next.events.filter((e) => e.event === 'leftovers-removed');
       assert.equal(events.length, 1, next.stdout);
       assert.deepEqual(events[0].removed, [
         { backend: 'nft', name: killedTable, pid: Number(killedTable.split('_').pop()) },
@@ -197,11 +197,13 @@ test(
       const args = [c, '0', s, String(conns.port)];
       const run = await cutter(lab.router, ['--yes', '--json', ...args]);
       assert.equal(run.code, 0, run.stderr);
-      const lines = run.results.filter((r) => r.event === undefined);
+      const lines = run.results;
       assert.equal(lines.length, 3, 'only the live connections are listed');
       assert.deepEqual([...new Set(lines.map((r) => r.result))], ['cut']);
-      const summary = run.results.filter((r) => r.event === 'summary');
+      const summary = run.events.filter((e) => e.event === 'summary');
       assert.equal(summary.length, 1);
+      const last = run.stdout.trim().split('\n').pop()!;
+      assert.equal(JSON.parse(last).event, 'summary', 'the summary is the last line');
       assert.deepEqual(
         { cut: summary[0].cut, failed: summary[0].failed, skipped: summary[0].skipped },
         { cut: 3, failed: 0, skipped: 0 },
