@@ -6,8 +6,10 @@ export interface CutterRun {
   code: number;
   stdout: string;
   stderr: string;
-  /** --json lines. */
+  /** --json lines about one connection each. */
   results: any[];
+  /** --json lines about the run (`event`: summary, leftovers-removed). */
+  events: any[];
 }
 
 export async function cutter(
@@ -16,11 +18,15 @@ export async function cutter(
   timeoutMs = 60_000,
 ): Promise<CutterRun> {
   const r = await host.cutter(args, { source: true, allowFail: true, timeoutMs });
-  const results = r.stdout
+  const lines = r.stdout
     .split('\n')
     .filter((l) => l.startsWith('{'))
     .map((l) => JSON.parse(l));
-  return { ...r, results };
+  return {
+    ...r,
+    results: lines.filter((l) => l.event === undefined),
+    events: lines.filter((l) => l.event !== undefined),
+  };
 }
 
 /** The router's conntrack lines mentioning `text`. */

@@ -1,6 +1,7 @@
 // What the temporary-rule backends (nft, iptables) offer, and how to pick one.
 import { findTool, runToolSync } from './command.js';
 import type { FlowMatch } from './flow-match.js';
+import type { OwnerIdentity } from './owner-identity.js';
 
 export type BackendKind = 'nft' | 'iptables';
 
@@ -9,6 +10,11 @@ export interface TemporaryRulesSpec {
   owner: string;
   /** Process that owns the rules (default: this one); `--cleanup` removes those of dead owners. */
   pid: number;
+  /**
+   * The owner's start time and pid namespace, recorded with the rules so that a process reusing
+   * the pid is not taken for the owner (TemporaryFirewall.install sets it).
+   */
+  identity?: OwnerIdentity;
   /** NFLOG group for logged flows (nft `log group`, iptables `-j NFLOG`). */
   logGroup?: number;
   /** Bytes of each logged packet copied, from the IP header (default 80). */

@@ -6,3 +6,4 @@ export * from './nft.js';
 export * from './iptables.js';
 export * from './exit-hooks.js';
 export * from './temporary.js';
+export * from './owner-identity.js';

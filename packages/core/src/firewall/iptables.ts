@@ -4,6 +4,12 @@
 import { findTool, runTool, runToolSync } from './command.js';
 import type { InitialFlows, RulesBackend, TemporaryRulesSpec } from './backend.js';
 import { flowFamily, ownerTag, protoName, type FlowMatch } from './flow-match.js';
+import { identityText, parseIdentity, type OwnerIdentity } from './owner-identity.js';
+import {
+  absentRawBaseChains,
+  removeEmptyRawBaseChains,
+  type RawBaseChain,
+} from './raw-base-chains.js';
 
 /** The owner part of a chain name (iptables chain names hold at most 28 characters). */
 function chainOwner(owner: string): string {
@@ -33,6 +39,8 @@ export class IptablesBackend implements RulesBackend {
   private readonly tag: string;
   private installed = false;
   private readonly timers = new Set<NodeJS.Timeout>();
+  /** Base chains of the raw tables that iptables-nft creates for our jumps (absent before). */
+  private createdBaseChains: RawBaseChain[] = [];
 
   /** `installed` true: manage rules another process left (used by stale cleanup). */
   constructor(
@@ -62,6 +70,9 @@ export class IptablesBackend implements RulesBackend {
   }
 
   async install(initial: InitialFlows = {}): Promise<void> {
+    // iptables-nft creates `table ip raw` / `ip6 raw` and their PREROUTING/OUTPUT chains for our
+    // jumps if they are not there: note which were absent, to take them away again if left empty
+    this.createdBaseChains = absentRawBaseChains();
     this.installed = true;
     const c = this.chains;
     const lines = [
@@ -75,6 +86,12 @@ export class IptablesBackend implements RulesBackend {
         ? [
             `-A ${c.out} -m mark --mark ${this.spec.notrackMark >>> 0} -m comment --comment ${this.tag} -j CT --notrack`,
             `-A ${c.out} -m mark --mark ${this.spec.notrackMark >>> 0} -j RETURN`,
+          ]
+        : []),
+      // a rule without a target changes nothing: it records whose chains these are (stale cleanup)
+      ...(this.spec.identity
+        ? [
+            `-A ${c.out} -m comment --comment ${JSON.stringify(`${ownerTag(this.spec.owner, this.spec.pid)} owner ${identityText(this.spec.identity)}`)}`,
           ]
         : []),
     ];
@@ -182,12 +199,20 @@ export class IptablesBackend implements RulesBackend {
         }
       }
     }
+    removeEmptyRawBaseChains(this.createdBaseChains);
+    this.createdBaseChains = [];
   }
 }
 
-/** Chain prefixes `<OWNER>_<pid>` present in the raw tables now, with their pids. */
-export function listIptablesChains(owner: string): { prefix: string; pid: number }[] {
+/**
+ * Chain prefixes `<OWNER>_<pid>` present in the raw tables now, with their pids and the owner
+ * identity their rules record (null when they record none).
+ */
+export function listIptablesChains(
+  owner: string,
+): { prefix: string; pid: number; identity: OwnerIdentity | null }[] {
   const found = new Map<string, number>();
+  const identities = new Map<string, OwnerIdentity>();
   const head = `${chainOwner(owner)}_`;
   for (const tool of ['iptables-save', 'ip6tables-save']) {
     const path = findTool(tool);
@@ -201,9 +226,16 @@ export function listIptablesChains(owner: string): { prefix: string; pid: number
     for (const line of out.split('\n')) {
       const m = /^:(\S+)_(\d+)_(LOG|DROP|OUT) /.exec(line);
       if (m && `${m[1]}_` === head) found.set(`${m[1]}_${m[2]}`, Number(m[2]));
+      const rule = /^-A (\S+)_(\d+)_OUT .*--comment "([^"]*)"/.exec(line);
+      const identity = rule && `${rule[1]}_` === head ? parseIdentity(rule[3]) : null;
+      if (identity) identities.set(`${rule![1]}_${rule![2]}`, identity);
     }
   }
-  return [...found].map(([prefix, pid]) => ({ prefix, pid }));
+  return [...found].map(([prefix, pid]) => ({
+    prefix,
+    pid,
+    identity: identities.get(prefix) ?? null,
+  }));
 }
 
 /** Removes the chains of `prefix` (and the jumps to them) from iptables and ip6tables. */

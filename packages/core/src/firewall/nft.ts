@@ -4,6 +4,7 @@
 import { findTool, runTool, runToolSync } from './command.js';
 import type { InitialFlows, RulesBackend, TemporaryRulesSpec } from './backend.js';
 import { flowFamily, ownerTag, type FlowMatch } from './flow-match.js';
+import { identityText, parseIdentity, type OwnerIdentity } from './owner-identity.js';
 
 export const NFT_RAW_PRIORITY = -300;
 
@@ -59,9 +60,10 @@ export function nftScript(spec: TemporaryRulesSpec, initial: InitialFlows = {}):
       ? `log group ${spec.logGroup} snaplen ${spec.snaplen ?? 80} queue-threshold 1`
       : null;
   const notOurs = spec.notrackMark !== undefined ? `meta mark != ${spec.notrackMark >>> 0} ` : '';
+  const identity = spec.identity ? `; owner ${identityText(spec.identity)}` : '';
   return [
     `table inet ${table} {`,
-    `  comment ${JSON.stringify(`${ownerTag(spec.owner, spec.pid)}: temporary rules, removed when it exits (or by --cleanup)`)}`,
+    `  comment ${JSON.stringify(`${ownerTag(spec.owner, spec.pid)}: temporary rules, removed when it exits (or by --cleanup)${identity}`)}`,
     `  set log4 { type ${key4};${withElements(initial.log, 4)} }`,
     `  set log6 { type ${key6};${withElements(initial.log, 6)} }`,
     `  set drop4 { type ${key4}; flags timeout;${dropElements(initial, 4)} }`,
@@ -177,6 +179,23 @@ export function listNftTables(owner: string): { table: string; pid: number }[] {
       found.push({ table: m[1], pid: Number(m[1].slice(prefix.length)) });
   }
   return found;
+}
+
+/** The owner identity recorded in a table's comment (null: none, or the table is gone). */
+export function nftTableIdentity(table: string): OwnerIdentity | null {
+  const nft = findTool('nft');
+  if (!nft) return null;
+  try {
+    // -t: without set elements, which may be thousands
+    const out = runToolSync(
+      [nft, '-t', 'list', 'table', 'inet', table],
+      `listing nft table ${table}`,
+    );
+    const comment = /^\s*comment "([^"]*)"/m.exec(out);
+    return comment ? parseIdentity(comment[1]) : null;
+  } catch {
+    return null;
+  }
 }
 
 export function deleteNftTableSync(table: string): void {

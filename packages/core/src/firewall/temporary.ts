@@ -1,7 +1,7 @@
 // The temporary rules of one run: installed together, changed while the run lasts, removed
 // afterwards — also on SIGINT/SIGTERM/uncaught errors. Every table/chain name and comment carries
-// the owner and pid, so leftovers of a killed run can be found and removed (cleanupStale).
-import { readFileSync } from 'node:fs';
+// the owner and pid, and records the owner's identity (owner-identity.ts), so leftovers of a
+// killed run can be found and removed (cleanupStale) without ever taking a live run's rules.
 import {
   detectBackend,
   type BackendKind,
@@ -13,7 +13,8 @@ import { FirewallError } from './errors.js';
 import { onProcessEnd } from './exit-hooks.js';
 import type { FlowMatch } from './flow-match.js';
 import { deleteIptablesChainsSync, IptablesBackend, listIptablesChains } from './iptables.js';
-import { deleteNftTableSync, listNftTables, NftBackend } from './nft.js';
+import { deleteNftTableSync, listNftTables, NftBackend, nftTableIdentity } from './nft.js';
+import { ownerState, ownIdentity } from './owner-identity.js';
 
 export interface TemporaryFirewallOptions extends Omit<TemporaryRulesSpec, 'pid'> {
   pid?: number;
@@ -37,7 +38,9 @@ export class TemporaryFirewall {
   ): Promise<TemporaryFirewall> {
     const kind = options.backend ?? detectBackend();
     if (!kind) throw new FirewallError({ kind: 'no-backend' });
-    const spec: TemporaryRulesSpec = { ...options, pid: options.pid ?? process.pid };
+    const pid = options.pid ?? process.pid;
+    const identity = pid === process.pid ? ownIdentity() : null;
+    const spec: TemporaryRulesSpec = { ...options, pid, ...(identity ? { identity } : {}) };
     const backend = kind === 'nft' ? new NftBackend(spec) : new IptablesBackend(spec);
     const fw = new TemporaryFirewall(backend);
     fw.unhook = onProcessEnd(() => backend.removeSync());
@@ -71,14 +74,14 @@ export class TemporaryFirewall {
   }
 }
 
-function ownerAlive(pid: number, owner: string): boolean {
-  if (pid === process.pid) return true;
+/** Runs a deletion; false when what it deletes went away meanwhile (its owner removed it). */
+function deleted(remove: () => void): boolean {
   try {
-    const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-    // a reused pid running something else does not count as the owner
-    return cmd.includes(owner.split('-').pop() ?? owner) || cmd.includes('node');
-  } catch {
-    return false;
+    remove();
+    return true;
+  } catch (e) {
+    if (/No such file|does not exist/i.test((e as Error).message)) return false;
+    throw e;
   }
 }
 
@@ -90,8 +93,9 @@ export interface StaleRules {
 }
 
 /**
- * Finds (and unless `dryRun`, removes) rules of `owner` whose process is gone. With `all`, also
- * those of live processes (another run in progress!) — for emergencies only.
+ * Finds (and unless `dryRun`, removes) rules of `owner` whose process is gone — no such process,
+ * or another one that reuses its pid (ownerState). With `all`, also those of live processes
+ * (another run in progress!) — for emergencies only.
  */
 export function cleanupStale(
   owner: string,
@@ -99,12 +103,13 @@ export function cleanupStale(
 ): StaleRules[] {
   const out: StaleRules[] = [];
   for (const t of listNftTables(owner)) {
-    if (!opts.all && ownerAlive(t.pid, owner)) continue;
-    if (!opts.dryRun) deleteNftTableSync(t.table);
+    // the identity is read even when no process has the pid here: it tells the pid namespace
+    if (!opts.all && ownerState(t.pid, owner, nftTableIdentity(t.table)) === 'alive') continue;
+    if (!opts.dryRun && !deleted(() => deleteNftTableSync(t.table))) continue;
     out.push({ backend: 'nft', name: t.table, pid: t.pid });
   }
   for (const c of listIptablesChains(owner)) {
-    if (!opts.all && ownerAlive(c.pid, owner)) continue;
+    if (!opts.all && ownerState(c.pid, owner, c.identity) === 'alive') continue;
     if (!opts.dryRun) deleteIptablesChainsSync(owner, c.pid);
     out.push({ backend: 'iptables', name: c.prefix, pid: c.pid });
   }

@@ -78,3 +78,30 @@ test('mistakes are one line naming the argument', () => {
     );
   }
 });
+
+test('--yes never defaults to everything: it needs an address, a filter or --all', () => {
+  for (const argv of [['--yes'], ['--yes', '--json'], ['-y', '--proto', 'tcp'], ['-y', '-4']])
+    assert.throws(
+      () => parseCli(argv),
+      (e: Error) =>
+        e.name === 'ArgumentError' &&
+        /^--yes needs an address, a prefix or a filter .* or --all to cut every connection$/.test(
+          e.message,
+        ),
+      argv.join(' '),
+    );
+  assert.ok(parseCli(['--yes', '--all']).all);
+  assert.ok(parseCli(['--yes', '--json', '--all', '--proto', 'tcp']).yes);
+  for (const argv of [
+    ['--yes', '192.0.2.0/24'],
+    ['--yes', '-p', '6881'],
+    ['--yes', '--state', 'SYN_SENT'],
+    ['--yes', '--mark', '1'],
+    ['--yes', '--zone', '3'],
+  ])
+    assert.equal(parseCli(argv).all, false, argv.join(' '));
+  // listing and the interactive view may still show everything
+  assert.ok(parseCli(['--list']).list);
+  assert.deepEqual(parseCli([]).filter, {});
+  assert.throws(() => parseCli(['--cleanup', '--all']), /--cleanup takes no other arguments/);
+});

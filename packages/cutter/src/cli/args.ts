@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import { negativeNumbersAsValues } from '@p2pwall/core/args';
 import { IPPROTO_TCP } from '@p2pwall/core';
 import { ArgumentError, parseAddressMatch } from '../find/address-match.js';
-import type { ConnectionFilter } from '../find/filter.js';
+import { namesSomething, type ConnectionFilter } from '../find/filter.js';
 import {
   parseMark,
   parsePort,
@@ -17,7 +17,14 @@ export interface CliOptions {
   filter: ConnectionFilter;
   list: boolean;
   yes: boolean;
+  /** --all: cut every connection when no address or filter narrows them (with --yes). */
+  all: boolean;
   json: boolean;
+  /**
+   * Print a line for each connection left alone because it was closing already (by default only
+   * the summary counts them); on with --show-closing, or a --state naming TIME_WAIT or CLOSE.
+   */
+  showClosing: boolean;
   timeoutMs?: number;
   dropUdp: boolean;
   blockSeconds?: number;
@@ -40,7 +47,9 @@ function positiveNumber(text: string, what: string): number {
 export const CLI_OPTIONS = {
   list: { type: 'boolean', short: 'l' },
   yes: { type: 'boolean', short: 'y' },
+  all: { type: 'boolean' },
   json: { type: 'boolean', short: 'j' },
+  'show-closing': { type: 'boolean' },
   port: { type: 'string', short: 'p', multiple: true },
   proto: { type: 'string', multiple: true },
   state: { type: 'string', multiple: true },
@@ -126,13 +135,20 @@ export function parseCli(argv: string[]): CliOptions {
   if (v.block !== undefined && !v['drop-udp'])
     throw new ArgumentError('--block only applies with --drop-udp');
   if (v.list && v.yes) throw new ArgumentError('--list changes nothing; it does not go with --yes');
-  if (v.cleanup && (pos.length > 0 || v.list || v.yes))
+  if (v.cleanup && (pos.length > 0 || v.list || v.yes || v.all))
     throw new ArgumentError('--cleanup takes no other arguments');
+  if (v.yes && !v.all && !namesSomething(filter))
+    throw new ArgumentError(
+      '--yes needs an address, a prefix or a filter (--port, --state, --mark, --zone), or --all to cut every connection',
+    );
   return {
     filter,
     list: !!v.list,
     yes: !!v.yes,
+    all: !!v.all,
     json: !!v.json,
+    showClosing:
+      !!v['show-closing'] || (filter.states ?? []).some((s) => s === 'TIME_WAIT' || s === 'CLOSE'),
     ...(v.timeout !== undefined ? { timeoutMs: positiveNumber(v.timeout, '--timeout') } : {}),
     dropUdp: !!v['drop-udp'],
     ...(v.block !== undefined ? { blockSeconds: positiveNumber(v.block, '--block') } : {}),
@@ -161,9 +177,16 @@ asks y/N on the terminal instead; when stdin is not a terminal it needs --yes.
 
 modes:
   -l, --list            show the matching connections, change nothing
-  -y, --yes             cut every match without asking (required when stdin is not a terminal)
-  -j, --json            one JSON object per line per connection (tuples, state, NAT, result)
+  -y, --yes             cut every match without asking (required when stdin is not a terminal);
+                        needs an address, a prefix, a filter (--port, --state, --mark, --zone)
+                        or --all
+      --all             with --yes: cut every connection (nothing is cut by default)
+  -j, --json            one JSON object per line per connection (tuples, state, NAT, result),
+                        then a summary line
+      --show-closing    also list connections left alone because they were already closing
+                        (TIME_WAIT, CLOSE, socket gone); the summary always counts them
       --cleanup         remove temporary firewall rules left by a killed cutter, then exit
+                        (every cutting cutter also does this when it starts)
 filters:
   -p, --port LIST       either end's port: 80,443,6881-6889
       --proto LIST      tcp, udp, icmp, sctp, … or numbers
@@ -182,8 +205,10 @@ cutting:
 completion:
   cutter completion bash|zsh   print a shell completion script (source <(cutter completion bash))
 
-exit status: 0 all matches cut (--list: some matched; interactive view: no cut failed), 1 some
-failed or were skipped, or the question was answered no, 2 nothing matched (--list, --yes, y/N),
-3 usage error, 4 missing privilege or kernel feature, 5 other error, 130 interrupted (SIGINT).
+exit status: 0 every selected connection was cut or was already closing (--list: some matched;
+interactive view: no cut failed), 1 some could not be cut (failed or skipped), or the question
+was answered no, 2 nothing matched (--list, --yes, y/N), 3 usage error (also --yes without an
+address, a filter or --all), 4 missing privilege or kernel feature, 5 other error, 130
+interrupted (SIGINT).
 Needs CAP_NET_ADMIN (conntrack, firewall, sock_diag) and CAP_NET_RAW (forged packets).
 `;

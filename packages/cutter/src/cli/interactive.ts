@@ -4,13 +4,15 @@
 import type { ConnectionFilter } from '../find/filter.js';
 import { describeFilter } from '../find/filter.js';
 import type { CutOptions } from '../cut/options.js';
-import { EXIT_ALL_CUT, EXIT_SOME_FAILED, EXIT_USAGE } from './exit-codes.js';
-import { resultLine, summaryLine } from './output.js';
+import { cutStatus, EXIT_USAGE } from './exit-codes.js';
+import { isListed, resultLine, summaryLine } from './output.js';
 
 export interface InteractiveContext {
   filter: ConnectionFilter;
   /** Options for the cuts the user confirms (timeout, freeze, firewall …). */
   cutOptions: CutOptions;
+  /** Also list the connections left alone because they were closing (the summary counts them). */
+  showClosing?: boolean;
   /** Printed usage hints go here (stderr). */
   stderr: NodeJS.WritableStream;
   /** The session's results go here after the view closes (default process.stdout). */
@@ -19,7 +21,7 @@ export interface InteractiveContext {
 
 /**
  * Runs the interactive view; resolves with the exit status: 0 when every cut made succeeded (or
- * none was made), 1 when one failed or was skipped. A conntrack error while opening throws, for
+ * none was made; a connection closing already counts as done), 1 when one failed or was skipped. A conntrack error while opening throws, for
  * the CLI to report as usual.
  */
 export async function runInteractive(ctx: InteractiveContext): Promise<number> {
@@ -59,7 +61,7 @@ export async function runInteractive(ctx: InteractiveContext): Promise<number> {
   }
 
   const out = ctx.stdout ?? process.stdout;
-  for (const r of results) out.write(resultLine(r) + '\n');
+  for (const r of results) if (isListed(r, !!ctx.showClosing)) out.write(resultLine(r) + '\n');
   if (results.length > 0) out.write(summaryLine(results) + '\n');
-  return results.every((r) => r.result === 'cut') ? EXIT_ALL_CUT : EXIT_SOME_FAILED;
+  return cutStatus(results);
 }

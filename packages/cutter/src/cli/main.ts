@@ -15,6 +15,7 @@ import { parseCli, USAGE, type CliOptions } from './args.js';
 import { completionText } from './completion.js';
 import { confirm } from './confirm.js';
 import {
+  cutStatus,
   EXIT_ALL_CUT,
   EXIT_ERROR,
   EXIT_NOTHING_MATCHED,
@@ -23,7 +24,16 @@ import {
   EXIT_USAGE,
 } from './exit-codes.js';
 import { runInteractive } from './interactive.js';
-import { connectionJson, jsonLine, resultJson, resultLine, summaryLine } from './output.js';
+import { removeLeftovers } from './leftovers.js';
+import {
+  connectionJson,
+  isListed,
+  jsonLine,
+  resultJson,
+  resultLine,
+  summaryJsonLine,
+  summaryLine,
+} from './output.js';
 import { privilegeProblem } from './privileges.js';
 
 const out = (s: string) => process.stdout.write(s + '\n');
@@ -112,12 +122,16 @@ async function main(argv: string[]): Promise<number> {
     return EXIT_PRIVILEGE;
   }
 
+  // a cutter killed by SIGKILL could not remove its rules: whoever cuts next does
+  if (!o.list) removeLeftovers({ json: o.json, out, err });
+
   // the interactive view does its own dump and then follows the kernel's events, so it opens even
   // when nothing matches yet: connections that appear later show up in it
   if (!o.list && !o.yes && process.stdout.isTTY && !o.json)
     return runInteractive({
       filter: o.filter,
       cutOptions: cutOptions(o),
+      showClosing: o.showClosing,
       stderr: process.stderr,
     });
 
@@ -155,7 +169,9 @@ async function main(argv: string[]): Promise<number> {
 
   const results: CutResult[] = await cut(matches, {
     ...cutOptions(o),
-    onResult: (r) => out(o.json ? jsonLine(resultJson(r)) : resultLine(r)),
+    onResult: (r) => {
+      if (isListed(r, o.showClosing)) out(o.json ? jsonLine(resultJson(r)) : resultLine(r));
+    },
     onReady: () => {
       const udp =
         o.dropUdp && matches.some((c) => c.protoNum !== IPPROTO_TCP && hasPorts(c.protoNum));
@@ -165,8 +181,9 @@ async function main(argv: string[]): Promise<number> {
         );
     },
   });
-  if (!o.json) process.stderr.write(`${summaryLine(results)}\n`);
-  return results.every((r) => r.result === 'cut') ? EXIT_ALL_CUT : EXIT_SOME_FAILED;
+  if (o.json) out(summaryJsonLine(results));
+  else process.stderr.write(`${summaryLine(results)}\n`);
+  return cutStatus(results);
 }
 
 // a closed stdout (cutter … | head) is not an error worth a stack trace

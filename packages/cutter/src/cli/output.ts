@@ -14,6 +14,15 @@ export function jsonLine(record: Record<string, unknown>, now = new Date()): str
   return JSON.stringify({ schema: JSON_SCHEMA, time: now.toISOString(), ...record });
 }
 
+/** A --json line that is not about one connection: `event` first, as rope run's lines. */
+export function jsonEventLine(
+  event: string,
+  record: Record<string, unknown>,
+  now = new Date(),
+): string {
+  return JSON.stringify({ event, schema: JSON_SCHEMA, time: now.toISOString(), ...record });
+}
+
 /** The JSON shape of one connection (the --json line without the result fields). */
 export function connectionJson(c: Connection): Record<string, unknown> {
   const t = (x: Connection['entry']['orig']) => ({
@@ -74,7 +83,25 @@ export function resultLine(r: CutResult): string {
   return `${r.result.padEnd(8)} ${what}: ${r.reason}`;
 }
 
-export function summaryLine(results: CutResult[]): string {
-  const n = (k: CutResult['result']) => results.filter((r) => r.result === k).length;
-  return `${n('cut')} cut, ${n('failed')} failed, ${n('skipped')} skipped`;
+/** How many results of each outcome. */
+export function outcomeCounts(results: readonly CutResult[]): Record<CutResult['result'], number> {
+  const counts = { cut: 0, failed: 0, skipped: 0, closing: 0 };
+  for (const r of results) counts[r.result]++;
+  return counts;
+}
+
+/** Whether a result gets its own line: the closing ones only when asked (--show-closing). */
+export function isListed(r: CutResult, showClosing: boolean): boolean {
+  return showClosing || r.result !== 'closing';
+}
+
+export function summaryLine(results: readonly CutResult[]): string {
+  const n = outcomeCounts(results);
+  const closing = n.closing > 0 ? `, ${n.closing} already closing, left alone` : '';
+  return `${n.cut} cut, ${n.failed} failed, ${n.skipped} skipped${closing}`;
+}
+
+/** The --json summary line (event "summary"): written once, after every result line. */
+export function summaryJsonLine(results: readonly CutResult[], now = new Date()): string {
+  return jsonEventLine('summary', outcomeCounts(results), now);
 }

@@ -22,7 +22,7 @@ test('every connection is of exactly one method’s kind', () => {
   );
 });
 
-test('skipped connections are reported with the reason of the method that is for them', async () => {
+test('skipped and closing connections are reported with their reason', async () => {
   const offloaded = sample(A, 40000, B, 80, { id: 1 });
   offloaded.uncuttable = 'offloaded to a flowtable';
   const conns = [
@@ -39,8 +39,8 @@ test('skipped connections are reported with the reason of the method that is for
     results.map((r) => [r.result, r.reason]),
     [
       ['skipped', 'offloaded to a flowtable'],
-      ['skipped', 'already closed (TIME_WAIT)'],
-      ['skipped', 'already closed (TIME_WAIT)'],
+      ['closing', 'already closing (TIME_WAIT)'],
+      ['closing', 'already closing (TIME_WAIT)'],
       ['skipped', 'udp cannot be reset (use --drop-udp to delete its entry and block it)'],
       ['skipped', 'sctp cannot be reset'],
       ['skipped', 'icmp cannot be reset'],

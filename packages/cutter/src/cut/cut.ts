@@ -8,6 +8,7 @@ import { performance } from 'node:perf_hooks';
 import { TemporaryFirewall, type DropGroup, type FlowMatch } from '@p2pwall/core/firewall';
 import { Conntrack } from '@p2pwall/core/netlink';
 import type { Connection } from '../find/connection.js';
+import { alreadyClosing } from './closing.js';
 import { conntrackDrop } from './methods/conntrack-drop.js';
 import { forgedRst } from './methods/forged-rst.js';
 import type { CutContext, CutSettings, Method } from './methods/method.js';
@@ -19,7 +20,10 @@ import type { CutResult } from './result.js';
 /** The methods, in the order they are asked (and their rules installed and runs started). */
 export const METHODS: readonly Method[] = [forgedRst, sockDestroy, conntrackDrop];
 
-/** Each method with the connections it is to end, in METHODS order; the rest reported skipped. */
+/**
+ * Each method with the connections it is to end, in METHODS order; the rest reported closing (on
+ * their way out already) or skipped (no method can end them).
+ */
 function choose(
   connections: readonly Connection[],
   options: CutOptions,
@@ -27,6 +31,11 @@ function choose(
 ): [Method, Connection[]][] {
   const chosen = new Map<Method, Connection[]>();
   for (const c of connections) {
+    const closing = alreadyClosing(c);
+    if (closing !== null) {
+      report({ connection: c, result: 'closing', reason: closing, ms: 0 });
+      continue;
+    }
     // every connection is of some method's kind: TCP forwarded or local, or another protocol
     const method = METHODS.find((m) => m.covers(c))!;
     const why = c.uncuttable ? c.uncuttable : method.whyNot(c, options);

@@ -1,7 +1,11 @@
 // What a cut reports per connection: the outcome, why, how long it took, and what each end did.
 import type { Connection } from '../find/connection.js';
 
-export type CutOutcome = 'cut' | 'failed' | 'skipped';
+/**
+ * `closing`: the connection was closing already (TIME_WAIT, CLOSE, or its local socket gone) and
+ * was left alone — not a failure.
+ */
+export type CutOutcome = 'cut' | 'failed' | 'skipped' | 'closing';
 
 /** How the connection was ended. */
 export type CutMethod = 'rst' | 'sock-destroy' | 'conntrack-delete';
@@ -22,7 +26,7 @@ export interface EndReport {
 export interface CutResult {
   connection: Connection;
   result: CutOutcome;
-  /** Why it failed or was skipped; for a cut, notes worth knowing (may be empty). */
+  /** Why it failed, was skipped or is closing; for a cut, notes worth knowing (may be empty). */
   reason: string;
   method?: CutMethod;
   /** ms from the start of this connection's cut to its outcome. */

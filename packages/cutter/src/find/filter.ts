@@ -76,6 +76,24 @@ export function matchesFilter(c: Connection, f: ConnectionFilter): boolean {
   return pair(a, b) || pair(b, a);
 }
 
+/**
+ * True when the filter names something: an address or prefix, a port, a state, a mark or a zone.
+ * A protocol or family alone still covers nearly every connection, so it does not count: a cut
+ * without --all needs one of these (a destructive command never defaults to everything).
+ */
+export function namesSomething(f: ConnectionFilter): boolean {
+  return (
+    f.host !== undefined ||
+    f.peer !== undefined ||
+    !!f.hostPort ||
+    !!f.peerPort ||
+    (f.ports?.length ?? 0) > 0 ||
+    (f.states?.length ?? 0) > 0 ||
+    f.mark !== undefined ||
+    f.zone !== undefined
+  );
+}
+
 /** The part of a filter the kernel can apply while dumping (the rest is matched here). */
 export function kernelFilter(f: ConnectionFilter): { family: 4 | 6 | 'all'; filter: DumpFilter } {
   const filter: DumpFilter = {};

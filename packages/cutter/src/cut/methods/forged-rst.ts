@@ -11,13 +11,6 @@ import type { CutSession, KnownNumbers } from '../session.js';
 import type { CutContext, Method } from './method.js';
 import { interruptOnStop, openSession, settle } from './tcp-sessions.js';
 
-const CLOSED_STATES = new Set(['TIME_WAIT', 'CLOSE']);
-
-/** Why a TCP connection needs no cut: it is closed already (null when it is not). */
-export function alreadyClosed(c: Connection): string | null {
-  return c.state && CLOSED_STATES.has(c.state) ? `already closed (${c.state})` : null;
-}
-
 /** One connection to end by forged RSTs: the method's input. */
 export interface ForgedRstTarget {
   connection: Connection;
@@ -62,7 +55,8 @@ export const forgedRst: Method = {
   name: 'rst',
   forgesPackets: true,
   covers: (c) => c.protoNum === IPPROTO_TCP && !c.local,
-  whyNot: (c) => alreadyClosed(c),
+  // closing connections never get here: cut() reports them first (closing.ts)
+  whyNot: () => null,
   rules(connections, { options, session }) {
     const flows = connections.flatMap(flowMatches);
     if (!(options.freeze ?? true)) return { log: flows };

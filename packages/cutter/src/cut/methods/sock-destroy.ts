@@ -7,7 +7,7 @@ import { SockDiag } from '@p2pwall/core/netlink';
 import { LocalSockets } from '../../find/local-sockets.js';
 import { flowMatches } from '../flow-matches.js';
 import type { CutSession } from '../session.js';
-import { alreadyClosed } from './forged-rst.js';
+import { NO_LIVE_SOCKET } from '../closing.js';
 import type { Method } from './method.js';
 import { interruptOnStop, openSession, settle } from './tcp-sessions.js';
 
@@ -15,7 +15,7 @@ export const sockDestroy: Method = {
   name: 'sock-destroy',
   forgesPackets: true,
   covers: (c) => c.protoNum === IPPROTO_TCP && c.local !== undefined,
-  whyNot: (c) => alreadyClosed(c),
+  whyNot: () => null,
   // the remote end's packets, to check it; nothing is frozen (the local socket goes at once)
   rules: (connections) => ({ log: connections.flatMap(flowMatches) }),
   async run(connections, ctx) {
@@ -28,11 +28,16 @@ export const sockDestroy: Method = {
       const settled: Promise<void>[] = [];
       for (const c of connections) {
         const found = sockets.find(c);
+        if (!found) {
+          // the socket closed since the listing: this machine's stack now resets the peer itself
+          ctx.report({ connection: c, result: 'closing', reason: NO_LIVE_SOCKET, ms: 0 });
+          continue;
+        }
         const s = openSession(c, ctx);
         sessions.push(s);
         try {
-          if (found) await diag.destroy(found.socket);
-          s.localEnd = found?.end ?? c.local!;
+          await diag.destroy(found.socket);
+          s.localEnd = found.end;
           s.begin();
           settled.push(settle(s, ctx));
         } catch (e) {

@@ -1,4 +1,4 @@
-// Counts (shown/total/selected/cut/failed/skipped), and while cuts run a progress bar with a
+// Counts (shown/total/selected/cut/failed/skipped/closing), and while cuts run a progress bar with a
 // spinner, how many are done, and for how long it has been running.
 /* @jsxRuntime automatic */ // tests run through tsx, which reads the root tsconfig (no jsx setting)
 import { Text } from 'ink';
@@ -31,6 +31,7 @@ export function StatusLine({ state, spinner }: { state: TuiState; spinner: strin
       {sep}
       <Seg tone={t.failed > 0 ? 'bad' : undefined}>{`${t.failed} failed`}</Seg>
       {t.skipped > 0 ? <Seg tone="warn">{`${sep}${t.skipped} skipped`}</Seg> : ''}
+      {t.closing > 0 ? <Seg tone="muted">{`${sep}${t.closing} closing`}</Seg> : ''}
       {state.refreshing ? `${sep}refreshing...` : ''}
     </Text>
   );

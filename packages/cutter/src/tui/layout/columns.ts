@@ -130,6 +130,9 @@ export function resultCell(r: Row, spinner: string): Cell {
       return { text: `FAILED: ${res.reason}`, tone: 'bad' };
     case 'skipped':
       return { text: `skipped: ${res.reason}`, tone: 'warn' };
+    case 'closing':
+      // the reason says it: "already closing (TIME_WAIT)"
+      return { text: res.reason, tone: 'muted' };
   }
 }
 

@@ -107,7 +107,7 @@ export function reduceCut(s: TuiState, a: CutAction): TuiState {
       const summary = a.error
         ? { text: `cut failed: ${a.error}`, tone: 'bad' as const }
         : {
-            text: `${count('cut')} cut, ${count('failed')} failed, ${count('skipped')} skipped in ${Math.max(0, Math.round(a.now - s.run.startedAt))} ms`,
+            text: `${count('cut')} cut, ${count('failed')} failed, ${count('skipped')} skipped${count('closing') > 0 ? `, ${count('closing')} already closing` : ''} in ${Math.max(0, Math.round(a.now - s.run.startedAt))} ms`,
             tone: count('failed') > 0 ? ('bad' as const) : ('ok' as const),
           };
       const next = reshow(

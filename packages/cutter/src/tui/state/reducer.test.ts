@@ -257,7 +257,7 @@ test('results arrive per connection; the run ends with a summary; deleted entrie
     reason: 'udp cannot be reset',
     now: T0 + 20,
   });
-  assert.deepEqual([s.run!.done, s.totals], [2, { cut: 1, failed: 0, skipped: 1 }]);
+  assert.deepEqual([s.run!.done, s.totals], [2, { cut: 1, failed: 0, skipped: 1, closing: 0 }]);
   assert.equal(s.rows.get(a.key)!.gone, true);
   assert.deepEqual([...s.selected], [b.key], 'finished rows leave the selection');
   assert.deepEqual(liveCount(s), { shown: 2, total: 2 });
@@ -273,7 +273,7 @@ test('results arrive per connection; the run ends with a summary; deleted entrie
     { kind: 'failed', ms: 290, reason: 'interrupted' },
     'no result reported: failed',
   );
-  assert.deepEqual(s.totals, { cut: 1, failed: 1, skipped: 1 });
+  assert.deepEqual(s.totals, { cut: 1, failed: 1, skipped: 1, closing: 0 });
   assert.deepEqual(s.message, { text: '1 cut, 1 failed, 1 skipped in 290 ms', tone: 'bad' });
 });
 

@@ -45,7 +45,7 @@ export interface TuiState {
   confirm: readonly string[] | null;
   run: CutRun | null;
   nextRun: number;
-  totals: { cut: number; failed: number; skipped: number };
+  totals: { cut: number; failed: number; skipped: number; closing: number };
   message: { text: string; tone: MessageTone } | null;
   /** Bumped to ask the App for a fresh dump. */
   refreshSeq: number;
@@ -72,7 +72,7 @@ export function initialState(options: { now: number; size: TerminalSize }): TuiS
     confirm: null,
     run: null,
     nextRun: 1,
-    totals: { cut: 0, failed: 0, skipped: 0 },
+    totals: { cut: 0, failed: 0, skipped: 0, closing: 0 },
     message: null,
     refreshSeq: 0,
     refreshing: false,
