@@ -8,13 +8,14 @@ import { fileURLToPath } from 'node:url';
 import { bench as capture } from './capture.js';
 import { bench as classify } from './classify.js';
 import { bench as cutterBench } from './cutter.js';
+import { bench as flood } from './flood.js';
 import { bench as flows } from './flows.js';
 import { bench as nfqueue } from './nfqueue.js';
 import { bench as ropeMicro } from './rope-micro.js';
 import { machineLine, type BenchModule, type BenchSection } from './frame.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-const modules: BenchModule[] = [capture, flows, ropeMicro, classify, nfqueue, cutterBench];
+const modules: BenchModule[] = [capture, flows, ropeMicro, classify, nfqueue, flood, cutterBench];
 
 const wanted = process.argv.slice(2);
 const corpus = process.env.P2PWALL_CORPUS ?? join(root, '..', 'shared', 'corpus');

@@ -64,9 +64,9 @@ options:
   --push-ip A    last ends on top. E.g. the limit of http-large:
                    rope classify --script http-large --push-int 5000000 x.pcap
   --window N     packets with payload per direction each script sees (default ${DEFAULT_WINDOW})
-  --max-flows N  flows open at once per capture (default ${DEFAULT_MAX_FLOWS}); about 300
-                 bytes each with the built-in scripts, so the default stays
-                 under 100 MB whatever the capture's size
+  --max-flows N  flows open at once per capture (default ${DEFAULT_MAX_FLOWS}): about
+                 450 bytes each with the built-in scripts, so rope classify
+                 stays under 300 MB whatever the size of the capture
   --json         one JSON object per flow on stdout, every TCP and UDP flow:
                    {"capture": "<file name>", "l4": "tcp"|"udp",
                     "a": "<ip:port>", "b": "<ip:port>", "labels": [...],
