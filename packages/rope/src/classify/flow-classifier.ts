@@ -271,7 +271,7 @@ export class FlowClassifier {
     return set < 0 || flow.slot < 0 ? null : this.registers.read(flow.slot, set);
   }
 
-  /** Live flows (most recently used first within TCP, then the others). */
+  /** Live flows (most recently used first within open TCP, then the others, then ended TCP). */
   flows(): IterableIterator<Flow> {
     return this.table[Symbol.iterator]();
   }
