@@ -8,6 +8,7 @@
 // where a tool that kept every flow would grow with the capture.
 import { spawnSync } from 'node:child_process';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { BUILTIN_SCRIPTS, compileBuiltin, type ClassifierRule } from '@p2pwall/rope';
 import { ipOffset, openCapture, PcapWriter } from '@p2pwall/core/pcap';
@@ -173,6 +174,7 @@ export const bench: BenchModule = {
     const truth = readTruth(ctx.corpusDir);
     const runs = ctx.quick ? 1 : 5;
     const compiled = rules();
+    const loadAverage = loadavg()[0];
 
     // accuracy, both tools, every capture of the truth
     const truthFiles = [...new Set(truth.map((r) => r.pcap))].sort().map((c) => join(dir, c));
@@ -225,7 +227,7 @@ export const bench: BenchModule = {
       m === null ? ['—', '—'] : [`${(m.bytes / 1e6).toFixed(0)} MB`, `${m.seconds.toFixed(1)} s`];
     const pps = (s: number | null, n: number) => (s === null ? '—' : rate(n / s));
     const markdown = [
-      `${machineLine()}. Built-in scripts (${BUILTIN_SCRIPTS.join(', ')}), default window (10 payload packets per direction). ` +
+      `${machineLine()} (load average ${loadAverage.toFixed(1)} when the section started: other work on the machine slows both tools). Built-in scripts (${BUILTIN_SCRIPTS.join(', ')}), default window (10 payload packets per direction). ` +
         `ndpiReader 4.2 with its defaults; its flow list (\`-v 2\`) gives its labels, and nDPI has no class for large HTTP downloads.`,
       '',
       `**Accuracy** on the ${truthFiles.length} corpus captures of truth.tsv (${truth.length} flows): recall on \`yes\` flows, false positives on \`no\` flows (\`any\` flows count for neither).`,

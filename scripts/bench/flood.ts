@@ -5,6 +5,7 @@
 // remembered flow costs — beside the flow table alone (the floor: what the `flows` section
 // measures).
 import { spawnSync } from 'node:child_process';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { repoRoot } from '../../test/support/environment.js';
 import { machineLine, rate, table, type BenchModule } from './frame.js';
@@ -39,6 +40,7 @@ export const bench: BenchModule = {
   async run(ctx) {
     const title = 'rope run under a flood of new flows (Decider, in-process)';
     const n = ctx.quick ? 300_000 : 2_000_000;
+    const loadAverage = loadavg()[0];
     ctx.log(`decider-flood.ts: ${n} packets of new flows`);
     const r = spawnSync(
       process.execPath,
@@ -57,7 +59,7 @@ export const bench: BenchModule = {
     if (f.accepted !== n || f.late !== 1) throw new Error(`verdicts missing: ${r.stdout}`);
     const row = (what: string, m: Memory) => [what, MB(m.rss), MB(m.heap), MB(m.external)];
     const markdown = [
-      `${machineLine()}. ${n.toLocaleString('en')} UDP packets of 100 payload bytes, each the first of a new flow, handed to rope run's Decider as NfQueue hands them (three built-in scripts, each run on every packet; a turn of the event loop every 50,000 packets), the flow table at its default cap of ${f.maxFlows.toLocaleString('en')} flows, so ${(n - f.maxFlows).toLocaleString('en')} flows are evicted. Memory after a full collection; peak RSS is the process's.`,
+      `${machineLine()} (load average ${loadAverage.toFixed(1)} when the section started). ${n.toLocaleString('en')} UDP packets of 100 payload bytes, each the first of a new flow, handed to rope run's Decider as NfQueue hands them (three built-in scripts, each run on every packet; a turn of the event loop every 50,000 packets), the flow table at its default cap of ${f.maxFlows.toLocaleString('en')} flows, so ${(n - f.maxFlows).toLocaleString('en')} flows are evicted. Memory after a full collection; peak RSS is the process's.`,
       '',
       table(
         ['moment', 'RSS', 'JS heap used', 'typed arrays (external)'],

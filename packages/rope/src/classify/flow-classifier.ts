@@ -45,8 +45,10 @@ export const DEFAULT_WINDOW = 10;
 /** `PacketResult.verdicts[i]` when script i did not run on the packet. */
 export const NOT_RUN = -1;
 
-// per-flow arrays start with room for this many flows, double as the table fills, and shrink
-// back (on `expire`) once the table holds under a quarter of their room
+// per-flow arrays start with room for a few flows (a capture of a handful of flows, of which the
+// corpus has hundreds, pays for no more), double as the table fills, and shrink back (on
+// `expire`, not below MIN_CAPACITY) once the table holds under a quarter of their room
+const INITIAL_CAPACITY = 64;
 const MIN_CAPACITY = 1024;
 
 /**
@@ -207,7 +209,7 @@ export class FlowClassifier {
         this.registers.clear(f.slot);
       },
     });
-    const capacity = Math.min(MIN_CAPACITY, this.table.maxFlows);
+    const capacity = Math.min(INITIAL_CAPACITY, this.table.maxFlows);
     this.store = new LabelStore(rules.length, capacity);
     this.registerSet = new Int32Array(rules.length).fill(-1);
     let sets = 0;
