@@ -4,8 +4,8 @@
 // included, and rope's classifier in-process), and over one large synthetic capture (the corpus
 // replayed many times with distinct addresses) where start-up no longer counts. Accuracy: per
 // class, recall and false positives of both against truth.tsv (shared/spec/detection.md).
-// Memory: peak RSS of both over a capture of two million one-packet UDP flows (udp-flows-capture.ts),
-// where a tool that kept every flow would grow with the capture.
+// Memory: peak RSS of both over a capture of two million one-packet UDP flows
+// (udp-flows-capture.ts), where a tool that kept every flow would grow with the capture.
 import { spawnSync } from 'node:child_process';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';

@@ -1,8 +1,8 @@
 // A capture of many one-packet UDP flows, streamed to disk with the core's builder and pcap writer:
 // the worst case for anything that keeps state per flow (`rope classify`'s memory bench). Flow i
-// goes from 198.18.x.y (RFC 2544's benchmarking range) port 1024 + i % 60000 to 192.0.2.1:53 with
-// one payload byte, `spacingUs` microseconds after flow i − 1 (45 bytes per record: 2,000,000 flows
-// make a 90 MB file). Nothing is kept in memory, so N is bounded only by the disk.
+// goes from 198.18.x.y (RFC 2544's benchmarking range) port 1024 + i % 60000 to 192.0.2.1:53
+// with one payload byte, `spacingUs` microseconds after flow i − 1 (45 bytes per record:
+// 2,000,000 flows make a 90 MB file). Nothing is kept in memory, so N is bounded only by the disk.
 //
 //   node --conditions=source --import tsx scripts/bench/udp-flows-capture.ts OUT.pcap N [SPACING_US]
 import { resolve } from 'node:path';

@@ -1,7 +1,8 @@
 // A bounded table of bidirectional flows. Lookup hashes the canonical endpoint pair read straight
 // from the packet bytes (no key objects), so a packet of a known flow allocates nothing; a new
-// flow allocates one Flow, or reuses one that has left the table. Memory stays bounded: flows idle longer than their protocol's timeout
-// are expired, and when the table holds `maxFlows`, the least recently used flow is evicted.
+// flow allocates one Flow, or reuses one that has left the table. Memory stays bounded: flows
+// idle longer than their protocol's timeout are expired, and when the table holds `maxFlows`, the
+// least recently used flow is evicted.
 // Open TCP flows, ended TCP flows (FIN both ways, or RST) and non-TCP flows sit on separate LRU
 // lists, each with its own timeout, so each list is ordered by expiry.
 import type { Packet } from '../wire/packet.js';
@@ -279,7 +280,7 @@ export class FlowTable {
     this.expireList(LIST_CLOSED, now - this.closedIdleTimeout);
   }
 
-  /** Removes every flow (calling onRemove with 'drained'), oldest first within open TCP, other, ended TCP. */
+  /** Removes every flow (calling onRemove with 'drained'), oldest first in each LRU list. */
   drain(): void {
     for (const list of LISTS) {
       while (this.tails[list] !== null) this.remove(this.tails[list]!, 'drained');

@@ -38,12 +38,14 @@ import {
   LABEL_UNMATCHED,
 } from './flow-labels.js';
 import { RegisterStore } from './flow-registers.js';
+import { NOT_RUN, PacketResult } from './packet-result.js';
+import { ScriptStats } from './script-stats.js';
+
+export { NOT_RUN, PacketResult } from './packet-result.js';
+export { ScriptStats } from './script-stats.js';
 
 /** Payload-carrying packets per direction a script sees of each flow, unless configured. */
 export const DEFAULT_WINDOW = 10;
-
-/** `PacketResult.verdicts[i]` when script i did not run on the packet. */
-export const NOT_RUN = -1;
 
 // per-flow arrays start with room for a few flows (a capture of a handful of flows, of which the
 // corpus has hundreds, pays for no more), double as the table fills, and shrink back (on
@@ -102,53 +104,6 @@ export interface FlowClassifierOptions {
    * moment its labels can be read (`labels` is valid during the call only).
    */
   onFlowEnd?: (flow: Flow, labels: FlowLabels, reason: FlowRemoveReason) => void;
-}
-
-/** Counters of one script across all flows. */
-export class ScriptStats {
-  /** Runs per verdict, indexed by Verdict (FAIL 0, OKAY 1, YES 2, NO 3, HOTDROP 4). */
-  readonly verdicts = new Float64Array(5);
-  /** Flows labelled (equals verdicts[YES]: a flow says YES at most once per script). */
-  flows = 0;
-  /** The error of the latest FAIL or HOTDROP. */
-  lastError: RunError | null = null;
-
-  get runs(): number {
-    let n = 0;
-    for (const v of this.verdicts) n += v;
-    return n;
-  }
-}
-
-/** What `classify` found for one packet. One object per classifier, overwritten every packet. */
-export class PacketResult {
-  /** The packet's flow; null when the packet has no IP header (then nothing ran). */
-  flow: Flow | null = null;
-  /** 0 when the packet goes from the flow's initiator (a → b), 1 for the reply direction. */
-  dir = 0;
-  /** The flow's labels (script i matched on this packet or earlier: `labels.has(i)`). A view,
-   * moved to the next packet's flow by the next `classify`. */
-  readonly labels: FlowLabels;
-  /** Labels the flow gained on this packet. */
-  newLabels = 0;
-  /** Per script: its verdict on this packet, or NOT_RUN. */
-  readonly verdicts: Int8Array;
-  /** Scripts that ran on this packet. */
-  ran = 0;
-  /** A script ended with HOTDROP on this packet: drop it whatever the rules say. */
-  hotdrop = false;
-  /** `$mark` after the scripts that ran (each starts from the mark the previous one left). */
-  mark = 0;
-
-  constructor(scripts: number, labels: FlowLabels) {
-    this.verdicts = new Int8Array(scripts).fill(NOT_RUN);
-    this.labels = labels;
-  }
-
-  /** Script `i` has labelled the packet's flow (now or earlier). */
-  has(i: number): boolean {
-    return this.labels.has(i);
-  }
 }
 
 export class FlowClassifier {

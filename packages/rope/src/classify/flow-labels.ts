@@ -17,7 +17,7 @@ export type LabelState = typeof LABEL_PENDING | typeof LABEL_MATCHED | typeof LA
 export class LabelStore {
   /** Per slot and script (slot × scripts + i): LABEL_PENDING, LABEL_MATCHED or LABEL_UNMATCHED. */
   state: Uint8Array;
-  /** Per slot and script: the flow's packet number (1-based, both directions) of the YES; 0 if none. */
+  /** Per slot and script: the flow's packet (1-based, both directions) that said YES; 0 if none. */
   matchedAt: Float64Array;
   /** Per slot: scripts that matched, scripts still pending. */
   labelCount: Uint16Array;

@@ -48,7 +48,7 @@ export class RegisterStore {
     }
   }
 
-  /** A copy of set `k` of the flow in `slot`, or null when nothing was stored (or it was dropped). */
+  /** A copy of set `k` of the flow in `slot`; null when nothing is stored (or it was dropped). */
   read(slot: number, k: number): Value[] | null {
     if (this.kind[slot * this.sets + k] === FRESH) return null;
     const out = new Array<Value>(FLOW_REGISTERS);
