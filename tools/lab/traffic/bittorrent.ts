@@ -297,10 +297,11 @@ export async function startBittorrent(
     }
     if (discovery === 'dht') {
       // aria2c's first DHT lookup comes ~6 s after it starts: a leecher started before the
-      // seeders have announced themselves would only find them on its second one.
+      // seeders have announced themselves would only find them on its second one. The announce
+      // follows aria2c's own DHT schedule, which a loaded machine stretches: wait at least 90 s.
       await waitAnnounced(
         swarm.seeders.filter((s) => s.client === 'aria2c' && s !== swarm.seeders[0]),
-        timeoutMs,
+        Math.max(timeoutMs, 90_000),
       );
     }
     if (discovery === 'tracker')
