@@ -84,12 +84,13 @@ test(
         `${proto} client:${clientPort} server:${serverPort}`;
       const client = lab.client.ipv4;
       const onClient = (endpoint: string) => endpoint.startsWith(`${client}:`);
-      const got = new Map(
-        flows.map((f) => [
-          onClient(f.a) ? key(f.l4, port(f.a), port(f.b)) : key(f.l4, port(f.b), port(f.a)),
-          f.labels.includes('gnutella'),
-        ]),
-      );
+      // a tuple may have several records (a flow written out when it ended, then the tuple used
+      // again): like the replayed flows on those ports, they are judged together
+      const got = new Map<string, boolean>();
+      for (const f of flows) {
+        const k = onClient(f.a) ? key(f.l4, port(f.a), port(f.b)) : key(f.l4, port(f.b), port(f.a));
+        got.set(k, (got.get(k) ?? false) || f.labels.includes('gnutella'));
+      }
       const expected = new Map<string, Set<string>>();
       for (const r of result!.flows) {
         if (r.skipped || !r.intact) continue;
