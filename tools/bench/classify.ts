@@ -4,8 +4,11 @@
 // included, and rope's classifier in-process), and over one large synthetic capture (the corpus
 // replayed many times with distinct addresses) where start-up no longer counts. Accuracy: per
 // class, recall and false positives of both against truth.tsv (shared/spec/detection.md).
+// Memory: peak RSS of both over a capture of two million one-packet UDP flows
+// (udp-flows-capture.ts), where a tool that kept every flow would grow with the capture.
 import { spawnSync } from 'node:child_process';
-import { statSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_SCRIPTS, compileBuiltin, type ClassifierRule } from '@p2pwall/rope';
 import { ipOffset, openCapture, PcapWriter } from '@p2pwall/core/pcap';
@@ -15,6 +18,7 @@ import { score, type LabelledFlow, type Score } from '../../test/support/score.j
 import { CLASSES, readTruth } from '../../test/support/truth.js';
 import { corpusCaptures, machineLine, rate, table, type BenchModule } from './frame.js';
 import { peer, timed } from './measure.js';
+import { writeUdpFlowsCapture } from './udp-flows-capture.js';
 
 const ROPE_BIN = join(repoRoot, 'packages', 'rope', 'bin', 'rope.js');
 const ROPE_MAIN_SRC = join(repoRoot, 'packages', 'rope', 'src', 'cli', 'main.ts');
@@ -125,6 +129,29 @@ function writeSynthetic(files: string[], out: string, times: number): number {
   return frames.length * times;
 }
 
+/** Peak RSS in bytes and wall time of one run of a command (GNU time), or null when unavailable. */
+function peakMemory(
+  ctx: { tmpDir: string; log(line: string): void },
+  argv: readonly string[],
+): { bytes: number; seconds: number } | null {
+  const TIME = '/usr/bin/time';
+  if (!onPath(TIME) || !onPath(argv[0])) {
+    ctx.log(`${onPath(TIME) ? argv[0] : TIME} not found: its memory row is left out`);
+    return null;
+  }
+  const out = join(ctx.tmpDir, 'time.out');
+  const r = spawnSync(TIME, ['-f', '%M %e', '-o', out, ...argv], {
+    cwd: repoRoot,
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  if (r.status !== 0) {
+    ctx.log(`${argv.join(' ').slice(0, 120)} failed: ${String(r.stderr).slice(0, 400)}`);
+    return null;
+  }
+  const [kb, seconds] = readFileSync(out, 'utf8').trim().split('\n').at(-1)!.split(' ').map(Number);
+  return { bytes: kb * 1024, seconds };
+}
+
 function accuracyRows(ours: Score, ndpi: Score | null): (string | number)[][] {
   const cell = (s: Score, c: (typeof CLASSES)[number]) =>
     `${((100 * s[c].found) / Math.max(1, s[c].yes)).toFixed(1)} % (${s[c].found}/${s[c].yes})`;
@@ -147,6 +174,7 @@ export const bench: BenchModule = {
     const truth = readTruth(ctx.corpusDir);
     const runs = ctx.quick ? 1 : 5;
     const compiled = rules();
+    const loadAverage = loadavg()[0];
 
     // accuracy, both tools, every capture of the truth
     const truthFiles = [...new Set(truth.map((r) => r.pcap))].sort().map((c) => join(dir, c));
@@ -185,10 +213,21 @@ export const bench: BenchModule = {
     const bigInProcess = timed(() => classifyFiles([big], compiled).records, 1);
     const ndpiBigLoop = haveNdpi ? ndpiInternalRate(big) : null;
 
+    // memory over many flows: the capture streams to disk, never into memory
+    const flowCount = ctx.quick ? 200_000 : 2_000_000;
+    const udp = join(ctx.tmpDir, 'udp-flows.pcap');
+    ctx.log(`writing ${flowCount} one-packet UDP flows`);
+    writeUdpFlowsCapture(udp, flowCount);
+    const udpMB = statSync(udp).size / 1e6;
+    const ropeMemory = peakMemory(ctx, [...rope, 'classify', '--json', udp]);
+    const ndpiMemory = haveNdpi ? peakMemory(ctx, ['ndpiReader', '-i', udp, '-q']) : null;
+
     const speed = (s: number | null) => (s === null ? '—' : `${(s * 1000).toFixed(0)} ms`);
+    const memory = (m: { bytes: number; seconds: number } | null) =>
+      m === null ? ['—', '—'] : [`${(m.bytes / 1e6).toFixed(0)} MB`, `${m.seconds.toFixed(1)} s`];
     const pps = (s: number | null, n: number) => (s === null ? '—' : rate(n / s));
     const markdown = [
-      `${machineLine()}. Built-in scripts (${DEFAULT_SCRIPTS.join(', ')}), default window (10 payload packets per direction). ` +
+      `${machineLine()} (load average ${loadAverage.toFixed(1)} when the section started: other work on the machine slows both tools). Built-in scripts (${DEFAULT_SCRIPTS.join(', ')}), default window (10 payload packets per direction). ` +
         `ndpiReader 4.2 with its defaults; its flow list (\`-v 2\`) gives its labels, and nDPI has no class for large HTTP downloads.`,
       '',
       `**Accuracy** on the ${truthFiles.length} corpus captures of truth.tsv (${truth.length} flows): recall on \`yes\` flows, false positives on \`no\` flows (\`any\` flows count for neither).`,
@@ -253,6 +292,17 @@ export const bench: BenchModule = {
             '—',
             ndpiBigLoop === null ? '—' : rate(ndpiBigLoop),
           ],
+        ],
+      ),
+      '',
+      `**Memory, many flows**: a capture of ${flowCount.toLocaleString('en')} one-packet UDP flows, 10 µs apart (${udpMB.toFixed(0)} MB); peak resident memory of one run. ` +
+        'rope classify writes each flow out as it ends and forgets it: its flow table holds at most 262,144 flows (`--max-flows`), so memory stays the same for any larger capture.',
+      '',
+      table(
+        ['Tool', 'Peak RSS', 'Time'],
+        [
+          ['`rope classify --json`', ...memory(ropeMemory)],
+          ['`ndpiReader -i udp-flows.pcap -q`', ...memory(ndpiMemory)],
         ],
       ),
       '',

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { bench as capture } from './capture.js';
 import { bench as classify } from './classify.js';
 import { bench as cutterBench } from './cutter.js';
+import { bench as flood } from './flood.js';
 import { bench as flows } from './flows.js';
 import { bench as networks } from './networks.js';
 import { bench as nfqueue } from './nfqueue.js';
@@ -22,6 +23,7 @@ const modules: BenchModule[] = [
   classify,
   networks,
   nfqueue,
+  flood,
   cutterBench,
 ];
 

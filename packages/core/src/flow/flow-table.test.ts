@@ -118,8 +118,12 @@ test('a fresh SYN on a closed TCP tuple starts a new flow', () => {
   const f = feed(t, tcp('192.0.2.1', 1, '192.0.2.2', 2, TCP_SYN))!;
   feed(t, tcp('192.0.2.2', 2, '192.0.2.1', 1, TCP_RST | TCP_ACK));
   assert.ok(f.closed);
+  const first = f.id;
+  // (the table may reuse the object of the flow that left: tell flows apart by id)
   const g = feed(t, tcp('192.0.2.1', 1, '192.0.2.2', 2, TCP_SYN))!;
-  assert.notEqual(f, g);
+  assert.notEqual(g.id, first);
+  assert.ok(!g.closed);
+  assert.equal(g.totalPackets, 1);
   assert.equal(t.removed.reused, 1);
   const h = feed(t, tcp('192.0.2.2', 2, '192.0.2.1', 1, TCP_FIN | TCP_ACK))!;
   assert.equal(h, g);
@@ -207,4 +211,67 @@ test('the bucket array grows (rehash) and every flow stays findable from both di
     );
     assert.equal(t.created, false);
   }
+});
+
+test('an ended TCP flow lingers for closedIdleTimeout, then leaves; open ones keep theirs', () => {
+  const removed: [number, FlowRemoveReason][] = [];
+  const t = new FlowTable({
+    tcpIdleTimeout: 1000,
+    closedIdleTimeout: 10,
+    onRemove: (f, r) => removed.push([f.id, r]),
+  });
+  const finished = feed(t, tcp('192.0.2.1', 1, '192.0.2.2', 2, TCP_FIN | TCP_ACK), 0)!;
+  feed(t, tcp('192.0.2.2', 2, '192.0.2.1', 1, TCP_FIN | TCP_ACK), 1);
+  // the last ACK still finds it
+  assert.equal(feed(t, tcp('192.0.2.1', 1, '192.0.2.2', 2, TCP_ACK), 2), finished);
+  const reset = feed(t, tcp('192.0.2.1', 3, '192.0.2.2', 4, TCP_RST), 2)!;
+  const open = feed(t, tcp('192.0.2.1', 5, '192.0.2.2', 6, TCP_FIN | TCP_ACK), 2)!;
+  assert.ok(finished.closed && reset.closed && !open.closed);
+  const ids = [finished.id, reset.id];
+  t.expire(12.5);
+  assert.deepEqual(removed, [
+    [ids[0], 'idle'],
+    [ids[1], 'idle'],
+  ]);
+  assert.equal(t.size, 1);
+  // a packet after that starts a new flow of its own
+  const again = feed(t, tcp('192.0.2.2', 2, '192.0.2.1', 1, TCP_ACK), 13)!;
+  assert.ok(!ids.includes(again.id));
+  assert.equal(again.endpointA(), '192.0.2.2:2');
+  assert.equal(again.totalPackets, 1);
+});
+
+test('eviction takes the least recently used of open, ended and non-TCP flows', () => {
+  const evicted: number[] = [];
+  const t = new FlowTable({ maxFlows: 3, onRemove: (f) => evicted.push(f.id) });
+  feed(t, tcp('192.0.2.1', 1, '192.0.2.2', 2, TCP_RST), 1); // 1, ended
+  feed(t, tcp('192.0.2.1', 3, '192.0.2.2', 4, TCP_ACK), 2); // 2, open
+  feed(t, buildUdpPacket({ src: '192.0.2.1', dst: '192.0.2.2', srcPort: 5, dstPort: 6 }), 3); // 3
+  feed(t, tcp('192.0.2.1', 7, '192.0.2.2', 8, TCP_ACK), 4); // 4 evicts 1
+  feed(t, tcp('192.0.2.1', 1, '192.0.2.2', 2, TCP_ACK), 5); // 5 evicts 2
+  feed(t, tcp('192.0.2.1', 9, '192.0.2.2', 10, TCP_ACK), 6); // 6 evicts 3
+  assert.deepEqual(evicted, [1, 2, 3]);
+  // on a tie the ended connection goes first
+  const u = new FlowTable({ maxFlows: 2, onRemove: (f) => evicted.push(f.id) });
+  feed(u, tcp('192.0.2.1', 3, '192.0.2.2', 4, TCP_ACK), 7);
+  feed(u, tcp('192.0.2.1', 1, '192.0.2.2', 2, TCP_RST), 7);
+  feed(u, tcp('192.0.2.1', 5, '192.0.2.2', 6, TCP_ACK), 7);
+  assert.deepEqual(evicted.slice(3), [2]);
+});
+
+test('a flow that left the table comes back as a new flow with fresh counters (objects reused)', () => {
+  const t = new FlowTable({ maxFlows: 2 });
+  const u = (n: number) =>
+    buildUdpPacket({ src: `192.0.2.${n}`, dst: '198.51.100.1', srcPort: 1000, dstPort: 53 });
+  for (let round = 0; round < 3; round++)
+    for (let n = 1; n <= 3; n++) {
+      const f = feed(t, u(n), round * 10 + n)!;
+      assert.equal(t.created, true);
+      assert.equal(f.endpointA(), `192.0.2.${n}:1000`);
+      assert.deepEqual(
+        [f.totalPackets, f.firstSeen, f.lastSeen],
+        [1, round * 10 + n, round * 10 + n],
+      );
+    }
+  assert.equal(t.removed.evicted, 7);
 });

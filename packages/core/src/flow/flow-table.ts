@@ -1,13 +1,16 @@
 // A bounded table of bidirectional flows. Lookup hashes the canonical endpoint pair read straight
 // from the packet bytes into one reused FlowKey, so a packet of a known flow allocates nothing; a new
-// flow allocates one Flow. Memory stays bounded: flows idle longer than their protocol's timeout
-// are expired, and when the table holds `maxFlows`, the least recently used flow is evicted.
-// TCP and non-TCP flows sit on separate LRU lists so each list is ordered by expiry.
+// flow allocates one Flow, or reuses one that has left the table. Memory stays bounded: flows
+// idle longer than their protocol's timeout are expired, and when the table holds `maxFlows`, the
+// least recently used flow is evicted.
+// Open TCP flows, ended TCP flows (FIN both ways, or RST) and non-TCP flows sit on separate LRU
+// lists, each with its own timeout, so each list is ordered by expiry.
 import type { Packet } from '../wire/packet.js';
 import { IPPROTO_TCP } from '../wire/ip-proto.js';
 import { TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN } from '../wire/tcp.js';
 import { DIR_ORIGINAL, DIR_REPLY, Flow } from './flow.js';
 import { FlowKey } from './flow-key.js';
+import { FlowSlots } from './flow-slots.js';
 
 export interface FlowTableOptions {
   /** Hard maximum of live flows (default 262,144). */
@@ -16,10 +19,16 @@ export interface FlowTableOptions {
   tcpIdleTimeout?: number;
   /** Idle timeout of UDP and other flows in seconds (default 180, conntrack's UDP stream timeout). */
   udpIdleTimeout?: number;
-  /** Per-script state slots allocated in each flow (default 0). */
-  slots?: number;
-  /** Called when a flow leaves the table: idle expiry, LRU eviction, a new connection on a closed
-   * TCP tuple, or `drain()`. Must not call back into the table. */
+  /**
+   * Idle timeout of a TCP flow that has ended (FIN in both directions, or RST) in seconds
+   * (default 120, conntrack's TIME_WAIT): the last ACK and stray retransmissions still find it.
+   */
+  closedIdleTimeout?: number;
+  /**
+   * Called when a flow leaves the table: idle expiry, LRU eviction, a new connection on a closed
+   * TCP tuple, or `drain()`. Must not call back into the table. The last moment the flow can be
+   * read: after it returns, its slot is freed and the object may be reused for another flow.
+   */
   onRemove?: (flow: Flow, reason: FlowRemoveReason) => void;
 }
 
@@ -27,19 +36,31 @@ export type FlowRemoveReason = 'idle' | 'evicted' | 'reused' | 'drained';
 
 export const DEFAULT_MAX_FLOWS = 262_144;
 
+// the LRU lists
+const LIST_TCP = 0;
+const LIST_OTHER = 1;
+const LIST_CLOSED = 2;
+const LISTS = [LIST_TCP, LIST_OTHER, LIST_CLOSED];
+
+// Flow objects kept for reuse: a full table evicts one flow per new flow, so a flood of new flows
+// allocates nothing and leaves the collector no long-lived objects to copy
+const MAX_SPARE = 4096;
+
 export class FlowTable {
   readonly maxFlows: number;
   readonly tcpIdleTimeout: number;
   readonly udpIdleTimeout: number;
-  private readonly slotCount: number;
+  readonly closedIdleTimeout: number;
+  private readonly slots = new FlowSlots();
+  private readonly spare: Flow[] = [];
   private readonly onRemove?: (flow: Flow, reason: FlowRemoveReason) => void;
   // grows by doubling (rehash) up to the next power of two above maxFlows, so a small capture
   // does not pay for a table sized for a firewall
   private buckets: (Flow | null)[];
   private mask: number;
   private readonly maxBuckets: number;
-  private readonly heads: (Flow | null)[] = [null, null];
-  private readonly tails: (Flow | null)[] = [null, null];
+  private readonly heads: (Flow | null)[] = [null, null, null];
+  private readonly tails: (Flow | null)[] = [null, null, null];
   private count = 0;
   private nextId = 1;
   /** Direction of the packet of the last successful lookup: 0 original (from a), 1 reply. */
@@ -56,7 +77,7 @@ export class FlowTable {
     this.maxFlows = Math.max(1, options.maxFlows ?? DEFAULT_MAX_FLOWS);
     this.tcpIdleTimeout = options.tcpIdleTimeout ?? 1800;
     this.udpIdleTimeout = options.udpIdleTimeout ?? 180;
-    this.slotCount = options.slots ?? 0;
+    this.closedIdleTimeout = options.closedIdleTimeout ?? 120;
     this.onRemove = options.onRemove;
     let max = 16;
     while (max < this.maxFlows) max *= 2;
@@ -68,6 +89,11 @@ export class FlowTable {
 
   get size(): number {
     return this.count;
+  }
+
+  /** Every live flow's `slot` is below this (the most flows held at once since `compactSlots`). */
+  get slotLimit(): number {
+    return this.slots.highWater;
   }
 
   /**
@@ -120,8 +146,9 @@ export class FlowTable {
     this.created = f === null;
     if (f === null) {
       if (this.count >= this.maxFlows) this.evictOne();
-      f = new Flow(this.slotCount);
+      f = this.spare.pop() ?? new Flow();
       f.id = this.nextId++;
+      f.slot = this.slots.take();
       f.protocol = proto;
       f.version = p.version;
       f.lo0 = k.a0;
@@ -140,7 +167,7 @@ export class FlowTable {
       if (proto === IPPROTO_TCP && (flags & (TCP_SYN | TCP_ACK)) === (TCP_SYN | TCP_ACK))
         f.aIsLo = !srcIsLo;
       f.firstSeen = now;
-      f.lruList = proto === IPPROTO_TCP ? 0 : 1;
+      f.lruList = proto === IPPROTO_TCP ? LIST_TCP : LIST_OTHER;
       if (this.count >= this.buckets.length && this.buckets.length < this.maxBuckets) this.grow();
       const bi = h & this.mask;
       f.bucketNext = this.buckets[bi];
@@ -165,27 +192,54 @@ export class FlowTable {
       if (flags & TCP_FIN && proto === IPPROTO_TCP) f.finBA = true;
     }
     if (flags & TCP_RST && proto === IPPROTO_TCP) f.rst = true;
+    if (f.lruList === LIST_TCP && f.closed) {
+      this.unlink(f);
+      f.lruList = LIST_CLOSED;
+      this.pushFront(f);
+    }
     return f;
   }
 
   /** Expires flows idle longer than their timeout at time `now`. */
   expire(now: number): void {
-    this.expireList(0, now - this.tcpIdleTimeout);
-    this.expireList(1, now - this.udpIdleTimeout);
+    this.expireList(LIST_TCP, now - this.tcpIdleTimeout);
+    this.expireList(LIST_OTHER, now - this.udpIdleTimeout);
+    this.expireList(LIST_CLOSED, now - this.closedIdleTimeout);
   }
 
-  /** Removes every flow (calling onRemove with 'drained'), oldest first. */
+  /** Removes every flow (calling onRemove with 'drained'), oldest first in each LRU list. */
   drain(): void {
-    for (const list of [0, 1]) {
+    for (const list of LISTS) {
       while (this.tails[list] !== null) this.remove(this.tails[list]!, 'drained');
     }
   }
 
-  /** Live flows, most recently used first within TCP, then the others. */
+  /** Live flows, most recently used first within open TCP, then the others, then ended TCP. */
   *[Symbol.iterator](): IterableIterator<Flow> {
-    for (const list of [0, 1]) {
+    for (const list of LISTS) {
       for (let f = this.heads[list]; f !== null; f = f.lruNext) yield f;
     }
+  }
+
+  /**
+   * Packs the live flows' slots into 0…size−1, so that an owner whose per-flow arrays grew during
+   * a flood can shrink them: each flow holding a slot at or above `size` moves to a free one
+   * below, `move(flow, from, to)` telling the owner to copy its state (`to` is never in use).
+   * O(size); for a timer, not the packet path.
+   */
+  compactSlots(move: (flow: Flow, from: number, to: number) => void): void {
+    const live = this.count;
+    const low = this.slots.freeBelow(live);
+    let k = 0;
+    for (const list of LISTS) {
+      for (let f = this.heads[list]; f !== null; f = f.lruNext) {
+        if (f.slot < live) continue;
+        const to = low[k++];
+        move(f, f.slot, to);
+        f.slot = to;
+      }
+    }
+    this.slots.reset(live);
   }
 
   private grow(): void {
@@ -216,9 +270,12 @@ export class FlowTable {
   }
 
   private evictOne(): void {
-    const a = this.tails[0];
-    const b = this.tails[1];
-    const victim = a === null ? b : b === null ? a : a.lastSeen <= b.lastSeen ? a : b;
+    // the least recently used of the lists' tails; on a tie an ended connection, then open TCP
+    let victim = this.tails[LIST_CLOSED];
+    const tcp = this.tails[LIST_TCP];
+    if (tcp !== null && (victim === null || tcp.lastSeen < victim.lastSeen)) victim = tcp;
+    const other = this.tails[LIST_OTHER];
+    if (other !== null && (victim === null || other.lastSeen < victim.lastSeen)) victim = other;
     if (victim) this.remove(victim, 'evicted');
   }
 
@@ -235,6 +292,12 @@ export class FlowTable {
     this.count--;
     this.removed[reason]++;
     this.onRemove?.(f, reason);
+    this.slots.give(f.slot);
+    f.slot = -1;
+    if (this.spare.length < MAX_SPARE) {
+      f.reset();
+      this.spare.push(f);
+    }
   }
 
   private unlink(f: Flow): void {

@@ -1,12 +1,12 @@
 // One bidirectional flow: L4 protocol plus an unordered pair of endpoints. The endpoints are kept
 // in a canonical order ("lo" sorts before "hi") so both directions find the same flow; `aIsLo`
-// records which of them is the initiator (the sender of the first packet seen).
+// records which of them is the initiator (the sender of the first packet seen). The table reuses a
+// Flow object for a later flow once it has left the table (after `onRemove` returns): read what
+// you need of a flow while it is live, and keep that, not the object.
 import { formatEndpoint, formatIp } from '../wire/address.js';
 
 export const DIR_ORIGINAL = 0;
 export const DIR_REPLY = 1;
-
-const NO_SLOTS: unknown[] = [];
 
 export class Flow {
   /** Sequence number of the flow in its table (1, 2, …): stable for output ordering. */
@@ -46,11 +46,11 @@ export class Flow {
   finBA = false;
   rst = false;
   /**
-   * Per-script state, one slot per script of the engine that owns the table (the table
-   * allocates `slots` entries per flow). Holds whatever the engine needs (e.g. a label or a
-   * "stop inspecting" mark).
+   * A small integer no other live flow of the table holds (below the most flows the table has
+   * held at once): the index of the flow's state in its owner's typed arrays (the rope
+   * classifier keeps labels and flow registers there). Reused after the flow leaves the table.
    */
-  slots: unknown[];
+  slot = -1;
 
   // intrusive links: hash bucket chain and LRU list (most recent at the head)
   bucketNext: Flow | null = null;
@@ -58,8 +58,19 @@ export class Flow {
   lruNext: Flow | null = null;
   lruList = 0;
 
-  constructor(slots: number) {
-    this.slots = slots > 0 ? new Array<unknown>(slots).fill(undefined) : NO_SLOTS;
+  /** A new flow's counters and flags, before the table reuses the object (it sets the key). */
+  reset(): void {
+    this.firstSeen = 0;
+    this.lastSeen = 0;
+    this.packetsAB = 0;
+    this.packetsBA = 0;
+    this.bytesAB = 0;
+    this.bytesBA = 0;
+    this.payloadPacketsAB = 0;
+    this.payloadPacketsBA = 0;
+    this.finAB = false;
+    this.finBA = false;
+    this.rst = false;
   }
 
   get totalPackets(): number {
@@ -77,7 +88,7 @@ export class Flow {
   payloadPacketsIn(dir: number): number {
     return dir === DIR_ORIGINAL ? this.payloadPacketsAB : this.payloadPacketsBA;
   }
-  /** The flow has ended (RST, or FIN in both directions). */
+  /** The flow has ended (RST, or FIN in both directions): the table lets it go sooner. */
   get closed(): boolean {
     return this.rst || (this.finAB && this.finBA);
   }

@@ -1,6 +1,7 @@
 // Flow context for running one script on every packet of a capture (`rope test`): the core's flow
 // table supplies `$ct_*` (as the flow classifier does, see ctFromFlow) and keeps each flow's
-// `freg` registers.
+// `freg` registers (one array per flow, by its slot: a debugging tool runs one script, where
+// the classifier's typed arrays would buy nothing).
 import type { Packet } from '@p2pwall/core';
 import { FlowTable, type Flow } from '@p2pwall/core/flow';
 import { ctFromFlow } from './flow-classifier.js';
@@ -9,7 +10,12 @@ import { CT_NEW, type CtInfo } from '../runtime/script.js';
 import type { Value } from '../runtime/values.js';
 
 export class CaptureFlows {
-  private readonly table = new FlowTable({ slots: 1 });
+  private readonly registers: (Value[] | undefined)[] = [];
+  private readonly table = new FlowTable({
+    onRemove: (f) => {
+      this.registers[f.slot] = undefined;
+    },
+  });
   /** Filled by `update` for the current packet (one object, reused). */
   private readonly ct: CtInfo = { proto: 0, state: CT_NEW, dir: 0, packets: 0, bytes: 0, mark: 0 };
   private flow: Flow | null = null;
@@ -31,10 +37,10 @@ export class CaptureFlows {
   flowRegisters(): Value[] | null {
     const f = this.flow;
     if (f === null) return null;
-    let r = f.slots[0] as Value[] | undefined;
+    let r = this.registers[f.slot];
     if (r === undefined) {
       r = newFlowRegisters();
-      f.slots[0] = r;
+      this.registers[f.slot] = r;
     }
     return r;
   }

@@ -1,6 +1,13 @@
 // Classifying a capture file: every IP packet through a FlowClassifier (a fresh flow table per
 // capture, so flows never leak between files), and one report per TCP/UDP flow when it leaves the
 // table. What `rope classify`, the accuracy test and the benchmark share.
+//
+// Memory stays bounded whatever the capture's size: the flow table holds at most `maxFlows`
+// flows, and with `onFlow` each report goes out as its flow ends — idle past its timeout in
+// capture time, ended (FIN both ways or RST) and idle past the shorter timeout of ended
+// connections, evicted as the least recently used at `maxFlows`, or replaced by a new SYN on its
+// tuple — and is forgotten; the flows still open when the capture ends follow, by first packet.
+// A packet of a tuple whose flow has been reported starts a new flow (and a new report).
 import { IPPROTO_TCP, IPPROTO_UDP, Packet } from '@p2pwall/core';
 import type { Flow } from '@p2pwall/core/flow';
 import { CaptureError, forEachPacket, openCapture, SUPPORTED_LINK_TYPES } from '@p2pwall/core/pcap';
@@ -13,7 +20,7 @@ import type { FlowLabels } from './flow-labels.js';
 
 /** One TCP or UDP flow of a capture and the labels it got. */
 export interface FlowReport {
-  /** Order of first appearance in the capture (1, 2, …). */
+  /** Order of first appearance in the capture (1, 2, …; counting flows of every protocol). */
   id: number;
   l4: 'tcp' | 'udp';
   /** The initiator (sender of the flow's first packet), `ip:port` or `[ip6]:port`. */
@@ -40,18 +47,27 @@ export interface CaptureReport {
   ipPackets: number;
   /** Records skipped because their link type is not one the readers decode, by link type. */
   unsupportedLinkTypes: Map<number, number>;
-  /** TCP and UDP flows in order of first appearance. */
+  /** TCP and UDP flows in order of first appearance; empty when `onFlow` took them. */
   flows: FlowReport[];
+  /** TCP and UDP flows reported. */
+  flowCount: number;
   /** Why reading stopped before the end of the file (the flows before it are reported). */
   error: CaptureError | null;
   /** The classifier used (its `stats` count the runs of each script). */
   classifier: FlowClassifier;
 }
 
-export type ClassifyOptions = Pick<
+export interface ClassifyOptions extends Pick<
   FlowClassifierOptions,
   'window' | 'emptyPackets' | 'caps' | 'flows'
->;
+> {
+  /**
+   * Takes each flow's report as soon as it is known, instead of `CaptureReport.flows` collecting
+   * them all: first the flows that end during the capture, in the order they end, then the flows
+   * still open at its end, in order of first appearance.
+   */
+  onFlow?: (report: FlowReport) => void;
+}
 
 function report(f: Flow, l: FlowLabels, names: readonly string[]): FlowReport {
   const labels: string[] = [];
@@ -59,7 +75,7 @@ function report(f: Flow, l: FlowLabels, names: readonly string[]): FlowReport {
   for (let i = 0; i < names.length; i++) {
     if (l.has(i)) {
       labels.push(names[i]);
-      matchedAt.push(l.matchedAt[i]);
+      matchedAt.push(l.matchedAt(i));
     }
   }
   return {
@@ -85,12 +101,18 @@ export function classifyCapture(
   rules: readonly ClassifierRule[],
   options: ClassifyOptions = {},
 ): CaptureReport {
+  const { onFlow: given, ...classifierOptions } = options;
   const flows: FlowReport[] = [];
+  const onFlow = given ?? ((r: FlowReport) => flows.push(r));
   let names: readonly string[] = [];
+  let ended = true;
   const classifier = new FlowClassifier(rules, {
-    ...options,
+    ...classifierOptions,
     onFlowEnd: (f, l) => {
-      if (f.protocol === IPPROTO_TCP || f.protocol === IPPROTO_UDP) flows.push(report(f, l, names));
+      if (ended && (f.protocol === IPPROTO_TCP || f.protocol === IPPROTO_UDP)) {
+        result.flowCount++;
+        onFlow(report(f, l, names));
+      }
     },
   });
   names = classifier.labels;
@@ -100,6 +122,7 @@ export function classifyCapture(
     ipPackets: 0,
     unsupportedLinkTypes: new Map(),
     flows,
+    flowCount: 0,
     error: null,
     classifier,
   };
@@ -134,7 +157,16 @@ export function classifyCapture(
     reader.close();
   }
   result.ipPackets = ipPackets;
+  // the flows still open, by first appearance: only the Flow objects the table already holds are
+  // sorted, each report is made as it goes out
+  const open = [...classifier.flows()].sort((x, y) => x.id - y.id);
+  for (const f of open) {
+    if (f.protocol !== IPPROTO_TCP && f.protocol !== IPPROTO_UDP) continue;
+    result.flowCount++;
+    onFlow(report(f, classifier.labelsOf(f), names));
+  }
+  ended = false;
   classifier.drain();
-  flows.sort((x, y) => x.id - y.id);
+  if (given === undefined) flows.sort((x, y) => x.id - y.id);
   return result;
 }

@@ -43,7 +43,7 @@ test('a flow takes a label at its first YES, keeps it, and the script stops runn
   assert.equal(r.newLabels, 1);
   assert.ok(r.has(0));
   assert.equal(r.dir, 1);
-  assert.equal(r.labels.matchedAt[0], 2);
+  assert.equal(r.labels.matchedAt(0), 2);
   assert.deepEqual(labelled, [[1, 0]]);
   r = c.classify(fromClient('more'), 3);
   assert.equal(r.verdicts[0], NOT_RUN);
@@ -82,12 +82,12 @@ test('each script sees the first N payload packets of each direction, then gives
   assert.equal(c.stats[0].runs, 3);
   const late = c.classify(fromClient('HELLO'), 2); // the client's 6th: out of its window
   assert.equal(late.verdicts[0], NOT_RUN);
-  assert.equal(late.labels.state[0], LABEL_PENDING);
+  assert.equal(late.labels.stateOf(0), LABEL_PENDING);
   c.classify(fromServer('b0'), 3);
   c.classify(fromServer('b1'), 3);
   const r = c.classify(fromServer('b2'), 3); // the server's 3rd: last in the window
   assert.equal(r.verdicts[0], Verdict.NO);
-  assert.equal(r.labels.state[0], LABEL_UNMATCHED);
+  assert.equal(r.labels.stateOf(0), LABEL_UNMATCHED);
   assert.equal(c.stats[0].runs, 6);
   assert.equal(c.classify(fromServer('HELLO'), 4).has(0), false);
 });
@@ -113,7 +113,7 @@ test('flow registers are per flow and per script; user registers are per run', (
   const seen: number[] = [];
   const rec = script('0 freg inc  0 freg get 3 ge yes', 'rec');
   const c = new FlowClassifier([{ script: count }, { script: rec }], {
-    onLabel: (_f, i, l) => seen.push(i, l.matchedAt[i]),
+    onLabel: (_f, i, l) => seen.push(i, l.matchedAt(i)),
   });
   c.classify(fromClient('x'), 0);
   c.classify(fromServer('y'), 0);
@@ -135,8 +135,8 @@ test('flow registers are per flow and per script; user registers are per run', (
   assert.ok(r.has(1));
   assert.deepEqual(seen, [1, 3]);
   // count's registers: $n is 1 in every run (user registers start at 0), $ct_packets kept
-  assert.deepEqual(r.labels.registers[0]!.slice(0, 1), [3]);
-  assert.equal(r.labels.registers[1], null, 'a matched script drops its registers');
+  assert.deepEqual(c.registersOf(r.flow!, 0)!.slice(0, 1), [3]);
+  assert.equal(c.registersOf(r.flow!, 1), null, 'a matched script drops its registers');
 });
 
 test('pushes go to their own script; the mark chains through the scripts that ran', () => {
@@ -162,7 +162,7 @@ test('$ct_* come from the flow table, or from the caller when live', () => {
   c.classify(fromServer('', TCP_SYN | TCP_ACK), 0);
   const r = c.classify(fromClient('hi'), 0);
   assert.equal(r.has(0), false);
-  const regs = r.labels.registers[0]!;
+  const regs = c.registersOf(r.flow!, 0)!;
   assert.deepEqual(regs.slice(0, 3), [1, 0, 3]);
   const live = c.classify(fromServer('hi'), 0, {
     proto: 6,
@@ -247,7 +247,7 @@ test('the labels of a matched flow survive the other scripts giving up', () => {
   const c = new FlowClassifier([{ script: hello }, { script: count }], { window: 1 });
   c.classify(fromClient('HELLO'), 0);
   const r = c.classify(fromServer('x'), 0);
-  assert.deepEqual([...r.labels.state], [LABEL_MATCHED, LABEL_UNMATCHED]);
+  assert.deepEqual([r.labels.stateOf(0), r.labels.stateOf(1)], [LABEL_MATCHED, LABEL_UNMATCHED]);
   assert.equal(r.labels.pending, 0);
   assert.throws(() => new FlowClassifier([{ script: hello }], { window: 0 }), /window/);
   assert.throws(() => new FlowClassifier([]), /at least one script/);

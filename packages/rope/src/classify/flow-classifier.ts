@@ -7,8 +7,10 @@
 // pending gives up on the flow. So a flow costs a hash lookup per packet, and scripts run at most
 // 2N times per flow.
 //
-// Nothing is allocated per packet: the result object, the run input and the `$ct_*` record are
-// reused; a flow allocates its FlowLabels once, and its `freg` registers on first use.
+// Nothing is allocated per packet, nor per flow beyond the flow table's own Flow: the result
+// object, the run input and the `$ct_*` record are reused, and each flow's labels and `freg`
+// registers live in typed arrays indexed by the flow's slot (FlowLabels is a view onto them),
+// which grow with the table and shrink back after a flood (see `expire`).
 import type { Packet } from '@p2pwall/core';
 import {
   FlowTable,
@@ -28,13 +30,28 @@ import {
 } from '../runtime/script.js';
 import type { Value } from '../runtime/values.js';
 import { Verdict } from '../runtime/verdict.js';
-import { FlowLabels, LABEL_MATCHED, LABEL_PENDING, LABEL_UNMATCHED } from './flow-labels.js';
+import {
+  FlowLabels,
+  LabelStore,
+  LABEL_MATCHED,
+  LABEL_PENDING,
+  LABEL_UNMATCHED,
+} from './flow-labels.js';
+import { RegisterStore } from './flow-registers.js';
+import { NOT_RUN, PacketResult } from './packet-result.js';
+import { ScriptStats } from './script-stats.js';
+
+export { NOT_RUN, PacketResult } from './packet-result.js';
+export { ScriptStats } from './script-stats.js';
 
 /** Payload-carrying packets per direction a script sees of each flow, unless configured. */
 export const DEFAULT_WINDOW = 10;
 
-/** `PacketResult.verdicts[i]` when script i did not run on the packet. */
-export const NOT_RUN = -1;
+// per-flow arrays start with room for a few flows (a capture of a handful of flows, of which the
+// corpus has hundreds, pays for no more), double as the table fills, and shrink back (on
+// `expire`, not below MIN_CAPACITY) once the table holds under a quarter of their room
+const INITIAL_CAPACITY = 64;
+const MIN_CAPACITY = 1024;
 
 /**
  * Fills `ct` from the flow table's view of a flow, as conntrack would: NEW until the flow's first
@@ -71,8 +88,11 @@ export interface FlowClassifierOptions {
   /** Caps of the engine made when `engine` is not given. */
   caps?: Partial<Caps>;
   /** Flow table limits and idle timeouts. */
-  flows?: Omit<FlowTableOptions, 'slots' | 'onRemove'>;
-  /** A flow got script `i`'s label; called during `classify`, before it returns. */
+  flows?: Omit<FlowTableOptions, 'onRemove'>;
+  /**
+   * A flow got script `i`'s label; called during `classify`, before it returns. `labels` is the
+   * result's view, valid until the next packet.
+   */
   onLabel?: (flow: Flow, i: number, labels: FlowLabels) => void;
   /**
    * A run of script `i` ended with FAIL or HOTDROP (the packet is `result`'s); called during
@@ -81,55 +101,9 @@ export interface FlowClassifierOptions {
   onRunError?: (i: number, verdict: Verdict, error: RunError, flow: Flow) => void;
   /**
    * A flow left the table (idle, evicted, reused by a new connection, or `drain()`): the last
-   * moment its labels can be read.
+   * moment its labels can be read (`labels` is valid during the call only).
    */
   onFlowEnd?: (flow: Flow, labels: FlowLabels, reason: FlowRemoveReason) => void;
-}
-
-/** Counters of one script across all flows. */
-export class ScriptStats {
-  /** Runs per verdict, indexed by Verdict (FAIL 0, OKAY 1, YES 2, NO 3, HOTDROP 4). */
-  readonly verdicts = new Float64Array(5);
-  /** Flows labelled (equals verdicts[YES]: a flow says YES at most once per script). */
-  flows = 0;
-  /** The error of the latest FAIL or HOTDROP. */
-  lastError: RunError | null = null;
-
-  get runs(): number {
-    let n = 0;
-    for (const v of this.verdicts) n += v;
-    return n;
-  }
-}
-
-/** What `classify` found for one packet. One object per classifier, overwritten every packet. */
-export class PacketResult {
-  /** The packet's flow; null when the packet has no IP header (then nothing ran). */
-  flow: Flow | null = null;
-  /** 0 when the packet goes from the flow's initiator (a → b), 1 for the reply direction. */
-  dir = 0;
-  /** The flow's labels (script i matched on this packet or earlier: `labels.has(i)`). */
-  labels: FlowLabels;
-  /** Labels the flow gained on this packet. */
-  newLabels = 0;
-  /** Per script: its verdict on this packet, or NOT_RUN. */
-  readonly verdicts: Int8Array;
-  /** Scripts that ran on this packet. */
-  ran = 0;
-  /** A script ended with HOTDROP on this packet: drop it whatever the rules say. */
-  hotdrop = false;
-  /** `$mark` after the scripts that ran (each starts from the mark the previous one left). */
-  mark = 0;
-
-  constructor(scripts: number, none: FlowLabels) {
-    this.verdicts = new Int8Array(scripts).fill(NOT_RUN);
-    this.labels = none;
-  }
-
-  /** Script `i` has labelled the packet's flow (now or earlier). */
-  has(i: number): boolean {
-    return this.labels.state[i] === LABEL_MATCHED;
-  }
 }
 
 export class FlowClassifier {
@@ -144,8 +118,15 @@ export class FlowClassifier {
   private readonly pushes: readonly (readonly Value[])[];
   private readonly table: FlowTable;
   private readonly result: PacketResult;
-  /** Labels of the no-flow result (nothing matched, nothing pending). */
-  private readonly none: FlowLabels;
+  private readonly store: LabelStore;
+  private readonly registers: RegisterStore;
+  /** Per script: its register set in `registers`, or −1 for a script without `freg`. */
+  private readonly registerSet: Int32Array;
+  /** The registers a run works on (loaded from and saved to `registers`). */
+  private readonly scratch: Value[] = newFlowRegisters();
+  /** Views for `labelsOf` and `onFlowEnd`. */
+  private readonly peek: FlowLabels;
+  private readonly ending: FlowLabels;
   private readonly ownCt: CtInfo = {
     proto: 0,
     state: CT_NEW,
@@ -175,12 +156,25 @@ export class FlowClassifier {
     const onFlowEnd = options.onFlowEnd;
     this.table = new FlowTable({
       ...options.flows,
-      slots: 1,
-      onRemove: onFlowEnd ? (f, reason) => onFlowEnd(f, this.labelsOf(f), reason) : undefined,
+      onRemove: (f, reason) => {
+        if (onFlowEnd) {
+          this.ending.slot = f.slot;
+          onFlowEnd(f, this.ending, reason);
+        }
+        this.registers.clear(f.slot);
+      },
     });
-    this.none = new FlowLabels(rules.length);
-    this.none.pending = 0;
-    this.result = new PacketResult(rules.length, this.none);
+    const capacity = Math.min(INITIAL_CAPACITY, this.table.maxFlows);
+    this.store = new LabelStore(rules.length, capacity);
+    this.registerSet = new Int32Array(rules.length).fill(-1);
+    let sets = 0;
+    this.scripts.forEach((s, i) => {
+      if (s.usesFlowRegisters) this.registerSet[i] = sets++;
+    });
+    this.registers = new RegisterStore(sets, capacity);
+    this.peek = new FlowLabels(this.store);
+    this.ending = new FlowLabels(this.store);
+    this.result = new PacketResult(rules.length, new FlowLabels(this.store));
     this.input = {
       packet: null as unknown as Packet,
       ct: this.ownCt,
@@ -196,17 +190,45 @@ export class FlowClassifier {
     return this.table.size;
   }
 
+  /** The most flows the table holds. */
+  get maxFlows(): number {
+    return this.table.maxFlows;
+  }
+
   /** Flows removed from the table so far, by reason. */
   get removed(): Readonly<Record<FlowRemoveReason, number>> {
     return this.table.removed;
   }
 
-  /** The labels of a flow of this classifier's table (an empty set for a flow it never saw). */
-  labelsOf(flow: Flow): FlowLabels {
-    return (flow.slots[0] as FlowLabels | undefined) ?? this.none;
+  /** Flows the per-flow arrays have room for (they grow with the table, shrink after a flood). */
+  get capacity(): number {
+    return this.store.capacity;
   }
 
-  /** Live flows (most recently used first within TCP, then the others). */
+  /** Flows whose `freg` registers hold a string (kept outside the typed arrays). */
+  get flowsWithStringRegisters(): number {
+    return this.registers.sideSets;
+  }
+
+  /**
+   * The labels of a live flow of this classifier's table (an empty set for a flow that has left
+   * it). A view, valid until the next call.
+   */
+  labelsOf(flow: Flow): FlowLabels {
+    this.peek.slot = flow.slot;
+    return this.peek;
+  }
+
+  /**
+   * A copy of script `i`'s flow registers for a live flow, or null when the script has none for
+   * it (it does not use `freg`, has not run on the flow, or is done with it). For tests and tools.
+   */
+  registersOf(flow: Flow, i: number): Value[] | null {
+    const set = this.registerSet[i];
+    return set < 0 || flow.slot < 0 ? null : this.registers.read(flow.slot, set);
+  }
+
+  /** Live flows (most recently used first within open TCP, then the others, then ended TCP). */
   flows(): IterableIterator<Flow> {
     return this.table[Symbol.iterator]();
   }
@@ -219,7 +241,6 @@ export class FlowClassifier {
    */
   classify(packet: Packet, time: number, ct: CtInfo | null = null, mark = 0): PacketResult {
     const r = this.result;
-    const n = this.scripts.length;
     if (r.ran !== 0) r.verdicts.fill(NOT_RUN);
     r.ran = 0;
     r.newLabels = 0;
@@ -229,27 +250,28 @@ export class FlowClassifier {
     if (f === null) {
       r.flow = null;
       r.dir = 0;
-      r.labels = this.none;
+      r.labels.slot = -1;
       return r;
     }
-    const dir = this.table.direction;
-    let fl = f.slots[0] as FlowLabels | undefined;
-    if (fl === undefined) {
-      fl = new FlowLabels(n);
-      f.slots[0] = fl;
+    const slot = f.slot;
+    const store = this.store;
+    if (this.table.created) {
+      if (slot >= store.capacity) this.grow(slot);
+      store.open(slot);
     }
     r.flow = f;
-    r.dir = dir;
-    r.labels = fl;
-    if (fl.pending === 0) return r;
+    r.dir = this.table.direction;
+    r.labels.slot = slot;
+    if (store.pending[slot] === 0) return r;
 
     // the window: the first `window` payload packets of each direction (the table has already
     // counted this one); a packet without payload only while its direction's window is open
-    const seen = dir === 0 ? f.payloadPacketsAB : f.payloadPacketsBA;
+    const seen = r.dir === 0 ? f.payloadPacketsAB : f.payloadPacketsBA;
     const w = this.window;
     const inWindow = packet.payloadLength > 0 ? seen <= w : this.emptyPackets && seen < w;
-    if (inWindow) this.runScripts(packet, time, ct, f, fl, r);
-    if (fl.pending > 0 && f.payloadPacketsAB >= w && f.payloadPacketsBA >= w) this.giveUp(fl);
+    if (inWindow) this.runScripts(packet, time, ct, f, r);
+    if (store.pending[slot] > 0 && f.payloadPacketsAB >= w && f.payloadPacketsBA >= w)
+      this.giveUp(slot);
     return r;
   }
 
@@ -258,9 +280,35 @@ export class FlowClassifier {
     this.table.drain();
   }
 
-  /** Expires flows idle at time `now` without classifying a packet (live: call on a timer). */
+  /**
+   * Expires flows idle at time `now` without classifying a packet (live: call on a timer). When
+   * the table then holds under a quarter of what the per-flow arrays have room for (after a
+   * flood), the live flows are packed into the lowest slots and the arrays shrink: O(live flows),
+   * on the timer, never on a packet.
+   */
   expire(now: number): void {
     this.table.expire(now);
+    const capacity = this.store.capacity;
+    if (capacity <= MIN_CAPACITY || this.table.size >= capacity / 4) return;
+    const store = this.store;
+    const registers = this.registers;
+    this.table.compactSlots((_f, from, to) => {
+      store.move(from, to);
+      registers.move(from, to);
+    });
+    let room = MIN_CAPACITY;
+    while (room < 2 * this.table.size) room *= 2;
+    store.resize(room);
+    registers.resize(room);
+  }
+
+  /** Room for the flow in `slot`: the per-flow arrays double (up to the table's maximum). */
+  private grow(slot: number): void {
+    let room = this.store.capacity * 2;
+    while (room <= slot) room *= 2;
+    room = Math.min(room, this.table.maxFlows);
+    this.store.resize(room);
+    this.registers.resize(room);
   }
 
   private runScripts(
@@ -268,7 +316,6 @@ export class FlowClassifier {
     time: number,
     ct: CtInfo | null,
     f: Flow,
-    fl: FlowLabels,
     r: PacketResult,
   ): void {
     const input = this.input;
@@ -282,18 +329,18 @@ export class FlowClassifier {
     } else input.ct = ct;
     const engine = this.engine;
     const scripts = this.scripts;
+    const store = this.store;
+    const slot = f.slot;
+    const base = slot * scripts.length;
     let mark = r.mark;
     for (let i = 0; i < scripts.length; i++) {
-      if (fl.state[i] !== LABEL_PENDING) continue;
+      if (store.state[base + i] !== LABEL_PENDING) continue;
       const s = scripts[i];
       input.mark = mark;
-      if (s.usesFlowRegisters) {
-        let regs = fl.registers[i];
-        if (regs === null) {
-          regs = newFlowRegisters();
-          fl.registers[i] = regs;
-        }
-        input.flow = regs;
+      const set = this.registerSet[i];
+      if (set >= 0) {
+        this.registers.load(slot, set, this.scratch);
+        input.flow = this.scratch;
       } else input.flow = null;
       const v = s.run(engine, input, this.pushes[i]);
       mark = engine.mark;
@@ -302,30 +349,35 @@ export class FlowClassifier {
       const st = this.stats[i];
       st.verdicts[v]++;
       if (v === Verdict.YES) {
-        fl.state[i] = LABEL_MATCHED;
-        fl.matchedAt[i] = f.totalPackets;
-        fl.registers[i] = null;
-        fl.labelCount++;
-        fl.pending--;
+        store.state[base + i] = LABEL_MATCHED;
+        store.matchedAt[base + i] = f.totalPackets;
+        if (set >= 0) this.registers.drop(slot, set);
+        store.labelCount[slot]++;
+        store.pending[slot]--;
         r.newLabels++;
         st.flows++;
-        this.onLabel?.(f, i, fl);
-      } else if (v === Verdict.HOTDROP || v === Verdict.FAIL) {
-        if (v === Verdict.HOTDROP) r.hotdrop = true;
-        st.lastError = engine.lastError;
-        if (engine.lastError) this.onRunError?.(i, v, engine.lastError, f);
+        this.onLabel?.(f, i, r.labels);
+      } else {
+        if (set >= 0) this.registers.save(slot, set, this.scratch);
+        if (v === Verdict.HOTDROP || v === Verdict.FAIL) {
+          if (v === Verdict.HOTDROP) r.hotdrop = true;
+          st.lastError = engine.lastError;
+          if (engine.lastError) this.onRunError?.(i, v, engine.lastError, f);
+        }
       }
     }
     r.mark = mark;
   }
 
-  private giveUp(fl: FlowLabels): void {
-    for (let i = 0; i < fl.state.length; i++) {
-      if (fl.state[i] === LABEL_PENDING) {
-        fl.state[i] = LABEL_UNMATCHED;
-        fl.registers[i] = null;
+  private giveUp(slot: number): void {
+    const n = this.scripts.length;
+    const state = this.store.state;
+    for (let i = 0; i < n; i++) {
+      if (state[slot * n + i] === LABEL_PENDING) {
+        state[slot * n + i] = LABEL_UNMATCHED;
+        if (this.registerSet[i] >= 0) this.registers.drop(slot, this.registerSet[i]);
       }
     }
-    fl.pending = 0;
+    this.store.pending[slot] = 0;
   }
 }

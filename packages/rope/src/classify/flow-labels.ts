@@ -1,8 +1,8 @@
-// What the classifier remembers about one flow: per script, whether it is still looking, matched
-// (the flow carries its label from then on) or gave up (the window closed without a YES), and the
-// script's flow registers (`freg`). One object per flow, made when the flow is created; nothing is
-// allocated for later packets.
-import type { Value } from '../runtime/values.js';
+// What the classifier remembers about each flow's labels: per script, whether it is still looking,
+// matched (the flow carries its label from then on) or gave up (the window closed without a YES),
+// and the packet that matched. Kept in typed arrays indexed by the flow's slot (`Flow.slot`), not
+// in an object per flow: a flood of new flows then makes no garbage and the collector has nothing
+// per flow to trace. FlowLabels is a view onto one flow's entry, moved from flow to flow.
 
 /** The script still runs on the flow's packets that fall in the window. */
 export const LABEL_PENDING = 0;
@@ -13,29 +13,95 @@ export const LABEL_UNMATCHED = 2;
 
 export type LabelState = typeof LABEL_PENDING | typeof LABEL_MATCHED | typeof LABEL_UNMATCHED;
 
-export class FlowLabels {
-  // plain arrays of small integers, not typed arrays: a typed array and its buffer cost some
-  // 150 bytes each in V8, and a firewall holds hundreds of thousands of these objects
-  /** Per script: LABEL_PENDING, LABEL_MATCHED or LABEL_UNMATCHED. */
-  readonly state: number[];
-  /** Per script: the flow's packet number (1-based, both directions) of the YES; 0 if none. */
-  readonly matchedAt: number[];
-  /** Per script: its flow registers, made on first use (only scripts that use `freg`). */
-  readonly registers: (Value[] | null)[];
-  /** How many scripts matched. */
-  labelCount = 0;
-  /** How many scripts are still pending (0: the classifier skips the flow). */
-  pending: number;
+/** The labels of every flow of one classifier, by slot. */
+export class LabelStore {
+  /** Per slot and script (slot × scripts + i): LABEL_PENDING, LABEL_MATCHED or LABEL_UNMATCHED. */
+  state: Uint8Array;
+  /** Per slot and script: the flow's packet (1-based, both directions) that said YES; 0 if none. */
+  matchedAt: Float64Array;
+  /** Per slot: scripts that matched, scripts still pending. */
+  labelCount: Uint16Array;
+  pending: Uint16Array;
 
-  constructor(scripts: number) {
-    this.state = new Array<number>(scripts).fill(LABEL_PENDING);
-    this.matchedAt = new Array<number>(scripts).fill(0);
-    this.registers = new Array<Value[] | null>(scripts).fill(null);
-    this.pending = scripts;
+  constructor(
+    readonly scripts: number,
+    public capacity: number,
+  ) {
+    this.state = new Uint8Array(capacity * scripts);
+    this.matchedAt = new Float64Array(capacity * scripts);
+    this.labelCount = new Uint16Array(capacity);
+    this.pending = new Uint16Array(capacity);
   }
+
+  /** A new flow took the slot: every script pending, nothing matched. */
+  open(slot: number): void {
+    const n = this.scripts;
+    this.state.fill(LABEL_PENDING, slot * n, slot * n + n);
+    this.matchedAt.fill(0, slot * n, slot * n + n);
+    this.labelCount[slot] = 0;
+    this.pending[slot] = n;
+  }
+
+  /** Copies slot `from` to slot `to` (compaction). */
+  move(from: number, to: number): void {
+    const n = this.scripts;
+    this.state.copyWithin(to * n, from * n, from * n + n);
+    this.matchedAt.copyWithin(to * n, from * n, from * n + n);
+    this.labelCount[to] = this.labelCount[from];
+    this.pending[to] = this.pending[from];
+  }
+
+  /** New arrays for `capacity` slots, keeping slots below it. */
+  resize(capacity: number): void {
+    const n = this.scripts;
+    const keep = Math.min(capacity, this.capacity);
+    this.state = copied(new Uint8Array(capacity * n), this.state, keep * n);
+    this.matchedAt = copied(new Float64Array(capacity * n), this.matchedAt, keep * n);
+    this.labelCount = copied(new Uint16Array(capacity), this.labelCount, keep);
+    this.pending = copied(new Uint16Array(capacity), this.pending, keep);
+    this.capacity = capacity;
+  }
+}
+
+function copied<T extends Uint8Array | Uint16Array | Float64Array>(to: T, from: T, n: number): T {
+  to.set(from.subarray(0, n) as never);
+  return to;
+}
+
+/**
+ * One flow's labels: a view onto its slot of a LabelStore, valid until the classifier handles the
+ * next packet (it is moved to the next packet's flow). `slot` −1: no flow, nothing matched and
+ * nothing pending.
+ */
+export class FlowLabels {
+  slot = -1;
+
+  constructor(private readonly store: LabelStore) {}
 
   /** Script `i` labelled the flow. */
   has(i: number): boolean {
-    return this.state[i] === LABEL_MATCHED;
+    return this.slot >= 0 && this.store.state[this.slot * this.store.scripts + i] === LABEL_MATCHED;
+  }
+
+  /** Script `i`'s state: LABEL_PENDING, LABEL_MATCHED or LABEL_UNMATCHED. */
+  stateOf(i: number): LabelState {
+    if (this.slot < 0) return LABEL_UNMATCHED;
+    return this.store.state[this.slot * this.store.scripts + i] as LabelState;
+  }
+
+  /** The flow's packet number (1-based, both directions) on which script `i` matched; 0 if none. */
+  matchedAt(i: number): number {
+    if (this.slot < 0) return 0;
+    return this.store.matchedAt[this.slot * this.store.scripts + i];
+  }
+
+  /** How many scripts matched. */
+  get labelCount(): number {
+    return this.slot < 0 ? 0 : this.store.labelCount[this.slot];
+  }
+
+  /** How many scripts are still pending (0: the classifier skips the flow). */
+  get pending(): number {
+    return this.slot < 0 ? 0 : this.store.pending[this.slot];
   }
 }

@@ -9,6 +9,11 @@ import { negativeNumbersAsValues } from '@p2pwall/core/args';
 export interface Output {
   out(text: string): void;
   err(text: string): void;
+  /**
+   * Like `out`, but returns only once the text is written (waiting for a slow reader), for a
+   * command that writes much in one synchronous pass; absent: `out`.
+   */
+  outSync?(text: string): void;
 }
 
 export interface Command {

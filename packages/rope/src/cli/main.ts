@@ -1,5 +1,6 @@
 // Entry point of the `rope` binary (bin/rope.js imports the compiled form of this file).
 import { runCli } from './run-cli.js';
+import { writeAllSync } from './write-sync.js';
 
 // a reader that closes the pipe early (`rope test … | head`) is not an error
 process.stdout.on('error', (e: NodeJS.ErrnoException) => {
@@ -9,6 +10,7 @@ process.stdout.on('error', (e: NodeJS.ErrnoException) => {
 
 const io = {
   out: (t: string) => void process.stdout.write(t),
+  outSync: (t: string) => writeAllSync(1, t),
   err: (t: string) => void process.stderr.write(t),
 };
 

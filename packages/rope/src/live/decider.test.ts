@@ -217,3 +217,22 @@ test('decider: TCP flows are classified on payload packets, both directions', ()
   assert.equal(decide(e, { payload: 'MATCH-B reply', sport: 30, tcp: true, reply: true }).mark, 7);
   assert.equal(e.groupSnapshots()[0].matches, 1);
 });
+
+test('decider: a flood of new flows past --max-flows gets its verdicts; then its flows expire and the per-flow arrays shrink', () => {
+  const e = decider([[MATCH_A, DROP]], { maxFlows: 3000 });
+  let dropped = 0;
+  for (let i = 0; i < 6000; i++) {
+    const d = decide(e, { payload: i % 1000 === 0 ? 'MATCH-A' : 'x', sport: 1000 + i });
+    if (d.verdict === NF_DROP) dropped++;
+  }
+  assert.equal(dropped, 6);
+  const t = e.totalsSnapshot();
+  assert.deepEqual([t.packets, t.flows, t.activeFlows], [6000, 6000, 3000]);
+  assert.equal(e.classifier.capacity, 3000);
+  // a matched flow that is still remembered keeps its verdict
+  assert.equal(decide(e, { payload: 'later', sport: 1000 + 5000 }).verdict, NF_DROP);
+  e.classifier.expire(e.now + 3600);
+  assert.equal(e.totalsSnapshot().activeFlows, 0);
+  assert.equal(e.classifier.capacity, 1024);
+  assert.equal(decide(e, { payload: 'MATCH-A', sport: 1 }).verdict, NF_DROP);
+});

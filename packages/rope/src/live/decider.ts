@@ -19,7 +19,7 @@ import {
   type NfqPacket,
 } from '@p2pwall/core/netlink';
 import { FlowClassifier, type PacketResult } from '../classify/flow-classifier.js';
-import { LABEL_MATCHED, type FlowLabels } from '../classify/flow-labels.js';
+import type { FlowLabels } from '../classify/flow-labels.js';
 import type { Caps } from '../runtime/caps.js';
 import type { RunError } from '../runtime/run-error.js';
 import { CT_ESTABLISHED, CT_NEW, CT_RELATED, type CtInfo, type Script } from '../runtime/script.js';
@@ -200,7 +200,7 @@ export class Decider {
     if (labels.labelCount > 0) {
       const n = this.groups.length;
       for (let g = 0; g < n; g++) {
-        if (labels.state[g] !== LABEL_MATCHED) continue;
+        if (!labels.has(g)) continue;
         const pg = this.perGroup;
         pg[g * G_COUNT + G_PACKETS]++;
         pg[g * G_COUNT + G_BYTES] += p.packetLength;
@@ -237,7 +237,7 @@ export class Decider {
   private matchEvent(flow: Flow, i: number, labels: FlowLabels): MatchEvent {
     let decider = i;
     for (let g = 0; g < this.groups.length; g++) {
-      if (labels.state[g] === LABEL_MATCHED) {
+      if (labels.has(g)) {
         decider = g;
         break;
       }
@@ -249,7 +249,7 @@ export class Decider {
       protocol: protocolName(flow.protocol),
       from: flow.endpointA(),
       to: flow.endpointB(),
-      packet: labels.matchedAt[i],
+      packet: labels.matchedAt(i),
     };
   }
 

@@ -47,7 +47,10 @@ export interface QueueSnapshot {
   overruns: number;
   handlerErrors: number;
   verdictErrors: number;
-  /** From /proc/net/netfilter/nfnetlink_queue: dropped (or, with --fail-open, passed unchecked) because the queue was full / the socket overflowed. */
+  /**
+   * From /proc/net/netfilter/nfnetlink_queue: dropped because the queue was full / the socket
+   * overflowed (with --fail-open the kernel passes those packets instead, and counts nothing).
+   */
   queueDropped: number;
   userDropped: number;
   /** Packets waiting for a verdict when the counters were read. */

@@ -1,16 +1,21 @@
-// rope classify [--script NAME|FILE]... [--push-int N]... [--window N] [--json] CAPTURE... — label
-// the flows of captures with scripts (the built-in ones unless told otherwise).
+// rope classify [--script NAME|FILE]... [--push-int N]... [--window N] [--max-flows N] [--json]
+// CAPTURE... — label the flows of captures with scripts (the built-in ones unless told otherwise).
+// Each flow is written out as it ends and forgotten, so memory stays bounded by --max-flows
+// whatever the size of the captures.
 import { basename } from 'node:path';
 import { BUILTIN_SCRIPTS, DEFAULT_SCRIPTS, SCRIPT_GROUPS } from '../../builtins/builtin-scripts.js';
+import { DEFAULT_MAX_FLOWS } from '@p2pwall/core/flow';
 import { DEFAULT_WINDOW, type ClassifierRule } from '../../classify/flow-classifier.js';
 import { verdictName, Verdict } from '../../index.js';
 import type { MatchAction } from '../../live/actions.js';
 import {
   classifyCapture,
   type CaptureReport,
+  type ClassifyOptions,
   type FlowReport,
 } from '../../classify/classify-capture.js';
 import { BufferedWriter } from '../buffered-output.js';
+import { FlowTableText, TABLE_ROWS_SIZED } from '../classify-table.js';
 import {
   CliError,
   EXIT_FAILURE,
@@ -21,7 +26,7 @@ import {
   type Output,
   type ArgToken,
 } from '../command.js';
-import { resolveScript, scriptGroups, type ScriptGroupArgs } from '../live-options.js';
+import { parseCount, resolveScript, scriptGroups, type ScriptGroupArgs } from '../live-options.js';
 import { PUSH_OPTIONS } from '../push-options.js';
 import { textGivenAsCapture } from '../file-kind.js';
 import { loadScript } from '../read-script.js';
@@ -33,6 +38,7 @@ const ACCEPT: MatchAction = { kind: 'accept' };
 const OPTIONS = {
   script: { type: 'string', multiple: true },
   window: { type: 'string' },
+  'max-flows': { type: 'string' },
   json: { type: 'boolean' },
   ...PUSH_OPTIONS,
 } as const;
@@ -55,6 +61,14 @@ script sees the first N packets with payload of each direction of a flow
 (--window, default ${DEFAULT_WINDOW}) and is not run on the flow after that. $ct_*
 registers and flow registers (freg) come from the flow table, per capture.
 
+Flows are written as they end, and forgotten: idle for 3 minutes (UDP) or
+30 minutes (TCP) of capture time, 2 minutes after a TCP connection ended
+(FIN both ways, or RST), or evicted as the least recently used when
+--max-flows are open; then the flows still open at the end of the capture,
+in the order of their first packet. A later packet of a flow written out
+starts a new flow. A capture shorter than these timeouts, with fewer flows
+than --max-flows, thus lists its flows by first packet.
+
 options:
   --script S     run script S: a built-in script or set (below) or a .rope
                  file; repeat for several. Its label is its name (the
@@ -64,6 +78,9 @@ options:
   --push-ip A    last ends on top. E.g. the limit of http-large:
                    rope classify --script http-large --push-int 5000000 x.pcap
   --window N     packets with payload per direction each script sees (default ${DEFAULT_WINDOW})
+  --max-flows N  flows open at once per capture (default ${DEFAULT_MAX_FLOWS}): about
+                 450 bytes each with the built-in scripts, so rope classify
+                 stays under 300 MB whatever the size of the capture
   --json         one JSON object per flow on stdout, every TCP and UDP flow:
                    {"capture": "<file name>", "l4": "tcp"|"udp",
                     "a": "<ip:port>", "b": "<ip:port>", "labels": [...],
@@ -73,7 +90,8 @@ options:
                  that matched, bytes count IP lengths in both directions
   -h, --help     this help
 
-Without --json: a table of the flows of each capture, then a summary per label.
+Without --json: a table of the flows of each capture, then a summary per label
+(a capture of more than ${TABLE_ROWS_SIZED} flows: columns sized for the first ${TABLE_ROWS_SIZED}).
 
 built-in scripts: ${wrapList(BUILTIN_SCRIPTS, 18)}
 ${Object.entries(SCRIPT_GROUPS)
@@ -89,9 +107,13 @@ and the other captures are processed), 2 on usage errors.
     const { values, positionals, tokens } = parseCommandArgs(args, OPTIONS);
     if (positionals.length === 0) throw new UsageError('no capture given');
     const window = parseWindow(values.window as string | undefined);
+    const maxFlows =
+      values['max-flows'] === undefined
+        ? DEFAULT_MAX_FLOWS
+        : parseCount(String(values['max-flows']), '--max-flows', 1, 1 << 24);
     const rules = loadRules(scriptsFrom(tokens), io);
     const json = values.json === true;
-    return classifyAll(positionals, rules, window, json, io);
+    return classifyAll(positionals, rules, { window, flows: { maxFlows } }, json, io);
   },
 };
 
@@ -160,20 +182,29 @@ function loadRules(args: ScriptGroupArgs[], io: Output): ClassifierRule[] {
 function classifyAll(
   paths: string[],
   rules: ClassifierRule[],
-  window: number,
+  options: ClassifyOptions,
   json: boolean,
   io: Output,
 ): number {
-  const out = new BufferedWriter((t) => io.out(t));
+  // written as it comes, without letting a slow reader's share pile up in memory
+  const out = new BufferedWriter((t) => (io.outSync ?? io.out)(t));
   const summary = new Summary(rules.map((r) => r.script.name));
   const t0 = process.hrtime.bigint();
   let damaged = 0;
   const table = new FlowTableText(out, paths.length > 1);
   for (const path of paths) {
-    const report = classifyCapture(path, rules, { window });
     const name = basename(path);
-    if (json) for (const f of report.flows) out.write(flowJson(name, f));
-    else table.write(name, report);
+    const quoted = JSON.stringify(name);
+    if (!json) table.start(name);
+    const report = classifyCapture(path, rules, {
+      ...options,
+      onFlow: (f) => {
+        summary.addFlow(f);
+        if (json) out.write(flowJson(quoted, f));
+        else table.add(f);
+      },
+    });
+    if (!json) table.end();
     summary.add(report);
     for (const [linkType, records] of report.unsupportedLinkTypes) {
       out.flush();
@@ -195,39 +226,9 @@ function classifyAll(
   return damaged > 0 ? EXIT_FAILURE : EXIT_OK;
 }
 
-/** One line of `--json`, keys in the documented order. */
+/** One line of `--json`, keys in the documented order; `capture` already JSON-quoted. */
 function flowJson(capture: string, f: FlowReport): string {
-  return `{"capture":${JSON.stringify(capture)},"l4":"${f.l4}","a":"${f.a}","b":"${f.b}","labels":${JSON.stringify(f.labels)},"packets":${f.packets},"bytes":${f.bytes}}\n`;
-}
-
-/** The readable per-flow table: one block per capture, columns as wide as its endpoints. */
-class FlowTableText {
-  constructor(
-    private readonly out: BufferedWriter,
-    private readonly several: boolean,
-  ) {}
-
-  write(capture: string, r: CaptureReport): void {
-    const n = r.flows.length;
-    if (this.several) this.out.write(`${capture}: ${n} flow${n === 1 ? '' : 's'}\n`);
-    if (n === 0) return;
-    let wa = 'initiator (a)'.length;
-    let wb = 'responder (b)'.length;
-    for (const f of r.flows) {
-      wa = Math.max(wa, f.a.length);
-      wb = Math.max(wb, f.b.length);
-    }
-    this.out.write(
-      `  l4   ${'initiator (a)'.padEnd(wa)}  ${'responder (b)'.padEnd(wb)}  ${'packets'.padStart(8)}  ${'bytes'.padStart(11)}  labels (at packet)\n`,
-    );
-    for (const f of r.flows) {
-      const labels =
-        f.labels.length === 0 ? '-' : f.labels.map((l, i) => `${l} (${f.matchedAt[i]})`).join(', ');
-      this.out.write(
-        `  ${f.l4}  ${f.a.padEnd(wa)}  ${f.b.padEnd(wb)}  ${String(f.packets).padStart(8)}  ${String(f.bytes).padStart(11)}  ${labels}\n`,
-      );
-    }
-  }
+  return `{"capture":${capture},"l4":"${f.l4}","a":"${f.a}","b":"${f.b}","labels":${JSON.stringify(f.labels)},"packets":${f.packets},"bytes":${f.bytes}}\n`;
 }
 
 /** Totals per label and per script across all captures. */
@@ -249,21 +250,24 @@ class Summary {
     this.lastError = names.map(() => null);
   }
 
+  /** Counts one flow, as it is written. */
+  addFlow(f: FlowReport): void {
+    this.total.flows++;
+    if (f.l4 === 'tcp') this.total.tcp++;
+    else this.total.udp++;
+    if (f.labels.length === 0) this.total.unlabelled++;
+    for (const l of f.labels) {
+      const i = this.names.indexOf(l);
+      this.flows[i]++;
+      this.packets[i] += f.packets;
+      this.bytes[i] += f.bytes;
+    }
+  }
+
+  /** Counts a capture once it has been read (its flows went through addFlow). */
   add(r: CaptureReport): void {
     this.total.records += r.records;
     this.total.packets += r.ipPackets;
-    for (const f of r.flows) {
-      this.total.flows++;
-      if (f.l4 === 'tcp') this.total.tcp++;
-      else this.total.udp++;
-      if (f.labels.length === 0) this.total.unlabelled++;
-      for (const l of f.labels) {
-        const i = this.names.indexOf(l);
-        this.flows[i]++;
-        this.packets[i] += f.packets;
-        this.bytes[i] += f.bytes;
-      }
-    }
     r.classifier.stats.forEach((s, i) => {
       this.fails[i] += s.verdicts[Verdict.FAIL];
       this.hotdrops[i] += s.verdicts[Verdict.HOTDROP];
