@@ -2,7 +2,7 @@
 // and the waits that make a download start at once instead of after a tracker retry interval —
 // until opentracker accepts the torrent, and until it lists every seeder.
 import type { ChildProcess } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { hostPort } from '../addresses.js';
@@ -100,7 +100,7 @@ export async function waitSeedersListed(
     for (const s of seeders) {
       if (s.process && s.process.exitCode !== null)
         throw new LabProcessError(
-          `bittorrent: ${s.client} seeder exited (${s.process.exitCode}); see ${s.dir}/output.log`,
+          `bittorrent: ${s.client} seeder exited (${s.process.exitCode}); the end of ${s.dir}/output.log: ${logTail(join(s.dir, 'output.log'))}`,
         );
     }
     await sleep(100);
@@ -138,4 +138,16 @@ async function scrape(
     complete: complete ? Number(complete[1]) : 0,
     incomplete: incomplete ? Number(incomplete[1]) : 0,
   };
+}
+
+/** The last lines of a peer's log, for an error that outlives the lab's temp directory. */
+function logTail(file: string, lines = 8): string {
+  if (!existsSync(file)) return '(no log)';
+  const text = readFileSync(file, 'latin1').trimEnd();
+  return (
+    text
+      .split(/\r?\n|\r/)
+      .slice(-lines)
+      .join(' | ') || '(empty)'
+  );
 }

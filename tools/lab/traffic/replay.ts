@@ -3,7 +3,7 @@
 // client, every remote peer the server; TCP flows are real connections (the initiator connects,
 // the responder accepts), UDP flows real datagrams, on the capture's ports where possible. Each
 // side hashes what it received, so the result says per flow and direction whether the bytes
-// arrived intact. Flows run concurrently, except that two flows never share a responder port at
+// arrived intact. Flows run concurrently, except that two flows never share a port on one host at
 // the same time (that is how a peer tells flows apart).
 import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
@@ -216,16 +216,28 @@ export async function replayCapture(lab: TrafficLab, o: ReplayOptions): Promise<
     const busyPorts = new Set<string>();
     const queue = flows.map((f, i) => i);
     const inFlight = new Set<Promise<void>>();
-    const portKey = (i: number) =>
-      `${planFlows[i].proto}:${planFlows[i].initiatorSide}:${planFlows[i].responderPort}`;
+    // Every port a flow uses, on the host that uses it: its responder's and its initiator's. Two
+    // flows in flight never share one, so neither falls back to another port than the capture's
+    // (the result reports the planned ports) and two UDP flows between the same two endpoints,
+    // started from either end, never interleave on one socket pair (which a classifier sees as one
+    // flow, its packets in an order the capture never had).
+    const portKeys = (i: number): [string, string] => {
+      const f = planFlows[i];
+      const responderSide = f.initiatorSide === 'client' ? 'server' : 'client';
+      return [
+        `${f.proto}:${f.initiatorSide}:${f.initiatorPort}`,
+        `${f.proto}:${responderSide}:${f.responderPort}`,
+      ];
+    };
+    const free = (i: number) => portKeys(i).every((k) => !busyPorts.has(k));
     while (queue.length > 0 || inFlight.size > 0) {
-      const at = queue.findIndex((i) => !busyPorts.has(portKey(i)));
+      const at = queue.findIndex(free);
       if (at >= 0 && inFlight.size < concurrency) {
         const i = queue.splice(at, 1)[0];
-        busyPorts.add(portKey(i));
+        for (const k of portKeys(i)) busyPorts.add(k);
         const job: Promise<void> = runFlow(flows[i], planFlows[i]).then((r) => {
           results[i] = r;
-          busyPorts.delete(portKey(i));
+          for (const k of portKeys(i)) busyPorts.delete(k);
           inFlight.delete(job);
         });
         inFlight.add(job);
