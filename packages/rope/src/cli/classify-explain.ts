@@ -6,17 +6,20 @@ import type { FlowReport } from '../classify/classify-capture.js';
 import { LEARNED_PREFIX } from '../classify/flow-labels.js';
 import type { BufferedWriter } from './buffered-output.js';
 
-/** `learned:tracker-http 198.51.100.1:6969>192.0.2.10:51413` for people. */
+/**
+ * Why a label was given, for people: `via gnutella-handshake`; for a label learned from a table,
+ * the source and the flow that taught the key (`via learned:tracker-http, taught by
+ * 198.51.100.1:6969 > 192.0.2.10:51413`).
+ */
 export function viaText(via: string | null): string {
-  if (via === null) return 'the script named no signature';
+  if (via === null) return 'no signature named';
   if (!via.startsWith(LEARNED_PREFIX)) return `via ${via}`;
   const note = via.slice(LEARNED_PREFIX.length);
   const space = note.indexOf(' ');
   if (space < 0) return `via ${via}`;
-  const source = note.slice(0, space);
   const [from, to] = note.slice(space + 1).split('>');
   const flow = to === undefined ? from : `${from} > ${to}`;
-  return `via ${LEARNED_PREFIX}${source}: a table key taught by ${source} on ${flow}`;
+  return `via ${LEARNED_PREFIX}${note.slice(0, space)}, taught by ${flow}`;
 }
 
 export class FlowExplainText {
