@@ -178,6 +178,11 @@ export class FlowClassifier {
     return this.registers.sideSets;
   }
 
+  /** Distinct `via` names the live flows' labels hold (they go with the last flow holding them). */
+  get viaNamesHeld(): number {
+    return this.store.names.size;
+  }
+
   /**
    * The labels of a live flow of this classifier's table (an empty set for a flow that has left
    * it). A view, valid until the next call.
