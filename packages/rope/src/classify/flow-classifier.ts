@@ -5,7 +5,10 @@
 // script no longer runs on that flow — like l7-filter and the historical rope, which saved the
 // match in the connection mark. When both directions are past the window, every script still
 // pending gives up on the flow. So a flow costs a hash lookup per packet, and scripts run at most
-// 2N times per flow.
+// 2N times per flow. A script that declares tables keeps running on the flows it labelled while
+// their window is open, its verdicts ignored: it learns from what follows the packet that proved
+// the flow (an eD2k hello answer, a Direct Connect hub's connection requests) — still at most 2N
+// runs per flow.
 //
 // Nothing is allocated per packet, nor per flow beyond the flow table's own Flow: the result
 // object, the run input and the `$ct_*` record are reused, and each flow's labels and `freg`
@@ -120,6 +123,9 @@ export class FlowClassifier {
   private readonly result: PacketResult;
   private readonly store: LabelStore;
   private readonly registers: RegisterStore;
+  /** Per script: 1 when it declares tables, so it keeps running (learning) on flows it labelled. */
+  private readonly learns: Uint8Array;
+  private readonly anyLearns: boolean;
   /** Per script: its register set in `registers`, or −1 for a script without `freg`. */
   private readonly registerSet: Int32Array;
   /** The registers a run works on (loaded from and saved to `registers`). */
@@ -151,6 +157,8 @@ export class FlowClassifier {
     this.pushes = rules.map((r) => r.pushes ?? []);
     this.labels = rules.map((r) => r.label ?? r.script.name);
     this.stats = rules.map(() => new ScriptStats());
+    this.learns = Uint8Array.from(this.scripts, (s) => (s.tables.length > 0 ? 1 : 0));
+    this.anyLearns = this.learns.includes(1);
     this.onLabel = options.onLabel;
     this.onRunError = options.onRunError;
     const onFlowEnd = options.onFlowEnd;
@@ -262,7 +270,7 @@ export class FlowClassifier {
     r.flow = f;
     r.dir = this.table.direction;
     r.labels.slot = slot;
-    if (store.pending[slot] === 0) return r;
+    if (store.pending[slot] === 0 && (!this.anyLearns || store.labelCount[slot] === 0)) return r;
 
     // the window: the first `window` payload packets of each direction (the table has already
     // counted this one); a packet without payload only while its direction's window is open
@@ -334,7 +342,11 @@ export class FlowClassifier {
     const base = slot * scripts.length;
     let mark = r.mark;
     for (let i = 0; i < scripts.length; i++) {
-      if (store.state[base + i] !== LABEL_PENDING) continue;
+      const state = store.state[base + i];
+      if (state !== LABEL_PENDING) {
+        if (state === LABEL_MATCHED && this.learns[i] === 1) this.learn(i, f, mark);
+        continue;
+      }
       const s = scripts[i];
       input.mark = mark;
       const set = this.registerSet[i];
@@ -367,6 +379,23 @@ export class FlowClassifier {
       }
     }
     r.mark = mark;
+  }
+
+  /**
+   * Runs script `i` on a flow it already labelled, only for what it adds to its tables: the verdict
+   * changes nothing, the flow registers are not kept (they were dropped at the YES), and the run is
+   * not counted in `stats.verdicts`; an error is reported as for any run.
+   */
+  private learn(i: number, f: Flow, mark: number): void {
+    const input = this.input;
+    input.mark = mark;
+    input.flow = null;
+    const v = this.scripts[i].run(this.engine, input, this.pushes[i]);
+    if (v === Verdict.HOTDROP || v === Verdict.FAIL) {
+      const st = this.stats[i];
+      st.lastError = this.engine.lastError;
+      if (this.engine.lastError) this.onRunError?.(i, v, this.engine.lastError, f);
+    }
   }
 
   private giveUp(slot: number): void {
