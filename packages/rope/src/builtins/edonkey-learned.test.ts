@@ -229,3 +229,50 @@ test('obfuscated traffic to an endpoint never learned is not eDonkey', () => {
     [-1, -1],
   );
 });
+
+test('each signature names itself in via', () => {
+  const hash = noise(16, 40);
+  const cases: [Flow, string, number?][] = [
+    [tcpFlow(ep(A, 1), ep(B, 4662), c(hello(4662, 0))), 'edonkey-hello'],
+    [
+      tcpFlow(ep(A, 2), ep(B, 4662), c(msg(0xc5, 0x01, [0x30, 0x01], tags(0)))),
+      'edonkey-emule-info',
+    ],
+    [
+      tcpFlow(ep(A, 3), ep(B, 4662), c(bytes(msg(0xe3, 0x58, hash), msg(0xe3, 0x4f, hash)))),
+      'edonkey-messages',
+    ],
+    [
+      udpFlow(ep(A, 4), ep(B, 4665), c(bytes([0xe3, 0x96, 1, 2, 0xaa, 0x55]))),
+      'edonkey-server-status',
+    ],
+    [
+      udpFlow(
+        ep(A, 5),
+        ep(B, 4665),
+        c(bytes([0xe3, 0x96, 1, 2, 3, 4])),
+        s(bytes([0xe3, 0x97, 1, 2, 3, 4], le32(1), le32(2))),
+      ),
+      'edonkey-udp-reply',
+      1, // the answer proves the request
+    ],
+    [
+      udpFlow(ep(A, 6), ep(B, 4672), c(bytes([0xe4, 0x21, 0x0b], noise(32, 41)))),
+      'edonkey-kad-node-lookup',
+    ],
+    [
+      udpFlow(ep(A, 7), ep(B, 4672), c(bytes([0xe4, 0x11], noise(16, 42), le16(4662), [9], [0]))),
+      'edonkey-kad-hello',
+    ],
+    [
+      udpFlow(ep(A, 8), ep(B, 4672), c(bytes([0xe5, 0x3b, 0x78, 0xda], noise(300, 43)))),
+      'edonkey-kad-packed',
+    ],
+    [
+      udpFlow(ep(A, 9), ep(B, 4672), c(bytes([0xc5, 0x90], hash, le16(8), [0xff], le16(1)))),
+      'edonkey-reask',
+    ],
+  ];
+  for (const [f, name, at = 0] of cases)
+    assert.deepEqual(runFlows(ed, [f])[0], { at, via: name }, name);
+});
