@@ -9,7 +9,14 @@ import { test } from 'node:test';
 import { HUB_PORT, startDirectConnect } from '../../tools/lab/traffic/directconnect.js';
 import { withLab } from '../../tools/lab/topology.js';
 import { privilegedSkip, toolSkip } from '../support/environment.js';
-import { assertAllLabelled, between, classifyP2p, hostOf, portOf } from './p2p-clients.js';
+import {
+  assertAllLabelled,
+  between,
+  classifyP2p,
+  keepCapture,
+  hostOf,
+  portOf,
+} from './p2p-clients.js';
 
 const skip = privilegedSkip(['ip', 'tcpdump']) || toolSkip(['uhub', 'ncdc', 'script']);
 
@@ -27,6 +34,7 @@ test(
         await dc.stop();
         await cap.stop();
       }
+      keepCapture(file, 'directconnect-ncdc.pcap');
       const [one, two] = dc.clients.map((c) => c.host.ipv4);
       const flows = between(await classifyP2p(lab, file), [dc.hub.ipv4, one, two]);
       const toHub = flows.filter((f) => f.l4 === 'tcp' && portOf(f.b) === HUB_PORT);
@@ -36,6 +44,9 @@ test(
           f.l4 === 'tcp' && [hostOf(f.a), hostOf(f.b)].sort().join() === [one, two].sort().join(),
       );
       assert.ok(links.length >= 1, 'a client-to-client link');
+      // its `via` (where `rope classify --json` prints one): an endpoint the hub session taught
+      for (const l of links.filter((x) => x.l4 === 'tcp' && x.via !== undefined))
+        assert.match(l.via ?? '', /^learned:directconnect-/);
       assertAllLabelled(flows, 'directconnect');
     });
   },

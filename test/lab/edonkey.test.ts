@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import { startAmulePair } from '../../tools/lab/traffic/amule.js';
 import { withLab } from '../../tools/lab/topology.js';
 import { privilegedSkip, toolSkip } from '../support/environment.js';
-import { assertAllLabelled, between, classifyP2p, portOf } from './p2p-clients.js';
+import { assertAllLabelled, between, classifyP2p, keepCapture, portOf } from './p2p-clients.js';
 
 const skip = privilegedSkip(['ip', 'tcpdump']) || toolSkip(['amuled', 'amulecmd']);
 
@@ -28,6 +28,7 @@ test('aMule: Kad and eD2k between two daemons, every flow labelled edonkey', { s
       await pair.stop();
       await cap.stop();
     }
+    keepCapture(file, 'edonkey-amule.pcap');
     const flows = between(
       await classifyP2p(lab, file),
       pair.peers.map((p) => p.address),

@@ -2,6 +2,8 @@
 // every P2P script, as `rope classify --script p2p --json` prints it, and pick the flows between
 // the hosts a test launched — the ground truth is what the test started, not what rope says.
 import assert from 'node:assert/strict';
+import { copyFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Lab } from '../../tools/lab/topology.js';
 
 export interface ClassifiedFlow {
@@ -47,4 +49,15 @@ export function assertAllLabelled(flows: ClassifiedFlow[], label: string): void 
     [],
     `every flow labelled ${label}`,
   );
+}
+
+/**
+ * Copies the capture to $P2PWALL_LAB_CAPTURES/`name` when that is set, for
+ * `npm run bench -- networks` (which takes every flow of `<network>-….pcap` as that network).
+ */
+export function keepCapture(file: string, name: string): void {
+  const dir = process.env.P2PWALL_LAB_CAPTURES;
+  if (!dir) return;
+  mkdirSync(dir, { recursive: true });
+  copyFileSync(file, join(dir, name));
 }
