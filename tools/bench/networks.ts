@@ -99,7 +99,7 @@ function buildIpp2p(dir: string): string | { why: string } {
   const bin = join(dir, 'ipp2p-harness');
   const cc = spawnSync(
     'gcc',
-    ['-O2', '-w', '-I', dir, '-o', bin, join(repoRoot, 'scripts', 'bench', 'ipp2p-harness.c')],
+    ['-O2', '-w', '-I', dir, '-o', bin, join(repoRoot, 'tools', 'bench', 'ipp2p-harness.c')],
     { encoding: 'utf8' },
   );
   if (cc.status !== 0) return { why: `gcc: ${cc.stderr.trim().split('\n')[0]}` };
