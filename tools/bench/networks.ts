@@ -23,6 +23,21 @@ import {
 
 const NETWORKS = SCRIPT_GROUPS.p2p;
 
+/**
+ * Captures the lab tests of real clients recorded (P2PWALL_LAB_CAPTURES: a directory they fill
+ * with `<network>-<client>.pcap`): every flow of one is that network, by construction.
+ */
+function labCaptures(): { files: string[]; network: Map<string, string> } {
+  const dir = process.env.P2PWALL_LAB_CAPTURES;
+  const network = new Map<string, string>();
+  if (!dir || !existsSync(dir)) return { files: [], network };
+  const files = readdirSync(dir)
+    .filter((f) => /^[a-z]+-.*\.pcap$/.test(f) && (NETWORKS as string[]).includes(f.split('-')[0]))
+    .sort();
+  for (const f of files) network.set(f, f.split('-')[0]);
+  return { files: files.map((f) => join(dir, f)), network };
+}
+
 /** The network of each IPP2P option bit (IPP2N_EDK = 0 … IPP2N_ARES = 12, xt_ipp2p.h). */
 const IPP2P_BITS: (BuiltinScript | null)[] = [
   'edonkey', // EDK
@@ -84,7 +99,7 @@ function buildIpp2p(dir: string): string | { why: string } {
   const bin = join(dir, 'ipp2p-harness');
   const cc = spawnSync(
     'gcc',
-    ['-O2', '-w', '-I', dir, '-o', bin, join(repoRoot, 'scripts', 'bench', 'ipp2p-harness.c')],
+    ['-O2', '-w', '-I', dir, '-o', bin, join(repoRoot, 'tools', 'bench', 'ipp2p-harness.c')],
     { encoding: 'utf8' },
   );
   if (cc.status !== 0) return { why: `gcc: ${cc.stderr.trim().split('\n')[0]}` };
@@ -190,7 +205,9 @@ export const bench: BenchModule = {
   async run(ctx: BenchContext) {
     const title = 'File-sharing networks (rope --script p2p vs IPP2P vs ndpiReader)';
     if (!ctx.corpusDir) return { title, markdown: '_Skipped: ../shared/corpus not found._' };
-    const { files } = corpusCaptures(ctx.corpusDir, ctx.quick);
+    const corpus = corpusCaptures(ctx.corpusDir, ctx.quick).files;
+    const lab = labCaptures();
+    const files = [...corpus, ...lab.files];
     const harness = buildIpp2p(ctx.tmpDir);
     if (typeof harness !== 'string') {
       ctx.log(`IPP2P not built: ${harness.why}`);
@@ -208,6 +225,8 @@ export const bench: BenchModule = {
       for (const k of truthKeys(row)) truth.set(k, row.classes);
     /** The flow is another protocol: truth.tsv says no, or nDPI names another protocol. */
     const otherwise = (key: string, net: BuiltinScript) => {
+      const labNet = lab.network.get(key.slice(0, key.indexOf(' ')));
+      if (labNet !== undefined) return labNet !== net;
       const t = truth.get(key);
       if (t && (net === 'bittorrent' || net === 'gnutella')) return t[net] === 'no';
       const names = ndpi.get(key);
@@ -249,7 +268,7 @@ export const bench: BenchModule = {
       ]);
     }
     const markdown = [
-      `${machineLine()}. All ${files.length} captures of the corpus. rope: \`--script p2p\` (${NETWORKS.join(', ')}), default window (10 payload packets per direction). ` +
+      `${machineLine()}. All ${corpus.length} captures of the corpus${lab.files.length > 0 ? ` and ${lab.files.length} of the lab tests with real clients (${lab.network.size > 0 ? [...lab.network.keys()].join(', ') : ''}; every flow of one is its network)` : ''}. rope: \`--script p2p\` (${NETWORKS.join(', ')}), default window (10 payload packets per direction). ` +
         'IPP2P: the matcher functions of xtables-addons’ `xt_ipp2p.c` (Debian’s xtables-addons-source, compiled at bench time into `tools/bench/ipp2p-harness.c`) with the options of `--ipp2p` (`--edk --dc --kazaa --gnu --bit --apple --winmx --soul --ares`), run as the kernel module runs them on every TCP/UDP packet with payload (TCP with FIN, SYN or RST skipped); a flow takes a network when one of its packets matches. ' +
         'ndpiReader 4.2: its flow list (`-v 2`). “Another protocol”: for BitTorrent and Gnutella the flows truth.tsv says are not (it corrects nDPI, which guesses 3 of the corpus’ Gnutella ping flows as Tor or CiscoVPN by address and port), for the other networks the flows ndpiReader names — by DPI, or by port where its DPI found nothing — as a protocol other than the network.',
       '',

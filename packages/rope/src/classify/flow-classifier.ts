@@ -5,8 +5,11 @@
 // script no longer runs on that flow — like l7-filter and the historical rope, which saved the
 // match in the connection mark. When both directions are past the window, every script still
 // pending gives up on the flow. So a flow costs a hash lookup per packet, and scripts run at most
-// 2N times per flow. One exception: a script that declares tables runs again on a flow past its
-// window once a table has learned a new key (see late-runs.ts), at most once a second per flow.
+// 2N times per flow. Two exceptions, both for scripts that declare tables (they learn): such a
+// script keeps running on the flows it labelled while their window is open, its verdicts ignored,
+// to learn from what follows the packet that proved the flow (an eD2k hello answer, a Direct
+// Connect hub's connection requests); and it runs again on a flow past its window once a table
+// has learned a new key (see late-runs.ts), at most once a second per flow.
 //
 // Nothing is allocated per packet, nor per flow beyond the flow table's own Flow: the result
 // object, the run input and the `$ct_*` record are reused, and each flow's labels (with why each
@@ -82,6 +85,9 @@ export class FlowClassifier {
   private readonly tableScripts: Int32Array;
   /** Per flow, when its scripts last saw the tables; null when no script declares a table. */
   private readonly late: LateRunStore | null;
+  /** Per script: 1 when it declares tables, so it keeps running (learning) on flows it labelled. */
+  private readonly learns: Uint8Array;
+  private readonly anyLearns: boolean;
   /** Per script: its register set in `registers`, or −1 for a script without `freg`. */
   private readonly registerSet: Int32Array;
   /** The registers a run works on (loaded from and saved to `registers`). */
@@ -113,6 +119,8 @@ export class FlowClassifier {
     this.pushes = rules.map((r) => r.pushes ?? []);
     this.labels = rules.map((r) => r.label ?? r.script.name);
     this.stats = rules.map(() => new ScriptStats());
+    this.learns = Uint8Array.from(this.scripts, (s) => (s.tables.length > 0 ? 1 : 0));
+    this.anyLearns = this.learns.includes(1);
     this.onLabel = options.onLabel;
     this.onRunError = options.onRunError;
     const onFlowEnd = options.onFlowEnd;
@@ -237,7 +245,7 @@ export class FlowClassifier {
     r.flow = f;
     r.dir = this.table.direction;
     r.labels.slot = slot;
-    if (store.pending[slot] === 0) {
+    if (store.pending[slot] === 0 && (!this.anyLearns || store.labelCount[slot] === 0)) {
       if (late !== null && late.due(slot, this.engine.tables.generation, time))
         this.runLate(packet, time, ct, f, r);
       return r;
@@ -349,10 +357,12 @@ export class FlowClassifier {
     let mark = r.mark;
     for (let i = 0; i < scripts.length; i++) {
       const was = store.state[base + i];
-      if (
-        pastWindow ? was === LABEL_MATCHED || scripts[i].tables.length === 0 : was !== LABEL_PENDING
-      )
+      if (pastWindow) {
+        if (was === LABEL_MATCHED || scripts[i].tables.length === 0) continue;
+      } else if (was !== LABEL_PENDING) {
+        if (was === LABEL_MATCHED && this.learns[i] === 1) this.learn(i, f, mark);
         continue;
+      }
       const s = scripts[i];
       input.mark = mark;
       const set = this.registerSet[i];
@@ -388,6 +398,23 @@ export class FlowClassifier {
       }
     }
     r.mark = mark;
+  }
+
+  /**
+   * Runs script `i` on a flow it already labelled, only for what it adds to its tables: the verdict
+   * changes nothing, the flow registers are not kept (they were dropped at the YES), and the run is
+   * not counted in `stats.verdicts`; an error is reported as for any run.
+   */
+  private learn(i: number, f: Flow, mark: number): void {
+    const input = this.input;
+    input.mark = mark;
+    input.flow = null;
+    const v = this.scripts[i].run(this.engine, input, this.pushes[i]);
+    if (v === Verdict.HOTDROP || v === Verdict.FAIL) {
+      const st = this.stats[i];
+      st.lastError = this.engine.lastError;
+      if (this.engine.lastError) this.onRunError?.(i, v, this.engine.lastError, f);
+    }
   }
 
   private giveUp(slot: number): void {

@@ -1,0 +1,57 @@
+// A script that declares tables keeps running on the flows it labelled, while their window is
+// open, to learn from what follows the packet that proved the flow (a hello answer, a hub's
+// connection requests): its verdicts there change nothing and are not counted.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { buildTcpPacket, Packet, TCP_ACK, TCP_PSH } from '@p2pwall/core';
+import { compile } from '../compile/compile.js';
+import type { Script } from '../runtime/script.js';
+import { FlowClassifier, NOT_RUN } from './flow-classifier.js';
+
+function script(source: string, name: string): Script {
+  const { script, diagnostics } = compile(source, `${name}.rope`);
+  assert.ok(script, diagnostics.map((d) => d.render()).join('\n'));
+  return script;
+}
+
+const packet = new Packet();
+const tcp = (src: string, srcPort: number, dst: string, dstPort: number, payload: string) => {
+  const b = buildTcpPacket({ src, dst, srcPort, dstPort, flags: TCP_ACK | TCP_PSH, payload });
+  assert.ok(packet.decode(b, 0, b.length));
+  return packet;
+};
+const C = '192.0.2.10';
+const S = '198.51.100.20';
+
+// "HELLO" proves a flow; "PORT <n>" (anywhere in the flow) teaches the sender's address with n
+const learner = script(
+  `table( "seen" 1024 600 )
+   dst_endpoint_key "seen" table_has yes
+   $data "PORT " find $f put
+   $f 0 ge { $ip_saddr $data $f 5 add $data_len $f sub 5 sub substr atoi endpoint_key "seen" table_add } if
+   $data "HELLO" find 0 ge yes
+   no`,
+  'learner',
+);
+
+test('a script with tables learns from the packets after its YES, within the window', () => {
+  const c = new FlowClassifier([{ script: learner }], { window: 3 });
+  assert.equal(c.classify(tcp(C, 40000, S, 7000, 'HELLO'), 1).newLabels, 1);
+  const r = c.classify(tcp(S, 7000, C, 40000, 'PORT 7100'), 2);
+  assert.equal(r.verdicts[0], NOT_RUN, 'the run after the label is not a verdict');
+  assert.equal(r.newLabels, 0);
+  assert.equal(c.stats[0].runs, 1, 'nor counted');
+  // past the window (3 packets with payload per direction) the flow teaches nothing more
+  for (const p of ['a', 'b', 'PORT 7200']) c.classify(tcp(S, 7000, C, 40000, p), 3);
+  assert.equal(c.classify(tcp('192.0.2.99', 40001, S, 7100, 'x'), 4).newLabels, 1);
+  assert.equal(c.classify(tcp('192.0.2.99', 40002, S, 7200, 'x'), 5).newLabels, 0);
+});
+
+test('a script without tables still stops at its YES', () => {
+  const plain = script('$n inc  $data "HELLO" find 0 ge yes  no', 'plain');
+  const c = new FlowClassifier([{ script: plain }, { script: learner }]);
+  c.classify(tcp(C, 40000, S, 7000, 'HELLO'), 1);
+  const r = c.classify(tcp(S, 7000, C, 40000, 'PORT 7100'), 2);
+  assert.equal(r.ran, 0);
+  assert.deepEqual([c.stats[0].runs, c.stats[1].runs], [1, 1]);
+});
