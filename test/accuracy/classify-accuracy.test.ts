@@ -77,10 +77,26 @@ test(
     const flows = r.stdout
       .trim()
       .split('\n')
-      .map((l) => JSON.parse(l) as LabelledFlow & { packets: number; bytes: number });
+      .map(
+        (l) =>
+          JSON.parse(l) as LabelledFlow & { packets: number; bytes: number; via: string | null },
+      );
     for (const f of flows) {
-      assert.deepEqual(Object.keys(f), ['capture', 'l4', 'a', 'b', 'labels', 'packets', 'bytes']);
+      assert.deepEqual(Object.keys(f), [
+        'capture',
+        'l4',
+        'a',
+        'b',
+        'labels',
+        'packets',
+        'bytes',
+        'via',
+      ]);
       for (const l of f.labels) assert.ok((BUILTIN_SCRIPTS as readonly string[]).includes(l), l);
+      // why a flow got its label: null exactly when it has none (every YES of a built-in script
+      // names its signature, or was learned)
+      if (f.labels.length === 0) assert.equal(f.via, null, `${f.a} ${f.b}`);
+      else assert.equal(typeof f.via, 'string', `${f.capture} ${f.l4} ${f.a} ${f.b}`);
     }
     const truth = readTruth(corpusDir);
     const s = score(truth, flows);
