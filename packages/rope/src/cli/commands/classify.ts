@@ -30,6 +30,7 @@ import { parseCount, resolveScript, scriptGroups, type ScriptGroupArgs } from '.
 import { PUSH_OPTIONS } from '../push-options.js';
 import { textGivenAsCapture } from '../file-kind.js';
 import { loadScript } from '../read-script.js';
+import { isPatternFile } from '../../l7/load-pattern.js';
 import { linkTypeName, SUPPORTED_LINK_TYPES } from '@p2pwall/core/pcap';
 
 // classify only labels: the action of rope run's script groups does not apply
@@ -111,9 +112,10 @@ and the other captures are processed), 2 on usage errors.
       values['max-flows'] === undefined
         ? DEFAULT_MAX_FLOWS
         : parseCount(String(values['max-flows']), '--max-flows', 1, 1 << 24);
-    const rules = loadRules(scriptsFrom(tokens), io);
+    const rules = loadRules(scriptsFrom(tokens), window, io);
     const json = values.json === true;
-    return classifyAll(positionals, rules, { window, flows: { maxFlows } }, json, io);
+    const l7 = l7Verdicts(rules, window);
+    return classifyAll(positionals, rules, { window, flows: { maxFlows } }, json, l7, io);
   },
 };
 
@@ -155,17 +157,21 @@ function parseWindow(text: string | undefined): number {
   return Number(text);
 }
 
-function loadRules(args: ScriptGroupArgs[], io: Output): ClassifierRule[] {
-  const rules: ClassifierRule[] = [];
+function loadRules(
+  args: ScriptGroupArgs[],
+  window: number,
+  io: Output,
+): (ClassifierRule & { l7?: boolean })[] {
+  const rules: (ClassifierRule & { l7?: boolean })[] = [];
   const names = new Set<string>();
   let failed = 0;
   for (const a of args) {
     try {
-      const script = loadScript(a.path, a.pushes.length, io, USAGE);
+      const script = loadScript(a.path, a.pushes.length, io, USAGE, window);
       if (names.has(script.name))
         throw new UsageError(`two scripts named ${script.name}: labels must differ`);
       names.add(script.name);
-      rules.push({ script, pushes: a.pushes });
+      rules.push({ script, pushes: a.pushes, l7: isPatternFile(a.path) });
     } catch (e) {
       if (!(e instanceof CliError)) throw e;
       io.err(`rope classify: ${e.message}\n`);
@@ -179,11 +185,29 @@ function loadRules(args: ScriptGroupArgs[], io: Output): ClassifierRule[] {
   return rules;
 }
 
+/**
+ * l7-filter's own names for a flow no pattern matched, added to `--json` labels when l7-filter
+ * patterns run: `unknown` once the flow had more packets than the window (l7-filter gave up),
+ * `unset` before (still undecided). Null when no pattern file runs: other output is unchanged.
+ */
+function l7Verdicts(
+  rules: readonly (ClassifierRule & { l7?: boolean })[],
+  window: number,
+): ((f: FlowReport) => string[]) | null {
+  const names = new Set(rules.filter((r) => r.l7).map((r) => r.script.name));
+  if (names.size === 0) return null;
+  return (f) =>
+    f.labels.some((l) => names.has(l))
+      ? f.labels
+      : [...f.labels, f.packets > window ? 'unknown' : 'unset'];
+}
+
 function classifyAll(
   paths: string[],
   rules: ClassifierRule[],
   options: ClassifyOptions,
   json: boolean,
+  l7: ((f: FlowReport) => string[]) | null,
   io: Output,
 ): number {
   // written as it comes, without letting a slow reader's share pile up in memory
@@ -200,7 +224,7 @@ function classifyAll(
       ...options,
       onFlow: (f) => {
         summary.addFlow(f);
-        if (json) out.write(flowJson(quoted, f));
+        if (json) out.write(flowJson(quoted, f, l7 ? l7(f) : f.labels));
         else table.add(f);
       },
     });
@@ -227,8 +251,8 @@ function classifyAll(
 }
 
 /** One line of `--json`, keys in the documented order; `capture` already JSON-quoted. */
-function flowJson(capture: string, f: FlowReport): string {
-  return `{"capture":${capture},"l4":"${f.l4}","a":"${f.a}","b":"${f.b}","labels":${JSON.stringify(f.labels)},"packets":${f.packets},"bytes":${f.bytes}}\n`;
+function flowJson(capture: string, f: FlowReport, labels: readonly string[]): string {
+  return `{"capture":${capture},"l4":"${f.l4}","a":"${f.a}","b":"${f.b}","labels":${JSON.stringify(labels)},"packets":${f.packets},"bytes":${f.bytes}}\n`;
 }
 
 /** Totals per label and per script across all captures. */

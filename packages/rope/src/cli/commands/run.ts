@@ -140,24 +140,26 @@ line naming the key), 2 on usage errors.
         : parseMark(String(values['done-mark']), '--done-mark');
     if (doneMark === 0) throw new UsageError('--done-mark 0 is "no mark"; give a non-zero mark');
 
+    const window =
+      values.window === undefined
+        ? DEFAULT_WINDOW
+        : parseCount(String(values.window), '--window', 1, 1_000_000);
     // compile in this thread first: diagnostics go out once, compiler-style
     const specs = groups.map((g) => {
-      const { source } = loadScript(
+      const { source, name } = loadScript(
         g.path,
         g.pushes.length,
         io,
         'rope run --queue N --script NAME|FILE ...',
+        window,
       );
-      return { file: g.path, source: source.text, pushes: g.pushes, action: g.action };
+      return { file: source.file, source: source.text, name, pushes: g.pushes, action: g.action };
     });
     const config: HostConfig = {
       queues: Array.from({ length: last - first + 1 }, (_, i) => first + i),
       groups: specs,
       defaultVerdict,
-      window:
-        values.window === undefined
-          ? DEFAULT_WINDOW
-          : parseCount(String(values.window), '--window', 1, 1_000_000),
+      window,
       doneMark,
       failOpen: values['fail-open'] === true,
       maxLen:
