@@ -49,7 +49,7 @@ cases('strings', [
     name: 'strip_nul removes every NUL byte',
     script: '"\\0a\\0\\0b\\0" strip_nul "abc" strip_nul "\\0\\0" strip_nul $data strip_nul strlen',
     verdict: 'OKAY',
-    stack: ['ab', 'abc', '', 21],
+    stack: ['ab', 'abc', '', 22],
   },
   {
     name: 'find',
