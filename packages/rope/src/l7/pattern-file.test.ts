@@ -74,7 +74,10 @@ test('a regex error points at the construct in the .pat file', () => {
 test('a pattern rope cannot run (too many states) is an error on its regex line', () => {
   const r = convertPattern(`big\n${'(a|b|c|d)?'.repeat(3000)}\n`, 'big.pat');
   assert.equal(r.source, null);
-  assert.match(renderDiagnostics(r.diagnostics), /^big\.pat:2:1: error: rope cannot run this pattern/);
+  assert.match(
+    renderDiagnostics(r.diagnostics),
+    /^big\.pat:2:1: error: rope cannot run this pattern/,
+  );
 });
 
 test('the script is named after the protocol, and is what `rope l7 convert` prints', () => {
