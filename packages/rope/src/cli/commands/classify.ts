@@ -73,7 +73,13 @@ than --max-flows, thus lists its flows by first packet.
 options:
   --script S     run script S: a built-in script or set (below) or a .rope
                  file; repeat for several. Its label is its name (the
-                 scripts of a set label with their own names).
+                 scripts of a set label with their own names). A .pat file
+                 is an l7-filter pattern, run with l7-filter's semantics
+                 over the first --window packets of both directions and
+                 labelled with its protocol; with one, --json also lists
+                 \`unknown\` (more packets than the window, no pattern
+                 matched) or \`unset\` (not yet decided), as l7-filter did.
+                 See 'rope l7 --help'.
   --push-int N   push an integer before each run of the script named just
   --push-str S   before (a string, an address); repeat for several values, the
   --push-ip A    last ends on top. E.g. the limit of http-large:

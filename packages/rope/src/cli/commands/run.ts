@@ -62,6 +62,8 @@ Without --on-match a group only counts and logs its matches (accept).
 NAME is a built-in script (as in 'rope classify --help') or a set of them:
 --script p2p stands for every file-sharing network's script, each a group
 with the same pushes and --on-match, each labelling with its own name.
+FILE is a .rope script, or an l7-filter pattern file (.pat) run with
+l7-filter's semantics over the first --window packets (see 'rope l7 --help').
 Other packets get --default. A script run that ends with HOTDROP drops its
 packet; one that fails counts as no match. 'rope rules' prints the firewall
 rules that feed the queue; see docs/rope-run.md.
