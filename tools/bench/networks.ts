@@ -1,16 +1,19 @@
 // `npm run bench -- networks`: every file-sharing network IPP2P knows, side by side on the corpus —
 // rope's `p2p` scripts, IPP2P's own matcher (compiled at bench time from Debian's
-// xtables-addons-source into a small C harness, tools/bench/ipp2p-harness.c) and ndpiReader.
+// xtables-addons-source into a small C harness, tools/bench/ipp2p-harness.c), l7-filter's pattern
+// files (../shared/l7-protocols, through rope's loader: `--script NAME.pat`) and ndpiReader.
 // Per network: the flows each tool labels, and how many of them are another protocol — by
 // truth.tsv for BitTorrent and Gnutella (which corrects nDPI), else by ndpiReader's name for the
 // flow (by DPI, or by port where its DPI found nothing): false positives.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { formatIp, IPPROTO_TCP, IPPROTO_UDP, Packet } from '@p2pwall/core';
 import { CaptureError, forEachPacket, openCapture } from '@p2pwall/core/pcap';
 import { SCRIPT_GROUPS, compileBuiltin, type BuiltinScript } from '@p2pwall/rope';
 import { classifyCapture } from '../../packages/rope/src/classify/classify-capture.js';
+import { compilePattern } from '../../packages/rope/src/l7/load-pattern.js';
 import { onPath, repoRoot } from '../../test/support/environment.js';
 import { endpointVariants, flowKey, readTruth, truthKeys } from '../../test/support/truth.js';
 import {
@@ -176,6 +179,31 @@ function ropeFlows(files: string[]): Map<string, Set<string>> {
   return flows;
 }
 
+/** l7-protocols' pattern file of each network (its protocol name is the network's), if any. */
+const L7_PATTERNS = NETWORKS.filter((n) => n !== 'winmx').map((n) => `${n}.pat`);
+
+/**
+ * l7-filter's patterns of the networks, loaded by rope as `--script NAME.pat` loads them (kernel
+ * semantics, window 10), over the captures: the networks of each flow. A string: why not run.
+ */
+function l7Flows(files: string[]): Map<string, Set<string>> | string {
+  const dir = join(repoRoot, '..', 'shared', 'l7-protocols');
+  if (!existsSync(dir)) return `the pattern files are not at ${dir}`;
+  const rules = L7_PATTERNS.map((f) => {
+    const r = compilePattern(readFileSync(join(dir, f), 'latin1'), f);
+    if (!r.script)
+      throw new Error(`${f} does not load: ${r.diagnostics.map((d) => d.render()).join('\n')}`);
+    return { script: r.script };
+  });
+  const flows = new Map<string, Set<string>>();
+  for (const f of files) {
+    const capture = f.slice(f.lastIndexOf('/') + 1);
+    for (const x of classifyCapture(f, rules).flows)
+      if (x.labels.length > 0) flows.set(flowKey(capture, x.l4, x.a, x.b), new Set(x.labels));
+  }
+  return flows;
+}
+
 // `\t12\tTCP 192.168.1.3:52915 <-> 198.100.146.9:60163 [proto: 37/BitTorrent][…][Confidence: DPI]`
 const NDPI_FLOW =
   /^\s*\d+\s+(TCP|UDP)\s+(\S+)\s+<?->\s+(\S+)\s.*?\[proto: [\d.]+\/([^\]]+)\].*?\[Confidence: ([^\]]+)\]/;
@@ -205,6 +233,7 @@ export const bench: BenchModule = {
   async run(ctx: BenchContext) {
     const title = 'File-sharing networks (rope --script p2p vs IPP2P vs ndpiReader)';
     if (!ctx.corpusDir) return { title, markdown: '_Skipped: ../shared/corpus not found._' };
+    const loadAverage = loadavg()[0];
     const corpus = corpusCaptures(ctx.corpusDir, ctx.quick).files;
     const lab = labCaptures();
     const files = [...corpus, ...lab.files];
@@ -216,6 +245,8 @@ export const bench: BenchModule = {
     ctx.log(`IPP2P harness built; ${files.length} captures`);
     const ipp2p = ipp2pFlows(harness, files);
     const rope = ropeFlows(files);
+    const l7 = l7Flows(files);
+    if (typeof l7 === 'string') ctx.log(`l7-filter patterns not run: ${l7}`);
     const haveNdpi = onPath('ndpiReader');
     const ndpi = haveNdpi ? ndpiFlows(files) : new Map<string, string[]>();
 
@@ -238,6 +269,7 @@ export const bench: BenchModule = {
     const missed: string[] = [];
     const ropeWrong: string[] = [];
     const ipp2pWrong: string[] = [];
+    const l7Wrong: string[] = [];
     for (const net of NETWORKS) {
       const ours = flowsOf(rope, net);
       const theirs = flowsOf(ipp2p, net);
@@ -246,6 +278,12 @@ export const bench: BenchModule = {
         ? [...ndpi.values()].filter((n) => n.includes(ndpiName)).length
         : null;
       const oursWrong = ours.filter((k) => otherwise(k, net));
+      const l7s = typeof l7 === 'string' ? null : flowsOf(l7, net);
+      l7Wrong.push(
+        ...(l7s ?? [])
+          .filter((k) => otherwise(k, net))
+          .map((k) => `${net}: ${k} (nDPI: ${ndpi.get(k)?.join('.') ?? '?'})`),
+      );
       const theirsRight = theirs.filter((k) => !otherwise(k, net));
       const notOurs = theirsRight.filter((k) => !rope.get(k)?.has(net));
       ipp2pWrong.push(
@@ -264,12 +302,17 @@ export const bench: BenchModule = {
         theirs.length,
         haveNdpi ? theirs.length - theirsRight.length : '—',
         notOurs.length,
+        l7s === null || !L7_PATTERNS.includes(`${net}.pat`) ? 'no pattern' : l7s.length,
+        l7s === null || !haveNdpi || !L7_PATTERNS.includes(`${net}.pat`)
+          ? '—'
+          : l7s.filter((k) => otherwise(k, net)).length,
         !haveNdpi ? '—' : ndpiCount === null ? 'no such protocol' : ndpiCount,
       ]);
     }
     const markdown = [
-      `${machineLine()}. All ${corpus.length} captures of the corpus${lab.files.length > 0 ? ` and ${lab.files.length} of the lab tests with real clients (${lab.network.size > 0 ? [...lab.network.keys()].join(', ') : ''}; every flow of one is its network)` : ''}. rope: \`--script p2p\` (${NETWORKS.join(', ')}), default window (10 payload packets per direction). ` +
+      `${machineLine()} (load average ${loadAverage.toFixed(1)} when the section started; the counts do not depend on it). All ${corpus.length} captures of the corpus${lab.files.length > 0 ? ` and ${lab.files.length} of the lab tests with real clients (${lab.network.size > 0 ? [...lab.network.keys()].join(', ') : ''}; every flow of one is its network)` : ''}. rope: \`--script p2p\` (${NETWORKS.join(', ')}), default window (10 payload packets per direction). ` +
         'IPP2P: the matcher functions of xtables-addons’ `xt_ipp2p.c` (Debian’s xtables-addons-source, compiled at bench time into `tools/bench/ipp2p-harness.c`) with the options of `--ipp2p` (`--edk --dc --kazaa --gnu --bit --apple --winmx --soul --ares`), run as the kernel module runs them on every TCP/UDP packet with payload (TCP with FIN, SYN or RST skipped); a flow takes a network when one of its packets matches. ' +
+        `l7-filter: the l7-protocols pattern file of the network (${L7_PATTERNS.join(', ')}; there is none for WinMX), loaded by rope's loader as \`--script NAME.pat\` loads it, with l7-filter's kernel semantics (the data of a connection's first 10 packets, both directions, NUL bytes removed, case ignored, at most 2,047 bytes). ` +
         'ndpiReader 4.2: its flow list (`-v 2`). “Another protocol”: for BitTorrent and Gnutella the flows truth.tsv says are not (it corrects nDPI, which guesses 3 of the corpus’ Gnutella ping flows as Tor or CiscoVPN by address and port), for the other networks the flows ndpiReader names — by DPI, or by port where its DPI found nothing — as a protocol other than the network.',
       '',
       table(
@@ -280,6 +323,8 @@ export const bench: BenchModule = {
           'IPP2P flows',
           'IPP2P: another protocol',
           'IPP2P flows rope does not find (excluding those)',
+          'l7-filter flows',
+          'l7-filter: another protocol',
           'ndpiReader flows',
         ],
         rows,
@@ -292,6 +337,12 @@ export const bench: BenchModule = {
       ipp2pWrong.length === 0
         ? 'IPP2P labels no flow of another protocol.'
         : `Flows of another protocol IPP2P labels:\n\n${ipp2pWrong.map((m) => `- ${m}`).join('\n')}`,
+      '',
+      typeof l7 === 'string'
+        ? `l7-filter's patterns were not run: ${l7}.`
+        : l7Wrong.length === 0
+          ? 'l7-filter labels no flow of another protocol.'
+          : `Flows of another protocol l7-filter's patterns label:\n\n${l7Wrong.map((m) => `- ${m}`).join('\n')}`,
       '',
       ropeWrong.length === 0
         ? 'No flow rope labels is another protocol.'

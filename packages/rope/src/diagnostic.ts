@@ -25,6 +25,7 @@ export type DiagnosticCode =
   | 'range'
   | 'unreachable'
   | 'unknown-table'
+  | 'l7-pattern'
   | 'internal';
 
 /** Quoted source text longer than this is shortened in messages (the caret shows where it is). */

@@ -51,6 +51,7 @@ test('rope completion bash: registers for rope; commands, options, built-in scri
     'completion',
     'ctl',
     'help',
+    'l7',
     'rules',
     'run',
     'test',
@@ -71,6 +72,8 @@ test('rope completion bash: registers for rope; commands, options, built-in scri
   assert.deepEqual(complete(path, 'rope', 'rules', '--ins'), ['--install']);
   assert.deepEqual(complete(path, 'rope', 'run', '--window', ''), [], 'a number: nothing offered');
   assert.deepEqual(complete(path, 'rope', 'completion', ''), ['bash', 'zsh']);
+  assert.deepEqual(complete(path, 'rope', 'l7', 'conv'), ['convert']);
+  assert.deepEqual(complete(path, 'rope', 'l7', '--w'), ['--window']);
   // files where a command takes files
   writeFileSync(join(tmp, 'capture-a.pcap'), '');
   writeFileSync(join(tmp, 'capture-b.pcap'), '');

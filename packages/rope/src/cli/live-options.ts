@@ -66,7 +66,12 @@ export function parseSeconds(text: string, option: string): number {
 export function resolveScript(arg: string, option = `--script ${arg}`): string {
   const builtin = builtinScriptPath(arg);
   if (builtin) return builtin;
-  if (arg.includes('/') || arg.endsWith('.rope') || (existsSync(arg) && statSync(arg).isFile()))
+  if (
+    arg.includes('/') ||
+    arg.endsWith('.rope') ||
+    arg.endsWith('.pat') ||
+    (existsSync(arg) && statSync(arg).isFile())
+  )
     return arg;
   throw new UsageError(
     `${option}: no built-in script of that name (${BUILTIN_SCRIPTS.join(', ')}; sets: ${Object.keys(SCRIPT_GROUPS).join(', ')}) and no such file`,

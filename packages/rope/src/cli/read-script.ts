@@ -6,6 +6,7 @@ import { compile, type Script } from '../index.js';
 import { countDiagnostics, renderDiagnostics, type Diagnostic } from '../diagnostic.js';
 import { CliError, type Output } from './command.js';
 import { kindOf } from './file-kind.js';
+import { compilePattern, isPatternFile } from '../l7/load-pattern.js';
 
 /** Scripts larger than this are refused: the largest built-in script is under 10 KiB. */
 export const MAX_SCRIPT_BYTES = 1 << 20;
@@ -78,9 +79,22 @@ export function summary(diagnostics: readonly Diagnostic[]): string {
   return countDiagnostics(diagnostics);
 }
 
-/** Compiles a script file, printing its diagnostics to stderr; throws CliError on errors. */
-export function loadScript(path: string, pushes: number, io: Output, usage?: string): Script {
-  const { script, diagnostics } = compile(readScriptFile(path, usage), path, { pushes });
+/**
+ * Compiles a script file, printing its diagnostics to stderr; throws CliError on errors. An
+ * l7-filter pattern file (`.pat`) is compiled to the rope script that applies it, looking at the
+ * first `window` packets of a connection (l7-filter's default when not given).
+ */
+export function loadScript(
+  path: string,
+  pushes: number,
+  io: Output,
+  usage?: string,
+  window?: number,
+): Script {
+  const text = readScriptFile(path, usage);
+  const { script, diagnostics } = isPatternFile(path)
+    ? compilePattern(text, path, { pushes, window })
+    : compile(text, path, { pushes });
   io.err(renderDiagnostics(diagnostics));
   if (!script) throw new CliError(`${path}: ${summary(diagnostics)}; not run`);
   return script;

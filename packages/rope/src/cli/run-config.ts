@@ -135,7 +135,11 @@ const groups: ConfigKey = {
           throw new UsageError(`${at}: unknown key '${k}' (a group has ${GROUP_KEYS.join(', ')})`);
       const script = group.script;
       if (typeof script !== 'string' || script === '')
-        typeError(`${at}.script`, 'a built-in script name or a .rope file', script);
+        typeError(
+          `${at}.script`,
+          'a built-in script name, a .rope file or an l7-filter .pat file',
+          script,
+        );
       // a file is found beside the configuration, as an include would be
       const named = resolveScript(script, `${at}.script: ${script}`);
       const path = named !== script || isAbsolute(script) ? named : resolve(dirname(file), script);

@@ -46,6 +46,12 @@ cases('strings', [
     stack: ['abc\xc0', 'ABC\xe0\xff'],
   },
   {
+    name: 'strip_nul removes every NUL byte',
+    script: '"\\0a\\0\\0b\\0" strip_nul "abc" strip_nul "\\0\\0" strip_nul $data strip_nul strlen',
+    verdict: 'OKAY',
+    stack: ['ab', 'abc', '', 22],
+  },
+  {
     name: 'find',
     script: '"hello" "ll" find "hello" "x" find "hello" "" find',
     verdict: 'OKAY',

@@ -29,6 +29,8 @@ export interface GroupSpec {
   /** Path as given (diagnostics name it) and the source text, read once by the main thread. */
   file: string;
   source: string;
+  /** The script's name when it is not the file's (an l7-filter pattern: its protocol). */
+  name?: string;
   pushes: Value[];
   action: MatchAction;
 }
@@ -92,7 +94,7 @@ export class QueueHost {
   static async start(config: HostConfig, events: HostEvents): Promise<QueueHost> {
     const throttle = new Throttle(events.onWarning);
     const groups: LiveGroup[] = config.groups.map((g) => {
-      const { script } = compile(g.source, g.file, { pushes: g.pushes.length });
+      const { script } = compile(g.source, g.file, { pushes: g.pushes.length, name: g.name });
       if (!script) throw new Error(`${g.file} does not compile`);
       return { script, pushes: g.pushes, action: g.action };
     });

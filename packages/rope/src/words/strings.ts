@@ -1,4 +1,4 @@
-// strcat strlen left right substr tolower toupper find findi header match matchi.
+// strcat strlen left right substr tolower toupper strip_nul find findi header match matchi.
 import type { Abs } from '../check/abstract.js';
 import { constStr, type SpecialCtx } from '../compile/operand.js';
 import type { Op } from '../runtime/block.js';
@@ -176,6 +176,20 @@ export const stringWords = wordsOf('strings', [
     pure: true,
     summary: 'ASCII upper case',
     impl: unary('str', (_m, _s, x) => toUpperAscii(x as string)),
+  },
+  {
+    name: 'strip_nul',
+    effect: '( s -- s )',
+    in: ['str'],
+    out: ['str'],
+    pure: true,
+    addition: true,
+    summary: 's without its NUL bytes',
+    // l7-filter removed NUL bytes from the data before matching (C strings end at a NUL)
+    impl: unary('str', (_m, _s, x) => {
+      const s = x as string;
+      return s.indexOf('\0') < 0 ? s : s.replaceAll('\0', '');
+    }),
   },
   {
     name: 'find',

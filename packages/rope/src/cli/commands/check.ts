@@ -11,6 +11,7 @@ import {
 } from '../command.js';
 import { PUSH_HELP, PUSH_OPTIONS, pushesFrom } from '../push-options.js';
 import { readScriptFile, summary } from '../read-script.js';
+import { compilePattern, isPatternFile } from '../../l7/load-pattern.js';
 
 const OPTIONS = {
   json: { type: 'boolean' },
@@ -28,8 +29,8 @@ Compiles each script and prints its errors and warnings to stderr as
 file:line:col: severity: message, the source line and a caret: at most 20 per
 script, then a line counting the rest; a long source line is shown as a window
 around the caret. Prints nothing for a script without problems. A script is a
-text file of at most 1 MiB. Exit status 1 if any script has an error or cannot
-be read.
+text file of at most 1 MiB; a .pat file is an l7-filter pattern (see rope l7).
+Exit status 1 if any script has an error or cannot be read.
 
 options:
   --json         one JSON object per diagnostic on stdout instead
@@ -53,7 +54,9 @@ ${PUSH_HELP}
         failed = true;
         continue;
       }
-      const { diagnostics } = compile(source, path, { pushes });
+      const { diagnostics } = isPatternFile(path)
+        ? compilePattern(source, path, { pushes })
+        : compile(source, path, { pushes });
       if (diagnostics.some((d) => d.severity === 'error')) failed = true;
       if (values.json) {
         for (const d of diagnostics) io.out(JSON.stringify(d.toJSON()) + '\n');

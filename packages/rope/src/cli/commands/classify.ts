@@ -32,6 +32,7 @@ import { parseCount, resolveScript, scriptGroups, type ScriptGroupArgs } from '.
 import { PUSH_OPTIONS } from '../push-options.js';
 import { textGivenAsCapture } from '../file-kind.js';
 import { loadScript } from '../read-script.js';
+import { isPatternFile } from '../../l7/load-pattern.js';
 import { linkTypeName, SUPPORTED_LINK_TYPES } from '@p2pwall/core/pcap';
 
 // classify only labels: the action of rope run's script groups does not apply
@@ -77,7 +78,13 @@ than --max-flows, thus lists its flows by first packet.
 options:
   --script S     run script S: a built-in script or set (below) or a .rope
                  file; repeat for several. Its label is its name (the
-                 scripts of a set label with their own names).
+                 scripts of a set label with their own names). A .pat file
+                 is an l7-filter pattern, run with l7-filter's semantics
+                 over the first --window packets of both directions and
+                 labelled with its protocol; with one, --json also lists
+                 \`unknown\` (more packets than the window, no pattern
+                 matched) or \`unset\` (not yet decided), as l7-filter did.
+                 See 'rope l7 --help'.
   --push-int N   push an integer before each run of the script named just
   --push-str S   before (a string, an address); repeat for several values, the
   --push-ip A    last ends on top. E.g. the limit of http-large:
@@ -123,13 +130,14 @@ and the other captures are processed), 2 on usage errors.
       values['max-flows'] === undefined
         ? DEFAULT_MAX_FLOWS
         : parseCount(String(values['max-flows']), '--max-flows', 1, 1 << 24);
-    const rules = loadRules(scriptsFrom(tokens), io);
+    const rules = loadRules(scriptsFrom(tokens), window, io);
     const json = values.json === true;
     const explain = values.explain === true;
     if (json && explain)
       throw new UsageError('--json and --explain are two outputs: give one (--json has via too)');
     const output = json ? 'json' : explain ? 'explain' : 'table';
-    return classifyAll(positionals, rules, { window, flows: { maxFlows } }, output, io);
+    const l7 = l7Verdicts(rules, window);
+    return classifyAll(positionals, rules, { window, flows: { maxFlows } }, output, l7, io);
   },
 };
 
@@ -171,17 +179,21 @@ function parseWindow(text: string | undefined): number {
   return Number(text);
 }
 
-function loadRules(args: ScriptGroupArgs[], io: Output): ClassifierRule[] {
-  const rules: ClassifierRule[] = [];
+function loadRules(
+  args: ScriptGroupArgs[],
+  window: number,
+  io: Output,
+): (ClassifierRule & { l7?: boolean })[] {
+  const rules: (ClassifierRule & { l7?: boolean })[] = [];
   const names = new Set<string>();
   let failed = 0;
   for (const a of args) {
     try {
-      const script = loadScript(a.path, a.pushes.length, io, USAGE);
+      const script = loadScript(a.path, a.pushes.length, io, USAGE, window);
       if (names.has(script.name))
         throw new UsageError(`two scripts named ${script.name}: labels must differ`);
       names.add(script.name);
-      rules.push({ script, pushes: a.pushes });
+      rules.push({ script, pushes: a.pushes, l7: isPatternFile(a.path) });
     } catch (e) {
       if (!(e instanceof CliError)) throw e;
       io.err(`rope classify: ${e.message}\n`);
@@ -195,11 +207,29 @@ function loadRules(args: ScriptGroupArgs[], io: Output): ClassifierRule[] {
   return rules;
 }
 
+/**
+ * l7-filter's own names for a flow no pattern matched, added to `--json` labels when l7-filter
+ * patterns run: `unknown` once the flow had more packets than the window (l7-filter gave up),
+ * `unset` before (still undecided). Null when no pattern file runs: other output is unchanged.
+ */
+function l7Verdicts(
+  rules: readonly (ClassifierRule & { l7?: boolean })[],
+  window: number,
+): ((f: FlowReport) => string[]) | null {
+  const names = new Set(rules.filter((r) => r.l7).map((r) => r.script.name));
+  if (names.size === 0) return null;
+  return (f) =>
+    f.labels.some((l) => names.has(l))
+      ? f.labels
+      : [...f.labels, f.packets > window ? 'unknown' : 'unset'];
+}
+
 function classifyAll(
   paths: string[],
   rules: ClassifierRule[],
   options: ClassifyOptions,
   output: 'table' | 'json' | 'explain',
+  l7: ((f: FlowReport) => string[]) | null,
   io: Output,
 ): number {
   // written as it comes, without letting a slow reader's share pile up in memory
@@ -219,7 +249,7 @@ function classifyAll(
       ...options,
       onFlow: (f) => {
         summary.addFlow(f);
-        if (json) out.write(flowJson(quoted, f));
+        if (json) out.write(flowJson(quoted, f, l7 ? l7(f) : f.labels));
         else if (output === 'table') table.add(f);
         else explain.add(f);
       },
@@ -247,12 +277,13 @@ function classifyAll(
 }
 
 /**
- * One line of `--json`, keys in the documented order; `capture` already JSON-quoted. `via` is the
- * first label's (last, so that lines read as before up to it).
+ * One line of `--json`, keys in the documented order; `capture` already JSON-quoted; `labels` as
+ * printed (l7 patterns report `unset`/`unknown`). `via` is the first label's (last, so that lines
+ * read as before up to it).
  */
-function flowJson(capture: string, f: FlowReport): string {
+function flowJson(capture: string, f: FlowReport, labels: readonly string[]): string {
   const via = f.via.length === 0 || f.via[0] === null ? 'null' : JSON.stringify(f.via[0]);
-  return `{"capture":${capture},"l4":"${f.l4}","a":"${f.a}","b":"${f.b}","labels":${JSON.stringify(f.labels)},"packets":${f.packets},"bytes":${f.bytes},"via":${via}}\n`;
+  return `{"capture":${capture},"l4":"${f.l4}","a":"${f.a}","b":"${f.b}","labels":${JSON.stringify(labels)},"packets":${f.packets},"bytes":${f.bytes},"via":${via}}\n`;
 }
 
 /** Totals per label and per script across all captures. */

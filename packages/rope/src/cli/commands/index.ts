@@ -5,6 +5,7 @@ import { checkCommand } from './check.js';
 import { classifyCommand } from './classify.js';
 import { completionCommand } from './completion.js';
 import { ctlCommand } from './ctl.js';
+import { l7Command } from './l7.js';
 import { rulesCommand } from './rules.js';
 import { runCommand } from './run.js';
 import { testCommand } from './test.js';
@@ -18,5 +19,6 @@ export const COMMANDS: readonly Command[] = [
   rulesCommand,
   ctlCommand,
   topCommand,
+  l7Command,
   completionCommand(() => COMMANDS),
 ];

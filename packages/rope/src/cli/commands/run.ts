@@ -62,6 +62,8 @@ Without --on-match a group only counts and logs its matches (accept).
 NAME is a built-in script (as in 'rope classify --help') or a set of them:
 --script p2p stands for every file-sharing network's script, each a group
 with the same pushes and --on-match, each labelling with its own name.
+FILE is a .rope script, or an l7-filter pattern file (.pat) run with
+l7-filter's semantics over the first --window packets (see 'rope l7 --help').
 Other packets get --default. A script run that ends with HOTDROP drops its
 packet; one that fails counts as no match. 'rope rules' prints the firewall
 rules that feed the queue; see docs/rope-run.md.
@@ -140,24 +142,26 @@ line naming the key), 2 on usage errors.
         : parseMark(String(values['done-mark']), '--done-mark');
     if (doneMark === 0) throw new UsageError('--done-mark 0 is "no mark"; give a non-zero mark');
 
+    const window =
+      values.window === undefined
+        ? DEFAULT_WINDOW
+        : parseCount(String(values.window), '--window', 1, 1_000_000);
     // compile in this thread first: diagnostics go out once, compiler-style
     const specs = groups.map((g) => {
-      const { source } = loadScript(
+      const { source, name } = loadScript(
         g.path,
         g.pushes.length,
         io,
         'rope run --queue N --script NAME|FILE ...',
+        window,
       );
-      return { file: g.path, source: source.text, pushes: g.pushes, action: g.action };
+      return { file: source.file, source: source.text, name, pushes: g.pushes, action: g.action };
     });
     const config: HostConfig = {
       queues: Array.from({ length: last - first + 1 }, (_, i) => first + i),
       groups: specs,
       defaultVerdict,
-      window:
-        values.window === undefined
-          ? DEFAULT_WINDOW
-          : parseCount(String(values.window), '--window', 1, 1_000_000),
+      window,
       doneMark,
       failOpen: values['fail-open'] === true,
       maxLen:
