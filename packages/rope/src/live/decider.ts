@@ -25,7 +25,7 @@ import type { RunError } from '../runtime/run-error.js';
 import { CT_ESTABLISHED, CT_NEW, CT_RELATED, type CtInfo, type Script } from '../runtime/script.js';
 import type { Value } from '../runtime/values.js';
 import { Verdict } from '../runtime/verdict.js';
-import { actionText, type DefaultVerdict, type MatchAction } from './actions.js';
+import { actionDrops, actionText, type DefaultVerdict, type MatchAction } from './actions.js';
 import type { GroupSnapshot, LiveTotals } from './stats.js';
 
 /** One `--script … --on-match …` group. */
@@ -150,7 +150,7 @@ export class Decider {
     this.verdictOf = new Uint32Array(n);
     this.markOf = new Float64Array(n);
     options.groups.forEach((g, i) => {
-      this.verdictOf[i] = g.action.kind === 'drop' ? NF_DROP : NF_ACCEPT;
+      this.verdictOf[i] = actionDrops(g.action) ? NF_DROP : NF_ACCEPT;
       this.markOf[i] = g.action.kind === 'mark' ? g.action.mark : KEEP_MARK;
     });
   }
