@@ -9,6 +9,7 @@
 //   learned     peers a script learns from a tracker response (a `kernel` table) are refused
 //               before any connection to them, and again after rope run restarts with --state
 //               (the kernel sets emptied meanwhile by a reinstall of the rules);
+//   rope top    in tmux, shows the learned peers;
 //   kill -9     traffic flows (bypass); `rope rules --remove` leaves no rule and no set.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -17,7 +18,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { createLab, type Lab } from '../../tools/lab/topology.js';
-import { repoRoot, type LabHost } from '../../tools/lab/host.js';
+import { repoRoot, toolArgv, type LabHost } from '../../tools/lab/host.js';
+import { TmuxSession } from '../cutter-tui/tmux.js';
 import { privilegedSkip } from '../support/environment.js';
 import { RopeRun } from '../rope-run/harness.js';
 import {
@@ -34,7 +36,13 @@ import {
   until,
 } from './support.js';
 
-const skip = privilegedSkip(['ip', 'iptables', 'ipset', 'python3']);
+const skip = privilegedSkip(['ip', 'iptables', 'ipset', 'python3', 'tmux']);
+/** A person's terminal for rope top (as test/rope-top has it). */
+const TMUX_ENV = {
+  PATH: process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin',
+  HOME: process.env.HOME ?? '/root',
+  LANG: 'C.UTF-8',
+};
 const TRACKER_SCRIPT = join(repoRoot, 'test/enforce/scripts/tracker-peers.rope');
 const HANDSHAKE =
   'GNUTELLA CONNECT/0.6\r\nUser-Agent: LimeWire/4.12.6\r\nX-Ultrapeer: False\r\n\r\n';
@@ -188,6 +196,21 @@ test(
           [s, PORTS.peer],
         ].sort(),
       );
+
+      // rope top in tmux (in the router, as an administrator would run it) shows them
+      const tmux = new TmuxSession(lab.router, { columns: 110, rows: 24, env: TMUX_ENV });
+      try {
+        await tmux.start([...toolArgv('rope', true), 'top', '--control', sock]);
+        const peer = new RegExp(
+          `blocked +${s.replace(/\./g, '\\.')}:${PORTS.peer} +tracker-peers +\\d+m\\d\\ds`,
+        );
+        const screen = await tmux.waitFor((x) => peer.test(x), 'the learned peer', 60_000);
+        assert.match(screen, /^rope top · up \d+s · /m);
+        await tmux.send('q');
+        await tmux.waitFor((x) => x.includes('exited with status 0'), 'the exit');
+      } finally {
+        await tmux.kill();
+      }
       assert.equal((await run.stop()).code, 0, run.stderr());
     } finally {
       await run.stop();
