@@ -6,6 +6,7 @@ import { TableSet } from '../tables/table-set.js';
 import type { EnforcementEvent } from './enforcement.js';
 import { BLOCKED_TABLE, Enforcer, LOCKED_TABLE } from './enforcer.js';
 import { parseCidrList } from './inside.js';
+import { TablePeerBlocker } from './table-peer-blocker.js';
 import type { KernelSets, SetChange } from './kernel-sets.js';
 
 function fakeSets() {
@@ -144,5 +145,33 @@ test('enforcer: pass-all stops the filling and empties the kernel sets; off puts
   assert.deepEqual(
     k.changes.slice(before).map((c) => [c.set.kind, c.address, c.seconds]),
     [['blocked', '198.51.100.9', 100]],
+  );
+});
+
+test('a queue thread blocks through its tables: the main thread mirrors the block and reports it once', () => {
+  const { e, k, events, tables } = setup();
+  const engine = new TableSet();
+  const batches: TableChange[][] = [];
+  engine.setListener((c) => batches.push([{ ...c }]));
+  const blocker = new TablePeerBlocker(engine, () => 1000);
+  blocker.blockPeer(parseIp('198.51.100.7')!, 6881, 300, 'dns-train');
+  blocker.blockPeer(parseIp('198.51.100.7')!, 6881, 300, 'dns-train');
+  blocker.blockPeer(new Uint8Array(3), null, 300, 'bad');
+  assert.equal(batches.length, 2);
+  for (const b of batches) {
+    // as RunTables.attach does: what is new, then the hub's apply, then the mirror
+    const fresh = e.newInBatch(b);
+    for (const c of b) tables.apply(c, 1000);
+    e.fromEngines(b, fresh);
+  }
+  assert.deepEqual(events, [
+    { kind: 'block', label: 'dns-train', client: null, peer: '198.51.100.7:6881', seconds: 300 },
+  ]);
+  assert.deepEqual(
+    k.changes.map((c) => [c.set.kind, c.address, c.port, c.seconds]),
+    [
+      ['blocked', '198.51.100.7', 6881, 300],
+      ['blocked', '198.51.100.7', 6881, 300],
+    ],
   );
 });

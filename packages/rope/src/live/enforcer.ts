@@ -24,12 +24,15 @@ import { parseAction } from './actions.js';
 import type { EnforceSet, EnforceSetKind } from './enforce-rules.js';
 import type { EnforcementEvent, PeerBlocker } from './enforcement.js';
 import { insideAny, type Cidr } from './inside.js';
+import {
+  BLOCKED_TABLE,
+  declareEnforceTables,
+  ENFORCE_CAPACITY,
+  LOCKED_TABLE,
+} from './enforce-tables.js';
 import type { KernelSets } from './kernel-sets.js';
 
-export const LOCKED_TABLE = 'p2pwall.locked';
-export const BLOCKED_TABLE = 'p2pwall.blocked';
-/** Entries each of the two tables holds (ipset's default maxelem). */
-export const ENFORCE_CAPACITY = 65536;
+export { BLOCKED_TABLE, ENFORCE_CAPACITY, LOCKED_TABLE };
 
 /** A flow a timed action (lock:S, block-peer:S) acts on, as a queue host reports it. */
 export interface EnforceRequest {
@@ -92,9 +95,7 @@ export class Enforcer implements PeerBlocker {
 
   constructor(private readonly o: EnforcerOptions) {
     this.now = o.now ?? (() => Date.now() / 1000);
-    const spec = (name: string) => ({ name, capacity: ENFORCE_CAPACITY, lifetime: 3600 });
-    this.locked = o.tables.declare(spec(LOCKED_TABLE), 'rope run') as SharedTable;
-    this.blocked = o.tables.declare(spec(BLOCKED_TABLE), 'rope run') as SharedTable;
+    ({ locked: this.locked, blocked: this.blocked } = declareEnforceTables(o.tables));
     // changes made on this thread (here, the control socket): to the engines and the kernel
     o.tables.setListener((c) => {
       this.pending.push(c);
@@ -125,9 +126,38 @@ export class Enforcer implements PeerBlocker {
     return this.pass;
   }
 
-  /** Changes an engine made (already applied to the replica by the hub): into the kernel. */
-  fromEngines(batch: readonly TableChange[]): void {
+  /**
+   * The locks and blocks in an engine's batch that are new (not live in the replica yet): call
+   * before the hub applies the batch; fromEngines() reports them.
+   */
+  newInBatch(batch: readonly TableChange[]): TableChange[] {
+    const now = this.now();
+    return batch.filter(
+      (c) =>
+        c.expires > now &&
+        (c.table === LOCKED_TABLE || c.table === BLOCKED_TABLE) &&
+        this.o.tables.get(c.table)?.find(c.key, now) === undefined,
+    );
+  }
+
+  /**
+   * Changes an engine made (already applied to the replica by the hub): into the kernel; the
+   * locks and blocks `fresh` names (see newInBatch) are reported as events.
+   */
+  fromEngines(batch: readonly TableChange[], fresh: readonly TableChange[] = []): void {
     for (const c of batch) this.mirror(c);
+    if (this.pass) return;
+    for (const c of fresh) {
+      const lock = c.table === LOCKED_TABLE;
+      const text = keyText(c.key);
+      this.emit({
+        kind: lock ? 'lock' : 'block',
+        label: c.note === '' ? 'rope' : c.note,
+        client: lock ? text : null,
+        peer: lock ? null : text,
+        seconds: Math.ceil(c.expires - this.now()),
+      });
+    }
   }
 
   /** A timed action's flow: lock its inside host or block its outside endpoint. */

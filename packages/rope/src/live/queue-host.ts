@@ -17,6 +17,8 @@ import type { DefaultVerdict, MatchAction } from './actions.js';
 import type { TableChange } from '../tables/shared-table.js';
 import { TableSync } from '../tables/table-sync.js';
 import { Decider, type LiveGroup, type MatchEvent } from './decider.js';
+import type { PeerBlocker } from './enforcement.js';
+import { TablePeerBlocker } from './table-peer-blocker.js';
 import type { EnforceRequest } from './enforcer.js';
 import {
   LATENCY_SAMPLE,
@@ -95,6 +97,8 @@ export class QueueHost {
     readonly info: HostInfo,
     private readonly clock: NodeJS.Timeout,
     private readonly sync: TableSync | null,
+    /** Blocks peers from this thread (through the tables to the main thread's enforcer). */
+    readonly peerBlocker: PeerBlocker,
   ) {}
 
   static async start(config: HostConfig, events: HostEvents): Promise<QueueHost> {
@@ -131,6 +135,7 @@ export class QueueHost {
     // the tables exist before the first packet, so changes from other engines find them
     const engine = decider.classifier.engine;
     for (const g of groups) engine.loadTables(g.script);
+    const peerBlocker = new TablePeerBlocker(engine.tables);
     const sync = events.onTables
       ? new TableSync(engine.tables, events.onTables, () => Date.now() / 1000)
       : null;
@@ -201,6 +206,7 @@ export class QueueHost {
       },
       clock,
       sync,
+      peerBlocker,
     );
   }
 

@@ -105,8 +105,9 @@ export class RunTables {
   attach(id: number, toEngine: (batch: TableChange[]) => void): (batch: TableChange[]) => void {
     this.hub.attach(id, toEngine);
     return (batch) => {
+      const fresh = this.enforcer.newInBatch(batch);
       this.hub.fromEngine(id, batch);
-      this.enforcer.fromEngines(batch);
+      this.enforcer.fromEngines(batch, fresh);
     };
   }
 
