@@ -259,7 +259,8 @@ export class FlowClassifier {
     if (inWindow) {
       this.runScripts(packet, time, ct, f, r, false);
       if (late !== null) late.generation[slot] = this.engine.tables.generation;
-    } else if (late !== null && late.due(slot, this.engine.tables.generation, time))
+    } else if (late !== null && seen >= w && late.due(slot, this.engine.tables.generation, time))
+      // the packet's direction is past its window (the other may not be: a download)
       this.runLate(packet, time, ct, f, r);
     if (store.pending[slot] > 0 && f.payloadPacketsAB >= w && f.payloadPacketsBA >= w)
       this.giveUp(slot);

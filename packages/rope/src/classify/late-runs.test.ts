@@ -173,6 +173,7 @@ test('a direction past its window while the other is not: late runs there, regis
   assert.equal(c.labelsOf(f).stateOf(1), LABEL_PENDING, 'the client side has its window open');
   assert.deepEqual(c.registersOf(f, 1), [2, ...new Array(15).fill(0)]);
   c.classify(announce('ANNOUNCE'), 15);
+  assert.equal(c.classify(client(''), 15.5).ran, 0, 'the client side is not past its window');
   const r = c.classify(server('s4'), 16);
   assert.equal(r.verdicts[0], Verdict.YES);
   assert.equal(r.verdicts[1], Verdict.YES);

@@ -2,8 +2,9 @@
 // the flows to it have passed their window (a capture starting mid-swarm: the uTP flow proves a
 // peer after the TCP connections to it have shown their first packets). So the classifier runs
 // such a script once more on a flow past its window when a table has gained a key since the
-// script last ran on the flow: on the flow's next packet, with `$past_window` 1 and fresh `freg`
-// registers (a late run judges what the tables know, not the flow's first packets).
+// script last ran on the flow: on the flow's next packet from a direction past its window (both,
+// once the scripts have given up), with `$past_window` 1 and fresh `freg` registers (a late run
+// judges what the tables know, not the flow's first packets).
 //
 // What it costs is bounded: a table's generation moves only when a key becomes alive (a renewal
 // does not count), a flow whose scripts have all matched, or that runs no script with tables,
