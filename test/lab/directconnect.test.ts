@@ -27,7 +27,10 @@ test(
     await withLab({ servers: 2 }, async (lab) => {
       const file = join(lab.workDir, 'dc.pcap');
       const cap = await lab.capture(lab.router, lab.router.wanIface, file, 'tcp or udp');
-      const dc = await startDirectConnect(lab);
+      const dc = await startDirectConnect(lab, {
+        hub: lab.servers[0],
+        clients: [lab.clients[0], lab.servers[1]],
+      });
       try {
         await dc.transfer(120_000);
       } finally {

@@ -10,9 +10,9 @@ import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { LabHost } from '../host.js';
-import type { Lab } from '../lab.js';
 import { stopProcess } from '../netns.js';
 import { LabProcessError, tail } from '../processes.js';
+import type { TrafficLab } from './traffic-lab.js';
 
 export const HUB_PORT = 1511;
 
@@ -24,7 +24,7 @@ export interface DcClient {
   dir: string;
 }
 
-export interface DirectConnectSession {
+export interface DirectConnectSession extends AsyncDisposable {
   hub: LabHost;
   clients: [DcClient, DcClient];
   file: { name: string; size: number };
@@ -34,10 +34,10 @@ export interface DirectConnectSession {
 }
 
 export interface DirectConnectOptions {
-  /** The hub (default the first server). */
-  hub?: LabHost;
-  /** The two clients (default the first client and the second server: both sides of the router). */
-  clients?: [LabHost, LabHost];
+  /** The hub's host. */
+  hub: LabHost;
+  /** The two clients' hosts (e.g. a LAN host and a server-side host: both sides of the router). */
+  clients: [LabHost, LabHost];
   /** How long the hub and the clients may take to start and join (default 60 s). */
   timeoutMs?: number;
 }
@@ -57,13 +57,10 @@ async function poll(
 }
 
 export async function startDirectConnect(
-  lab: Lab,
-  opts: DirectConnectOptions = {},
+  lab: TrafficLab,
+  opts: DirectConnectOptions,
 ): Promise<DirectConnectSession> {
-  const hub = opts.hub ?? lab.servers[0];
-  const hosts = opts.clients ?? [lab.clients[0], lab.servers[1]];
-  if (!hub || !hosts[0] || !hosts[1])
-    throw new RangeError('Direct Connect needs a hub and two clients (servers: 2)');
+  const { hub, clients: hosts } = opts;
   const timeoutMs = opts.timeoutMs ?? 60_000;
   const file = { name: 'labfile-alpha.bin', size: 200_000 };
   const clients = hosts.map((host, i) => ({
@@ -157,6 +154,7 @@ export async function startDirectConnect(
     clients,
     file,
     stop,
+    [Symbol.asyncDispose]: stop,
     async transfer(timeout: number) {
       const searcher = children[2];
       const target = join(clients[1].dir, 'downloads', file.name);
