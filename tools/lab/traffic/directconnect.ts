@@ -19,7 +19,7 @@ export const HUB_PORT = 1511;
 export interface DcClient {
   host: LabHost;
   nick: string;
-  /** The port it listens on for client-to-client connections (TCP) and search results (UDP). */
+  /** The TCP port it listens on for client-to-client connections; search results come to port + 100 (UDP). */
   port: number;
   dir: string;
 }
@@ -124,6 +124,9 @@ export async function startDirectConnect(
         '/set active true',
         `/set active_ip ${c.host.ipv4}`,
         `/set active_port ${c.port}`,
+        // search results on a UDP port of their own, so that the TCP port is taught only by
+        // what names the connections (a flow to either is Direct Connect)
+        `/set active_udp_port ${c.port + 100}`,
         `/set download_dir ${join(c.dir, 'downloads')}`,
         ...(i === 0 ? [`/share files ${share}`] : []),
         `/open labhub adc://${hub.ipv4}:${HUB_PORT}/`,
