@@ -188,3 +188,23 @@ test('each signature names itself in via', () => {
   ];
   for (const [f, name] of cases) assert.deepEqual(runFlows(dc, [f])[0], { at: 0, via: name }, name);
 });
+
+test('a hub packet of many INFs and CTMs stays within the run’s caps', () => {
+  const sid = (i: number) =>
+    `AA${'ABCDEFGHIJKLMNOPQRSTUVWXYZ'[i % 26]}${'ABCDEFGHIJKLMNOPQRSTUVWXYZ'[(i / 26) | 0]}`;
+  const infs = Array.from({ length: 60 }, (_, i) =>
+    binf(sid(i), `I4203.0.113.${i} U4${5000 + i} `),
+  ).join('');
+  const ctms = Array.from(
+    { length: 60 },
+    (_, i) => `DCTM ${sid(i)} AAAB ADCS/0.10 ${6000 + i} T\n`,
+  ).join('');
+  const out = runFlows(dc, [
+    flow('tcp', ep(ONE, 54102), HUB, c('HSUP ADBASE ADTIGR\n'), s(infs), s(ctms)),
+    flow('tcp', ep(ONE, 37218), ep('203.0.113.1', 6001), c(tls(20))), // the INF and CTM of 2nd user
+  ]);
+  assert.deepEqual(
+    out.map((o) => o.at),
+    [0, 0],
+  );
+});
