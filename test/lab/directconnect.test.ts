@@ -27,12 +27,20 @@ test(
     await withLab({ servers: 2 }, async (lab) => {
       const file = join(lab.workDir, 'dc.pcap');
       const cap = await lab.capture(lab.router, lab.router.wanIface, file, 'tcp or udp');
-      const dc = await startDirectConnect(lab);
+      // what a firewall in front of the first client's LAN sees: its hub session, its search
+      // result, its TLS link — not the second client's hub session, whose CTM names the link
+      const lanFile = join(lab.workDir, 'dc-lan.pcap');
+      const lanCap = await lab.capture(lab.router, lab.router.lanIface, lanFile, 'tcp or udp');
+      const dc = await startDirectConnect(lab, {
+        hub: lab.servers[0],
+        clients: [lab.clients[0], lab.servers[1]],
+      });
       try {
         await dc.transfer(120_000);
       } finally {
         await dc.stop();
         await cap.stop();
+        await lanCap.stop();
       }
       keepCapture(file, 'directconnect-ncdc.pcap');
       const [one, two] = dc.clients.map((c) => c.host.ipv4);
@@ -48,6 +56,14 @@ test(
       for (const l of links.filter((x) => x.l4 === 'tcp' && x.via !== undefined))
         assert.match(l.via ?? '', /^learned:directconnect-/);
       assertAllLabelled(flows, 'directconnect');
+
+      const lanFlows = between(await classifyP2p(lab, lanFile), [dc.hub.ipv4, one, two]);
+      assert.ok(
+        lanFlows.some((f) => f.l4 === 'tcp' && portOf(f.b) === dc.clients[1].port),
+        'the link on the LAN side',
+      );
+      assert.ok(!lanFlows.some((f) => hostOf(f.a) === two && portOf(f.b) === HUB_PORT));
+      assertAllLabelled(lanFlows, 'directconnect');
     });
   },
 );

@@ -17,6 +17,7 @@ test('aMule: Kad and eD2k between two daemons, every flow labelled edonkey', { s
     const file = join(lab.workDir, 'amule.pcap');
     const cap = await lab.capture(lab.router, lab.router.wanIface, file, 'net 203.0.113.0/24');
     const pair = await startAmulePair(lab, {
+      hosts: [lab.servers[0], lab.servers[1]],
       files: [
         { name: 'lab-one.bin', size: 150_000 },
         { name: 'lab-two.bin', size: 60_000 },

@@ -16,9 +16,9 @@ import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { LabHost } from '../host.js';
-import type { Lab } from '../lab.js';
 import { stopProcess } from '../netns.js';
 import { LabProcessError, tail } from '../processes.js';
+import type { TrafficLab } from './traffic-lab.js';
 
 export const AMULE_TCP_PORT = 4662;
 export const AMULE_UDP_PORT = 4672;
@@ -37,7 +37,7 @@ export interface AmuleFile {
   size: number;
 }
 
-export interface AmulePair {
+export interface AmulePair extends AsyncDisposable {
   peers: [AmulePeer, AmulePeer];
   /**
    * Downloads each file (shared by the first peer since its start) on the second peer, through an
@@ -48,8 +48,8 @@ export interface AmulePair {
 }
 
 export interface AmuleOptions {
-  /** The two hosts (default the lab's first two servers, which share a segment). */
-  hosts?: [LabHost, LabHost];
+  /** The two hosts (e.g. the lab's two servers, which share a segment). */
+  hosts: [LabHost, LabHost];
   /** Files the first peer shares (random bytes); default one of 150 kB. */
   files?: AmuleFile[];
   /** How long each daemon may take to start and reach Kad (default 120 s). */
@@ -122,9 +122,8 @@ async function poll<T>(
   }
 }
 
-export async function startAmulePair(lab: Lab, opts: AmuleOptions = {}): Promise<AmulePair> {
-  const hosts = opts.hosts ?? [lab.servers[0], lab.servers[1]];
-  if (!hosts[0] || !hosts[1]) throw new RangeError('an aMule pair needs two hosts (servers: 2)');
+export async function startAmulePair(lab: TrafficLab, opts: AmuleOptions): Promise<AmulePair> {
+  const hosts = opts.hosts;
   const files = opts.files ?? [{ name: 'lab-file.bin', size: 150_000 }];
   const timeoutMs = opts.timeoutMs ?? 120_000;
   const peers = hosts.map((host, i) => ({
@@ -170,6 +169,7 @@ export async function startAmulePair(lab: Lab, opts: AmuleOptions = {}): Promise
   return {
     peers,
     stop,
+    [Symbol.asyncDispose]: stop,
     async exchange(timeout: number) {
       const [from, to] = peers;
       for (const f of files) {

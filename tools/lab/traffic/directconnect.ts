@@ -10,21 +10,21 @@ import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { LabHost } from '../host.js';
-import type { Lab } from '../lab.js';
 import { stopProcess } from '../netns.js';
 import { LabProcessError, tail } from '../processes.js';
+import type { TrafficLab } from './traffic-lab.js';
 
 export const HUB_PORT = 1511;
 
 export interface DcClient {
   host: LabHost;
   nick: string;
-  /** The port it listens on for client-to-client connections (TCP) and search results (UDP). */
+  /** The TCP port it listens on for client-to-client connections; search results come to port + 100 (UDP). */
   port: number;
   dir: string;
 }
 
-export interface DirectConnectSession {
+export interface DirectConnectSession extends AsyncDisposable {
   hub: LabHost;
   clients: [DcClient, DcClient];
   file: { name: string; size: number };
@@ -34,10 +34,10 @@ export interface DirectConnectSession {
 }
 
 export interface DirectConnectOptions {
-  /** The hub (default the first server). */
-  hub?: LabHost;
-  /** The two clients (default the first client and the second server: both sides of the router). */
-  clients?: [LabHost, LabHost];
+  /** The hub's host. */
+  hub: LabHost;
+  /** The two clients' hosts (e.g. a LAN host and a server-side host: both sides of the router). */
+  clients: [LabHost, LabHost];
   /** How long the hub and the clients may take to start and join (default 60 s). */
   timeoutMs?: number;
 }
@@ -57,13 +57,10 @@ async function poll(
 }
 
 export async function startDirectConnect(
-  lab: Lab,
-  opts: DirectConnectOptions = {},
+  lab: TrafficLab,
+  opts: DirectConnectOptions,
 ): Promise<DirectConnectSession> {
-  const hub = opts.hub ?? lab.servers[0];
-  const hosts = opts.clients ?? [lab.clients[0], lab.servers[1]];
-  if (!hub || !hosts[0] || !hosts[1])
-    throw new RangeError('Direct Connect needs a hub and two clients (servers: 2)');
+  const { hub, clients: hosts } = opts;
   const timeoutMs = opts.timeoutMs ?? 60_000;
   const file = { name: 'labfile-alpha.bin', size: 200_000 };
   const clients = hosts.map((host, i) => ({
@@ -127,6 +124,9 @@ export async function startDirectConnect(
         '/set active true',
         `/set active_ip ${c.host.ipv4}`,
         `/set active_port ${c.port}`,
+        // search results on a UDP port of their own, so that the TCP port is taught only by
+        // what names the connections (a flow to either is Direct Connect)
+        `/set active_udp_port ${c.port + 100}`,
         `/set download_dir ${join(c.dir, 'downloads')}`,
         ...(i === 0 ? [`/share files ${share}`] : []),
         `/open labhub adc://${hub.ipv4}:${HUB_PORT}/`,
@@ -157,6 +157,7 @@ export async function startDirectConnect(
     clients,
     file,
     stop,
+    [Symbol.asyncDispose]: stop,
     async transfer(timeout: number) {
       const searcher = children[2];
       const target = join(clients[1].dir, 'downloads', file.name);

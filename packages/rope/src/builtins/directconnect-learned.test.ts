@@ -73,6 +73,31 @@ test('ADC: a CTM several commands into a segment; one the hub passes on teaches 
   assert.equal(out[3].at, -1);
 });
 
+test('ADC: a CTM the hub passes on, at the address the sender’s INF gave', () => {
+  // labone's hub session alone: the hub passes on labtwo's INF, then labtwo's CTM
+  const out = runFlows(dc, [
+    flow(
+      'tcp',
+      ep(ONE, 54102),
+      HUB,
+      c('HSUP ADBASE ADTIGR\n'),
+      s(`ISID AAAB\n${binf('AAAB', `I4${ONE} U441000 `)}${binf('AAAC', `I4${TWO} U442100 `)}`),
+      s('BSCH AAAC TOCQFXFB74TDPB4 ANlabfile-alpha\n'),
+      s('DCTM AAAC AAAB ADCS/0.10 42000 7XD54D222TNJM\n'),
+      // a CTM from a session id no INF named teaches nothing
+      s('DCTM AAAD AAAB ADCS/0.10 42001 7XD54D222TNJM\n'),
+    ),
+    flow('tcp', ep(ONE, 37218), ep(TWO, 42000), c(tls(17))),
+    flow('tcp', ep(ONE, 37219), ep(TWO, 42001), c(tls(18))),
+    flow('tcp', ep(ONE, 37220), ep(HUB.address, 42001), c(tls(19))),
+  ]);
+  assert.deepEqual(
+    out.map((o) => o.at),
+    [0, 0, -1, -1],
+  );
+  assert.equal(out[1].via, `learned:directconnect-ctm ${HUB.address}:1511>${ONE}:54102`);
+});
+
 test('ADC: the UDP port of an INF, at its I4 address or at the sender’s', () => {
   const out = runFlows(dc, [
     flow(
@@ -162,4 +187,24 @@ test('each signature names itself in via', () => {
     [flow('udp', ep(ONE, 10), HUB, c(`USCH ${CID} ANx\n`)), 'directconnect-adc-udp'],
   ];
   for (const [f, name] of cases) assert.deepEqual(runFlows(dc, [f])[0], { at: 0, via: name }, name);
+});
+
+test('a hub packet of many INFs and CTMs stays within the run’s caps', () => {
+  const sid = (i: number) =>
+    `AA${'ABCDEFGHIJKLMNOPQRSTUVWXYZ'[i % 26]}${'ABCDEFGHIJKLMNOPQRSTUVWXYZ'[(i / 26) | 0]}`;
+  const infs = Array.from({ length: 60 }, (_, i) =>
+    binf(sid(i), `I4203.0.113.${i} U4${5000 + i} `),
+  ).join('');
+  const ctms = Array.from(
+    { length: 60 },
+    (_, i) => `DCTM ${sid(i)} AAAB ADCS/0.10 ${6000 + i} T\n`,
+  ).join('');
+  const out = runFlows(dc, [
+    flow('tcp', ep(ONE, 54102), HUB, c('HSUP ADBASE ADTIGR\n'), s(infs), s(ctms)),
+    flow('tcp', ep(ONE, 37218), ep('203.0.113.1', 6001), c(tls(20))), // the INF and CTM of 2nd user
+  ]);
+  assert.deepEqual(
+    out.map((o) => o.at),
+    [0, 0],
+  );
 });

@@ -276,3 +276,34 @@ test('each signature names itself in via', () => {
   for (const [f, name, at = 0] of cases)
     assert.deepEqual(runFlows(ed, [f])[0], { at, via: name }, name);
 });
+
+test('the largest answers stay within the run’s caps (learning stops at 48 endpoints a packet)', () => {
+  const many = (n: number) =>
+    bytes(
+      ...Array.from({ length: n }, (_, i) => contact(`203.0.113.${i % 250}`, 1000 + i, 2000 + i)),
+    );
+  const sources = (n: number) =>
+    bytes(
+      ...Array.from({ length: n }, (_, i) => bytes(octets(`203.0.113.${i % 250}`), le16(3000 + i))),
+    );
+  const out = runFlows(ed, [
+    udpFlow(ep(A, 4672), ep(B, 4672), s(bytes([0xe4, 0x29], noise(16, 50), [255], many(255)))),
+    udpFlow(ep(A, 4673), ep(B, 4665), s(bytes([0xe3, 0x9b], noise(16, 51), [255], sources(255)))),
+    tcpFlow(
+      ep(A, 40000),
+      ep(B, 4661),
+      c(msg(0xe3, 0x01, noise(16, 52), le32(0), le16(4662), tags(4672))),
+      s(
+        bytes(
+          ...Array.from({ length: 8 }, () => msg(0xe3, 0x42, noise(16, 53), [200], sources(200))),
+        ),
+      ),
+    ),
+    udpFlow(ep(X, 4672), ep('203.0.113.40', 1040), c(hidden(40, 54))), // the 41st contact
+    udpFlow(ep(X, 4672), ep('203.0.113.60', 1060), c(hidden(40, 55))), // the 61st: past 48
+  ]);
+  assert.deepEqual(
+    out.map((o) => o.at),
+    [0, 0, 0, 0, -1],
+  );
+});
