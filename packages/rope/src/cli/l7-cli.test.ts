@@ -163,3 +163,18 @@ test("rope check FILE.pat reports the pattern file's problems", async () => {
   assert.equal(r.status, 1);
   assert.match(r.stderr, /two\.pat:2:2: error: counted repetition/);
 });
+
+test('rope run --check accepts a pattern file as a script, and names its errors', async () => {
+  const ok = await rope('run', '--queue', '5', '--script', PATTERN, '--check');
+  assert.equal(ok.status, 0, ok.stderr);
+  const bad = await rope(
+    'run',
+    '--queue',
+    '5',
+    '--script',
+    file('bad2.pat', 'x\n\\d\n'),
+    '--check',
+  );
+  assert.equal(bad.status, 1);
+  assert.match(bad.stderr, /bad2\.pat:2:1: error: `\\d` is just the character `d`/);
+});
