@@ -15,6 +15,7 @@ import { jsonLine, resultJson } from '../../packages/cutter/src/cli/output.js';
 import { mergeSnapshots, snapshotJson } from '../../packages/rope/src/live/stats.js';
 import type { MatchEvent } from '../../packages/rope/src/live/decider.js';
 import { runCli } from '../../packages/rope/src/cli/run-cli.js';
+import { enforcementLine } from '../../packages/rope/src/live/enforcement-log.js';
 
 const page = readFileSync(join(repoRoot, 'docs/json.md'), 'utf8');
 const documented = (field: string) => page.includes(`| \`${field}\``);
@@ -137,5 +138,20 @@ test('docs/json.md: every field of a rope classify --json line', async () => {
     for (const f of fields(line)) assert.ok(documented(f), `classify: ${f}`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('docs/json.md: every field of a rope run --stats-json lock or block line', () => {
+  for (const e of [
+    { kind: 'lock', label: 'gnutella', client: '192.0.2.10', peer: null, seconds: 600 },
+    { kind: 'block', label: 'ctl', client: null, peer: '198.51.100.7:6881', seconds: 60 },
+  ] as const) {
+    const line = JSON.parse(enforcementLine(e, true)) as Record<string, unknown>;
+    assert.equal(line.event, e.kind);
+    for (const f of fields(line))
+      assert.ok(
+        ['event', 'schema', 'time'].includes(f) || documented(f),
+        `rope run ${e.kind}: ${f}`,
+      );
   }
 });

@@ -246,3 +246,50 @@ test(
     assert.ok(await connects(a, s, PORTS.peer), 'the peer is reachable again');
   },
 );
+
+test(
+  'enforcement (root): block-peer:S from a queue worker (--queue-balance) blocks the peer for every inside host',
+  { skip },
+  async () => {
+    const install = await lab.router.rope(
+      ['rules', '--iptables', '--queue-balance', '0:1', '--install'],
+      { source: true },
+    );
+    assert.match(install.stdout, /installed iptables and ip6tables chains rope-\*/);
+    const sock = join(dir, 'block.sock');
+    const run = await RopeRun.start(lab.router, [
+      '--queue-balance',
+      '0:1',
+      '--script',
+      'gnutella',
+      '--on-match',
+      'block-peer:600',
+      '--control',
+      sock,
+      '--log',
+    ]);
+    try {
+      assert.ok(await connects(b, s, PORTS.gnutella), 'B reaches the Gnutella port before');
+      const reset = await holdConnection(a, s, PORTS.gnutella, HANDSHAKE);
+      const event = await run.next((e) => e.event === 'block', 20_000);
+      assert.equal(event.peer, `${s}:${PORTS.gnutella}`);
+      assert.equal(event.label, 'gnutella');
+      await until('the peer is in the kernel set of blocked peers', () =>
+        inSet(lab.router, 'rope-blockedp4', `${s},tcp:${PORTS.gnutella}`),
+      );
+      assert.equal(await connects(b, s, PORTS.gnutella), false, 'B cannot open a new one to it');
+      assert.ok(await connects(b, s, PORTS.web), 'the peer host is reachable on other ports');
+      assert.ok(await connects(a, s, PORTS.web), 'A is not locked');
+      assert.deepEqual(
+        (await listed(lab.router, sock)).map((e) => [e.kind, e.address, e.port, e.label]),
+        [['block', s, PORTS.gnutella, 'gnutella']],
+      );
+      await reset();
+      assert.equal((await run.stop()).code, 0, run.stderr());
+    } finally {
+      await run.stop();
+      await lab.router.rope(['rules', '--iptables', '--remove'], { source: true });
+    }
+    assert.equal((await lab.router.exec(['ipset', 'list', '-n'])).stdout.trim(), '');
+  },
+);

@@ -13,6 +13,7 @@ import type { MatchEvent } from './decider.js';
 import type { EnforcementEvent } from './enforcement.js';
 import type { EnforceRequest } from './enforcer.js';
 import { EngineControlTarget } from './engine-target.js';
+import { enforcementLine } from './enforcement-log.js';
 import {
   MetricsServerError,
   startMetricsServer,
@@ -234,13 +235,6 @@ function matchLine(e: MatchEvent & { queue?: number }, json: boolean): string {
     );
   }
   return `${new Date(e.time * 1000).toISOString()} match ${e.script} ${e.protocol} ${e.from} > ${e.to} packet ${e.packet}: ${e.action}\n`;
-}
-
-function enforcementLine(e: EnforcementEvent, json: boolean): string {
-  const time = new Date().toISOString();
-  if (json) return JSON.stringify({ event: e.kind, schema: JSON_SCHEMA, time, ...e }) + '\n';
-  const who = e.kind === 'lock' ? `client ${e.client}` : `peer ${e.peer}`;
-  return `${time} ${e.kind} ${who} ${e.seconds === null ? '' : `for ${e.seconds} s `}(${e.label})\n`;
 }
 
 /** Runs until SIGINT/SIGTERM (or `stop` resolves); returns the exit status. */
