@@ -234,7 +234,10 @@ test('UDP tracker (BEP 15): the connect request, then the conversation until the
   assert.equal(labelledAt(bt, udp(c(connect), s(connected), c(announce), s(peers))), 3);
   // no answer: the connect sent again; an error from the tracker
   assert.equal(labelledAt(bt, udp(c(connect), c(connect))), 1);
-  assert.equal(labelledAt(bt, udp(c(connect), s(bytes(hex('00000003 1234abcd'), 'unregistered torrent')))), 1);
+  assert.equal(
+    labelledAt(bt, udp(c(connect), s(bytes(hex('00000003 1234abcd'), 'unregistered torrent')))),
+    1,
+  );
   assert.ok(!matches(bt, udp(c(connect))), 'a connect alone waits');
   assert.ok(
     !matches(bt, udp(c(hex('00000417 27101980 00000001 1234abcd')))),
