@@ -41,6 +41,14 @@ test('an HTTP tracker answer teaches its compact peers: later TCP and UDP flows 
   assert.equal(t.run(opaque('udp', '203.0.113.8', 6881)).at, 0);
   assert.equal(t.run(opaque('tcp', PEER, 51414)).at, -1, 'another port');
   assert.equal(t.run(opaque('tcp', '203.0.113.9', 51413)).at, -1, 'another address');
+  // a client that names itself in the announce still waits for the answer, and learns from it
+  const ua = ANNOUNCE.replace('\r\n\r\n', '\r\nUser-Agent: BitTorrent/7.10.5\r\n\r\n');
+  const body2 = bytes('d8:intervali1800e5:peers6:', v4('203.0.113.99', 1234), 'e');
+  assert.deepEqual(t.run(flow('tcp', TRACKER, 6969, c(ua), s(answer(body2)))), {
+    at: 1,
+    via: 'tracker-http',
+  });
+  assert.equal(t.run(opaque('tcp', '203.0.113.99', 1234)).at, 0);
   // two hours later the peer is forgotten
   t.wait(7201);
   assert.equal(t.run(opaque('tcp', PEER, 51413)).at, -1);
