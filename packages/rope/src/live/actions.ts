@@ -7,7 +7,9 @@ export type MatchAction =
   /** Drop the matching packet and every later packet of the flow. */
   | { kind: 'drop' }
   /** Let it through with packet mark and connmark `mark`, for the firewall to act on. */
-  | { kind: 'mark'; mark: number };
+  | { kind: 'mark'; mark: number }
+  /** Drop the packet and end the flow: RSTs to both TCP ends, or a UDP tuple blocked (flow-cut.ts). */
+  | { kind: 'cut' };
 
 export type DefaultVerdict = 'accept' | 'drop';
 
@@ -18,10 +20,11 @@ export function parseMarkValue(text: string): number | null {
   return mark <= 0xffffffff ? mark : null;
 }
 
-/** Parses `accept`, `drop` or `mark:V` (V decimal or 0x hex, 1..0xffffffff); null when it is none. */
+/** Parses `accept`, `drop`, `cut` or `mark:V` (V decimal or 0x hex, 1..0xffffffff); null when it is none. */
 export function parseAction(text: string): MatchAction | null {
   if (text === 'accept') return { kind: 'accept' };
   if (text === 'drop') return { kind: 'drop' };
+  if (text === 'cut') return { kind: 'cut' };
   if (!text.startsWith('mark:')) return null;
   const mark = parseMarkValue(text.slice('mark:'.length));
   return mark === null || mark === 0 ? null : { kind: 'mark', mark };

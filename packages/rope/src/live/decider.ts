@@ -7,7 +7,7 @@
 //
 // Nothing is allocated per packet: the packet view, the conntrack record and the classifier's
 // result are reused; counters are typed arrays.
-import { Packet, protocolName } from '@p2pwall/core';
+import { IPPROTO_TCP, IPPROTO_UDP, Packet, protocolName } from '@p2pwall/core';
 import type { Flow } from '@p2pwall/core/flow';
 import {
   IP_CT_ESTABLISHED,
@@ -61,6 +61,22 @@ export interface DeciderOptions {
   caps?: Partial<Caps>;
   maxFlows?: number;
   onMatch?: (e: MatchEvent) => void;
+  /**
+   * `--on-match cut`: end the flow of `packet` (decoded; the packet is dropped). `first`: the
+   * flow's first cut; later packets of the flow (already in flight) come here again.
+   */
+  onCut?: (
+    p: NfqPacket,
+    packet: Packet,
+    fromInitiator: boolean,
+    group: number,
+    first: boolean,
+  ) => void;
+  /**
+   * `--dns-train`: sees every TCP or UDP packet from port 53 with a payload, which is then
+   * accepted whatever the scripts say (a DNS answer is always delivered).
+   */
+  onDnsAnswer?: (packet: Packet) => void;
   /** A run that ended with FAIL or HOTDROP (for a rate-limited report). */
   onRunError?: (script: string, verdict: Verdict, error: RunError) => void;
 }
@@ -106,6 +122,9 @@ export class Decider {
   private readonly perGroup: Float64Array;
   private readonly verdictOf: Uint32Array;
   private readonly markOf: Float64Array;
+  private readonly cutOf: Uint8Array;
+  private readonly onCut: DeciderOptions['onCut'];
+  private readonly onDnsAnswer: DeciderOptions['onDnsAnswer'];
 
   constructor(options: DeciderOptions) {
     this.groups = options.groups;
@@ -149,8 +168,12 @@ export class Decider {
     this.perGroup = new Float64Array(n * G_COUNT);
     this.verdictOf = new Uint32Array(n);
     this.markOf = new Float64Array(n);
+    this.cutOf = new Uint8Array(n);
+    this.onCut = options.onCut;
+    this.onDnsAnswer = options.onDnsAnswer;
     options.groups.forEach((g, i) => {
-      this.verdictOf[i] = g.action.kind === 'drop' ? NF_DROP : NF_ACCEPT;
+      this.verdictOf[i] = g.action.kind === 'drop' || g.action.kind === 'cut' ? NF_DROP : NF_ACCEPT;
+      this.cutOf[i] = g.action.kind === 'cut' ? 1 : 0;
       this.markOf[i] = g.action.kind === 'mark' ? g.action.mark : KEEP_MARK;
     });
   }
@@ -191,6 +214,16 @@ export class Decider {
       t[T_FLOWS]++;
       this.newFlow = true;
     }
+    if (
+      this.onDnsAnswer !== undefined &&
+      packet.srcPort === 53 &&
+      packet.payloadLength > 0 &&
+      (packet.protocol === IPPROTO_UDP || packet.protocol === IPPROTO_TCP)
+    ) {
+      this.onDnsAnswer(packet);
+      this.settle(d, NF_ACCEPT, KEEP_MARK, KEEP_MARK);
+      return;
+    }
     if (r.hotdrop) {
       this.settle(d, NF_DROP, KEEP_MARK, KEEP_MARK);
       t[T_HOTDROPS]++;
@@ -207,6 +240,8 @@ export class Decider {
         const v = this.verdictOf[g];
         if (v === NF_DROP) pg[g * G_COUNT + G_DROPS]++;
         this.decidedBy = g;
+        if (this.cutOf[g] === 1 && f !== null && this.onCut !== undefined)
+          this.onCut(p, packet, r.dir === 0, g, labels.matchedAt(g) === f.totalPackets);
         this.settle(d, v, this.markOf[g], this.markOf[g]);
         return;
       }
