@@ -73,7 +73,7 @@ test('rope run grammar: each --script starts a group; pushes and --on-match belo
   );
   assert.throws(
     () => scriptGroups([tok('script', A), tok('on-match', 'mark:0')], { kind: 'accept' }),
-    /not accept, drop or mark:V/,
+    /not accept, drop, cut or mark:V/,
   );
   assert.throws(
     () => scriptGroups([tok('script', 'no-such-builtin')], { kind: 'accept' }),

@@ -162,7 +162,11 @@ const groups: ConfigKey = {
       const onMatch = group['on-match'];
       if (onMatch !== undefined) {
         if (typeof onMatch !== 'string' || !parseAction(onMatch))
-          typeError(`${at}.on-match`, '"accept", "drop" or "mark:V" (V a non-zero mark)', onMatch);
+          typeError(
+            `${at}.on-match`,
+            '"accept", "drop", "cut" or "mark:V" (V a non-zero mark)',
+            onMatch,
+          );
         args.push('--on-match', onMatch);
       }
     });
@@ -257,6 +261,22 @@ export const CONFIG_KEYS: Record<string, ConfigKey> = {
     },
   },
   rules,
+  // rope run's acts (act-options.ts)
+  'block-seconds': count('--block-seconds', 1, 365 * 86400),
+  'dns-train': {
+    expects: 'a file name (found beside the configuration when relative)',
+    run(v, key, file) {
+      if (typeof v !== 'string' || v === '') typeError(key, this.expects, v);
+      return ['--dns-train', isAbsolute(v) ? v : resolve(dirname(file), v)];
+    },
+  },
+  exec: {
+    expects: 'a command line (a string)',
+    run(v, key) {
+      if (typeof v !== 'string') typeError(key, this.expects, v);
+      return ['--exec', v];
+    },
+  },
 };
 
 /** Line and column of a character offset, for JSON syntax errors. */

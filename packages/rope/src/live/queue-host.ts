@@ -15,6 +15,11 @@ import type { Value } from '../runtime/values.js';
 import { Verdict, verdictName } from '../runtime/verdict.js';
 import type { DefaultVerdict, MatchAction } from './actions.js';
 import { Decider, type LiveGroup, type MatchEvent } from './decider.js';
+import { DnsTrainer } from './dns/dns-trainer.js';
+import { parseDnsPatterns } from './dns/dns-patterns.js';
+import type { EnforcementEvent, PeerBlocker } from './enforcement.js';
+import { FlowCut, heldConntrack } from './flow-cut.js';
+import { KernelCutIo } from './kernel-cut-io.js';
 import {
   LATENCY_SAMPLE,
   QueueMetrics,
@@ -45,10 +50,18 @@ export interface HostConfig {
   recvBufferSize: number;
   gso: boolean;
   maxFlows?: number;
+  /** How long `--on-match cut` blocks a UDP tuple (default DEFAULT_BLOCK_SECONDS). */
+  blockSeconds?: number;
+  /** `--dns-train FILE`: its name and text (checked by the main thread already). */
+  dnsTrain?: { file: string; text: string };
 }
 
 export interface HostEvents {
   onMatch?(e: MatchEvent & { queue?: number }): void;
+  /** Where cuts and DNS training block peers (in a worker: a message to the main thread). */
+  blocker?: PeerBlocker;
+  /** A cut happened (locks and blocks are the blocker's to report). */
+  onEnforcement?(e: EnforcementEvent): void;
   /** Something the operator should see (rate-limited per kind). */
   onWarning(message: string): void;
 }
@@ -87,6 +100,9 @@ export class QueueHost {
     private readonly queues: NfQueue[],
     readonly info: HostInfo,
     private readonly clock: NodeJS.Timeout,
+    /** `--dns-train`'s trainer (banName for `rope ctl ban-dns`), null without it. */
+    readonly trainer: DnsTrainer | null,
+    private readonly cutIo: KernelCutIo | null,
   ) {}
 
   static async start(config: HostConfig, events: HostEvents): Promise<QueueHost> {
@@ -102,12 +118,34 @@ export class QueueHost {
     );
     // the queue whose packet the decider is deciding, for the labels it reports meanwhile
     let current = 0;
+    const blocker: PeerBlocker = events.blocker ?? { blockPeer: () => {} };
+    const cutIo = groups.some((g) => g.action.kind === 'cut')
+      ? new KernelCutIo(
+          blocker,
+          (e) => events.onEnforcement?.(e),
+          (key, m) => throttle.say(key, () => m),
+        )
+      : null;
+    const cut = cutIo ? new FlowCut(cutIo, config.blockSeconds) : null;
+    const trainer = config.dnsTrain
+      ? new DnsTrainer(
+          parseDnsPatterns(config.dnsTrain.text, config.dnsTrain.file).patterns,
+          blocker,
+        )
+      : null;
     const decider = new Decider({
       groups,
       defaultVerdict: config.defaultVerdict,
       window: config.window,
       doneMark: config.doneMark,
       ...(config.maxFlows !== undefined ? { maxFlows: config.maxFlows } : {}),
+      ...(cut
+        ? {
+            onCut: (p, packet, fromInitiator, g, first) =>
+              cut.cut(packet, fromInitiator, heldConntrack(p), groups[g].script.name, first),
+          }
+        : {}),
+      ...(trainer ? { onDnsAnswer: (packet) => trainer.observe(packet) } : {}),
       onMatch: (e) => {
         metrics.labelledFlow(current, e.script);
         events.onMatch?.(e);
@@ -166,6 +204,7 @@ export class QueueHost {
       }
     } catch (e) {
       await Promise.all(opened.map((q) => q.close()));
+      cutIo?.close();
       throw e;
     }
     let ticks = 0;
@@ -185,6 +224,8 @@ export class QueueHost {
         conntrackUnavailable: first.conntrackUnavailable,
       },
       clock,
+      trainer,
+      cutIo,
     );
   }
 
@@ -206,5 +247,6 @@ export class QueueHost {
   async stop(): Promise<void> {
     clearInterval(this.clock);
     await Promise.all(this.queues.map((q) => q.close()));
+    this.cutIo?.close();
   }
 }

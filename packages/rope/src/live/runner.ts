@@ -4,8 +4,13 @@
 // on SIGINT/SIGTERM. A second SIGINT/SIGTERM while stopping exits at once (the kernel unbinds
 // when the sockets close).
 import { Worker } from 'node:worker_threads';
+import { formatIp, joinHostPort } from '@p2pwall/core';
 import { actionText } from './actions.js';
 import type { MatchEvent } from './decider.js';
+import { compileDnsPattern } from './dns/dns-patterns.js';
+import { enforcementJson, enforcementText } from './enforcement-line.js';
+import type { EnforcementEvent, PeerBlocker } from './enforcement.js';
+import { ExecHook } from './exec/exec-hook.js';
 import {
   MetricsServerError,
   startMetricsServer,
@@ -33,6 +38,20 @@ export interface LiveRunOptions {
   log: boolean;
   /** Serve Prometheus metrics there (null: no). */
   metrics?: MetricsAddress | null;
+  /** Where cuts and DNS training block peers (the kernel set); default: reported only. */
+  blocker?: PeerBlocker;
+  /** `--exec CMD` as words (null or absent: none). */
+  exec?: readonly string[] | null;
+  /** Called once the queues are bound, with what `rope ctl` may ask of the run. */
+  onReady?(control: LiveControl): void;
+}
+
+/** What a running `rope run` offers its control socket. */
+export interface LiveControl {
+  /** `rope ctl ban-dns`: a pattern for DNS training; null when added, else why not. */
+  banName(pattern: string): string | null;
+  /** Reports an event as the run's own (log, --stats-json, --exec). */
+  notify(e: EnforcementEvent): void;
 }
 
 export interface LiveIo {
@@ -52,18 +71,28 @@ interface Shard {
   detail(): Promise<HostDetail>;
   /** Stops and returns the last counters. */
   stop(uptime: number): Promise<LiveSnapshot>;
+  /** Adds a checked DNS-training pattern. */
+  banName(pattern: string): void;
 }
 
 interface Handlers {
   onMatch(e: MatchEvent & { queue?: number }): void;
+  blocker: PeerBlocker;
+  onEnforcement(e: EnforcementEvent): void;
   onWarning(m: string): void;
   onFatal(m: string): void;
 }
 
 async function localShard(config: HostConfig, h: Handlers): Promise<Shard> {
-  const host = await QueueHost.start(config, { onMatch: h.onMatch, onWarning: h.onWarning });
+  const host = await QueueHost.start(config, {
+    onMatch: h.onMatch,
+    onWarning: h.onWarning,
+    blocker: h.blocker,
+    onEnforcement: h.onEnforcement,
+  });
   return {
     info: host.info,
+    banName: (pattern) => void host.trainer?.banName(pattern),
     snapshot: async (uptime) => host.snapshot(uptime),
     detail: async () => host.detail(),
     async stop(uptime) {
@@ -106,6 +135,9 @@ function workerShard(config: HostConfig, h: Handlers): Promise<Shard> {
           ready = true;
           resolve({
             info: m.info,
+            banName: (pattern) => {
+              if (!exited) send({ type: 'ban-dns', pattern });
+            },
             snapshot: (uptime) =>
               exited
                 ? Promise.resolve(gone(uptime))
@@ -140,6 +172,12 @@ function workerShard(config: HostConfig, h: Handlers): Promise<Shard> {
           break;
         case 'match':
           h.onMatch(m.event);
+          break;
+        case 'block':
+          h.blocker.blockPeer(m.addr, m.port, m.seconds, m.label);
+          break;
+        case 'enforcement':
+          h.onEnforcement(m.event);
           break;
         case 'stats':
           last = m.snapshot;
@@ -209,8 +247,18 @@ export async function runLive(
   let fatal: string | null = null;
   let wake: () => void = () => {};
   const stopRequested = new Promise<void>((r) => (wake = r));
+  const exec = o.exec
+    ? new ExecHook({ argv: o.exec, log: (line) => io.err(`rope run: ${line}\n`) })
+    : null;
+  const onEnforcement = (e: EnforcementEvent) => {
+    const now = Date.now() / 1000;
+    io.out((o.statsJson ? enforcementJson(e, now) : enforcementText(e, now)) + '\n');
+    exec?.notify(e, now);
+  };
   const handlers: Handlers = {
     onMatch: o.log ? (e) => io.out(matchLine(e, o.statsJson)) : () => {},
+    blocker: o.blocker ?? reportingBlocker(onEnforcement, (m) => io.err(`rope run: note: ${m}\n`)),
+    onEnforcement,
     onWarning: (m) => io.err(`rope run: ${m}\n`),
     onFatal: (m) => {
       fatal = m;
@@ -282,6 +330,17 @@ export async function runLive(
     );
   }
 
+  o.onReady?.({
+    banName(pattern) {
+      if (!o.config.dnsTrain) return 'rope run was started without --dns-train';
+      const p = compileDnsPattern(pattern.trim(), 'ctl');
+      if (typeof p === 'string') return p;
+      for (const s of shards) s.banName(pattern);
+      return null;
+    },
+    notify: onEnforcement,
+  });
+
   report = async () => {
     const s = mergeSnapshots(await Promise.all(shards.map((x) => x.snapshot(uptime()))), uptime());
     io.out(o.statsJson ? snapshotJson(s) : formatSnapshot(s));
@@ -302,4 +361,31 @@ export async function runLive(
     return 1;
   }
   return 0;
+}
+
+/**
+ * The blocker when no kernel set is given: each block is reported as an event (log, --exec) and
+ * a note says once that nothing is blocked in the kernel.
+ */
+function reportingBlocker(
+  report: (e: EnforcementEvent) => void,
+  note: (m: string) => void,
+): PeerBlocker {
+  let noted = false;
+  return {
+    blockPeer(addr, port, seconds, label) {
+      if (!noted) {
+        noted = true;
+        note('no kernel set of blocked peers in this run: blocks are reported, not enforced');
+      }
+      const a = formatIp(addr, 0, addr.length === 16 ? 16 : 4);
+      report({
+        kind: 'block',
+        label,
+        client: null,
+        peer: port === null ? a : joinHostPort(a, port),
+        seconds,
+      });
+    },
+  };
 }

@@ -14,6 +14,7 @@ import {
   parseSeconds,
   scriptGroups,
 } from '../live-options.js';
+import { ACT_HELP, ACT_OPTIONS, parseActOptions } from '../act-options.js';
 import { PUSH_OPTIONS } from '../push-options.js';
 import { loadScript } from '../read-script.js';
 import { readRunConfig } from '../run-config.js';
@@ -37,6 +38,7 @@ const OPTIONS = {
   'stats-json': { type: 'boolean' },
   log: { type: 'boolean' },
   metrics: { type: 'string' },
+  ...ACT_OPTIONS,
 } as const;
 
 export const runCommand: Command = {
@@ -47,7 +49,7 @@ export const runCommand: Command = {
                 GROUP [GROUP]...
        rope run --config FILE [--check] [options]
        GROUP = --script NAME|FILE [--push-int N | --push-str S | --push-ip A]...
-               [--on-match accept|drop|mark:V]
+               [--on-match accept|drop|mark:V|cut]
 
 Binds NFQUEUE and gives every queued packet a verdict. Each flow is classified
 as 'rope classify' does: each script runs on the first packets of the flow
@@ -58,6 +60,9 @@ decides what happens to that packet and to the rest of the flow:
   drop       drop it
   mark:V     let it through with packet mark and connmark V, for your rules
              (tc, policy routing, a drop rule) to act on
+  cut        drop it and end the connection: TCP ends each get the RST they
+             accept, made from the packet's numbers; a UDP flow's peer is
+             blocked for --block-seconds; the conntrack entry is deleted
 Without --on-match a group only counts and logs its matches (accept).
 NAME is a built-in script (as in 'rope classify --help') or a set of them:
 --script p2p stands for every file-sharing network's script, each a group
@@ -92,7 +97,7 @@ options:
   --stats-json         counters (and --log lines) as JSON lines
   --log                one line per flow a script matches
   --metrics HOST:PORT  serve Prometheus metrics at http://HOST:PORT/metrics
-  -h, --help           this help
+${ACT_HELP}  -h, --help           this help
 
 Stop with Ctrl-C or SIGTERM: rope run sends its last verdicts and unbinds;
 with the rules' bypass, traffic then passes unchecked.
@@ -174,6 +179,9 @@ line naming the key), 2 on usage errors.
         ? { maxFlows: parseCount(String(values['max-flows']), '--max-flows', 1, 1 << 24) }
         : {}),
     };
+    const acts = parseActOptions(values);
+    config.blockSeconds = acts.blockSeconds;
+    if (acts.dnsTrain) config.dnsTrain = acts.dnsTrain;
     const statsInterval =
       values['stats-interval'] === undefined
         ? null
@@ -199,6 +207,7 @@ line naming the key), 2 on usage errors.
           statsJson: values['stats-json'] === true,
           log: values.log === true,
           metrics,
+          exec: acts.exec,
         },
         io,
       );
