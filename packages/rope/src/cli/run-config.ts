@@ -269,6 +269,7 @@ export const CONFIG_KEYS: Record<string, ConfigKey> = {
       if (typeof v !== 'string' || v === '') typeError(key, this.expects, v);
       return ['--dns-train', isAbsolute(v) ? v : resolve(dirname(file), v)];
     },
+    rules: () => ['--dns-train'],
   },
   exec: {
     expects: 'a command line (a string)',

@@ -27,6 +27,7 @@ const OPTIONS = {
   mark: { type: 'string', multiple: true },
   'no-bypass': { type: 'boolean' },
   name: { type: 'string' },
+  'dns-train': { type: 'boolean' },
 } as const;
 
 /** `args` without the options `names` (and the value of those that take one). */
@@ -78,6 +79,8 @@ options:
                      queue and are saved; default: any non-zero mark
   --no-bypass        drop queued traffic while rope run is not running
   --name NAME        nft table / iptables chain prefix (default rope)
+  --dns-train        also queue DNS answers (TCP and UDP from port 53), for
+                     rope run --dns-train; they are always let through
   -h, --help         this help
 `,
   async run(args, io) {
@@ -132,6 +135,7 @@ options:
     if (o.marks.includes(0))
       throw new UsageError('--mark 0 is "no mark"; give the non-zero marks rope run sets');
     o.bypass = values['no-bypass'] !== true;
+    if (values['dns-train'] === true) o.dnsTrain = true;
     if (typeof values.name === 'string') {
       if (!/^[A-Za-z][\w-]{0,20}$/.test(values.name))
         throw new UsageError(
