@@ -40,7 +40,7 @@ interface Recorded {
   events: EnforcementEvent[];
 }
 
-function fakeIo(): CutIo & Recorded {
+function fakeIo(): CutIo & Recorded & { lookup?: CutIo['lookup'] } {
   const r: Recorded = { rsts: [], deleted: [], blocked: [], events: [] };
   return {
     ...r,
@@ -206,4 +206,37 @@ test('cut: a packet without ACK (a SYN) or with RST resets nobody', () => {
   }
   assert.equal(io.rsts.length, 0);
   assert.equal(io.deleted.length, 2);
+});
+
+test('cut, no conntrack data with the packet: the entry is looked up, its tuples used', async () => {
+  const io = fakeIo();
+  const orig = { src: '192.0.2.10', dst: '198.51.100.10', proto: 6, srcPort: 40000, dstPort: 6881 };
+  const reply = {
+    src: '198.51.100.10',
+    dst: '203.0.113.1',
+    proto: 6,
+    srcPort: 6881,
+    dstPort: 61000,
+  };
+  const asked: unknown[] = [];
+  io.lookup = async (sent) => {
+    asked.push(sent);
+    return { orig, reply, id: 5, zone: 0, replyDirection: false };
+  };
+  const cut = new FlowCut(io);
+  const p = new Packet();
+  const b = tcp('192.0.2.10', 40000, '198.51.100.10', 6881, 1002, 5000, HANDSHAKE);
+  assert.ok(p.decode(b, 0, b.length));
+  // rope's table got the direction wrong (it met the flow in the middle): conntrack's wins
+  cut.cut(p, false, null, 'bt', true);
+  // the packet's buffer may be reused at once: the cut must not read it later
+  b.fill(0);
+  await new Promise((r) => setImmediate(r));
+  assert.deepEqual(asked, [orig]);
+  assert.deepEqual(io.rsts, [
+    { src: '198.51.100.10', sport: 6881, dst: '192.0.2.10', dport: 40000, seq: 5000, ack: 1002 },
+    { src: '203.0.113.1', sport: 61000, dst: '198.51.100.10', dport: 6881, seq: 1002, ack: 5000 },
+  ]);
+  assert.deepEqual(io.deleted, [{ orig, id: 5 }]);
+  assert.equal(io.events.length, 1);
 });

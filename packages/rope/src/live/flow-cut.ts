@@ -39,6 +39,11 @@ export interface CutIo {
   /** Sends one whole IP packet (header included) towards `dst`. */
   inject(packet: Buffer, dst: string, family: 4 | 6): void;
   deleteEntry(key: EntryKey): void;
+  /**
+   * The conntrack entry of a packet sent as `sent` (for kernels that send none with the
+   * packet); null when there is none. Optional: without it the packet's addresses are used.
+   */
+  lookup?(sent: Tuple): Promise<HeldConntrack | null>;
   readonly blocker: PeerBlocker;
   onEvent(e: EnforcementEvent): void;
 }
@@ -91,8 +96,11 @@ export class FlowCut {
 
   /**
    * Cuts the flow of `packet` (decoded, held, to be dropped), which its initiator sent when
-   * `fromInitiator` (rope's flow table's view; conntrack's, when `ct` is there, wins). `first`: the flow's first cut (the later ones, for packets already in
-   * flight, only reset and delete again, with no event).
+   * `fromInitiator` (rope's flow table's view; conntrack's, when known, wins). `ct`: the entry
+   * the kernel sent with the packet; without it the io looks the entry up (kernels without
+   * CONFIG_NETFILTER_NETLINK_GLUE_CT), and only when that fails too are the packet's own
+   * addresses used. `first`: the flow's first cut (later ones, for packets already in flight,
+   * only reset and delete again, with no event).
    */
   cut(
     packet: Packet,
@@ -101,17 +109,42 @@ export class FlowCut {
     label: string,
     first: boolean,
   ): void {
+    // what the cut needs of the packet, copied: the buffer is reused once the verdict is given
+    const held: HeldFacts = {
+      sent: sentTuple(packet),
+      tcp: packet.protocol === IPPROTO_TCP && packet.hasPorts,
+      seq: packet.hasPorts && packet.protocol === IPPROTO_TCP ? packet.tcp.seq : 0,
+      ack: packet.hasPorts && packet.protocol === IPPROTO_TCP ? packet.tcp.ack : 0,
+      flags: packet.tcpFlags,
+    };
+    if (ct || !this.io.lookup) {
+      this.finish(held, fromInitiator, ct, label, first);
+      return;
+    }
+    this.io.lookup(held.sent).then(
+      (found) => this.finish(held, fromInitiator, found, label, first),
+      () => this.finish(held, fromInitiator, null, label, first),
+    );
+  }
+
+  private finish(
+    held: HeldFacts,
+    fromInitiator: boolean,
+    ct: HeldConntrack | null,
+    label: string,
+    first: boolean,
+  ): void {
     if (ct) fromInitiator = !ct.replyDirection;
-    const orig = ct?.orig ?? packetTuple(packet, fromInitiator);
+    const orig = ct?.orig ?? (fromInitiator ? held.sent : reverse(held.sent));
     const reply = ct?.reply ?? reverse(orig);
-    if (packet.protocol === IPPROTO_TCP) this.resetBoth(packet, fromInitiator, orig, reply);
+    if (held.tcp) this.resetBoth(held, fromInitiator, orig, reply);
     if (orig.srcPort !== undefined && orig.dstPort !== undefined)
       this.io.deleteEntry({
         orig,
         ...(ct && ct.id !== 0 ? { id: ct.id } : {}),
         ...(ct && ct.zone !== 0 ? { zone: ct.zone } : {}),
       });
-    if (packet.protocol === IPPROTO_UDP && first) {
+    if (orig.proto === IPPROTO_UDP && first) {
       const addr = parseIp(orig.dst);
       if (addr && orig.dstPort !== undefined)
         this.io.blocker.blockPeer(addr, orig.dstPort, this.blockSeconds, label);
@@ -127,12 +160,12 @@ export class FlowCut {
     });
   }
 
-  private resetBoth(packet: Packet, fromInitiator: boolean, orig: Tuple, reply: Tuple): void {
-    const flags = packet.tcpFlags;
+  private resetBoth(held: HeldFacts, fromInitiator: boolean, orig: Tuple, reply: Tuple): void {
+    const flags = held.flags;
     // a RST is already on its way; without ACK (a SYN) the packet tells only one end's number,
     // and there is no connection to reset yet
-    if ((flags & TCP_RST) !== 0 || (flags & TCP_ACK) === 0 || !packet.hasPorts) return;
-    const n = numbersOfHeldPacket(fromInitiator, packet.tcp.seq, packet.tcp.ack);
+    if ((flags & TCP_RST) !== 0 || (flags & TCP_ACK) === 0) return;
+    const n = numbersOfHeldPacket(fromInitiator, held.seq, held.ack);
     // each end is reached by the reverse of the tuple it sends: the initiator sends `orig`, the
     // responder `reply`
     this.send(toSenderOf(orig), n.initiator, n.responder);
@@ -160,17 +193,36 @@ function reverse(t: Tuple): Tuple {
   };
 }
 
-/** The original tuple as the packet shows it (no conntrack data: no NAT known either). */
-function packetTuple(packet: Packet, fromInitiator: boolean): Tuple {
+/** The packet's own addresses and ports, as a tuple in the direction it was sent. */
+function sentTuple(packet: Packet): Tuple {
   const len = packet.addrLength;
-  const s = formatIp(packet.buf, packet.srcOffset, len);
-  const d = formatIp(packet.buf, packet.dstOffset, len);
   const ports = packet.protocol === IPPROTO_TCP || packet.protocol === IPPROTO_UDP;
-  const t: Tuple = {
-    src: s,
-    dst: d,
+  return {
+    src: formatIp(packet.buf, packet.srcOffset, len),
+    dst: formatIp(packet.buf, packet.dstOffset, len),
     proto: packet.protocol,
     ...(ports ? { srcPort: packet.srcPort, dstPort: packet.dstPort } : {}),
   };
-  return fromInitiator ? t : reverse(t);
 }
+
+/** What a cut keeps of the held packet. */
+interface HeldFacts {
+  sent: Tuple;
+  tcp: boolean;
+  seq: number;
+  ack: number;
+  flags: number;
+}
+
+/** Tuples equal in addresses, protocol and ports. */
+export function sameTuple(a: Tuple, b: Tuple): boolean {
+  return (
+    a.src === b.src &&
+    a.dst === b.dst &&
+    a.proto === b.proto &&
+    a.srcPort === b.srcPort &&
+    a.dstPort === b.dstPort
+  );
+}
+
+export { reverse as reverseTuple };
