@@ -14,12 +14,15 @@ import { compile } from '../compile/compile.js';
 import type { Value } from '../runtime/values.js';
 import { Verdict, verdictName } from '../runtime/verdict.js';
 import type { DefaultVerdict, MatchAction } from './actions.js';
+import type { TableChange } from '../tables/shared-table.js';
+import { TableSync } from '../tables/table-sync.js';
 import { Decider, type LiveGroup, type MatchEvent } from './decider.js';
 import { DnsTrainer } from './dns/dns-trainer.js';
 import { parseDnsPatterns } from './dns/dns-patterns.js';
 import type { EnforcementEvent, PeerBlocker } from './enforcement.js';
 import { FlowCut, heldConntrack } from './flow-cut.js';
 import { KernelCutIo } from './kernel-cut-io.js';
+import type { EnforceRequest } from './enforcer.js';
 import {
   LATENCY_SAMPLE,
   QueueMetrics,
@@ -62,6 +65,10 @@ export interface HostEvents {
   blocker?: PeerBlocker;
   /** A cut happened (locks and blocks are the blocker's to report). */
   onEnforcement?(e: EnforcementEvent): void;
+  /** A flow a lock:S / block-peer:S group decided (see Decider's onEnforce). */
+  onEnforce?(e: EnforceRequest): void;
+  /** The tables' local changes, a batch per turn of the event loop (for the main thread's hub). */
+  onTables?(batch: TableChange[]): void;
   /** Something the operator should see (rate-limited per kind). */
   onWarning(message: string): void;
 }
@@ -103,6 +110,7 @@ export class QueueHost {
     /** `--dns-train`'s trainer (banName for `rope ctl ban-dns`), null without it. */
     readonly trainer: DnsTrainer | null,
     private readonly cutIo: KernelCutIo | null,
+    private readonly sync: TableSync | null,
   ) {}
 
   static async start(config: HostConfig, events: HostEvents): Promise<QueueHost> {
@@ -150,6 +158,7 @@ export class QueueHost {
         metrics.labelledFlow(current, e.script);
         events.onMatch?.(e);
       },
+      ...(events.onEnforce ? { onEnforce: events.onEnforce } : {}),
       onRunError: (script, v, e) =>
         throttle.say(
           `run:${script}:${e.name}`,
@@ -157,6 +166,12 @@ export class QueueHost {
             `${e.toString()} (${verdictName(v)}: ${v === Verdict.HOTDROP ? 'packet dropped' : 'counted as no match'})`,
         ),
     });
+    // the tables exist before the first packet, so changes from other engines find them
+    const engine = decider.classifier.engine;
+    for (const g of groups) engine.loadTables(g.script);
+    const sync = events.onTables
+      ? new TableSync(engine.tables, events.onTables, () => Date.now() / 1000)
+      : null;
     // one handler per queue: it knows its queue's index without a lookup
     let sampleIn = LATENCY_SAMPLE;
     const handler = (q: number) => (p: NfqPacket, d: NfqDecision) => {
@@ -226,7 +241,18 @@ export class QueueHost {
       clock,
       trainer,
       cutIo,
+      sync,
     );
+  }
+
+  /** Changes other engines (or the main thread) made to the tables. */
+  receiveTables(batch: readonly TableChange[]): void {
+    this.sync?.receive(batch);
+  }
+
+  /** Pass-all on or off (every verdict accept). */
+  setPassAll(on: boolean): void {
+    this.decider.passAll = on;
   }
 
   snapshot(uptime: number): LiveSnapshot {
@@ -246,6 +272,7 @@ export class QueueHost {
   /** Sends the last verdicts, unbinds every queue, closes the sockets. */
   async stop(): Promise<void> {
     clearInterval(this.clock);
+    this.sync?.stop();
     await Promise.all(this.queues.map((q) => q.close()));
     this.cutIo?.close();
   }

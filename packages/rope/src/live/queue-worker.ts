@@ -19,6 +19,8 @@ try {
         post({ type: 'block', addr, port, seconds, label }),
     },
     onEnforcement: (event) => post({ type: 'enforcement', event }),
+    onEnforce: (request) => post({ type: 'enforce', request }),
+    onTables: (batch) => post({ type: 'tables', batch }),
   });
 } catch (e) {
   post({ type: 'fatal', message: e instanceof Error ? e.message : String(e) });
@@ -30,6 +32,8 @@ port.on('message', (m: ToWorker) => {
   if (m.type === 'stats') post({ type: 'stats', id: m.id, snapshot: host.snapshot(m.uptime) });
   else if (m.type === 'ban-dns') host.trainer?.banName(m.pattern);
   else if (m.type === 'detail') post({ type: 'detail', id: m.id, detail: host.detail() });
+  else if (m.type === 'tables') host.receiveTables(m.batch);
+  else if (m.type === 'pass-all') host.setPassAll(m.on);
   else if (m.type === 'stop') {
     const snapshot = host.snapshot(m.uptime);
     void host.stop().then(() => {

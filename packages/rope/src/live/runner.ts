@@ -2,15 +2,18 @@
 // thread per queue (`--queue-balance A:B`), counters on SIGUSR1 and every --stats-interval, one
 // line per newly matched flow with --log, Prometheus metrics with --metrics, and a clean unbind
 // on SIGINT/SIGTERM. A second SIGINT/SIGTERM while stopping exits at once (the kernel unbinds
-// when the sockets close).
+// when the sockets close). The tables, the enforcement (locks, blocks, kernel sets), --state and
+// the control socket live here on the main thread (run-tables.ts, engine-target.ts).
 import { Worker } from 'node:worker_threads';
-import { formatIp, joinHostPort } from '@p2pwall/core';
+import { ControlStartError } from '../control/errors.js';
+import { ControlServer } from '../control/server.js';
+import type { TableChange } from '../tables/shared-table.js';
 import { actionText } from './actions.js';
 import type { MatchEvent } from './decider.js';
-import { compileDnsPattern } from './dns/dns-patterns.js';
-import { enforcementJson, enforcementText } from './enforcement-line.js';
 import type { EnforcementEvent, PeerBlocker } from './enforcement.js';
+import type { EnforceRequest } from './enforcer.js';
 import { ExecHook } from './exec/exec-hook.js';
+import { EngineControlTarget } from './engine-target.js';
 import {
   MetricsServerError,
   startMetricsServer,
@@ -19,6 +22,7 @@ import {
 } from './metrics-server.js';
 import { QueueHost, type HostConfig, type HostInfo } from './queue-host.js';
 import { mergeDetails, type HostDetail } from './queue-metrics.js';
+import { RunTables, type EnforceConfig } from './run-tables.js';
 import {
   formatSnapshot,
   JSON_SCHEMA,
@@ -38,20 +42,14 @@ export interface LiveRunOptions {
   log: boolean;
   /** Serve Prometheus metrics there (null: no). */
   metrics?: MetricsAddress | null;
-  /** Where cuts and DNS training block peers (the kernel set); default: reported only. */
-  blocker?: PeerBlocker;
-  /** `--exec CMD` as words (null or absent: none). */
+  /** Locks, blocks, kernel sets and --state (defaults: none of them). */
+  enforce?: EnforceConfig;
+  /** Serve the control protocol on this unix socket (null: no). */
+  control?: string | null;
+  /** Told about every lock, block and cut (the log, --exec). */
+  onEnforcement?: (e: EnforcementEvent) => void;
+  /** `--exec CMD` as words: run for every lock, block and cut (null or absent: none). */
   exec?: readonly string[] | null;
-  /** Called once the queues are bound, with what `rope ctl` may ask of the run. */
-  onReady?(control: LiveControl): void;
-}
-
-/** What a running `rope run` offers its control socket. */
-export interface LiveControl {
-  /** `rope ctl ban-dns`: a pattern for DNS training; null when added, else why not. */
-  banName(pattern: string): string | null;
-  /** Reports an event as the run's own (log, --stats-json, --exec). */
-  notify(e: EnforcementEvent): void;
 }
 
 export interface LiveIo {
@@ -71,28 +69,39 @@ interface Shard {
   detail(): Promise<HostDetail>;
   /** Stops and returns the last counters. */
   stop(uptime: number): Promise<LiveSnapshot>;
-  /** Adds a checked DNS-training pattern. */
-  banName(pattern: string): void;
+  passAll(on: boolean): void;
+  /** A name `rope ctl ban-dns` added, for the DNS training. */
+  banName(name: string): void;
 }
 
 interface Handlers {
   onMatch(e: MatchEvent & { queue?: number }): void;
-  blocker: PeerBlocker;
-  onEnforcement(e: EnforcementEvent): void;
   onWarning(m: string): void;
   onFatal(m: string): void;
+  onEnforce(r: EnforceRequest): void;
+  /** Where cuts and DNS training block peers (the enforcer). */
+  blocker: PeerBlocker;
+  /** A cut (locks and blocks come from the enforcer itself). */
+  onEnforcement(e: EnforcementEvent): void;
+  /** Engine `id` joins the tables: it gets batches through `toEngine`; returns its sender. */
+  attachTables(id: number, toEngine: (b: TableChange[]) => void): (b: TableChange[]) => void;
 }
 
 async function localShard(config: HostConfig, h: Handlers): Promise<Shard> {
+  let fromEngine: ((b: TableChange[]) => void) | null = null;
   const host = await QueueHost.start(config, {
     onMatch: h.onMatch,
     onWarning: h.onWarning,
+    onEnforce: h.onEnforce,
+    onTables: (b) => fromEngine?.(b),
     blocker: h.blocker,
     onEnforcement: h.onEnforcement,
   });
+  fromEngine = h.attachTables(0, (b) => host.receiveTables(b));
   return {
     info: host.info,
-    banName: (pattern) => void host.trainer?.banName(pattern),
+    passAll: (on) => host.setPassAll(on),
+    banName: (name) => void host.trainer?.banName(name),
     snapshot: async (uptime) => host.snapshot(uptime),
     detail: async () => host.detail(),
     async stop(uptime) {
@@ -115,6 +124,9 @@ function startWorker(config: HostConfig): Worker {
 
 function workerShard(config: HostConfig, h: Handlers): Promise<Shard> {
   const worker = startWorker(config);
+  const fromEngine = h.attachTables(config.queues[0], (batch) => {
+    if (!exited) worker.postMessage({ type: 'tables', batch } satisfies ToWorker);
+  });
   const waiting = new Map<number, (s: LiveSnapshot) => void>();
   const waitingDetail = new Map<number, (d: HostDetail) => void>();
   let stopped: ((s: LiveSnapshot) => void) | null = null;
@@ -135,8 +147,11 @@ function workerShard(config: HostConfig, h: Handlers): Promise<Shard> {
           ready = true;
           resolve({
             info: m.info,
-            banName: (pattern) => {
-              if (!exited) send({ type: 'ban-dns', pattern });
+            passAll: (on) => {
+              if (!exited) send({ type: 'pass-all', on });
+            },
+            banName: (name) => {
+              if (!exited) send({ type: 'ban-dns', pattern: name });
             },
             snapshot: (uptime) =>
               exited
@@ -172,6 +187,12 @@ function workerShard(config: HostConfig, h: Handlers): Promise<Shard> {
           break;
         case 'match':
           h.onMatch(m.event);
+          break;
+        case 'tables':
+          fromEngine(m.batch);
+          break;
+        case 'enforce':
+          h.onEnforce(m.request);
           break;
         case 'block':
           h.blocker.blockPeer(m.addr, m.port, m.seconds, m.label);
@@ -236,6 +257,18 @@ function matchLine(e: MatchEvent & { queue?: number }, json: boolean): string {
   return `${new Date(e.time * 1000).toISOString()} match ${e.script} ${e.protocol} ${e.from} > ${e.to} packet ${e.packet}: ${e.action}\n`;
 }
 
+function enforcementLine(e: EnforcementEvent, json: boolean): string {
+  const time = new Date().toISOString();
+  if (json) return JSON.stringify({ event: e.kind, schema: JSON_SCHEMA, time, ...e }) + '\n';
+  const who =
+    e.kind === 'lock'
+      ? `client ${e.client}`
+      : e.kind === 'cut'
+        ? `client ${e.client} peer ${e.peer}`
+        : `peer ${e.peer}`;
+  return `${time} ${e.kind} ${who} ${e.seconds === null ? '' : `for ${e.seconds} s `}(${e.label})\n`;
+}
+
 /** Runs until SIGINT/SIGTERM (or `stop` resolves); returns the exit status. */
 export async function runLive(
   o: LiveRunOptions,
@@ -247,23 +280,42 @@ export async function runLive(
   let fatal: string | null = null;
   let wake: () => void = () => {};
   const stopRequested = new Promise<void>((r) => (wake = r));
+  const enforce: EnforceConfig = o.enforce ?? {
+    inside: [],
+    flushOnStop: false,
+    rulesName: 'rope',
+    state: null,
+  };
+  const timed = o.config.groups.some(
+    (g) => g.action.kind === 'lock' || g.action.kind === 'block-peer',
+  );
+  // cuts of UDP flows and DNS training block peers in the kernel sets too
+  const blocks =
+    o.config.groups.some((g) => g.action.kind === 'cut') || o.config.dnsTrain !== undefined;
+  const tables = await RunTables.open(o.config.groups, enforce, timed || blocks || !!o.control, {
+    warn: (m) => io.err(`rope run: ${m}\n`),
+    note: (m) => io.err(`rope run: note: ${m}\n`),
+  });
   const exec = o.exec
     ? new ExecHook({ argv: o.exec, log: (line) => io.err(`rope run: ${line}\n`) })
     : null;
-  const onEnforcement = (e: EnforcementEvent) => {
-    const now = Date.now() / 1000;
-    io.out((o.statsJson ? enforcementJson(e, now) : enforcementText(e, now)) + '\n');
-    exec?.notify(e, now);
+  const onEvent = (e: EnforcementEvent) => {
+    if (o.log) io.out(enforcementLine(e, o.statsJson));
+    o.onEnforcement?.(e);
+    exec?.notify(e);
   };
+  tables.enforcer.onEvent(onEvent);
   const handlers: Handlers = {
     onMatch: o.log ? (e) => io.out(matchLine(e, o.statsJson)) : () => {},
-    blocker: o.blocker ?? reportingBlocker(onEnforcement, (m) => io.err(`rope run: note: ${m}\n`)),
-    onEnforcement,
     onWarning: (m) => io.err(`rope run: ${m}\n`),
     onFatal: (m) => {
       fatal = m;
       wake();
     },
+    onEnforce: (r) => tables.enforcer.enforce(r),
+    blocker: tables.enforcer,
+    onEnforcement: onEvent,
+    attachTables: (id, toEngine) => tables.attach(id, toEngine),
   };
   // Handlers first: a SIGUSR1 without one would open Node's inspector, a SIGTERM during start-up
   // would skip the unbind.
@@ -288,6 +340,9 @@ export async function runLive(
     process.off('SIGTERM', onStop);
   };
   let metrics: MetricsServer | null = null;
+  let control: ControlServer | null = null;
+  const snapshotAll = async () =>
+    mergeSnapshots(await Promise.all(shards.map((x) => x.snapshot(uptime()))), uptime());
   try {
     if (o.metrics) {
       metrics = await startMetricsServer(o.metrics, async () => {
@@ -306,11 +361,29 @@ export async function runLive(
       const failed = started.find((s) => s.status === 'rejected');
       if (failed) throw (failed as PromiseRejectedResult).reason;
     } else shards.push(await localShard(o.config, handlers));
+    tables.started();
+    if (o.control) {
+      const target = new EngineControlTarget({
+        enforcer: tables.enforcer,
+        snapshot: snapshotAll,
+        setPassAll: (on) => shards.forEach((s) => s.passAll(on)),
+      });
+      // `rope ctl ban-dns` names reach every engine's DNS training
+      for (const name of target.bannedDnsNames()) shards.forEach((s) => s.banName(name));
+      target.onBanDns((name) => shards.forEach((s) => s.banName(name)));
+      control = await ControlServer.listen({
+        path: o.control,
+        target,
+        onWarning: (m) => io.err(`rope run: control: ${m}\n`),
+      });
+    }
   } catch (e) {
     await Promise.all(shards.map((s) => s.stop(uptime())));
     await metrics?.close();
+    await tables.stop();
     unhook();
-    if (e instanceof MetricsServerError) throw new LiveStartError(e.message);
+    if (e instanceof MetricsServerError || e instanceof ControlStartError)
+      throw new LiveStartError(e.message);
     throw e;
   }
 
@@ -321,7 +394,8 @@ export async function runLive(
     .join(', ');
   io.err(
     `rope run: bound ${where} (${o.balance ? `${q.length} worker threads` : 'one thread'}); ${actions}; other packets → ${o.config.defaultVerdict}; ` +
-      `window ${o.config.window}${o.config.failOpen ? '; fail-open' : ''}${metrics ? `; metrics at ${metrics.url}` : ''}\n`,
+      `window ${o.config.window}${o.config.failOpen ? '; fail-open' : ''}${metrics ? `; metrics at ${metrics.url}` : ''}` +
+      `${tables.setsWhere ? `; kernel sets ${tables.setsWhere}` : ''}${control ? `; control at ${control.path}` : ''}\n`,
   );
   const unavailable = shards[0]?.info.conntrackUnavailable;
   if (unavailable) {
@@ -329,17 +403,6 @@ export async function runLive(
       `rope run: note: ${unavailable}; $ct_* come from rope's own flow table, and a flow keeps its mark through the rules' save-mark (see rope rules)\n`,
     );
   }
-
-  o.onReady?.({
-    banName(pattern) {
-      if (!o.config.dnsTrain) return 'rope run was started without --dns-train';
-      const p = compileDnsPattern(pattern.trim(), 'ctl');
-      if (typeof p === 'string') return p;
-      for (const s of shards) s.banName(pattern);
-      return null;
-    },
-    notify: onEnforcement,
-  });
 
   report = async () => {
     const s = mergeSnapshots(await Promise.all(shards.map((x) => x.snapshot(uptime()))), uptime());
@@ -352,7 +415,9 @@ export async function runLive(
     if (timer) clearInterval(timer);
     report = null;
     await metrics?.close();
+    await control?.close();
     const last = mergeSnapshots(await Promise.all(shards.map((s) => s.stop(uptime()))), uptime());
+    await tables.stop();
     io.out(o.statsJson ? snapshotJson(last) : formatSnapshot(last));
     unhook();
   }
@@ -361,31 +426,4 @@ export async function runLive(
     return 1;
   }
   return 0;
-}
-
-/**
- * The blocker when no kernel set is given: each block is reported as an event (log, --exec) and
- * a note says once that nothing is blocked in the kernel.
- */
-function reportingBlocker(
-  report: (e: EnforcementEvent) => void,
-  note: (m: string) => void,
-): PeerBlocker {
-  let noted = false;
-  return {
-    blockPeer(addr, port, seconds, label) {
-      if (!noted) {
-        noted = true;
-        note('no kernel set of blocked peers in this run: blocks are reported, not enforced');
-      }
-      const a = formatIp(addr, 0, addr.length === 16 ? 16 : 4);
-      report({
-        kind: 'block',
-        label,
-        client: null,
-        peer: port === null ? a : joinHostPort(a, port),
-        seconds,
-      });
-    },
-  };
 }

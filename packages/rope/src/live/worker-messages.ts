@@ -1,6 +1,8 @@
 // Messages between the main thread of `rope run` and its queue workers (structured-cloned).
+import type { TableChange } from '../tables/shared-table.js';
 import type { MatchEvent } from './decider.js';
 import type { EnforcementEvent } from './enforcement.js';
+import type { EnforceRequest } from './enforcer.js';
 import type { HostInfo } from './queue-host.js';
 import type { HostDetail } from './queue-metrics.js';
 import type { LiveSnapshot } from './stats.js';
@@ -10,7 +12,9 @@ export type ToWorker =
   | { type: 'detail'; id: number }
   | { type: 'stop'; uptime: number }
   /** `rope ctl ban-dns`: a pattern the main thread has checked. */
-  | { type: 'ban-dns'; pattern: string };
+  | { type: 'ban-dns'; pattern: string }
+  | { type: 'tables'; batch: TableChange[] }
+  | { type: 'pass-all'; on: boolean };
 
 export type ToMain =
   | { type: 'ready'; info: HostInfo }
@@ -22,4 +26,6 @@ export type ToMain =
   | { type: 'enforcement'; event: EnforcementEvent }
   | { type: 'stats'; id: number; snapshot: LiveSnapshot }
   | { type: 'detail'; id: number; detail: HostDetail }
-  | { type: 'stopped'; snapshot: LiveSnapshot };
+  | { type: 'stopped'; snapshot: LiveSnapshot }
+  | { type: 'tables'; batch: TableChange[] }
+  | { type: 'enforce'; request: EnforceRequest };

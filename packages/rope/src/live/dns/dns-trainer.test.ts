@@ -147,16 +147,25 @@ test('trainer: DNS over TCP in one segment is read; malformed and partial messag
   assert.deepEqual(t.counts, { answers: 1, matched: 1, blocked: 1, ignored: 2 });
 });
 
-test('trainer: banName adds a pattern at run time, refuses a bad one with the reason', () => {
+test('trainer: banName bans a name, or with *. the names below it; addPattern takes a regex', () => {
   const { t, b } = trainer('');
   assert.equal(t.patternCount, 0);
-  assert.match(t.banName('(') ?? '', /invalid regular expression/);
-  assert.match(t.banName('  ') ?? '', /empty/);
-  assert.equal(t.banName('^peers\\.example\\.net$'), null);
-  assert.equal(t.banName('^peers\\.example\\.net$'), null);
-  assert.equal(t.patternCount, 1);
-  t.observe(
-    udpAnswer(dnsResponse(['peers.example.net'], [A('peers.example.net', 1, 192, 0, 2, 99)], true)),
+  assert.match(t.addPattern('(') ?? '', /invalid regular expression/);
+  assert.match(t.addPattern('  ') ?? '', /empty/);
+  assert.match(t.banName('a*b') ?? '', /not a DNS name/);
+  assert.equal(t.banName('Peers.Example.NET.'), null);
+  assert.equal(t.banName('peers.example.net'), null);
+  assert.equal(t.banName('*.swarm.example'), null);
+  assert.equal(t.patternCount, 2);
+  const ask = (name: string, last: number) =>
+    t.observe(udpAnswer(dnsResponse([name], [A(name, 1, 192, 0, 2, last)], true)));
+  ask('peers.example.net', 1);
+  ask('xpeers.example.net', 2);
+  ask('a.b.swarm.example', 3);
+  ask('swarm.example', 4);
+  ask('peersxexample.net', 5);
+  assert.deepEqual(
+    b.blocked.map((x) => x[0]),
+    ['192.0.2.1', '192.0.2.3'],
   );
-  assert.deepEqual(b.blocked, [['192.0.2.99', null, MIN_BLOCK_SECONDS, DNS_TRAIN_LABEL]]);
 });

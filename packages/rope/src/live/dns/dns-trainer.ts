@@ -41,13 +41,23 @@ export class DnsTrainer {
   }
 
   /**
-   * Adds a pattern at run time (`rope ctl ban-dns NAME`: NAME is a pattern in the file's
-   * syntax); null when added, else why it is refused.
+   * Bans a name at run time (`rope ctl ban-dns NAME`, checked by control/dns-name.ts): `NAME`
+   * itself, or with `*.NAME` every name below it. Null when added, else why it is refused.
    */
-  banName(pattern: string): string | null {
+  banName(name: string): string | null {
+    const n = name.trim().toLowerCase().replace(/\.$/, '');
+    const below = n.startsWith('*.');
+    const body = below ? n.slice(2) : n;
+    if (body === '' || body.includes('*')) return `'${name}' is not a DNS name or *.NAME`;
+    const escaped = body.replace(/[\\^$.*+?()[\]{}|/]/g, '\\$&');
+    return this.addPattern(below ? `\\.${escaped}$` : `^${escaped}$`, 'ctl');
+  }
+
+  /** Adds a pattern in the file's syntax; null when added, else why it is refused. */
+  addPattern(pattern: string, origin = 'ctl'): string | null {
     const source = pattern.trim();
     if (source === '') return 'an empty pattern would match every name';
-    const p = compileDnsPattern(source, 'ctl');
+    const p = compileDnsPattern(source, origin);
     if (typeof p === 'string') return p;
     if (!this.patterns.some((q) => q.source === source)) this.patterns.push(p);
     return null;

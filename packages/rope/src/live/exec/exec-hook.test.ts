@@ -86,6 +86,7 @@ test('exec: the event in P2PWALL_* variables and as one JSON line on stdin', asy
     event: 'block',
     schema: 1,
     time: '2027-01-15T08:00:00.000Z',
+    kind: 'block',
     label: 'dns-train',
     client: null,
     peer: '203.0.113.7',
