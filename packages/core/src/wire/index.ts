@@ -9,3 +9,4 @@ export * from './packet.js';
 export * from './tcp.js';
 export * from './tcp-options.js';
 export * from './udp.js';
+export * from './reset.js';

@@ -6,8 +6,8 @@
 // instead of calling it invalid, and it can never be taken as new data.
 import {
   parseIp,
+  rstAckPacket,
   TCP_ACK,
-  TCP_RST,
   TCP_SYN,
   tcpPacketLength,
   writeTcpPacket,
@@ -51,8 +51,13 @@ function build(r: Reach, spec: Omit<TcpSpec, 'src' | 'dst' | 'srcPort' | 'dstPor
   return out;
 }
 
+/** The RST an end accepts: `seq` its RCV.NXT (core's rstAckPacket, shared with rope run's cut). */
 export function rstAck(r: Reach, seq: number, ack: number): Buffer {
-  return build(r, { seq: seq >>> 0, ack: ack >>> 0, flags: TCP_RST | TCP_ACK, window: 0 });
+  return rstAckPacket(
+    { src: r.srcIp ?? r.src, srcPort: r.sport, dst: r.dstIp ?? r.dst, dstPort: r.dport },
+    seq,
+    ack,
+  );
 }
 
 export function synProbe(r: Reach, seq: number): Buffer {

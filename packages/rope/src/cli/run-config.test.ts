@@ -153,7 +153,7 @@ test('config: a mistake is one line naming the file and the key', () => {
     ],
     [
       { queue: 0, groups: [{ script: 'gnutella', 'on-match': 'reject' }] },
-      /^f\.json: groups\[0\]\.on-match: expected "accept", "drop", "mark:V" \(V a non-zero mark\), "lock:SECONDS" or "block-peer:SECONDS"/,
+      /^f\.json: groups\[0\]\.on-match: expected "accept", "drop", "cut", "mark:V" \(V a non-zero mark\), "lock:SECONDS" or "block-peer:SECONDS"/,
     ],
     [
       { queue: 0, groups: [{ script: 'gnutella', push: [{ float: 1 }] }] },

@@ -170,7 +170,7 @@ const groups: ConfigKey = {
         if (typeof onMatch !== 'string' || !parseAction(onMatch))
           typeError(
             `${at}.on-match`,
-            '"accept", "drop", "mark:V" (V a non-zero mark), "lock:SECONDS" or "block-peer:SECONDS"',
+            '"accept", "drop", "cut", "mark:V" (V a non-zero mark), "lock:SECONDS" or "block-peer:SECONDS"',
             onMatch,
           );
         args.push('--on-match', onMatch);
@@ -301,6 +301,23 @@ export const CONFIG_KEYS: Record<string, ConfigKey> = {
     },
   },
   rules,
+  // rope run's acts (act-options.ts)
+  'block-seconds': count('--block-seconds', 1, 365 * 86400),
+  'dns-train': {
+    expects: 'a file name (found beside the configuration when relative)',
+    run(v, key, file) {
+      if (typeof v !== 'string' || v === '') typeError(key, this.expects, v);
+      return ['--dns-train', isAbsolute(v) ? v : resolve(dirname(file), v)];
+    },
+    rules: () => ['--dns-train'],
+  },
+  exec: {
+    expects: 'a command line (a string)',
+    run(v, key) {
+      if (typeof v !== 'string') typeError(key, this.expects, v);
+      return ['--exec', v];
+    },
+  },
 };
 
 /** A key holding a path: a relative one is taken beside the configuration file. */

@@ -8,6 +8,8 @@ export type MatchAction =
   | { kind: 'drop' }
   /** Let it through with packet mark and connmark `mark`, for the firewall to act on. */
   | { kind: 'mark'; mark: number }
+  /** Drop the packet and end the flow: RSTs to both TCP ends, or a UDP tuple blocked (flow-cut.ts). */
+  | { kind: 'cut' }
   /** Drop the flow and lock its inside host for `seconds` (the kernel drops its new connections). */
   | { kind: 'lock'; seconds: number }
   /** Drop the flow and block its outside endpoint for `seconds` (new connections to it dropped). */
@@ -26,12 +28,13 @@ export function parseMarkValue(text: string): number | null {
 export const MAX_ACTION_SECONDS = 30 * 24 * 3600;
 
 /**
- * Parses `accept`, `drop`, `mark:V` (V decimal or 0x hex, 1..0xffffffff), `lock:SECONDS` or
- * `block-peer:SECONDS` (whole seconds, 1..30 days); null when it is none.
+ * Parses `accept`, `drop`, `cut`, `mark:V` (V decimal or 0x hex, 1..0xffffffff), `lock:SECONDS`
+ * or `block-peer:SECONDS` (whole seconds, 1..30 days); null when it is none.
  */
 export function parseAction(text: string): MatchAction | null {
   if (text === 'accept') return { kind: 'accept' };
   if (text === 'drop') return { kind: 'drop' };
+  if (text === 'cut') return { kind: 'cut' };
   const timed = /^(lock|block-peer):(\d{1,7})$/.exec(text);
   if (timed) {
     const seconds = Number(timed[2]);
@@ -49,7 +52,7 @@ export function actionText(a: MatchAction): string {
   return a.kind;
 }
 
-/** Whether the action drops the flow's packets (the timed actions drop the flow they act on). */
+/** Whether the action drops the flow's packets (cut and the timed actions drop the flow they act on). */
 export function actionDrops(a: MatchAction): boolean {
-  return a.kind === 'drop' || a.kind === 'lock' || a.kind === 'block-peer';
+  return a.kind === 'drop' || a.kind === 'cut' || a.kind === 'lock' || a.kind === 'block-peer';
 }

@@ -7,7 +7,7 @@
 //
 // Nothing is allocated per packet: the packet view, the conntrack record and the classifier's
 // result are reused; counters are typed arrays.
-import { Packet, protocolName } from '@p2pwall/core';
+import { IPPROTO_TCP, IPPROTO_UDP, Packet, protocolName } from '@p2pwall/core';
 import type { Flow } from '@p2pwall/core/flow';
 import {
   IP_CT_ESTABLISHED,
@@ -63,6 +63,22 @@ export interface DeciderOptions {
   maxFlows?: number;
   onMatch?: (e: MatchEvent) => void;
   /**
+   * `--on-match cut`: end the flow of `packet` (decoded; the packet is dropped). `first`: the
+   * flow's first cut; later packets of the flow (already in flight) come here again.
+   */
+  onCut?: (
+    p: NfqPacket,
+    packet: Packet,
+    fromInitiator: boolean,
+    group: number,
+    first: boolean,
+  ) => void;
+  /**
+   * `--dns-train`: sees every TCP or UDP packet from port 53 with a payload, which is then
+   * accepted whatever the scripts say (a DNS answer is always delivered).
+   */
+  onDnsAnswer?: (packet: Packet) => void;
+  /**
    * A packet that a group with a timed action (lock:S, block-peer:S) decided: at most once a
    * second per flow, so a flow that keeps trying keeps renewing its lock or block.
    */
@@ -114,6 +130,9 @@ export class Decider {
   private readonly perGroup: Float64Array;
   private readonly verdictOf: Uint32Array;
   private readonly markOf: Float64Array;
+  private readonly cutOf: Uint8Array;
+  private readonly onCut: DeciderOptions['onCut'];
+  private readonly onDnsAnswer: DeciderOptions['onDnsAnswer'];
   /** Groups whose action is lock:S or block-peer:S. */
   private readonly timed: Uint8Array;
   private readonly onEnforce: ((e: EnforceRequest) => void) | undefined;
@@ -162,10 +181,14 @@ export class Decider {
     this.perGroup = new Float64Array(n * G_COUNT);
     this.verdictOf = new Uint32Array(n);
     this.markOf = new Float64Array(n);
+    this.cutOf = new Uint8Array(n);
+    this.onCut = options.onCut;
+    this.onDnsAnswer = options.onDnsAnswer;
     this.timed = new Uint8Array(n);
     this.onEnforce = options.onEnforce;
     options.groups.forEach((g, i) => {
       this.timed[i] = g.action.kind === 'lock' || g.action.kind === 'block-peer' ? 1 : 0;
+      this.cutOf[i] = g.action.kind === 'cut' ? 1 : 0;
       this.verdictOf[i] = actionDrops(g.action) ? NF_DROP : NF_ACCEPT;
       this.markOf[i] = g.action.kind === 'mark' ? g.action.mark : KEEP_MARK;
     });
@@ -207,6 +230,17 @@ export class Decider {
       t[T_FLOWS]++;
       this.newFlow = true;
     }
+    if (
+      this.onDnsAnswer !== undefined &&
+      !this.passAll &&
+      packet.srcPort === 53 &&
+      packet.payloadLength > 0 &&
+      (packet.protocol === IPPROTO_UDP || packet.protocol === IPPROTO_TCP)
+    ) {
+      this.onDnsAnswer(packet);
+      this.settle(d, NF_ACCEPT, KEEP_MARK, KEEP_MARK);
+      return;
+    }
     if (r.hotdrop) {
       this.settle(d, NF_DROP, KEEP_MARK, KEEP_MARK);
       t[T_HOTDROPS]++;
@@ -224,6 +258,8 @@ export class Decider {
         if (v === NF_DROP) pg[g * G_COUNT + G_DROPS]++;
         this.decidedBy = g;
         if (this.timed[g] === 1 && f !== null && !this.passAll) this.enforce(g, f);
+        if (this.cutOf[g] === 1 && f !== null && this.onCut !== undefined && !this.passAll)
+          this.onCut(p, packet, r.dir === 0, g, labels.matchedAt(g) === f.totalPackets);
         this.settle(d, v, this.markOf[g], this.markOf[g]);
         return;
       }

@@ -17,7 +17,11 @@ import type { DefaultVerdict, MatchAction } from './actions.js';
 import type { TableChange } from '../tables/shared-table.js';
 import { TableSync } from '../tables/table-sync.js';
 import { Decider, type LiveGroup, type MatchEvent } from './decider.js';
-import type { PeerBlocker } from './enforcement.js';
+import { DnsTrainer } from './dns/dns-trainer.js';
+import { parseDnsPatterns } from './dns/dns-patterns.js';
+import type { EnforcementEvent, PeerBlocker } from './enforcement.js';
+import { FlowCut, heldConntrack } from './flow-cut.js';
+import { KernelCutIo } from './kernel-cut-io.js';
 import { TablePeerBlocker } from './table-peer-blocker.js';
 import type { EnforceRequest } from './enforcer.js';
 import {
@@ -52,10 +56,18 @@ export interface HostConfig {
   recvBufferSize: number;
   gso: boolean;
   maxFlows?: number;
+  /** How long `--on-match cut` blocks a UDP tuple (default DEFAULT_BLOCK_SECONDS). */
+  blockSeconds?: number;
+  /** `--dns-train FILE`: its name and text (checked by the main thread already). */
+  dnsTrain?: { file: string; text: string };
 }
 
 export interface HostEvents {
   onMatch?(e: MatchEvent & { queue?: number }): void;
+  /** Where cuts and DNS training block peers (in a worker: a message to the main thread). */
+  blocker?: PeerBlocker;
+  /** A cut happened (locks and blocks are the blocker's to report). */
+  onEnforcement?(e: EnforcementEvent): void;
   /** A flow a lock:S / block-peer:S group decided (see Decider's onEnforce). */
   onEnforce?(e: EnforceRequest): void;
   /** The tables' local changes, a batch per turn of the event loop (for the main thread's hub). */
@@ -98,6 +110,9 @@ export class QueueHost {
     private readonly queues: NfQueue[],
     readonly info: HostInfo,
     private readonly clock: NodeJS.Timeout,
+    /** `--dns-train`'s trainer (banName for `rope ctl ban-dns`), null without it. */
+    readonly trainer: DnsTrainer | null,
+    private readonly cutIo: KernelCutIo | null,
     private readonly sync: TableSync | null,
     /** Blocks peers from this thread (through the tables to the main thread's enforcer). */
     readonly peerBlocker: PeerBlocker,
@@ -116,12 +131,34 @@ export class QueueHost {
     );
     // the queue whose packet the decider is deciding, for the labels it reports meanwhile
     let current = 0;
+    const blocker: PeerBlocker = events.blocker ?? { blockPeer: () => {} };
+    const cutIo = groups.some((g) => g.action.kind === 'cut')
+      ? new KernelCutIo(
+          blocker,
+          (e) => events.onEnforcement?.(e),
+          (key, m) => throttle.say(key, () => m),
+        )
+      : null;
+    const cut = cutIo ? new FlowCut(cutIo, config.blockSeconds) : null;
+    const trainer = config.dnsTrain
+      ? new DnsTrainer(
+          parseDnsPatterns(config.dnsTrain.text, config.dnsTrain.file).patterns,
+          blocker,
+        )
+      : null;
     const decider = new Decider({
       groups,
       defaultVerdict: config.defaultVerdict,
       window: config.window,
       doneMark: config.doneMark,
       ...(config.maxFlows !== undefined ? { maxFlows: config.maxFlows } : {}),
+      ...(cut
+        ? {
+            onCut: (p, packet, fromInitiator, g, first) =>
+              cut.cut(packet, fromInitiator, heldConntrack(p), groups[g].script.name, first),
+          }
+        : {}),
+      ...(trainer ? { onDnsAnswer: (packet) => trainer.observe(packet) } : {}),
       onMatch: (e) => {
         metrics.labelledFlow(current, e.script);
         events.onMatch?.(e);
@@ -188,6 +225,7 @@ export class QueueHost {
       }
     } catch (e) {
       await Promise.all(opened.map((q) => q.close()));
+      cutIo?.close();
       throw e;
     }
     let ticks = 0;
@@ -207,6 +245,8 @@ export class QueueHost {
         conntrackUnavailable: first.conntrackUnavailable,
       },
       clock,
+      trainer,
+      cutIo,
       sync,
       peerBlocker,
     );
@@ -241,5 +281,6 @@ export class QueueHost {
     clearInterval(this.clock);
     this.sync?.stop();
     await Promise.all(this.queues.map((q) => q.close()));
+    this.cutIo?.close();
   }
 }

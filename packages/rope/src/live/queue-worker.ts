@@ -14,6 +14,11 @@ try {
   host = await QueueHost.start(config, {
     onMatch: (e) => post({ type: 'match', event: { ...e, queue: config.queues[0] } }),
     onWarning: (message) => post({ type: 'warning', message }),
+    blocker: {
+      blockPeer: (addr, port, seconds, label) =>
+        post({ type: 'block', addr, port, seconds, label }),
+    },
+    onEnforcement: (event) => post({ type: 'enforcement', event }),
     onEnforce: (request) => post({ type: 'enforce', request }),
     onTables: (batch) => post({ type: 'tables', batch }),
   });
@@ -25,6 +30,7 @@ try {
 post({ type: 'ready', info: host.info });
 port.on('message', (m: ToWorker) => {
   if (m.type === 'stats') post({ type: 'stats', id: m.id, snapshot: host.snapshot(m.uptime) });
+  else if (m.type === 'ban-dns') host.trainer?.banName(m.pattern);
   else if (m.type === 'detail') post({ type: 'detail', id: m.id, detail: host.detail() });
   else if (m.type === 'tables') host.receiveTables(m.batch);
   else if (m.type === 'pass-all') host.setPassAll(m.on);

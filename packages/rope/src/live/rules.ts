@@ -38,6 +38,8 @@ export interface RulesOptions {
   bypass: boolean;
   /** nft table / iptables chain prefix (default "rope"). */
   name: string;
+  /** `--dns-train`: DNS answers (TCP or UDP from port 53) are queued even in marked flows. */
+  dnsTrain?: boolean;
   /** The sets of locked clients and blocked peers, and their drop rules (default true). */
   enforce: boolean;
   /** What a locked client may still connect to (default udp:53, tcp:53). */
@@ -120,6 +122,8 @@ export function nftRules(o: RulesOptions, comment?: string): string {
   const save = `meta mark ${marked} ct mark set meta mark`;
   const forward = o.hooks !== 'local';
   const local = o.hooks !== 'forward';
+  // DNS answers for --dns-train: queued before marked flows skip the queue
+  const dns = o.dnsTrain ? [`meta l4proto { tcp, udp } th sport 53 ${queueWords(o)}`] : [];
   const lines = [...header(o, '#'), `table ${fam} ${o.name} {`];
   if (comment !== undefined) lines.push(`\tcomment ${JSON.stringify(comment)}`);
   const chain = (name: string, hook: string, body: string[]) => {
@@ -132,11 +136,20 @@ export function nftRules(o: RulesOptions, comment?: string): string {
   };
   chain('restore', 'type filter hook prerouting priority mangle', [restore]);
   if (forward)
-    chain('queue_forward', 'type filter hook forward priority mangle', [skip, queueWords(o)]);
+    chain('queue_forward', 'type filter hook forward priority mangle', [
+      ...dns,
+      skip,
+      queueWords(o),
+    ]);
   if (local) {
     chain('queue_input', 'type filter hook input priority mangle', [skip, queueWords(o)]);
     // a route chain: a restored mark can change the routing decision (policy routing)
-    chain('queue_output', 'type route hook output priority mangle', [restore, skip, queueWords(o)]);
+    chain('queue_output', 'type route hook output priority mangle', [
+      restore,
+      ...dns,
+      skip,
+      queueWords(o),
+    ]);
     // after the queue's chain: its ACCEPT ends that chain only
     chain('save_input', 'type filter hook input priority mangle + 10', [save]);
   }
@@ -202,6 +215,17 @@ export function iptablesPlan(o: RulesOptions): IptablesLine[] {
     if (local) rule('mangle', '-A', 'OUTPUT', '', `-j ${n}-restore`);
     comment('marked flows skip the queue, the rest is queued');
     rule('mangle', '-N', `${n}-queue`);
+    if (o.dnsTrain) {
+      // DNS answers for --dns-train, also in flows whose mark would let them skip
+      for (const p of ['udp', 'tcp'])
+        rule(
+          'mangle',
+          '-A',
+          `${n}-queue`,
+          `-p ${p} --sport 53`,
+          `${queue}${o.bypass ? ' --queue-bypass' : ''}`,
+        );
+    }
     perMark((x) => rule('mangle', '-A', `${n}-queue`, `-m mark ${x}`, '-j RETURN'));
     rule('mangle', '-A', `${n}-queue`, '', `${queue}${o.bypass ? ' --queue-bypass' : ''}`);
     if (forward) rule('mangle', '-A', 'FORWARD', '', `-j ${n}-queue`);

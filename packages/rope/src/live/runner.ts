@@ -10,8 +10,9 @@ import { ControlServer } from '../control/server.js';
 import type { TableChange } from '../tables/shared-table.js';
 import { actionText } from './actions.js';
 import type { MatchEvent } from './decider.js';
-import type { EnforcementEvent } from './enforcement.js';
+import type { EnforcementEvent, PeerBlocker } from './enforcement.js';
 import type { EnforceRequest } from './enforcer.js';
+import { ExecHook } from './exec/exec-hook.js';
 import { EngineControlTarget } from './engine-target.js';
 import { enforcementLine } from './enforcement-log.js';
 import {
@@ -46,8 +47,10 @@ export interface LiveRunOptions {
   enforce?: EnforceConfig;
   /** Serve the control protocol on this unix socket (null: no). */
   control?: string | null;
-  /** Told about every lock and block (the log, --exec). */
+  /** Told about every lock, block and cut (the log, --exec). */
   onEnforcement?: (e: EnforcementEvent) => void;
+  /** `--exec CMD` as words: run for every lock, block and cut (null or absent: none). */
+  exec?: readonly string[] | null;
 }
 
 export interface LiveIo {
@@ -68,6 +71,8 @@ interface Shard {
   /** Stops and returns the last counters. */
   stop(uptime: number): Promise<LiveSnapshot>;
   passAll(on: boolean): void;
+  /** A name `rope ctl ban-dns` added, for the DNS training. */
+  banName(name: string): void;
 }
 
 interface Handlers {
@@ -75,6 +80,10 @@ interface Handlers {
   onWarning(m: string): void;
   onFatal(m: string): void;
   onEnforce(r: EnforceRequest): void;
+  /** Where cuts and DNS training block peers (the enforcer). */
+  blocker: PeerBlocker;
+  /** A cut (locks and blocks come from the enforcer itself). */
+  onEnforcement(e: EnforcementEvent): void;
   /** Engine `id` joins the tables: it gets batches through `toEngine`; returns its sender. */
   attachTables(id: number, toEngine: (b: TableChange[]) => void): (b: TableChange[]) => void;
 }
@@ -86,11 +95,14 @@ async function localShard(config: HostConfig, h: Handlers): Promise<Shard> {
     onWarning: h.onWarning,
     onEnforce: h.onEnforce,
     onTables: (b) => fromEngine?.(b),
+    blocker: h.blocker,
+    onEnforcement: h.onEnforcement,
   });
   fromEngine = h.attachTables(0, (b) => host.receiveTables(b));
   return {
     info: host.info,
     passAll: (on) => host.setPassAll(on),
+    banName: (name) => void host.trainer?.banName(name),
     snapshot: async (uptime) => host.snapshot(uptime),
     detail: async () => host.detail(),
     async stop(uptime) {
@@ -139,6 +151,9 @@ function workerShard(config: HostConfig, h: Handlers): Promise<Shard> {
             passAll: (on) => {
               if (!exited) send({ type: 'pass-all', on });
             },
+            banName: (name) => {
+              if (!exited) send({ type: 'ban-dns', pattern: name });
+            },
             snapshot: (uptime) =>
               exited
                 ? Promise.resolve(gone(uptime))
@@ -179,6 +194,12 @@ function workerShard(config: HostConfig, h: Handlers): Promise<Shard> {
           break;
         case 'enforce':
           h.onEnforce(m.request);
+          break;
+        case 'block':
+          h.blocker.blockPeer(m.addr, m.port, m.seconds, m.label);
+          break;
+        case 'enforcement':
+          h.onEnforcement(m.event);
           break;
         case 'stats':
           last = m.snapshot;
@@ -257,14 +278,22 @@ export async function runLive(
   const timed = o.config.groups.some(
     (g) => g.action.kind === 'lock' || g.action.kind === 'block-peer',
   );
-  const tables = await RunTables.open(o.config.groups, enforce, timed || !!o.control, {
+  // cuts of UDP flows and DNS training block peers in the kernel sets too
+  const blocks =
+    o.config.groups.some((g) => g.action.kind === 'cut') || o.config.dnsTrain !== undefined;
+  const tables = await RunTables.open(o.config.groups, enforce, timed || blocks || !!o.control, {
     warn: (m) => io.err(`rope run: ${m}\n`),
     note: (m) => io.err(`rope run: note: ${m}\n`),
   });
-  tables.enforcer.onEvent((e) => {
+  const exec = o.exec
+    ? new ExecHook({ argv: o.exec, log: (line) => io.err(`rope run: ${line}\n`) })
+    : null;
+  const onEvent = (e: EnforcementEvent) => {
     if (o.log) io.out(enforcementLine(e, o.statsJson));
     o.onEnforcement?.(e);
-  });
+    exec?.notify(e);
+  };
+  tables.enforcer.onEvent(onEvent);
   const handlers: Handlers = {
     onMatch: o.log ? (e) => io.out(matchLine(e, o.statsJson)) : () => {},
     onWarning: (m) => io.err(`rope run: ${m}\n`),
@@ -273,6 +302,8 @@ export async function runLive(
       wake();
     },
     onEnforce: (r) => tables.enforcer.enforce(r),
+    blocker: tables.enforcer,
+    onEnforcement: onEvent,
     attachTables: (id, toEngine) => tables.attach(id, toEngine),
   };
   // Handlers first: a SIGUSR1 without one would open Node's inspector, a SIGTERM during start-up
@@ -321,13 +352,17 @@ export async function runLive(
     } else shards.push(await localShard(o.config, handlers));
     tables.started();
     if (o.control) {
+      const target = new EngineControlTarget({
+        enforcer: tables.enforcer,
+        snapshot: snapshotAll,
+        setPassAll: (on) => shards.forEach((s) => s.passAll(on)),
+      });
+      // `rope ctl ban-dns` names reach every engine's DNS training
+      for (const name of target.bannedDnsNames()) shards.forEach((s) => s.banName(name));
+      target.onBanDns((name) => shards.forEach((s) => s.banName(name)));
       control = await ControlServer.listen({
         path: o.control,
-        target: new EngineControlTarget({
-          enforcer: tables.enforcer,
-          snapshot: snapshotAll,
-          setPassAll: (on) => shards.forEach((s) => s.passAll(on)),
-        }),
+        target,
         onWarning: (m) => io.err(`rope run: control: ${m}\n`),
       });
     }

@@ -1,6 +1,7 @@
 // Messages between the main thread of `rope run` and its queue workers (structured-cloned).
 import type { TableChange } from '../tables/shared-table.js';
 import type { MatchEvent } from './decider.js';
+import type { EnforcementEvent } from './enforcement.js';
 import type { EnforceRequest } from './enforcer.js';
 import type { HostInfo } from './queue-host.js';
 import type { HostDetail } from './queue-metrics.js';
@@ -10,6 +11,8 @@ export type ToWorker =
   | { type: 'stats'; id: number; uptime: number }
   | { type: 'detail'; id: number }
   | { type: 'stop'; uptime: number }
+  /** `rope ctl ban-dns`: a pattern the main thread has checked. */
+  | { type: 'ban-dns'; pattern: string }
   | { type: 'tables'; batch: TableChange[] }
   | { type: 'pass-all'; on: boolean };
 
@@ -18,6 +21,9 @@ export type ToMain =
   | { type: 'fatal'; message: string }
   | { type: 'warning'; message: string }
   | { type: 'match'; event: MatchEvent & { queue?: number } }
+  /** A peer for the main thread's blocker (PeerBlocker.blockPeer's arguments). */
+  | { type: 'block'; addr: Uint8Array; port: number | null; seconds: number; label: string }
+  | { type: 'enforcement'; event: EnforcementEvent }
   | { type: 'stats'; id: number; snapshot: LiveSnapshot }
   | { type: 'detail'; id: number; detail: HostDetail }
   | { type: 'stopped'; snapshot: LiveSnapshot }

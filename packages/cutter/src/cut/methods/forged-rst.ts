@@ -3,7 +3,7 @@
 // number to each end, and a probe right behind it that tells whether it worked (session.ts).
 // While it runs the connection's packets are dropped at this machine ("freeze"), so its numbers
 // stay put.
-import { IPPROTO_TCP } from '@p2pwall/core';
+import { IPPROTO_TCP, numbersOfHeldPacket as heldNumbers } from '@p2pwall/core';
 import type { Connection } from '../../find/connection.js';
 import type { EndName } from '../endpoint-state.js';
 import { flowMatches } from '../flow-matches.js';
@@ -23,12 +23,11 @@ export interface ForgedRstTarget {
 
 /**
  * The numbers a TCP packet with ACK set gives while it is held (in an NFQUEUE, not delivered):
- * its receiver still expects its SEQ, its sender expects the number it acknowledges.
+ * its receiver still expects its SEQ, its sender expects the number it acknowledges (core's
+ * numbersOfHeldPacket, which rope run's cut uses too).
  */
 export function numbersOfHeldPacket(from: EndName, seq: number, ack: number): KnownNumbers {
-  return from === 'initiator'
-    ? { initiator: ack >>> 0, responder: seq >>> 0 }
-    : { initiator: seq >>> 0, responder: ack >>> 0 };
+  return heldNumbers(from === 'initiator', seq, ack);
 }
 
 /** Ends the targets by forged RSTs; resolves once each one's outcome is reported. */

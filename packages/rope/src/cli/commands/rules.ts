@@ -28,6 +28,7 @@ const OPTIONS = {
   mark: { type: 'string', multiple: true },
   'no-bypass': { type: 'boolean' },
   name: { type: 'string' },
+  'dns-train': { type: 'boolean' },
   'lock-allow': { type: 'string' },
   'no-enforce': { type: 'boolean' },
 } as const;
@@ -84,6 +85,8 @@ options:
                      queue and are saved; default: any non-zero mark
   --no-bypass        drop queued traffic while rope run is not running
   --name NAME        nft table / iptables chain prefix (default rope)
+  --dns-train        also queue DNS answers (TCP and UDP from port 53), for
+                     rope run --dns-train; they are always let through
   --lock-allow LIST  what a locked client (rope run --on-match lock:S) may still
                      connect to, e.g. tcp:80,tcp:443 (default udp:53,tcp:53;
                      'none' for nothing)
@@ -144,6 +147,7 @@ options:
     if (o.marks.includes(0))
       throw new UsageError('--mark 0 is "no mark"; give the non-zero marks rope run sets');
     o.bypass = values['no-bypass'] !== true;
+    if (values['dns-train'] === true) o.dnsTrain = true;
     o.enforce = values['no-enforce'] !== true;
     if (typeof values['lock-allow'] === 'string') {
       const allow = parseLockAllow(values['lock-allow']);

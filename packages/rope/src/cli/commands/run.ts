@@ -14,6 +14,7 @@ import {
   parseSeconds,
   scriptGroups,
 } from '../live-options.js';
+import { ACT_HELP, ACT_OPTIONS, parseActOptions } from '../act-options.js';
 import { DEFAULT_CONTROL_PATH } from '../../control/socket-file.js';
 import { parseCidrList } from '../../live/inside.js';
 import { PUSH_OPTIONS } from '../push-options.js';
@@ -39,6 +40,7 @@ const OPTIONS = {
   'stats-json': { type: 'boolean' },
   log: { type: 'boolean' },
   metrics: { type: 'string' },
+  ...ACT_OPTIONS,
   inside: { type: 'string' },
   'flush-on-stop': { type: 'boolean' },
   state: { type: 'string' },
@@ -64,7 +66,7 @@ export const runCommand: Command = {
                 GROUP [GROUP]...
        rope run --config FILE [--check] [options]
        GROUP = --script NAME|FILE [--push-int N | --push-str S | --push-ip A]...
-               [--on-match accept|drop|mark:V|lock:S|block-peer:S]
+               [--on-match accept|drop|mark:V|cut|lock:S|block-peer:S]
 
 Binds NFQUEUE and gives every queued packet a verdict. Each flow is classified
 as 'rope classify' does: each script runs on the first packets of the flow
@@ -75,6 +77,9 @@ decides what happens to that packet and to the rest of the flow:
   drop       drop it
   mark:V     let it through with packet mark and connmark V, for your rules
              (tc, policy routing, a drop rule) to act on
+  cut        drop it and end the connection: TCP ends each get the RST they
+             accept, made from the packet's numbers; a UDP flow's peer is
+             blocked for --block-seconds; the conntrack entry is deleted
   lock:S     drop it and lock the flow's inside host for S seconds: the
              kernel drops its new connections (but those rope rules'
              --lock-allow lets through, DNS by default); every later match
@@ -126,7 +131,7 @@ options:
                        entries time out by themselves)
   --control [PATH]     serve 'rope ctl' and 'rope top' on a unix socket (default
                        ${DEFAULT_CONTROL_PATH}, mode 0600)
-  -h, --help           this help
+${ACT_HELP}  -h, --help           this help
 
 Stop with Ctrl-C or SIGTERM: rope run sends its last verdicts and unbinds;
 with the rules' bypass, traffic then passes unchecked.
@@ -213,6 +218,9 @@ line naming the key), 2 on usage errors.
         ? { maxFlows: parseCount(String(values['max-flows']), '--max-flows', 1, 1 << 24) }
         : {}),
     };
+    const acts = parseActOptions(values);
+    config.blockSeconds = acts.blockSeconds;
+    if (acts.dnsTrain) config.dnsTrain = acts.dnsTrain;
     const statsInterval =
       values['stats-interval'] === undefined
         ? null
@@ -245,6 +253,7 @@ line naming the key), 2 on usage errors.
           statsJson: values['stats-json'] === true,
           log: values.log === true,
           metrics,
+          exec: acts.exec,
           enforce: {
             inside,
             flushOnStop: values['flush-on-stop'] === true,
