@@ -4,8 +4,11 @@
 // on SIGINT/SIGTERM. A second SIGINT/SIGTERM while stopping exits at once (the kernel unbinds
 // when the sockets close).
 import { Worker } from 'node:worker_threads';
+import { shareTargetText, type ShareTarget } from '../tables/share-target.js';
+import type { TableSet } from '../tables/table-set.js';
 import { actionText } from './actions.js';
 import type { MatchEvent } from './decider.js';
+import { startFleetShare, type FleetShare } from './fleet-share.js';
 import {
   MetricsServerError,
   startMetricsServer,
@@ -33,6 +36,8 @@ export interface LiveRunOptions {
   log: boolean;
   /** Serve Prometheus metrics there (null: no). */
   metrics?: MetricsAddress | null;
+  /** Keep the tables in step with other gateways' through this Redis (null: no). */
+  share?: ShareTarget | null;
 }
 
 export interface LiveIo {
@@ -47,6 +52,8 @@ export class LiveStartError extends Error {
 
 interface Shard {
   info: HostInfo;
+  /** The engine's tables, when they live in this thread. */
+  tables?: TableSet;
   snapshot(uptime: number): Promise<LiveSnapshot>;
   /** The counters only --metrics reports. */
   detail(): Promise<HostDetail>;
@@ -64,6 +71,7 @@ async function localShard(config: HostConfig, h: Handlers): Promise<Shard> {
   const host = await QueueHost.start(config, { onMatch: h.onMatch, onWarning: h.onWarning });
   return {
     info: host.info,
+    tables: host.decider.classifier.engine.tables,
     snapshot: async (uptime) => host.snapshot(uptime),
     detail: async () => host.detail(),
     async stop(uptime) {
@@ -266,6 +274,12 @@ export async function runLive(
     throw e;
   }
 
+  // after the queues are bound: Redis is never waited for, and a share needs the engine's tables
+  let fleet: FleetShare | null = null;
+  const tables = shards.length === 1 ? shards[0]!.tables : undefined;
+  if (o.share && tables)
+    fleet = startFleetShare(o.share, tables, (line) => io.err(`rope run: ${line}\n`));
+
   const q = o.config.queues;
   const where = q.length === 1 ? `NFQUEUE ${q[0]}` : `NFQUEUE ${q[0]}-${q[q.length - 1]}`;
   const actions = o.config.groups
@@ -273,7 +287,7 @@ export async function runLive(
     .join(', ');
   io.err(
     `rope run: bound ${where} (${o.balance ? `${q.length} worker threads` : 'one thread'}); ${actions}; other packets → ${o.config.defaultVerdict}; ` +
-      `window ${o.config.window}${o.config.failOpen ? '; fail-open' : ''}${metrics ? `; metrics at ${metrics.url}` : ''}\n`,
+      `window ${o.config.window}${o.config.failOpen ? '; fail-open' : ''}${metrics ? `; metrics at ${metrics.url}` : ''}${fleet && o.share ? `; tables shared through ${shareTargetText(o.share)}` : ''}\n`,
   );
   const unavailable = shards[0]?.info.conntrackUnavailable;
   if (unavailable) {
@@ -293,6 +307,7 @@ export async function runLive(
     if (timer) clearInterval(timer);
     report = null;
     await metrics?.close();
+    await fleet?.stop();
     const last = mergeSnapshots(await Promise.all(shards.map((s) => s.stop(uptime()))), uptime());
     io.out(o.statsJson ? snapshotJson(last) : formatSnapshot(last));
     unhook();

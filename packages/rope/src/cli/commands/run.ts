@@ -17,6 +17,7 @@ import {
 import { PUSH_OPTIONS } from '../push-options.js';
 import { loadScript } from '../read-script.js';
 import { readRunConfig } from '../run-config.js';
+import { parseShareOption } from '../share-option.js';
 
 const OPTIONS = {
   config: { type: 'string' },
@@ -37,6 +38,7 @@ const OPTIONS = {
   'stats-json': { type: 'boolean' },
   log: { type: 'boolean' },
   metrics: { type: 'string' },
+  share: { type: 'string' },
 } as const;
 
 export const runCommand: Command = {
@@ -92,6 +94,11 @@ options:
   --stats-json         counters (and --log lines) as JSON lines
   --log                one line per flow a script matches
   --metrics HOST:PORT  serve Prometheus metrics at http://HOST:PORT/metrics
+  --share redis://HOST:PORT[/DB] | unix:PATH[?db=DB]
+                       share the scripts' tables (what they learn) with every
+                       rope run using the same Redis: changes go out and come
+                       in within a second; without Redis, rope run goes on
+                       with its own tables and catches up when it is back
   -h, --help           this help
 
 Stop with Ctrl-C or SIGTERM: rope run sends its last verdicts and unbinds;
@@ -180,6 +187,12 @@ line naming the key), 2 on usage errors.
         : parseSeconds(String(values['stats-interval']), '--stats-interval');
     const metrics =
       values.metrics === undefined ? null : parseListenAddress(String(values.metrics), '--metrics');
+    const share =
+      values.share === undefined ? null : parseShareOption(String(values.share), '--share');
+    if (share && balance)
+      throw new UsageError(
+        '--share works with --queue N[:M] (one thread); --queue-balance keeps one table set per worker',
+      );
     if (values.check === true) {
       io.out('ok\n');
       return EXIT_OK;
@@ -199,6 +212,7 @@ line naming the key), 2 on usage errors.
           statsJson: values['stats-json'] === true,
           log: values.log === true,
           metrics,
+          share,
         },
         io,
       );
