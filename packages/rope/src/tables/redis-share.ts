@@ -150,11 +150,22 @@ export class RedisShare {
     }
     const now = this.o.now();
     const m = this.cmd.multi();
-    for (const c of batch) this.write(m, c, now);
+    // a key renewed on every packet of a busy flow is in the batch many times: only its last
+    // state goes out
+    const seen = new Set<string>();
+    let n = 0;
+    for (let i = batch.length - 1; i >= 0; i--) {
+      const c = batch[i]!;
+      const k = shareKey(c.table, c.key);
+      if (seen.has(k)) continue;
+      seen.add(k);
+      this.write(m, c, now);
+      n++;
+    }
     m.exec().then(
-      () => (this.counters.published += batch.length),
+      () => (this.counters.published += n),
       (e: unknown) => {
-        this.counters.unpublished += batch.length;
+        this.counters.unpublished += n;
         this.down(e);
       },
     );
