@@ -73,7 +73,7 @@ test('rope run grammar: each --script starts a group; pushes and --on-match belo
   );
   assert.throws(
     () => scriptGroups([tok('script', A), tok('on-match', 'mark:0')], { kind: 'accept' }),
-    /not accept, drop or mark:V/,
+    /not accept, drop, mark:V \(V a non-zero mark\), lock:SECONDS or block-peer:SECONDS/,
   );
   assert.throws(
     () => scriptGroups([tok('script', 'no-such-builtin')], { kind: 'accept' }),

@@ -136,7 +136,7 @@ export function scriptGroups(
       const a = parseAction(t.value ?? '');
       if (!a)
         throw new UsageError(
-          `--on-match: '${t.value}' is not accept, drop or mark:V (V a non-zero mark)`,
+          `--on-match: '${t.value}' is not accept, drop, mark:V (V a non-zero mark), lock:SECONDS or block-peer:SECONDS`,
         );
       current.action = a;
       current.actionSet = true;

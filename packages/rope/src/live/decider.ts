@@ -25,7 +25,8 @@ import type { RunError } from '../runtime/run-error.js';
 import { CT_ESTABLISHED, CT_NEW, CT_RELATED, type CtInfo, type Script } from '../runtime/script.js';
 import type { Value } from '../runtime/values.js';
 import { Verdict } from '../runtime/verdict.js';
-import { actionText, type DefaultVerdict, type MatchAction } from './actions.js';
+import { actionDrops, actionText, type DefaultVerdict, type MatchAction } from './actions.js';
+import type { EnforceRequest } from './enforcer.js';
 import type { GroupSnapshot, LiveTotals } from './stats.js';
 
 /** One `--script … --on-match …` group. */
@@ -61,6 +62,11 @@ export interface DeciderOptions {
   caps?: Partial<Caps>;
   maxFlows?: number;
   onMatch?: (e: MatchEvent) => void;
+  /**
+   * A packet that a group with a timed action (lock:S, block-peer:S) decided: at most once a
+   * second per flow, so a flow that keeps trying keeps renewing its lock or block.
+   */
+  onEnforce?: (e: EnforceRequest) => void;
   /** A run that ended with FAIL or HOTDROP (for a rate-limited report). */
   onRunError?: (script: string, verdict: Verdict, error: RunError) => void;
 }
@@ -97,6 +103,8 @@ export class Decider {
   decidedBy = -1;
   /** …and whether it opened a flow. */
   newFlow = false;
+  /** Pass-all (ftwall's accept-all, `rope ctl pass-all on`): every verdict is accept. */
+  passAll = false;
   private readonly packet = new Packet();
   private readonly result: PacketResult;
   private readonly ct: CtInfo;
@@ -106,6 +114,11 @@ export class Decider {
   private readonly perGroup: Float64Array;
   private readonly verdictOf: Uint32Array;
   private readonly markOf: Float64Array;
+  /** Groups whose action is lock:S or block-peer:S. */
+  private readonly timed: Uint8Array;
+  private readonly onEnforce: ((e: EnforceRequest) => void) | undefined;
+  /** The second each flow last asked for its lock or block (a renewal at most once a second). */
+  private readonly enforcedAt = new WeakMap<Flow, number>();
 
   constructor(options: DeciderOptions) {
     this.groups = options.groups;
@@ -149,8 +162,11 @@ export class Decider {
     this.perGroup = new Float64Array(n * G_COUNT);
     this.verdictOf = new Uint32Array(n);
     this.markOf = new Float64Array(n);
+    this.timed = new Uint8Array(n);
+    this.onEnforce = options.onEnforce;
     options.groups.forEach((g, i) => {
-      this.verdictOf[i] = g.action.kind === 'drop' ? NF_DROP : NF_ACCEPT;
+      this.timed[i] = g.action.kind === 'lock' || g.action.kind === 'block-peer' ? 1 : 0;
+      this.verdictOf[i] = actionDrops(g.action) ? NF_DROP : NF_ACCEPT;
       this.markOf[i] = g.action.kind === 'mark' ? g.action.mark : KEEP_MARK;
     });
   }
@@ -207,6 +223,7 @@ export class Decider {
         const v = this.verdictOf[g];
         if (v === NF_DROP) pg[g * G_COUNT + G_DROPS]++;
         this.decidedBy = g;
+        if (this.timed[g] === 1 && f !== null && !this.passAll) this.enforce(g, f);
         this.settle(d, v, this.markOf[g], this.markOf[g]);
         return;
       }
@@ -219,7 +236,23 @@ export class Decider {
       this.settle(d, this.defaultVerdict, r.mark !== p.mark ? r.mark >>> 0 : KEEP_MARK, KEEP_MARK);
   }
 
+  private enforce(g: number, f: Flow): void {
+    if (this.onEnforce === undefined || this.enforcedAt.get(f) === this.now) return;
+    this.enforcedAt.set(f, this.now);
+    this.onEnforce({
+      script: this.groups[g].script.name,
+      action: actionText(this.groups[g].action),
+      from: f.endpointA(),
+      to: f.endpointB(),
+    });
+  }
+
   private settle(d: NfqDecision, verdict: number, mark: number, connmark: number): void {
+    if (this.passAll) {
+      verdict = NF_ACCEPT;
+      mark = KEEP_MARK;
+      connmark = KEEP_MARK;
+    }
     d.verdict = verdict;
     const t = this.totals;
     if (verdict === NF_DROP) {

@@ -1,11 +1,22 @@
-// rope run --share: one engine's tables kept in step with the fleet's through Redis. The engine's
-// local changes go out in one batch per turn of the event loop (TableSync, as between queue
-// workers); what other gateways publish is applied without being reported again (no echo).
+// rope run --share: the tables of this rope run kept in step with other gateways' through Redis.
+// The share joins the main thread's table hub as one more engine: what any queue engine or the
+// enforcer changes reaches it (and Redis), and what other gateways publish goes, like an engine's
+// batch, into the replica, to every queue engine and into the kernel sets — never back to Redis.
 import { RedisShare } from '../tables/redis-share.js';
 import type { ShareTarget } from '../tables/share-target.js';
+import type { TableChange } from '../tables/shared-table.js';
 import type { TableSet } from '../tables/table-set.js';
 import { tableSetSide } from '../tables/table-set-side.js';
-import { TableSync } from '../tables/table-sync.js';
+
+/** The hub's id of the share (queue engines use their queue numbers). */
+const SHARE_ENGINE = -1;
+
+/** What the share needs of rope run's tables (RunTables). */
+export interface SharedTables {
+  readonly replica: TableSet;
+  readonly hub: { detach(id: number): void };
+  attach(id: number, toEngine: (batch: TableChange[]) => void): (batch: TableChange[]) => void;
+}
 
 export interface FleetShare {
   readonly share: RedisShare;
@@ -17,15 +28,22 @@ const now = () => Date.now() / 1000;
 
 export function startFleetShare(
   target: ShareTarget,
-  tables: TableSet,
+  tables: SharedTables,
   log: (line: string) => void,
 ): FleetShare {
-  const share = RedisShare.start(target, tableSetSide(tables, now), { now, log });
-  const sync = new TableSync(tables, (batch) => share.publish(batch), now);
+  let fromShare: (batch: TableChange[]) => void = () => {};
+  const replica = tableSetSide(tables.replica, now);
+  // connecting is asynchronous: fromShare is in place before anything arrives
+  const share = RedisShare.start(
+    target,
+    { apply: (batch) => fromShare(batch), entries: () => replica.entries() },
+    { now, log },
+  );
+  fromShare = tables.attach(SHARE_ENGINE, (batch) => share.publish(batch));
   return {
     share,
     async stop() {
-      sync.stop();
+      tables.hub.detach(SHARE_ENGINE);
       await share.stop();
     },
   };

@@ -14,7 +14,10 @@ import { compile } from '../compile/compile.js';
 import type { Value } from '../runtime/values.js';
 import { Verdict, verdictName } from '../runtime/verdict.js';
 import type { DefaultVerdict, MatchAction } from './actions.js';
+import type { TableChange } from '../tables/shared-table.js';
+import { TableSync } from '../tables/table-sync.js';
 import { Decider, type LiveGroup, type MatchEvent } from './decider.js';
+import type { EnforceRequest } from './enforcer.js';
 import {
   LATENCY_SAMPLE,
   QueueMetrics,
@@ -49,6 +52,10 @@ export interface HostConfig {
 
 export interface HostEvents {
   onMatch?(e: MatchEvent & { queue?: number }): void;
+  /** A flow a lock:S / block-peer:S group decided (see Decider's onEnforce). */
+  onEnforce?(e: EnforceRequest): void;
+  /** The tables' local changes, a batch per turn of the event loop (for the main thread's hub). */
+  onTables?(batch: TableChange[]): void;
   /** Something the operator should see (rate-limited per kind). */
   onWarning(message: string): void;
 }
@@ -87,6 +94,7 @@ export class QueueHost {
     private readonly queues: NfQueue[],
     readonly info: HostInfo,
     private readonly clock: NodeJS.Timeout,
+    private readonly sync: TableSync | null,
   ) {}
 
   static async start(config: HostConfig, events: HostEvents): Promise<QueueHost> {
@@ -112,6 +120,7 @@ export class QueueHost {
         metrics.labelledFlow(current, e.script);
         events.onMatch?.(e);
       },
+      ...(events.onEnforce ? { onEnforce: events.onEnforce } : {}),
       onRunError: (script, v, e) =>
         throttle.say(
           `run:${script}:${e.name}`,
@@ -119,6 +128,12 @@ export class QueueHost {
             `${e.toString()} (${verdictName(v)}: ${v === Verdict.HOTDROP ? 'packet dropped' : 'counted as no match'})`,
         ),
     });
+    // the tables exist before the first packet, so changes from other engines find them
+    const engine = decider.classifier.engine;
+    for (const g of groups) engine.loadTables(g.script);
+    const sync = events.onTables
+      ? new TableSync(engine.tables, events.onTables, () => Date.now() / 1000)
+      : null;
     // one handler per queue: it knows its queue's index without a lookup
     let sampleIn = LATENCY_SAMPLE;
     const handler = (q: number) => (p: NfqPacket, d: NfqDecision) => {
@@ -185,7 +200,18 @@ export class QueueHost {
         conntrackUnavailable: first.conntrackUnavailable,
       },
       clock,
+      sync,
     );
+  }
+
+  /** Changes other engines (or the main thread) made to the tables. */
+  receiveTables(batch: readonly TableChange[]): void {
+    this.sync?.receive(batch);
+  }
+
+  /** Pass-all on or off (every verdict accept). */
+  setPassAll(on: boolean): void {
+    this.decider.passAll = on;
   }
 
   snapshot(uptime: number): LiveSnapshot {
@@ -205,6 +231,7 @@ export class QueueHost {
   /** Sends the last verdicts, unbinds every queue, closes the sockets. */
   async stop(): Promise<void> {
     clearInterval(this.clock);
+    this.sync?.stop();
     await Promise.all(this.queues.map((q) => q.close()));
   }
 }

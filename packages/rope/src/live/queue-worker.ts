@@ -14,6 +14,8 @@ try {
   host = await QueueHost.start(config, {
     onMatch: (e) => post({ type: 'match', event: { ...e, queue: config.queues[0] } }),
     onWarning: (message) => post({ type: 'warning', message }),
+    onEnforce: (request) => post({ type: 'enforce', request }),
+    onTables: (batch) => post({ type: 'tables', batch }),
   });
 } catch (e) {
   post({ type: 'fatal', message: e instanceof Error ? e.message : String(e) });
@@ -24,6 +26,8 @@ post({ type: 'ready', info: host.info });
 port.on('message', (m: ToWorker) => {
   if (m.type === 'stats') post({ type: 'stats', id: m.id, snapshot: host.snapshot(m.uptime) });
   else if (m.type === 'detail') post({ type: 'detail', id: m.id, detail: host.detail() });
+  else if (m.type === 'tables') host.receiveTables(m.batch);
+  else if (m.type === 'pass-all') host.setPassAll(m.on);
   else if (m.type === 'stop') {
     const snapshot = host.snapshot(m.uptime);
     void host.stop().then(() => {

@@ -33,7 +33,8 @@ function fake(answer: (argv: string[], input?: string) => ToolResult) {
   return { run, calls };
 }
 
-const NFT: RulesOptions = { ...DEFAULT_RULES, marks: [7] };
+// the queue rules alone here; the enforcement's sets and rules have their own test below
+const NFT: RulesOptions = { ...DEFAULT_RULES, marks: [7], enforce: false };
 
 test('nft --install: one transaction that creates, deletes and defines the tagged table', async () => {
   const script = nftInstallScript(NFT);
@@ -109,6 +110,7 @@ const IPT: RulesOptions = {
   family: 'ipv4',
   marks: [7],
   hooks: 'both',
+  enforce: false,
 };
 
 test('iptables --install: the plan, tagged, in restore format, after removing an earlier install', async () => {
@@ -233,4 +235,65 @@ test('iptables: chains of our name that hold or are reached by untagged rules ar
     () => iptablesRemoval(parseIptablesSave(inside), 'rope', 'iptables'),
     /iptables chain rope-queue was not loaded by rope rules --install \(it has '-A rope-queue -j ACCEPT'\)/,
   );
+});
+
+test('enforcement: the ipsets are made before the rules that use them and destroyed after', async () => {
+  const o: RulesOptions = { ...IPT, enforce: true, hooks: 'forward' };
+  const plan = iptablesPlan(o);
+  const input = iptablesRestoreInput(plan, 'iptables', 'rope');
+  const tag = '-m comment --comment p2pwall-rope-rules:rope';
+  for (const line of [
+    ':rope-enforce - [0:0]',
+    ':rope-lock - [0:0]',
+    `-A rope-enforce -m conntrack --ctstate NEW -m set --match-set rope-blocked4 dst ${tag} -j DROP`,
+    `-A rope-enforce -m conntrack --ctstate NEW -m set --match-set rope-learnedp4 dst,dst ${tag} -j DROP`,
+    `-A rope-enforce -m set --match-set rope-locked4 src ${tag} -j rope-lock`,
+    `-A rope-lock -p udp -m udp --dport 53 ${tag} -j RETURN`,
+    `-A rope-lock -p tcp -m conntrack --ctstate NEW ${tag} -j DROP`,
+    `-I FORWARD ${tag} -j rope-enforce`,
+  ])
+    assert.ok(input.includes(line + '\n'), `missing: ${line}\n${input}`);
+  const install = fake(() => ok('*mangle\n:PREROUTING ACCEPT [0:0]\nCOMMIT\n'));
+  await installRules(o, install.run);
+  assert.deepEqual(
+    install.calls.map((c) => c.argv.join(' ')),
+    ['iptables-save', 'ipset restore -exist', 'iptables-restore -w --noflush'],
+  );
+  assert.match(
+    install.calls[1].input ?? '',
+    /^create rope-locked4 hash:ip family inet timeout 0\ncreate rope-blocked4 hash:ip family inet timeout 0\ncreate rope-blockedp4 hash:ip,port family inet timeout 0\n/,
+  );
+  const saved = `*filter\n:FORWARD ACCEPT [0:0]\n:rope-enforce - [0:0]\n:rope-lock - [0:0]\n-A FORWARD -m comment --comment "p2pwall-rope-rules:rope" -j rope-enforce\n-A rope-lock -p tcp -m conntrack --ctstate NEW -m comment --comment "p2pwall-rope-rules:rope" -j DROP\nCOMMIT\n`;
+  const remove = fake((argv) =>
+    argv[0] === 'iptables-save'
+      ? ok(saved)
+      : argv[1] === 'list'
+        ? ok('mine\nrope-locked4\nrope-blockedp4\n')
+        : ok(),
+  );
+  assert.equal(await removeRules(o, remove.run), 'removed iptables chains rope-*');
+  assert.deepEqual(
+    remove.calls.map((c) => c.argv.join(' ')),
+    [
+      'iptables-save',
+      'iptables-restore -w --noflush',
+      'ipset list -n',
+      'ipset destroy rope-locked4',
+      'ipset destroy rope-blockedp4',
+    ],
+  );
+  assert.match(
+    remove.calls[1].input ?? '',
+    /-F rope-enforce\n-X rope-enforce\n-F rope-lock\n-X rope-lock\n/,
+  );
+  const nft = nftInstallScript({ ...NFT, enforce: true, lockAllow: [{ proto: 'tcp', port: 443 }] });
+  for (const line of [
+    '\tset blockedp6 {\n\t\ttype ipv6_addr . inet_service; flags timeout;\n\t}',
+    '\t\tct state new ip daddr @learned4 drop',
+    '\t\tct state new meta l4proto { tcp, udp } ip6 daddr . th dport @blockedp6 drop',
+    '\t\tip saddr @locked4 jump locked',
+    '\t\ttcp dport 443 return\n\t\tct state new meta l4proto { tcp, udp } drop',
+    '\t\ttype filter hook forward priority filter; policy accept;',
+  ])
+    assert.ok(nft.includes(line), `missing: ${line}\n${nft}`);
 });

@@ -10,9 +10,13 @@
 //             deletes the tagged rules of the built-in chains and then our chains, in one
 //             iptables-restore --noflush transaction per family; installing removes, then loads
 //             the plan in a second one. A chain of ours holding or reached by an untagged rule
-//             (`rope rules | sh` loaded it by hand, say) is an error naming that rule.
+//             (`rope rules | sh` loaded it by hand, say) is an error naming that rule. With
+//             enforcement, the ipsets NAME-locked4 … are created (`ipset restore -exist`) before
+//             the rules that use them, and destroyed after the rules are gone.
 import { spawn } from 'node:child_process';
+import { enforceChains, enforceSets, ipsetName } from './enforce-rules.js';
 import {
+  familyNumbers,
   iptablesPlan,
   iptablesTools,
   nftFamily,
@@ -125,7 +129,7 @@ async function nftRemove(o: RulesOptions, run: RunTool): Promise<string> {
 export function ourChains(name: string): Record<'mangle' | 'filter', string[]> {
   return {
     mangle: [`${name}-restore`, `${name}-queue`, `${name}-save`],
-    filter: [`${name}-save-in`],
+    filter: [`${name}-save-in`, ...enforceChains(name)],
   };
 }
 
@@ -228,6 +232,11 @@ async function iptablesInstall(o: RulesOptions, run: RunTool): Promise<string> {
   let replaced = false;
   for (const tool of iptablesTools(o)) {
     replaced = (await iptablesRemoveFor(o, tool, run)) || replaced;
+    for (const l of plan) {
+      if (l.kind !== 'ipsets' || l.tool !== tool) continue;
+      const made = await run(['ipset', 'restore', '-exist'], l.input);
+      if (made.code !== 0) throw failed('ipset restore (creating the sets)', made);
+    }
     const r = await run(
       [`${tool}-restore`, '-w', '--noflush'],
       iptablesRestoreInput(plan, tool, o.name),
@@ -237,9 +246,33 @@ async function iptablesInstall(o: RulesOptions, run: RunTool): Promise<string> {
   return `${replaced ? 'replaced' : 'installed'} ${iptablesTools(o).join(' and ')} chains ${o.name}-*`;
 }
 
+/** Destroys the ipsets an --install made (after the rules that use them are gone); how many. */
+async function ipsetsRemove(o: RulesOptions, run: RunTool): Promise<number> {
+  let listed: ToolResult;
+  try {
+    listed = await run(['ipset', 'list', '-n']);
+  } catch (e) {
+    // no ipset program: no sets of ours either
+    if (e instanceof RulesInstallError && /not installed/.test(e.message)) return 0;
+    throw e;
+  }
+  if (listed.code !== 0) throw failed('ipset list -n', listed);
+  const present = new Set(listed.stdout.split('\n').map((l) => l.trim()));
+  let n = 0;
+  for (const s of enforceSets(familyNumbers(o))) {
+    const name = ipsetName(o.name, s);
+    if (!present.has(name)) continue;
+    const r = await run(['ipset', 'destroy', name]);
+    if (r.code !== 0) throw failed(`ipset destroy ${name}`, r);
+    n++;
+  }
+  return n;
+}
+
 async function iptablesRemove(o: RulesOptions, run: RunTool): Promise<string> {
   let removed = false;
   for (const tool of iptablesTools(o)) removed = (await iptablesRemoveFor(o, tool, run)) || removed;
+  if (o.enforce) removed = (await ipsetsRemove(o, run)) > 0 || removed;
   return removed
     ? `removed ${iptablesTools(o).join(' and ')} chains ${o.name}-*`
     : `nothing to remove: no ${iptablesTools(o).join(' or ')} chains ${o.name}-* loaded by rope rules --install`;

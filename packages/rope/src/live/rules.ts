@@ -4,12 +4,22 @@
 //   1. restore the flow's mark onto each packet (PREROUTING, and OUTPUT for local traffic);
 //   2. packets that carry a mark rope set skip the queue — the flow is classified already;
 //   3. the rest is queued, with bypass so traffic flows while rope run is not running;
-//   4. the mark rope set on a packet is saved to the flow (POSTROUTING, or INPUT for local).
+//   4. the mark rope set on a packet is saved to the flow (POSTROUTING, or INPUT for local);
+//   5. with `enforce` (the default), the kernel sets of locked clients and blocked peers and the
+//      rules that drop new connections by them (enforce-rules.ts).
 //
 // rope run also sets the connmark itself where the kernel lets it (NFQA_CT, which needs
 // CONFIG_NETFILTER_NETLINK_GLUE_CT); step 4 makes the pattern work everywhere. The queue rule
 // sits in the mangle stage so the filter rules after it already see the mark, and because a
 // verdict of ACCEPT ends the chain that queued the packet.
+import {
+  DEFAULT_LOCK_ALLOW,
+  iptablesEnforceRules,
+  ipsetCreateInput,
+  lockAllowText,
+  nftEnforceLines,
+  type LockAllow,
+} from './enforce-rules.js';
 
 export type RulesFormat = 'nft' | 'iptables';
 /** forward: a router's transit traffic; local: this host's own input and output; both. */
@@ -28,6 +38,10 @@ export interface RulesOptions {
   bypass: boolean;
   /** nft table / iptables chain prefix (default "rope"). */
   name: string;
+  /** The sets of locked clients and blocked peers, and their drop rules (default true). */
+  enforce: boolean;
+  /** What a locked client may still connect to (default udp:53, tcp:53). */
+  lockAllow: readonly LockAllow[];
 }
 
 export const DEFAULT_RULES: RulesOptions = {
@@ -38,7 +52,19 @@ export const DEFAULT_RULES: RulesOptions = {
   marks: [],
   bypass: true,
   name: 'rope',
+  enforce: true,
+  lockAllow: DEFAULT_LOCK_ALLOW,
 };
+
+/** The address families the rules cover, as numbers. */
+export function familyNumbers(o: RulesOptions): (4 | 6)[] {
+  return o.family === 'ipv4' ? [4] : o.family === 'ipv6' ? [6] : [4, 6];
+}
+
+const hooksOf = (o: RulesOptions) => ({
+  forward: o.hooks !== 'local',
+  local: o.hooks !== 'forward',
+});
 
 const hex = (v: number) => `0x${(v >>> 0).toString(16)}`;
 
@@ -68,10 +94,16 @@ function header(o: RulesOptions, comment: string): string[] {
         ? "this host's own traffic"
         : "forwarded and this host's own traffic";
   const marks = o.marks.length > 0 ? `marks ${o.marks.map(hex).join(', ')}` : 'any non-zero mark';
-  return [
+  const lines = [
     `${comment} rope run: ${what} goes to NFQUEUE ${q}${o.bypass ? ', and passes unchecked while rope run is not running' : ''}.`,
     `${comment} A flow that rope marked (${marks}) keeps its mark in conntrack and skips the queue.`,
   ];
+  if (o.enforce)
+    lines.push(
+      `${comment} rope run fills the sets of locked clients and blocked peers: their new connections are dropped`,
+      `${comment} (a locked client may still open ${lockAllowText(o.lockAllow)}).`,
+    );
+  return lines;
 }
 
 /** The nft script; `comment` tags the table (rope rules --install finds its own table by it). */
@@ -109,6 +141,7 @@ export function nftRules(o: RulesOptions, comment?: string): string {
     chain('save_input', 'type filter hook input priority mangle + 10', [save]);
   }
   chain('save', 'type filter hook postrouting priority mangle', [save]);
+  if (o.enforce) lines.push(...nftEnforceLines(familyNumbers(o), hooksOf(o), o.lockAllow));
   lines.push('}');
   return lines.join('\n') + '\n';
 }
@@ -116,6 +149,8 @@ export function nftRules(o: RulesOptions, comment?: string): string {
 /** One line of the iptables plan: a comment for the reader, or one iptables command. */
 export type IptablesLine =
   | { kind: 'comment'; text: string }
+  /** The `ipset restore -exist` input that creates the sets (before the rules that use them). */
+  | { kind: 'ipsets'; tool: 'iptables' | 'ip6tables'; input: string }
   | {
       kind: 'rule';
       tool: 'iptables' | 'ip6tables';
@@ -187,6 +222,18 @@ export function iptablesPlan(o: RulesOptions): IptablesLine[] {
       );
       rule('filter', '-I', 'INPUT', '', `-j ${n}-save-in`);
     }
+    if (o.enforce) {
+      comment(
+        'drop new connections of locked clients and to blocked peers (the sets rope run fills)',
+      );
+      lines.push({
+        kind: 'ipsets',
+        tool,
+        input: ipsetCreateInput(n, [tool === 'iptables' ? 4 : 6]),
+      });
+      for (const r of iptablesEnforceRules(tool, n, hooksOf(o), o.lockAllow))
+        rule('filter', r.op, r.chain, r.match, r.target);
+    }
   }
   return lines;
 }
@@ -202,6 +249,8 @@ function iptablesRules(o: RulesOptions): string {
         lines.push('');
       }
       lines.push(`# ${l.text}`);
+    } else if (l.kind === 'ipsets') {
+      for (const c of l.input.trim().split('\n')) lines.push(`ipset -exist ${c}`);
     } else {
       const words = [l.tool, '-w', '-t', l.table, l.op, l.chain, l.match, l.target];
       lines.push(words.filter((w) => w !== '').join(' '));
@@ -236,6 +285,15 @@ export function removalHint(o: RulesOptions): string {
   ];
   if (o.hooks !== 'forward')
     chains.push(`-t filter -F ${o.name}-save-in`, `-t filter -X ${o.name}-save-in`);
+  if (o.enforce) {
+    if (o.hooks !== 'local') hooks.push(`-t filter -D FORWARD -j ${o.name}-enforce`);
+    if (o.hooks !== 'forward') hooks.push(`-t filter -D OUTPUT -j ${o.name}-enforce`);
+    for (const c of [`${o.name}-enforce`, `${o.name}-lock`])
+      chains.push(`-t filter -F ${c}`, `-t filter -X ${c}`);
+  }
   const tools = iptablesTools(o);
-  return `# to remove them:\n${tools.flatMap((t) => [...hooks, ...chains].map((c) => `#   ${t} -w ${c}`)).join('\n')}\n`;
+  const sets = o.enforce
+    ? `\n#   then: ipset destroy for each set created above (ipset list -n | grep '^${o.name}-')`
+    : '';
+  return `# to remove them:\n${tools.flatMap((t) => [...hooks, ...chains].map((c) => `#   ${t} -w ${c}`)).join('\n')}${sets}\n`;
 }

@@ -2,12 +2,18 @@
 // thread per queue (`--queue-balance A:B`), counters on SIGUSR1 and every --stats-interval, one
 // line per newly matched flow with --log, Prometheus metrics with --metrics, and a clean unbind
 // on SIGINT/SIGTERM. A second SIGINT/SIGTERM while stopping exits at once (the kernel unbinds
-// when the sockets close).
+// when the sockets close). The tables, the enforcement (locks, blocks, kernel sets), --state and
+// the control socket live here on the main thread (run-tables.ts, engine-target.ts).
 import { Worker } from 'node:worker_threads';
+import { ControlStartError } from '../control/errors.js';
+import { ControlServer } from '../control/server.js';
 import { shareTargetText, type ShareTarget } from '../tables/share-target.js';
-import type { TableSet } from '../tables/table-set.js';
+import type { TableChange } from '../tables/shared-table.js';
 import { actionText } from './actions.js';
 import type { MatchEvent } from './decider.js';
+import type { EnforcementEvent } from './enforcement.js';
+import type { EnforceRequest } from './enforcer.js';
+import { EngineControlTarget } from './engine-target.js';
 import { startFleetShare, type FleetShare } from './fleet-share.js';
 import {
   MetricsServerError,
@@ -17,6 +23,7 @@ import {
 } from './metrics-server.js';
 import { QueueHost, type HostConfig, type HostInfo } from './queue-host.js';
 import { mergeDetails, type HostDetail } from './queue-metrics.js';
+import { RunTables, type EnforceConfig } from './run-tables.js';
 import {
   formatSnapshot,
   JSON_SCHEMA,
@@ -36,6 +43,12 @@ export interface LiveRunOptions {
   log: boolean;
   /** Serve Prometheus metrics there (null: no). */
   metrics?: MetricsAddress | null;
+  /** Locks, blocks, kernel sets and --state (defaults: none of them). */
+  enforce?: EnforceConfig;
+  /** Serve the control protocol on this unix socket (null: no). */
+  control?: string | null;
+  /** Told about every lock and block (the log, --exec). */
+  onEnforcement?: (e: EnforcementEvent) => void;
   /** Keep the tables in step with other gateways' through this Redis (null: no). */
   share?: ShareTarget | null;
 }
@@ -52,26 +65,35 @@ export class LiveStartError extends Error {
 
 interface Shard {
   info: HostInfo;
-  /** The engine's tables, when they live in this thread. */
-  tables?: TableSet;
   snapshot(uptime: number): Promise<LiveSnapshot>;
   /** The counters only --metrics reports. */
   detail(): Promise<HostDetail>;
   /** Stops and returns the last counters. */
   stop(uptime: number): Promise<LiveSnapshot>;
+  passAll(on: boolean): void;
 }
 
 interface Handlers {
   onMatch(e: MatchEvent & { queue?: number }): void;
   onWarning(m: string): void;
   onFatal(m: string): void;
+  onEnforce(r: EnforceRequest): void;
+  /** Engine `id` joins the tables: it gets batches through `toEngine`; returns its sender. */
+  attachTables(id: number, toEngine: (b: TableChange[]) => void): (b: TableChange[]) => void;
 }
 
 async function localShard(config: HostConfig, h: Handlers): Promise<Shard> {
-  const host = await QueueHost.start(config, { onMatch: h.onMatch, onWarning: h.onWarning });
+  let fromEngine: ((b: TableChange[]) => void) | null = null;
+  const host = await QueueHost.start(config, {
+    onMatch: h.onMatch,
+    onWarning: h.onWarning,
+    onEnforce: h.onEnforce,
+    onTables: (b) => fromEngine?.(b),
+  });
+  fromEngine = h.attachTables(0, (b) => host.receiveTables(b));
   return {
     info: host.info,
-    tables: host.decider.classifier.engine.tables,
+    passAll: (on) => host.setPassAll(on),
     snapshot: async (uptime) => host.snapshot(uptime),
     detail: async () => host.detail(),
     async stop(uptime) {
@@ -94,6 +116,9 @@ function startWorker(config: HostConfig): Worker {
 
 function workerShard(config: HostConfig, h: Handlers): Promise<Shard> {
   const worker = startWorker(config);
+  const fromEngine = h.attachTables(config.queues[0], (batch) => {
+    if (!exited) worker.postMessage({ type: 'tables', batch } satisfies ToWorker);
+  });
   const waiting = new Map<number, (s: LiveSnapshot) => void>();
   const waitingDetail = new Map<number, (d: HostDetail) => void>();
   let stopped: ((s: LiveSnapshot) => void) | null = null;
@@ -114,6 +139,9 @@ function workerShard(config: HostConfig, h: Handlers): Promise<Shard> {
           ready = true;
           resolve({
             info: m.info,
+            passAll: (on) => {
+              if (!exited) send({ type: 'pass-all', on });
+            },
             snapshot: (uptime) =>
               exited
                 ? Promise.resolve(gone(uptime))
@@ -148,6 +176,12 @@ function workerShard(config: HostConfig, h: Handlers): Promise<Shard> {
           break;
         case 'match':
           h.onMatch(m.event);
+          break;
+        case 'tables':
+          fromEngine(m.batch);
+          break;
+        case 'enforce':
+          h.onEnforce(m.request);
           break;
         case 'stats':
           last = m.snapshot;
@@ -206,6 +240,13 @@ function matchLine(e: MatchEvent & { queue?: number }, json: boolean): string {
   return `${new Date(e.time * 1000).toISOString()} match ${e.script} ${e.protocol} ${e.from} > ${e.to} packet ${e.packet}: ${e.action}\n`;
 }
 
+function enforcementLine(e: EnforcementEvent, json: boolean): string {
+  const time = new Date().toISOString();
+  if (json) return JSON.stringify({ event: e.kind, schema: JSON_SCHEMA, time, ...e }) + '\n';
+  const who = e.kind === 'lock' ? `client ${e.client}` : `peer ${e.peer}`;
+  return `${time} ${e.kind} ${who} ${e.seconds === null ? '' : `for ${e.seconds} s `}(${e.label})\n`;
+}
+
 /** Runs until SIGINT/SIGTERM (or `stop` resolves); returns the exit status. */
 export async function runLive(
   o: LiveRunOptions,
@@ -217,6 +258,23 @@ export async function runLive(
   let fatal: string | null = null;
   let wake: () => void = () => {};
   const stopRequested = new Promise<void>((r) => (wake = r));
+  const enforce: EnforceConfig = o.enforce ?? {
+    inside: [],
+    flushOnStop: false,
+    rulesName: 'rope',
+    state: null,
+  };
+  const timed = o.config.groups.some(
+    (g) => g.action.kind === 'lock' || g.action.kind === 'block-peer',
+  );
+  const tables = await RunTables.open(o.config.groups, enforce, timed || !!o.control, {
+    warn: (m) => io.err(`rope run: ${m}\n`),
+    note: (m) => io.err(`rope run: note: ${m}\n`),
+  });
+  tables.enforcer.onEvent((e) => {
+    if (o.log) io.out(enforcementLine(e, o.statsJson));
+    o.onEnforcement?.(e);
+  });
   const handlers: Handlers = {
     onMatch: o.log ? (e) => io.out(matchLine(e, o.statsJson)) : () => {},
     onWarning: (m) => io.err(`rope run: ${m}\n`),
@@ -224,6 +282,8 @@ export async function runLive(
       fatal = m;
       wake();
     },
+    onEnforce: (r) => tables.enforcer.enforce(r),
+    attachTables: (id, toEngine) => tables.attach(id, toEngine),
   };
   // Handlers first: a SIGUSR1 without one would open Node's inspector, a SIGTERM during start-up
   // would skip the unbind.
@@ -248,6 +308,9 @@ export async function runLive(
     process.off('SIGTERM', onStop);
   };
   let metrics: MetricsServer | null = null;
+  let control: ControlServer | null = null;
+  const snapshotAll = async () =>
+    mergeSnapshots(await Promise.all(shards.map((x) => x.snapshot(uptime()))), uptime());
   try {
     if (o.metrics) {
       metrics = await startMetricsServer(o.metrics, async () => {
@@ -266,19 +329,32 @@ export async function runLive(
       const failed = started.find((s) => s.status === 'rejected');
       if (failed) throw (failed as PromiseRejectedResult).reason;
     } else shards.push(await localShard(o.config, handlers));
+    tables.started();
+    if (o.control) {
+      control = await ControlServer.listen({
+        path: o.control,
+        target: new EngineControlTarget({
+          enforcer: tables.enforcer,
+          snapshot: snapshotAll,
+          setPassAll: (on) => shards.forEach((s) => s.passAll(on)),
+        }),
+        onWarning: (m) => io.err(`rope run: control: ${m}\n`),
+      });
+    }
   } catch (e) {
     await Promise.all(shards.map((s) => s.stop(uptime())));
     await metrics?.close();
+    await tables.stop();
     unhook();
-    if (e instanceof MetricsServerError) throw new LiveStartError(e.message);
+    if (e instanceof MetricsServerError || e instanceof ControlStartError)
+      throw new LiveStartError(e.message);
     throw e;
   }
 
-  // after the queues are bound: Redis is never waited for, and a share needs the engine's tables
-  let fleet: FleetShare | null = null;
-  const tables = shards.length === 1 ? shards[0]!.tables : undefined;
-  if (o.share && tables)
-    fleet = startFleetShare(o.share, tables, (line) => io.err(`rope run: ${line}\n`));
+  // once the engines are attached: Redis is never waited for
+  const fleet: FleetShare | null = o.share
+    ? startFleetShare(o.share, tables, (line) => io.err(`rope run: ${line}\n`))
+    : null;
 
   const q = o.config.queues;
   const where = q.length === 1 ? `NFQUEUE ${q[0]}` : `NFQUEUE ${q[0]}-${q[q.length - 1]}`;
@@ -287,7 +363,9 @@ export async function runLive(
     .join(', ');
   io.err(
     `rope run: bound ${where} (${o.balance ? `${q.length} worker threads` : 'one thread'}); ${actions}; other packets → ${o.config.defaultVerdict}; ` +
-      `window ${o.config.window}${o.config.failOpen ? '; fail-open' : ''}${metrics ? `; metrics at ${metrics.url}` : ''}${fleet && o.share ? `; tables shared through ${shareTargetText(o.share)}` : ''}\n`,
+      `window ${o.config.window}${o.config.failOpen ? '; fail-open' : ''}${metrics ? `; metrics at ${metrics.url}` : ''}` +
+      `${tables.setsWhere ? `; kernel sets ${tables.setsWhere}` : ''}${control ? `; control at ${control.path}` : ''}` +
+      `${o.share ? `; tables shared through ${shareTargetText(o.share)}` : ''}\n`,
   );
   const unavailable = shards[0]?.info.conntrackUnavailable;
   if (unavailable) {
@@ -307,8 +385,10 @@ export async function runLive(
     if (timer) clearInterval(timer);
     report = null;
     await metrics?.close();
+    await control?.close();
     await fleet?.stop();
     const last = mergeSnapshots(await Promise.all(shards.map((s) => s.stop(uptime()))), uptime());
+    await tables.stop();
     io.out(o.statsJson ? snapshotJson(last) : formatSnapshot(last));
     unhook();
   }

@@ -10,6 +10,7 @@ import {
   type RulesHooks,
   type RulesOptions,
 } from '../../live/rules.js';
+import { parseLockAllow } from '../../live/enforce-rules.js';
 import { CliError, EXIT_OK, parseCommandArgs, UsageError, type Command } from '../command.js';
 import { parseMark, parseQueueRange } from '../live-options.js';
 import { readRunConfig } from '../run-config.js';
@@ -27,6 +28,8 @@ const OPTIONS = {
   mark: { type: 'string', multiple: true },
   'no-bypass': { type: 'boolean' },
   name: { type: 'string' },
+  'lock-allow': { type: 'string' },
+  'no-enforce': { type: 'boolean' },
 } as const;
 
 /** `args` without the options `names` (and the value of those that take one). */
@@ -50,6 +53,9 @@ and load; it changes nothing itself unless --install or --remove is given.
 The rules follow the CONNMARK pattern: restore each flow's mark, let flows
 rope has marked skip the queue, queue the rest (with bypass, so traffic flows
 while rope run is not running), and save the mark rope sets to the flow.
+They also make the kernel sets rope run fills (nft sets in rope's table, or
+ipsets NAME-locked4, NAME-blocked4, … for --iptables) and the rules that drop
+new connections of locked clients and to blocked or learned peers.
 
   rope rules --iptables --mark 7 | sh          # load them (as root)
   rope rules --nft --mark 7 > rope.nft && nft -f rope.nft
@@ -78,6 +84,12 @@ options:
                      queue and are saved; default: any non-zero mark
   --no-bypass        drop queued traffic while rope run is not running
   --name NAME        nft table / iptables chain prefix (default rope)
+  --lock-allow LIST  what a locked client (rope run --on-match lock:S) may still
+                     connect to, e.g. tcp:80,tcp:443 (default udp:53,tcp:53;
+                     'none' for nothing)
+  --no-enforce       leave out the sets of locked clients and blocked peers and
+                     their drop rules (rope run --on-match lock/block-peer and
+                     kernel tables then act in rope's memory only)
   -h, --help         this help
 `,
   async run(args, io) {
@@ -132,6 +144,15 @@ options:
     if (o.marks.includes(0))
       throw new UsageError('--mark 0 is "no mark"; give the non-zero marks rope run sets');
     o.bypass = values['no-bypass'] !== true;
+    o.enforce = values['no-enforce'] !== true;
+    if (typeof values['lock-allow'] === 'string') {
+      const allow = parseLockAllow(values['lock-allow']);
+      if (!allow)
+        throw new UsageError(
+          `--lock-allow: '${values['lock-allow']}' is not a list like udp:53,tcp:53 (tcp:PORT or udp:PORT, comma-separated, or none)`,
+        );
+      o.lockAllow = allow;
+    }
     if (typeof values.name === 'string') {
       if (!/^[A-Za-z][\w-]{0,20}$/.test(values.name))
         throw new UsageError(

@@ -14,6 +14,8 @@ import {
   parseSeconds,
   scriptGroups,
 } from '../live-options.js';
+import { DEFAULT_CONTROL_PATH } from '../../control/socket-file.js';
+import { parseCidrList } from '../../live/inside.js';
 import { PUSH_OPTIONS } from '../push-options.js';
 import { loadScript } from '../read-script.js';
 import { readRunConfig } from '../run-config.js';
@@ -39,7 +41,22 @@ const OPTIONS = {
   log: { type: 'boolean' },
   metrics: { type: 'string' },
   share: { type: 'string' },
+  inside: { type: 'string' },
+  'flush-on-stop': { type: 'boolean' },
+  state: { type: 'string' },
+  control: { type: 'string' },
 } as const;
+
+/** `--control` without a path (last, or before another option) means the default path. */
+function withControlDefault(args: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    out.push(args[i]);
+    if (args[i] === '--control' && (i + 1 >= args.length || args[i + 1].startsWith('--')))
+      out.push(DEFAULT_CONTROL_PATH);
+  }
+  return out;
+}
 
 export const runCommand: Command = {
   name: 'run',
@@ -49,7 +66,7 @@ export const runCommand: Command = {
                 GROUP [GROUP]...
        rope run --config FILE [--check] [options]
        GROUP = --script NAME|FILE [--push-int N | --push-str S | --push-ip A]...
-               [--on-match accept|drop|mark:V]
+               [--on-match accept|drop|mark:V|lock:S|block-peer:S]
 
 Binds NFQUEUE and gives every queued packet a verdict. Each flow is classified
 as 'rope classify' does: each script runs on the first packets of the flow
@@ -60,6 +77,12 @@ decides what happens to that packet and to the rest of the flow:
   drop       drop it
   mark:V     let it through with packet mark and connmark V, for your rules
              (tc, policy routing, a drop rule) to act on
+  lock:S     drop it and lock the flow's inside host for S seconds: the
+             kernel drops its new connections (but those rope rules'
+             --lock-allow lets through, DNS by default); every later match
+             renews the lock
+  block-peer:S  drop it and block the flow's outside endpoint for S seconds:
+             the kernel drops new connections to it from any inside host
 Without --on-match a group only counts and logs its matches (accept).
 NAME is a built-in script (as in 'rope classify --help') or a set of them:
 --script p2p stands for every file-sharing network's script, each a group
@@ -99,6 +122,15 @@ options:
                        rope run using the same Redis: changes go out and come
                        in within a second; without Redis, rope run goes on
                        with its own tables and catches up when it is back
+  --inside CIDR[,CIDR]...  the networks of the clients lock:S locks (the end
+                       of the flow inside them); default: the flow's initiator
+  --state FILE         keep the tables (learned peers, locked clients, blocked
+                       peers) across restarts: loaded at start, saved every
+                       minute and at stop (a corrupt file is reported, ignored)
+  --flush-on-stop      empty the kernel sets when stopping (default: their
+                       entries time out by themselves)
+  --control [PATH]     serve 'rope ctl' and 'rope top' on a unix socket (default
+                       ${DEFAULT_CONTROL_PATH}, mode 0600)
   -h, --help           this help
 
 Stop with Ctrl-C or SIGTERM: rope run sends its last verdicts and unbinds;
@@ -108,10 +140,13 @@ cannot be bound, a script does not compile or the --config file is wrong (one
 line naming the key), 2 on usage errors.
 `,
   async run(args, io) {
-    let parsed = parseCommandArgs(args, OPTIONS);
+    let parsed = parseCommandArgs(withControlDefault(args), OPTIONS);
     if (typeof parsed.values.config === 'string') {
       // the file's options first, as if typed before the command line's
-      parsed = parseCommandArgs([...readRunConfig(parsed.values.config).run, ...args], OPTIONS);
+      parsed = parseCommandArgs(
+        withControlDefault([...readRunConfig(parsed.values.config).run, ...args]),
+        OPTIONS,
+      );
     }
     const { values, positionals, tokens } = parsed;
     if (positionals.length > 0)
@@ -189,10 +224,13 @@ line naming the key), 2 on usage errors.
       values.metrics === undefined ? null : parseListenAddress(String(values.metrics), '--metrics');
     const share =
       values.share === undefined ? null : parseShareOption(String(values.share), '--share');
-    if (share && balance)
+    const inside = values.inside === undefined ? [] : parseCidrList(String(values.inside));
+    if (inside === null)
       throw new UsageError(
-        '--share works with --queue N[:M] (one thread); --queue-balance keeps one table set per worker',
+        `--inside: '${values.inside}' is not a list of networks like 192.0.2.0/24,2001:db8::/32`,
       );
+    if (values.state === '') throw new UsageError('--state: give a file name');
+    if (values.control === '') throw new UsageError('--control: give a socket path');
     if (values.check === true) {
       io.out('ok\n');
       return EXIT_OK;
@@ -213,6 +251,13 @@ line naming the key), 2 on usage errors.
           log: values.log === true,
           metrics,
           share,
+          enforce: {
+            inside,
+            flushOnStop: values['flush-on-stop'] === true,
+            rulesName: 'rope',
+            state: typeof values.state === 'string' ? values.state : null,
+          },
+          control: typeof values.control === 'string' ? values.control : null,
         },
         io,
       );
