@@ -18,7 +18,10 @@ while True:
 const HANDSHAKE_PY = `import socket, sys
 c = socket.create_connection((sys.argv[1], int(sys.argv[2])), timeout=10)
 c.sendall(b'GNUTELLA CONNECT/0.6\\r\\nUser-Agent: p2pwall-lab\\r\\n\\r\\n')
-print(c.recv(4096).decode('latin-1').split('\\r\\n')[0])
+try:
+    print(c.recv(4096).decode('latin-1').split('\\r\\n')[0])
+except OSError:
+    print('(no answer)')
 `;
 
 const UDP_SINK_PY = `import socket, sys
@@ -34,7 +37,10 @@ export async function gnutellaServer(host: LabHost, port: number): Promise<void>
   await host.waitListening('tcp', port, 30_000, 'gnutella test server');
 }
 
-/** Connects to `dst`:`port`, sends a Gnutella 0.6 handshake; the answer's first line. */
+/**
+ * Connects to `dst`:`port`, sends a Gnutella 0.6 handshake; the answer's first line, or
+ * `(no answer)` when none came within 10 s (a gateway that locks on the handshake drops it).
+ */
 export async function gnutellaHandshake(host: LabHost, dst: string, port: number): Promise<string> {
   const r = await host.exec(['python3', '-c', HANDSHAKE_PY, dst, String(port)], {
     timeoutMs: 30_000,
