@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { LabHost } from '../../tools/lab/host.js';
-import { loadRules, RopeRun, SCRIPTS, udpFlow } from '../rope-run/harness.js';
+import { RopeRun, SCRIPTS, udpFlow } from '../rope-run/harness.js';
 import { privilegedSkip } from '../support/environment.js';
 import { Conntrackd } from './conntrackd.js';
 import { ADDR, Gateways, GW_IFACES } from './gateways.js';
@@ -75,10 +75,13 @@ test(
     const lab = Gateways.build();
     const tmp = mkdtempSync(join(tmpdir(), 'p2pw-ha-'));
     const runs: RopeRun[] = [];
+    const ruled: LabHost[] = [];
     try {
       const { c1, c2, s1, s2, g1, g2 } = lab.hosts;
       for (const g of [g1, g2]) {
-        await loadRules(g, ['--queue', '0', '--mark', '7', '--family', 'ipv4']);
+        const rules = ['rules', '--iptables', '--queue', '0', '--mark', '7', '--family', 'ipv4'];
+        await g.rope([...rules, '--install'], { source: true });
+        ruled.push(g);
         // the treatment marked flows get: here a counting rule (tc, policy routing or a drop alike)
         await g.exec([
           'iptables',
@@ -166,6 +169,8 @@ test(
       void d1;
     } finally {
       await Promise.all(runs.map((r) => r.stop()));
+      for (const g of ruled)
+        await g.rope(['rules', '--iptables', '--remove'], { source: true, allowFail: true });
       await lab.destroy();
       rmSync(tmp, { recursive: true, force: true });
     }
