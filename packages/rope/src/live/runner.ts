@@ -308,6 +308,7 @@ export async function runLive(
     process.off('SIGTERM', onStop);
   };
   let metrics: MetricsServer | null = null;
+  let fleet: FleetShare | null = null;
   let control: ControlServer | null = null;
   const snapshotAll = async () =>
     mergeSnapshots(await Promise.all(shards.map((x) => x.snapshot(uptime()))), uptime());
@@ -318,7 +319,11 @@ export async function runLive(
           Promise.all(shards.map((x) => x.snapshot(uptime()))),
           Promise.all(shards.map((x) => x.detail())),
         ]);
-        return { snapshot: mergeSnapshots(snapshots, uptime()), detail: mergeDetails(details) };
+        return {
+          snapshot: mergeSnapshots(snapshots, uptime()),
+          detail: mergeDetails(details),
+          share: fleet && { counters: fleet.share.counters, connected: fleet.share.connected },
+        };
       });
     }
     if (o.balance) {
@@ -352,9 +357,7 @@ export async function runLive(
   }
 
   // once the engines are attached: Redis is never waited for
-  const fleet: FleetShare | null = o.share
-    ? startFleetShare(o.share, tables, (line) => io.err(`rope run: ${line}\n`))
-    : null;
+  if (o.share) fleet = startFleetShare(o.share, tables, (line) => io.err(`rope run: ${line}\n`));
 
   const q = o.config.queues;
   const where = q.length === 1 ? `NFQUEUE ${q[0]}` : `NFQUEUE ${q[0]}-${q[q.length - 1]}`;
