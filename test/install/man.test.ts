@@ -28,11 +28,17 @@ test('build-man: the pages of every package.json "man" field, from docs/man', ()
         }
       ).man,
   );
-  assert.deepEqual(listed, ['./man/rope.1', './man/rope-run.8', './man/cutter.8']);
-  assert.deepEqual(readdirSync(tmp).sort(), ['cutter.8', 'rope-run.8', 'rope.1']);
+  assert.deepEqual(listed, [
+    './man/rope.1',
+    './man/rope-run.8',
+    './man/rope-ctl.8',
+    './man/cutter.8',
+  ]);
+  assert.deepEqual(readdirSync(tmp).sort(), ['cutter.8', 'rope-ctl.8', 'rope-run.8', 'rope.1']);
   for (const [page, header] of [
     ['rope.1', '.TH "ROPE" "1"'],
     ['rope-run.8', '.TH "ROPE\\-RUN" "8"'],
+    ['rope-ctl.8', '.TH "ROPE\\-CTL" "8"'],
     ['cutter.8', '.TH "CUTTER" "8"'],
   ]) {
     const roff = readFileSync(join(tmp, page), 'utf8');
@@ -44,7 +50,7 @@ test('build-man: the pages of every package.json "man" field, from docs/man', ()
 });
 
 test('man pages render without groff warnings', { skip: toolSkip(['man']) }, () => {
-  for (const page of ['rope.1', 'rope-run.8', 'cutter.8']) {
+  for (const page of ['rope.1', 'rope-run.8', 'rope-ctl.8', 'cutter.8']) {
     const r = spawnSync('man', ['--warnings', '-l', join(tmp, page)], {
       encoding: 'utf8',
       env: { ...process.env, MANWIDTH: '80' },
@@ -55,7 +61,7 @@ test('man pages render without groff warnings', { skip: toolSkip(['man']) }, () 
   }
 });
 
-test('every option of rope run, rope rules and cutter, and every rope command, is in the pages', () => {
+test('every option of rope run, rope rules, rope ctl, rope top and cutter, and every rope command, is in the pages', () => {
   const rope1 = source('rope.1');
   const ropeRun = source('rope-run.8');
   for (const c of COMMANDS) assert.ok(rope1.includes(`\`${c.name}\``), `rope(1): ${c.name}`);
@@ -63,6 +69,12 @@ test('every option of rope run, rope rules and cutter, and every rope command, i
     const command = COMMANDS.find((c) => c.name === name)!;
     for (const option of Object.keys(command.options))
       assert.ok(ropeRun.includes(`\`--${option}\``), `rope-run(8): rope ${name} --${option}`);
+  }
+  const ropeCtl = source('rope-ctl.8');
+  for (const name of ['ctl', 'top']) {
+    const command = COMMANDS.find((c) => c.name === name)!;
+    for (const option of Object.keys(command.options))
+      assert.ok(ropeCtl.includes(`\`--${option}\``), `rope-ctl(8): rope ${name} --${option}`);
   }
   const cutter = source('cutter.8');
   for (const [option, o] of Object.entries(CLI_OPTIONS)) {

@@ -19,7 +19,8 @@ export type Stats = LiveSnapshot;
 export async function loadRules(router: LabHost, args: string[] = []): Promise<string> {
   const r = await router.rope(['rules', '--iptables', ...args], { source: true });
   for (const line of r.stdout.split('\n')) {
-    if (line.startsWith('iptables ') || line.startsWith('ip6tables '))
+    // the ipsets of the enforcement come first in the text, before the rules that use them
+    if (line.startsWith('iptables ') || line.startsWith('ip6tables ') || line.startsWith('ipset '))
       await router.exec(line.split(' '));
   }
   return r.stdout;

@@ -156,7 +156,7 @@ test('config: a mistake is one line naming the file and the key', () => {
     ],
     [
       { queue: 0, groups: [{ script: 'gnutella', 'on-match': 'reject' }] },
-      /^f\.json: groups\[0\]\.on-match: expected "accept", "drop" or "mark:V"/,
+      /^f\.json: groups\[0\]\.on-match: expected "accept", "drop", "mark:V" \(V a non-zero mark\), "lock:SECONDS" or "block-peer:SECONDS"/,
     ],
     [
       { queue: 0, groups: [{ script: 'gnutella', push: [{ float: 1 }] }] },
@@ -327,4 +327,46 @@ test('rope run --share: checked by --check, with one thread or several', async (
     '--check',
   );
   assert.deepEqual(balanced, { status: 0, stdout: 'ok\n', stderr: '' });
+});
+
+test('config: the enforcement keys — inside, state beside the file, flush-on-stop, control, lock:S; rules.lock-allow', () => {
+  const r = parseRunConfig(
+    JSON.stringify({
+      queue: 0,
+      groups: [{ script: 'gnutella', 'on-match': 'lock:20' }],
+      inside: ['192.0.2.0/24', '2001:db8::/32'],
+      state: 'state.json',
+      'flush-on-stop': true,
+      control: true,
+      rules: { 'lock-allow': 'tcp:80,tcp:443', enforce: true },
+    }),
+    '/etc/p2pwall/rope-run.json',
+  );
+  assert.deepEqual(r.run.slice(4), [
+    '--on-match',
+    'lock:20',
+    '--inside',
+    '192.0.2.0/24,2001:db8::/32',
+    '--state',
+    '/etc/p2pwall/state.json',
+    '--flush-on-stop',
+    '--control',
+  ]);
+  assert.deepEqual(r.rules.slice(-2), ['--lock-allow', 'tcp:80,tcp:443']);
+  for (const [config, message] of [
+    [{ inside: '192.0.2.0/33' }, /inside: expected a string "CIDR/],
+    [{ control: 5 }, /control: expected true \(the default socket path\) or a socket path/],
+    [
+      { rules: { 'lock-allow': 'icmp:1' } },
+      /rules.lock-allow: expected a string like "udp:53,tcp:53"/,
+    ],
+  ] as const)
+    assert.throws(
+      () =>
+        parseRunConfig(
+          JSON.stringify({ queue: 0, groups: [{ script: 'gnutella' }], ...config }),
+          'f.json',
+        ),
+      message,
+    );
 });

@@ -7,6 +7,8 @@
 // `FILE: KEY: what is wrong`), and the file becomes command-line arguments that parse without
 // error: the commands then read them exactly as if they had been typed, before the real command
 // line, whose options win where both give one.
+import { parseLockAllow } from '../live/enforce-rules.js';
+import { parseCidrList } from '../live/inside.js';
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { parseAction } from '../live/actions.js';
@@ -163,7 +165,11 @@ const groups: ConfigKey = {
       const onMatch = group['on-match'];
       if (onMatch !== undefined) {
         if (typeof onMatch !== 'string' || !parseAction(onMatch))
-          typeError(`${at}.on-match`, '"accept", "drop" or "mark:V" (V a non-zero mark)', onMatch);
+          typeError(
+            `${at}.on-match`,
+            '"accept", "drop", "mark:V" (V a non-zero mark), "lock:SECONDS" or "block-peer:SECONDS"',
+            onMatch,
+          );
         args.push('--on-match', onMatch);
       }
     });
@@ -190,6 +196,20 @@ const RULES_KEYS: Record<string, ConfigKey> = {
       return v ? [] : ['--no-bypass'];
     },
   },
+  'lock-allow': {
+    expects: 'a string like "udp:53,tcp:53" (tcp:PORT or udp:PORT, comma-separated, or "none")',
+    run(v, key) {
+      if (typeof v !== 'string' || !parseLockAllow(v)) typeError(key, this.expects, v);
+      return ['--lock-allow', v];
+    },
+  },
+  enforce: {
+    expects: 'true or false',
+    run(v, key) {
+      if (typeof v !== 'boolean') typeError(key, this.expects, v);
+      return v ? [] : ['--no-enforce'];
+    },
+  },
   name: {
     expects: 'a name (a letter, then up to 20 letters, digits, "_" or "-")',
     run(v, key) {
@@ -201,7 +221,8 @@ const RULES_KEYS: Record<string, ConfigKey> = {
 };
 
 const rules: ConfigKey = {
-  expects: 'an object {"format": …, "hooks": …, "family": …, "bypass": …, "name": …}',
+  expects:
+    'an object {"format": …, "hooks": …, "family": …, "bypass": …, "name": …, "lock-allow": …, "enforce": …}',
   run(v, key) {
     if (typeof v !== 'object' || v === null || Array.isArray(v)) typeError(key, this.expects, v);
     for (const [k, value] of Object.entries(v)) {
@@ -257,6 +278,25 @@ export const CONFIG_KEYS: Record<string, ConfigKey> = {
       return ['--metrics', v];
     },
   },
+  inside: {
+    expects: 'a string "CIDR[,CIDR…]" or a list of CIDRs ["192.0.2.0/24", …]',
+    run(v, key) {
+      const text = Array.isArray(v) && v.every((x) => typeof x === 'string') ? v.join(',') : v;
+      if (typeof text !== 'string' || !parseCidrList(text)) typeError(key, this.expects, v);
+      return ['--inside', text];
+    },
+  },
+  state: path('--state', 'a file name'),
+  'flush-on-stop': flag('--flush-on-stop'),
+  control: {
+    expects: 'true (the default socket path) or a socket path',
+    run(v, key) {
+      if (v === true) return ['--control'];
+      if (v === false) return [];
+      if (typeof v !== 'string' || v === '') typeError(key, this.expects, v);
+      return ['--control', v];
+    },
+  },
   share: {
     expects: 'a string "redis://HOST:PORT[/DB]" or "unix:PATH[?db=DB]"',
     run(v, key) {
@@ -267,6 +307,17 @@ export const CONFIG_KEYS: Record<string, ConfigKey> = {
   },
   rules,
 };
+
+/** A key holding a path: a relative one is taken beside the configuration file. */
+function path(option: string, what: string): ConfigKey {
+  return {
+    expects: `a string (${what})`,
+    run(v, key, file) {
+      if (typeof v !== 'string' || v === '') typeError(key, this.expects, v);
+      return [option, isAbsolute(v) ? v : resolve(dirname(file), v)];
+    },
+  };
+}
 
 /** Line and column of a character offset, for JSON syntax errors. */
 function position(source: string, offset: number): string {

@@ -19,6 +19,7 @@ import { compile } from '../compile/compile.js';
 import type { Script } from '../runtime/script.js';
 import type { MatchAction } from './actions.js';
 import { Decider, type DeciderOptions, type MatchEvent } from './decider.js';
+import type { EnforceRequest } from './enforcer.js';
 
 function script(name: string, source: string): Script {
   const { script: s, diagnostics } = compile(source, `${name}.rope`);
@@ -235,4 +236,34 @@ test('decider: a flood of new flows past --max-flows gets its verdicts; then its
   assert.equal(e.totalsSnapshot().activeFlows, 0);
   assert.equal(e.classifier.capacity, 1024);
   assert.equal(decide(e, { payload: 'MATCH-A', sport: 1 }).verdict, NF_DROP);
+});
+
+test('decider: lock:S drops the flow and asks for the lock at most once a second per flow; pass-all accepts everything', () => {
+  const asked: EnforceRequest[] = [];
+  const e = decider([[MATCH_A, { kind: 'lock', seconds: 20 }]], {
+    onEnforce: (r) => asked.push(r),
+  });
+  e.now = 5000;
+  assert.equal(decide(e, { payload: 'MATCH-A', sport: 21 }).verdict, NF_DROP);
+  assert.equal(decide(e, { payload: 'retransmitted', sport: 21 }).verdict, NF_DROP);
+  assert.equal(asked.length, 1, 'the same second: no second request');
+  e.now = 5001;
+  assert.equal(decide(e, { payload: 'retransmitted', sport: 21 }).verdict, NF_DROP);
+  assert.deepEqual(asked[1], {
+    script: 'match-a',
+    action: 'lock:20',
+    from: '192.0.2.10:21',
+    to: '198.51.100.10:9999',
+  });
+  e.passAll = true;
+  e.now = 5002;
+  assert.deepEqual(decide(e, { payload: 'more', sport: 21 }), {
+    verdict: NF_ACCEPT,
+    mark: KEEP_MARK,
+    connmark: KEEP_MARK,
+  });
+  assert.equal(asked.length, 2, 'pass-all: nothing is locked');
+  const marked = decider([[MATCH_A, MARK7]]);
+  marked.passAll = true;
+  assert.equal(decide(marked, { payload: 'MATCH-A', sport: 22 }).mark, KEEP_MARK);
 });

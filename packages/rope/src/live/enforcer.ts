@@ -293,8 +293,10 @@ export class Enforcer implements PeerBlocker {
     if (!deleted && this.pass) return;
     const port = kind === 'locked' ? null : at.port;
     const set: EnforceSet = { kind, family: at.family, port: port !== null };
-    const seconds = deleted ? null : c.expires - this.now();
-    if (seconds !== null && seconds <= 0) return;
+    // whole seconds, rounded up (the kernel's timeouts count no finer for ipset)
+    const left = c.expires - this.now();
+    if (!deleted && left <= 0) return;
+    const seconds = deleted ? null : Math.ceil(left);
     sets.change({ set, address: at.address, port, seconds });
   }
 
