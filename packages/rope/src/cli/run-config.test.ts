@@ -54,6 +54,7 @@ test('config: every key becomes the option of the same name; groups keep their o
       'stats-json': true,
       log: false,
       metrics: '[::1]:9469',
+      share: 'redis://192.0.2.10:6379/1',
       rules: { format: 'iptables', hooks: 'both', family: 'ipv4', bypass: false, name: 'lan' },
     }),
     join(tmp, 'x.json'),
@@ -95,6 +96,8 @@ test('config: every key becomes the option of the same name; groups keep their o
     '--stats-json',
     '--metrics',
     '[::1]:9469',
+    '--share',
+    'redis://192.0.2.10:6379/1',
   ]);
   // rope rules: the queues, the marks rope sets, and the "rules" object
   assert.deepEqual(args.rules, [
@@ -186,6 +189,14 @@ test('config: a mistake is one line naming the file and the key', () => {
     [
       { queue: 0, groups: [{ script: 'gnutella' }], metrics: '9469' },
       /^f\.json: metrics: '9469' is not HOST:PORT/,
+    ],
+    [
+      { queue: 0, groups: [{ script: 'gnutella' }], share: '192.0.2.10:6379' },
+      /^f\.json: share: not a Redis address in "192\.0\.2\.10:6379"; expected redis:\/\/HOST:PORT\[\/DB\] or unix:PATH\[\?db=DB\]$/,
+    ],
+    [
+      { queue: 0, groups: [{ script: 'gnutella' }], share: 6379 },
+      /^f\.json: share: expected a string "redis:\/\/HOST:PORT\[\/DB\]" or "unix:PATH\[\?db=DB\]", got 6379$/,
     ],
     [
       { queue: 0, groups: [{ script: 'gnutella' }], rules: { format: 'pf' } },
@@ -280,6 +291,42 @@ test('rope rules --config: the queues, marks and rules options of the file; the 
   const both = await rope('rules', '--install', '--remove');
   assert.equal(both.status, 2);
   assert.match(both.stderr, /choose one of --install and --remove/);
+});
+
+test('rope run --share: checked by --check, with one thread or several', async () => {
+  const shared = file('shared.json', {
+    queue: 0,
+    groups: [{ script: 'gnutella' }],
+    share: 'unix:/run/redis/redis.sock?db=2',
+  });
+  assert.deepEqual(await rope('run', '--config', shared, '--check'), {
+    status: 0,
+    stdout: 'ok\n',
+    stderr: '',
+  });
+  const bad = await rope(
+    'run',
+    '--queue',
+    '0',
+    '--script',
+    'gnutella',
+    '--share',
+    'redis://x',
+    '--check',
+  );
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr, /--share: not a Redis address in "redis:\/\/x"/);
+  const balanced = await rope(
+    'run',
+    '--queue-balance',
+    '0:1',
+    '--script',
+    'gnutella',
+    '--share',
+    'redis://192.0.2.10:6379',
+    '--check',
+  );
+  assert.deepEqual(balanced, { status: 0, stdout: 'ok\n', stderr: '' });
 });
 
 test('config: the enforcement keys — inside, state beside the file, flush-on-stop, control, lock:S; rules.lock-allow', () => {

@@ -22,6 +22,7 @@ import {
   resolveScript,
 } from './live-options.js';
 import { pushesFrom } from './push-options.js';
+import { parseShareOption } from './share-option.js';
 
 /** The file as arguments for each command. */
 export interface ConfigArgs {
@@ -298,6 +299,14 @@ export const CONFIG_KEYS: Record<string, ConfigKey> = {
       if (v === false) return [];
       if (typeof v !== 'string' || v === '') typeError(key, this.expects, v);
       return ['--control', v];
+    },
+  },
+  share: {
+    expects: 'a string "redis://HOST:PORT[/DB]" or "unix:PATH[?db=DB]"',
+    run(v, key) {
+      if (typeof v !== 'string') typeError(key, this.expects, v);
+      parseShareOption(v, key);
+      return ['--share', v];
     },
   },
   rules,

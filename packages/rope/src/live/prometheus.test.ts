@@ -203,3 +203,33 @@ test('--stats-json line: event, schema 1, an ISO time, then the counters', () =>
     ['stats', 1, '2026-11-21T16:30:27.079Z', 12.5],
   );
 });
+
+test('metrics: --share adds its counters, and only with --share', async () => {
+  const base = { snapshot: snapshot([0], []), detail: mergeDetails([]) };
+  const plain = new RopeMetrics();
+  plain.update(base);
+  assert.doesNotMatch(await plain.text(), /rope_share_/);
+  const m = new RopeMetrics();
+  const counters = {
+    published: 5,
+    unpublished: 2,
+    applied: 3,
+    echoes: 5,
+    malformed: 0,
+    resyncs: 2,
+    resyncRead: 4,
+    resyncPushed: 1,
+    losses: 1,
+  };
+  m.update({ ...base, share: { counters, connected: true } });
+  let text = await m.text();
+  assert.equal(sample(text, 'rope_share_changes_total{direction="out"}'), 5);
+  assert.equal(sample(text, 'rope_share_changes_total{direction="in"}'), 7);
+  assert.equal(sample(text, 'rope_share_changes_total{direction="unsent"}'), 2);
+  assert.equal(sample(text, 'rope_share_losses_total'), 1);
+  assert.equal(sample(text, 'rope_share_connected'), 1);
+  m.update({ ...base, share: { counters: { ...counters, losses: 2 }, connected: false } });
+  text = await m.text();
+  assert.equal(sample(text, 'rope_share_losses_total'), 2);
+  assert.equal(sample(text, 'rope_share_connected'), 0);
+});

@@ -4,11 +4,14 @@
 // in docs/rope-run.md.
 import { collectDefaultMetrics, Counter, Gauge, Registry, type Metric } from 'prom-client';
 import { LATENCY_BOUNDS, NO_LABEL, VERDICTS, type HostDetail } from './queue-metrics.js';
+import { ShareMetrics, type ShareScrape } from './share-metrics.js';
 import type { LiveSnapshot } from './stats.js';
 
 export interface Scrape {
   snapshot: LiveSnapshot;
   detail: HostDetail;
+  /** With --share: its counters. */
+  share?: ShareScrape | null;
 }
 
 /**
@@ -101,6 +104,7 @@ export class RopeMetrics {
     registers: [this.registry],
   });
   private readonly latency = new LatencyHistogram();
+  private share: ShareMetrics | null = null;
 
   constructor() {
     this.registry.registerMetric(this.latency as unknown as Metric);
@@ -113,7 +117,8 @@ export class RopeMetrics {
   }
 
   /** Sets every metric from the merged counters of a scrape. */
-  update({ snapshot, detail }: Scrape): void {
+  update({ snapshot, detail, share }: Scrape): void {
+    if (share) (this.share ??= new ShareMetrics(this.registry)).update(share);
     for (const m of [
       this.packets,
       this.flows,

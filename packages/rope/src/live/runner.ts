@@ -7,6 +7,7 @@
 import { Worker } from 'node:worker_threads';
 import { ControlStartError } from '../control/errors.js';
 import { ControlServer } from '../control/server.js';
+import { shareTargetText, type ShareTarget } from '../tables/share-target.js';
 import type { TableChange } from '../tables/shared-table.js';
 import { actionText } from './actions.js';
 import type { MatchEvent } from './decider.js';
@@ -15,6 +16,7 @@ import type { EnforceRequest } from './enforcer.js';
 import { ExecHook } from './exec/exec-hook.js';
 import { EngineControlTarget } from './engine-target.js';
 import { enforcementLine } from './enforcement-log.js';
+import { startFleetShare, type FleetShare } from './fleet-share.js';
 import {
   MetricsServerError,
   startMetricsServer,
@@ -51,6 +53,8 @@ export interface LiveRunOptions {
   onEnforcement?: (e: EnforcementEvent) => void;
   /** `--exec CMD` as words: run for every lock, block and cut (null or absent: none). */
   exec?: readonly string[] | null;
+  /** Keep the tables in step with other gateways' through this Redis (null: no). */
+  share?: ShareTarget | null;
 }
 
 export interface LiveIo {
@@ -329,6 +333,7 @@ export async function runLive(
     process.off('SIGTERM', onStop);
   };
   let metrics: MetricsServer | null = null;
+  let fleet: FleetShare | null = null;
   let control: ControlServer | null = null;
   const snapshotAll = async () =>
     mergeSnapshots(await Promise.all(shards.map((x) => x.snapshot(uptime()))), uptime());
@@ -339,7 +344,11 @@ export async function runLive(
           Promise.all(shards.map((x) => x.snapshot(uptime()))),
           Promise.all(shards.map((x) => x.detail())),
         ]);
-        return { snapshot: mergeSnapshots(snapshots, uptime()), detail: mergeDetails(details) };
+        return {
+          snapshot: mergeSnapshots(snapshots, uptime()),
+          detail: mergeDetails(details),
+          share: fleet && { counters: fleet.share.counters, connected: fleet.share.connected },
+        };
       });
     }
     if (o.balance) {
@@ -376,6 +385,9 @@ export async function runLive(
     throw e;
   }
 
+  // once the engines are attached: Redis is never waited for
+  if (o.share) fleet = startFleetShare(o.share, tables, (line) => io.err(`rope run: ${line}\n`));
+
   const q = o.config.queues;
   const where = q.length === 1 ? `NFQUEUE ${q[0]}` : `NFQUEUE ${q[0]}-${q[q.length - 1]}`;
   const actions = o.config.groups
@@ -384,7 +396,8 @@ export async function runLive(
   io.err(
     `rope run: bound ${where} (${o.balance ? `${q.length} worker threads` : 'one thread'}); ${actions}; other packets → ${o.config.defaultVerdict}; ` +
       `window ${o.config.window}${o.config.failOpen ? '; fail-open' : ''}${metrics ? `; metrics at ${metrics.url}` : ''}` +
-      `${tables.setsWhere ? `; kernel sets ${tables.setsWhere}` : ''}${control ? `; control at ${control.path}` : ''}\n`,
+      `${tables.setsWhere ? `; kernel sets ${tables.setsWhere}` : ''}${control ? `; control at ${control.path}` : ''}` +
+      `${o.share ? `; tables shared through ${shareTargetText(o.share)}` : ''}\n`,
   );
   const unavailable = shards[0]?.info.conntrackUnavailable;
   if (unavailable) {
@@ -405,6 +418,7 @@ export async function runLive(
     report = null;
     await metrics?.close();
     await control?.close();
+    await fleet?.stop();
     const last = mergeSnapshots(await Promise.all(shards.map((s) => s.stop(uptime()))), uptime());
     await tables.stop();
     io.out(o.statsJson ? snapshotJson(last) : formatSnapshot(last));

@@ -20,6 +20,7 @@ import { parseCidrList } from '../../live/inside.js';
 import { PUSH_OPTIONS } from '../push-options.js';
 import { loadScript } from '../read-script.js';
 import { readRunConfig } from '../run-config.js';
+import { parseShareOption } from '../share-option.js';
 
 const OPTIONS = {
   config: { type: 'string' },
@@ -41,6 +42,7 @@ const OPTIONS = {
   log: { type: 'boolean' },
   metrics: { type: 'string' },
   ...ACT_OPTIONS,
+  share: { type: 'string' },
   inside: { type: 'string' },
   'flush-on-stop': { type: 'boolean' },
   state: { type: 'string' },
@@ -122,6 +124,11 @@ options:
   --stats-json         counters (and --log lines) as JSON lines
   --log                one line per flow a script matches
   --metrics HOST:PORT  serve Prometheus metrics at http://HOST:PORT/metrics
+  --share redis://HOST:PORT[/DB] | unix:PATH[?db=DB]
+                       share the scripts' tables (what they learn) with every
+                       rope run using the same Redis: changes go out and come
+                       in within a second; without Redis, rope run goes on
+                       with its own tables and catches up when it is back
   --inside CIDR[,CIDR]...  the networks of the clients lock:S locks (the end
                        of the flow inside them); default: the flow's initiator
   --state FILE         keep the tables (learned peers, locked clients, blocked
@@ -227,6 +234,8 @@ line naming the key), 2 on usage errors.
         : parseSeconds(String(values['stats-interval']), '--stats-interval');
     const metrics =
       values.metrics === undefined ? null : parseListenAddress(String(values.metrics), '--metrics');
+    const share =
+      values.share === undefined ? null : parseShareOption(String(values.share), '--share');
     const inside = values.inside === undefined ? [] : parseCidrList(String(values.inside));
     if (inside === null)
       throw new UsageError(
@@ -254,6 +263,7 @@ line naming the key), 2 on usage errors.
           log: values.log === true,
           metrics,
           exec: acts.exec,
+          share,
           enforce: {
             inside,
             flushOnStop: values['flush-on-stop'] === true,
