@@ -1,0 +1,200 @@
+// BitTorrent that hides, on real swarms (issue #13 §3), as root: libtorrent peers with encryption
+// forced (MSE/PE, RC4 only) over TCP with opentracker, over uTP with a DHT instead of a tracker,
+// a capture that starts when both swarms are already running, and aria2c requiring encryption
+// against a libtorrent seeder. In the same lab, hard negatives: a 20 MB HTTPS download,
+// random-payload TCP and UDP flows opening with 96–608-byte messages both ways, DNS.
+//
+// Each test records the router's LAN bridge (lan0; tcpdump makes it promiscuous, so it also sees
+// what the two LAN leechers send each other) and classifies the capture with `rope classify
+// --json`. Truth comes from what the test launched (flow-truth.ts): every flow of a swarm endpoint
+// (peer wire, uTP, DHT, tracker) must be labelled bittorrent, every negative flow nothing.
+// Seeder and tracker on s1, leechers on c1 and c2, the DHT bootstrap node on s2; the negatives run
+// between c1 and s1, the same hosts as swarm peers.
+//
+// P2PWALL_LAB_CAPTURES=DIR keeps each capture with a truth TSV beside it (flow-truth.ts).
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import type { Lab } from '../../tools/lab/topology.js';
+import { withLab } from '../../tools/lab/topology.js';
+import type { LibtorrentSwarm } from '../../tools/lab/traffic/libtorrent.js';
+import { SYSTEM_PYTHON } from '../../tools/lab/traffic/libtorrent.js';
+import { privilegedSkip } from '../support/environment.js';
+import { classifyJson, judge, keepCapture, type Verdict } from './flow-truth.js';
+
+const skip = privilegedSkip([
+  'ip',
+  'tcpdump',
+  'opentracker',
+  'aria2c',
+  'dnsmasq',
+  'openssl',
+  'curl',
+  SYSTEM_PYTHON,
+]);
+
+const LAB = { clients: 2, servers: 2 } as const;
+/** Generous: the machine may be loaded; the swarms finish in seconds when it is not. */
+const COMPLETE_MS = 240_000;
+/**
+ * The seeders' upload limit where the test does not set one: a few seconds per download, and a
+ * packet rate tcpdump keeps up with on a loaded machine.
+ */
+const SEED_RATE = 1 << 20;
+
+/** Records lan0 on the router while `work` runs; stops tcpdump before the swarms end. */
+async function recorded(lab: Lab, name: string, work: () => Promise<void>): Promise<string> {
+  const file = join(lab.workDir, `${name}.pcap`);
+  // a large kernel buffer: uTP bursts on a loaded machine outrun tcpdump's default
+  const cap = await lab.capture(lab.router, 'lan0', file, 'tcp or udp', { bufferKiB: 131072 });
+  try {
+    await work();
+  } finally {
+    const r = await cap.stop();
+    assert.equal(r.droppedByKernel, 0, `tcpdump lost ${r.droppedByKernel} packets`);
+  }
+  return file;
+}
+
+async function verdictOf(
+  lab: Lab,
+  name: string,
+  file: string,
+  swarms: LibtorrentSwarm[],
+  negatives: { endpoints: Parameters<typeof judge>[3] },
+): Promise<Verdict> {
+  const flows = await classifyJson(lab.router, file);
+  const verdict = judge(
+    file,
+    flows,
+    swarms.flatMap((s) => s.endpoints),
+    negatives.endpoints,
+  );
+  keepCapture(name, file, verdict);
+  return verdict;
+}
+
+/** Flows of the verdict over `l4` with an endpoint whose role starts with `role`. */
+function count(v: Verdict, l4: 'tcp' | 'udp', role: string): number {
+  return v.rows.filter((r) => r.flow.l4 === l4 && r.roles.some((x) => x.startsWith(role))).length;
+}
+
+test(
+  'libtorrent over TCP, RC4 forced, opentracker, hybrid v1+v2 torrent: every flow labelled, negatives not',
+  { skip },
+  async () => {
+    await withLab(LAB, async (lab) => {
+      const negatives = await lab.hardNegatives();
+      let swarm: LibtorrentSwarm | undefined;
+      const file = await recorded(lab, 'libtorrent-tcp-tracker', async () => {
+        swarm = await lab.libtorrent({
+          seeder: lab.servers[0],
+          leechers: [{ host: lab.clients[0] }, { host: lab.clients[1] }],
+          discovery: 'tracker',
+          transport: 'tcp',
+          hybrid: true,
+          uploadLimit: SEED_RATE,
+        });
+        assert.equal(swarm.infoHashes.length, 2, 'a hybrid torrent announces under two hashes');
+        await Promise.all([swarm.waitComplete(COMPLETE_MS), negatives.run()]);
+      });
+      await swarm!.stop();
+      const v = await verdictOf(lab, 'libtorrent-tcp-tracker', file, [swarm!], negatives);
+      assert.ok(count(v, 'tcp', 'seeder') >= 2, 'peer wire to the seeder from both leechers');
+      assert.ok(count(v, 'tcp', 'leecher') >= 1, 'peer wire between the leechers');
+      assert.ok(count(v, 'tcp', 'tracker') >= 4, 'two announces (v1, v2) per leecher');
+      assert.ok(count(v, 'tcp', 'https') >= 1 && count(v, 'udp', 'dns') >= 1);
+      assert.deepEqual(v.wrong, []);
+    });
+  },
+);
+
+test(
+  'libtorrent over uTP only, RC4 forced, no tracker: peers found through a lab DHT',
+  { skip },
+  async () => {
+    await withLab(LAB, async (lab) => {
+      const negatives = await lab.hardNegatives();
+      let swarm: LibtorrentSwarm | undefined;
+      const file = await recorded(lab, 'libtorrent-utp-dht', async () => {
+        swarm = await lab.libtorrent({
+          seeder: lab.servers[0],
+          dhtHost: lab.servers[1],
+          leechers: [{ host: lab.clients[0] }, { host: lab.clients[1] }],
+          discovery: 'dht',
+          transport: 'utp',
+          uploadLimit: SEED_RATE,
+        });
+        await Promise.all([swarm.waitComplete(COMPLETE_MS), negatives.run()]);
+      });
+      await swarm!.stop();
+      const v = await verdictOf(lab, 'libtorrent-utp-dht', file, [swarm!], negatives);
+      assert.equal(count(v, 'tcp', 'seeder') + count(v, 'tcp', 'leecher'), 0, 'no TCP peer wire');
+      assert.ok(count(v, 'udp', 'seeder') >= 2, 'uTP to the seeder from both leechers');
+      assert.ok(count(v, 'udp', 'dht bootstrap') >= 2, 'DHT to the bootstrap node');
+      assert.deepEqual(v.wrong, []);
+    });
+  },
+);
+
+test(
+  'a capture that starts while a TCP+tracker and a uTP+DHT swarm are already transferring',
+  { skip },
+  async () => {
+    await withLab(LAB, async (lab) => {
+      const negatives = await lab.hardNegatives();
+      const leechers = [{ host: lab.clients[0] }, { host: lab.clients[1] }];
+      // slow seeders (256 KiB/s for 4 MiB): the transfers are still going when the capture starts
+      const common = { seeder: lab.servers[0], leechers, size: 4 << 20, uploadLimit: 256 << 10 };
+      const tcp = await lab.libtorrent({ ...common, discovery: 'tracker', transport: 'tcp' });
+      const utp = await lab.libtorrent({
+        ...common,
+        dhtHost: lab.servers[1],
+        discovery: 'dht',
+        transport: 'utp',
+      });
+      await Promise.all([tcp.waitProgress(0.15, COMPLETE_MS), utp.waitProgress(0.15, COMPLETE_MS)]);
+      const file = await recorded(lab, 'libtorrent-midstream', async () => {
+        await Promise.all([
+          tcp.waitComplete(COMPLETE_MS),
+          utp.waitComplete(COMPLETE_MS),
+          negatives.run(),
+        ]);
+      });
+      await Promise.all([tcp.stop(), utp.stop()]);
+      const v = await verdictOf(lab, 'libtorrent-midstream', file, [tcp, utp], negatives);
+      assert.ok(count(v, 'tcp', 'seeder') >= 2, 'TCP peer wire seen mid-stream');
+      assert.ok(count(v, 'udp', 'seeder') >= 2, 'uTP seen mid-stream');
+      assert.deepEqual(v.wrong, []);
+    });
+  },
+);
+
+test(
+  'aria2c requiring RC4 (--bt-require-crypto) against a libtorrent seeder that forces it',
+  { skip },
+  async () => {
+    await withLab(LAB, async (lab) => {
+      const negatives = await lab.hardNegatives();
+      let swarm: LibtorrentSwarm | undefined;
+      const file = await recorded(lab, 'aria2c-libtorrent', async () => {
+        // v1 only: aria2c does not know BitTorrent v2
+        swarm = await lab.libtorrent({
+          seeder: lab.servers[0],
+          leechers: [{ host: lab.clients[0], client: 'aria2c' }],
+          discovery: 'tracker',
+          transport: 'tcp',
+          uploadLimit: SEED_RATE,
+        });
+        await Promise.all([swarm.waitComplete(COMPLETE_MS), negatives.run()]);
+      });
+      await swarm!.stop();
+      const v = await verdictOf(lab, 'aria2c-libtorrent', file, [swarm!], negatives);
+      assert.ok(
+        count(v, 'tcp', 'seeder') + count(v, 'tcp', 'leecher') >= 1,
+        'peer wire between aria2c and the seeder',
+      );
+      assert.deepEqual(v.wrong, []);
+    });
+  },
+);
