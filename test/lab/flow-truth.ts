@@ -6,6 +6,8 @@
 // runs as the user would run it; its `via` field, where it has one, goes into the messages.
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { forEachPacket, openCapture } from '@p2pwall/core/pcap';
+import { formatIp, IPPROTO_TCP, IPPROTO_UDP, Packet, TCP_ACK, TCP_SYN } from '@p2pwall/core';
 import { hostPort } from '../../tools/lab/addresses.js';
 import type { LabHost } from '../../tools/lab/host.js';
 import { extractFlows } from '../../tools/lab/traffic/capture-flows.js';
@@ -37,6 +39,37 @@ export interface Verdict {
   empty: number;
 }
 
+const flowKey = (l4: string, x: string, y: string) => `${l4} ${x < y ? `${x} ${y}` : `${y} ${x}`}`;
+
+/**
+ * Flows of `file` whose opening is in it: a TCP SYN, or a uTP ST_SYN (BEP 29: first byte 0x41,
+ * type 4 version 1, in a datagram of at least the 20-byte header). A flow not in this set was
+ * already running when the capture began.
+ */
+export function openingsSeen(file: string): Set<string> {
+  const seen = new Set<string>();
+  const reader = openCapture(file);
+  try {
+    forEachPacket(reader, new Packet(), (_record, p, isIp) => {
+      if (!isIp || !p.hasPorts) return;
+      const src = hostPort(formatIp(p.buf, p.srcOffset, p.addrLength), p.srcPort);
+      const dst = hostPort(formatIp(p.buf, p.dstOffset, p.addrLength), p.dstPort);
+      if (p.protocol === IPPROTO_TCP && (p.tcpFlags & (TCP_SYN | TCP_ACK)) === TCP_SYN)
+        seen.add(flowKey('tcp', src, dst));
+      if (p.protocol === IPPROTO_UDP && p.payloadLength >= 20 && p.buf[p.payloadOffset] === 0x41)
+        seen.add(flowKey('udp', src, dst));
+    });
+  } finally {
+    reader.close();
+  }
+  return seen;
+}
+
+/** The key `openingsSeen` uses for a classified flow. */
+export function keyOf(f: ClassifiedFlow): string {
+  return flowKey(f.l4, f.a, f.b);
+}
+
 /** `rope classify --json FILE` in `host`, one object per flow. */
 export async function classifyJson(host: LabHost, file: string): Promise<ClassifiedFlow[]> {
   const r = await host.rope(['classify', '--json', file], { source: true, timeoutMs: 300_000 });
@@ -57,7 +90,7 @@ export function judge(
   bittorrent: readonly SwarmEndpoint[],
   negatives: readonly SwarmEndpoint[],
 ): Verdict {
-  const key = (l4: string, x: string, y: string) => `${l4} ${x < y ? `${x} ${y}` : `${y} ${x}`}`;
+  const key = flowKey;
   const withPayload = new Set(
     extractFlows(file, { multicast: true }).map((f) =>
       key(

@@ -20,7 +20,14 @@ import { withLab } from '../../tools/lab/topology.js';
 import type { LibtorrentSwarm } from '../../tools/lab/traffic/libtorrent.js';
 import { SYSTEM_PYTHON } from '../../tools/lab/traffic/libtorrent.js';
 import { privilegedSkip } from '../support/environment.js';
-import { classifyJson, judge, keepCapture, type Verdict } from './flow-truth.js';
+import {
+  classifyJson,
+  judge,
+  keepCapture,
+  keyOf,
+  openingsSeen,
+  type Verdict,
+} from './flow-truth.js';
 
 const skip = privilegedSkip([
   'ip',
@@ -163,8 +170,15 @@ test(
       });
       await Promise.all([tcp.stop(), utp.stop()]);
       const v = await verdictOf(lab, 'libtorrent-midstream', file, [tcp, utp], negatives);
-      assert.ok(count(v, 'tcp', 'seeder') >= 2, 'TCP peer wire seen mid-stream');
-      assert.ok(count(v, 'udp', 'seeder') >= 2, 'uTP seen mid-stream');
+      // the proof that the capture began mid-swarm: peer-wire flows to the seeders, TCP and uTP,
+      // whose SYN (TCP SYN, uTP ST_SYN) and so whose MSE/PE handshake is not in it
+      const opened = openingsSeen(file);
+      const midstream = (l4: 'tcp' | 'udp') =>
+        v.rows.filter(
+          (r) => r.flow.l4 === l4 && r.roles.includes('seeder') && !opened.has(keyOf(r.flow)),
+        ).length;
+      assert.ok(midstream('tcp') >= 2, 'TCP peer wire from both leechers, seen mid-stream');
+      assert.ok(midstream('udp') >= 2, 'uTP from both leechers, seen mid-stream');
       assert.deepEqual(v.wrong, []);
     });
   },
