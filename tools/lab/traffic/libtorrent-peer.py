@@ -5,7 +5,8 @@
 #   libtorrent-peer.py make --data FILE --out TORRENT [--tracker URL] [--hybrid]
 #       writes a .torrent of FILE and prints {"event":"torrent","v1":HEX,"v2":HEX|null}
 #   libtorrent-peer.py run --listen ADDR:PORT [--torrent T] [--save DIR] [--seed] [--no-tcp]
-#       [--no-utp] [--dht] [--bootstrap ADDR:PORT] [--encryption forced|enabled]
+#       [--no-utp] [--outgoing tcp|utp|both] [--dht] [--bootstrap ADDR:PORT]
+#       [--encryption forced|enabled]
 #       [--upload-limit BYTES_PER_S]
 #       joins the swarm (or, without --torrent, is a DHT node only) and reports on stdout, one JSON
 #       object per line: ready, status (every second), finished, dht_announce (a peer stored here).
@@ -54,9 +55,9 @@ def settings(a):
     s = {
         'listen_interfaces': a.listen,
         'enable_incoming_tcp': a.tcp,
-        'enable_outgoing_tcp': a.tcp,
+        'enable_outgoing_tcp': a.tcp and a.outgoing in ('tcp', 'both'),
         'enable_incoming_utp': a.utp,
-        'enable_outgoing_utp': a.utp,
+        'enable_outgoing_utp': a.utp and a.outgoing in ('utp', 'both'),
         'enable_dht': a.dht,
         'dht_bootstrap_nodes': ','.join(a.bootstrap),
         'enable_lsd': False,
@@ -145,6 +146,8 @@ def main():
     r.add_argument('--seed', action='store_true')
     r.add_argument('--no-tcp', dest='tcp', action='store_false')
     r.add_argument('--no-utp', dest='utp', action='store_false')
+    # accept both transports, but connect out over one only
+    r.add_argument('--outgoing', choices=['tcp', 'utp', 'both'], default='both')
     r.add_argument('--dht', action='store_true')
     r.add_argument('--bootstrap', action='append', default=[])
     r.add_argument('--encryption', choices=['forced', 'enabled'], default='forced')

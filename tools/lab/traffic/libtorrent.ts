@@ -36,12 +36,19 @@ export interface LibtorrentLeecher {
 export interface LibtorrentSwarmOptions {
   seeder: LabHost;
   leechers: LibtorrentLeecher[];
-  /** 'tracker': opentracker on the seeder's host; 'dht': no tracker, a DHT bootstrap node. */
-  discovery: 'tracker' | 'dht';
-  /** Where the DHT bootstrap node runs (discovery 'dht'); default the seeder's host. */
+  /**
+   * 'tracker': opentracker on the seeder's host; 'dht': no tracker, a DHT bootstrap node; 'both':
+   * the two, as a client with a tracker's torrent and DHT on finds its peers.
+   */
+  discovery: 'tracker' | 'dht' | 'both';
+  /** Where the DHT bootstrap node runs (discovery 'dht', 'both'); default the seeder's host. */
   dhtHost?: LabHost;
-  /** Peer-wire transports of the libtorrent peers. */
-  transport: 'tcp' | 'utp';
+  /**
+   * Peer-wire transports of the libtorrent peers. 'mixed': every peer accepts both on one port,
+   * as a client does; the first leecher connects out over uTP only, the second over TCP only (and
+   * so on alternately), so both kinds of flow meet the same endpoints.
+   */
+  transport: 'tcp' | 'utp' | 'mixed';
   /** A hybrid v1+v2 torrent (libtorrent's default) rather than v1 only. Default false. */
   hybrid?: boolean;
   /** Size of the shared file (default 3 MiB). */
@@ -251,8 +258,10 @@ export async function startLibtorrentSwarm(
   o: LibtorrentSwarmOptions,
 ): Promise<LibtorrentSwarm> {
   const timeoutMs = o.timeoutMs ?? 60_000;
-  if (o.discovery === 'dht' && o.leechers.some((l) => l.client === 'aria2c'))
-    throw new RangeError('libtorrent swarm: aria2c leechers need discovery "tracker"');
+  const useTracker = o.discovery !== 'dht';
+  const useDht = o.discovery !== 'tracker';
+  if (!useTracker && o.leechers.some((l) => l.client === 'aria2c'))
+    throw new RangeError('libtorrent swarm: aria2c leechers need a tracker');
   const dir = join(lab.workDir, `libtorrent-${lab.nextPort()}`);
   const dataDir = join(dir, 'data');
   mkdirSync(dataDir, { recursive: true });
@@ -267,21 +276,28 @@ export async function startLibtorrentSwarm(
     dataPath,
     '--out',
     torrentFile,
-    ...(o.discovery === 'tracker' ? ['--tracker', announceUrl(o.seeder)] : []),
+    ...(useTracker ? ['--tracker', announceUrl(o.seeder)] : []),
     ...(o.hybrid ? ['--hybrid'] : []),
   ]);
   const made = JSON.parse(make.stdout.trim()) as { v1: string | null; v2: string | null };
   // what a peer of the torrent announces under: the v1 hash, and the v2 hash cut to 20 bytes
   const infoHashes = [made.v1, made.v2?.slice(0, 40)].filter((h): h is string => !!h);
   const swarm = new LibtorrentSwarm(dir, infoHashes, torrentFile);
-  const transport = o.transport === 'tcp' ? ['--no-utp'] : ['--no-tcp'];
+  const transport = (leecher: number) =>
+    o.transport === 'tcp'
+      ? ['--no-utp']
+      : o.transport === 'utp'
+        ? ['--no-tcp']
+        : leecher < 0
+          ? []
+          : ['--outgoing', leecher % 2 === 0 ? 'utp' : 'tcp'];
   const peerEndpoints = (role: string, host: LabHost, port: number, l4s: ('tcp' | 'udp')[]) => {
     for (const l4 of l4s) swarm.endpoints.push({ l4, address: host.ipv4, port, role });
   };
   try {
     const dead = () => swarm.peers.find((p) => p.status.exited);
     let dhtArgs: string[] = [];
-    if (o.discovery === 'tracker') {
+    if (useTracker) {
       // opentracker drops to `nobody` and chroots into `dir`, whose whitelist lists the hashes
       const tracker = spawnTracker(o.seeder, dir, infoHashes);
       swarm.add(
@@ -290,7 +306,8 @@ export async function startLibtorrentSwarm(
       for (const l4 of ['tcp', 'udp'] as const)
         swarm.endpoints.push({ l4, address: o.seeder.ipv4, port: TRACKER_PORT, role: 'tracker' });
       for (const h of infoHashes) await waitTrackerReady(o.seeder, h, timeoutMs);
-    } else {
+    }
+    if (useDht) {
       const dhtHost = o.dhtHost ?? o.seeder;
       const port = lab.nextPort();
       startLibtorrent(swarm, dhtHost, 'dht bootstrap', port, ['--dht']);
@@ -305,19 +322,19 @@ export async function startLibtorrentSwarm(
       '--seed',
       '--save',
       dataDir,
-      ...transport,
+      ...transport(-1),
       ...dhtArgs,
       ...(o.uploadLimit ? ['--upload-limit', String(o.uploadLimit)] : []),
     ]);
     // libtorrent opens TCP and UDP on its port whatever the transports: a flow on either is its
     peerEndpoints('seeder', o.seeder, seedPort, ['tcp', 'udp']);
     await o.seeder.waitListening(
-      o.transport === 'tcp' ? 'tcp' : 'udp',
+      o.transport === 'utp' ? 'udp' : 'tcp',
       seedPort,
       timeoutMs,
       'libtorrent seeder',
     );
-    if (o.discovery === 'dht') {
+    if (useDht) {
       const node = swarm.peers.find((p) => p.role === 'dht bootstrap')!;
       await waitFor(
         'libtorrent swarm: the DHT bootstrap node stores the seeder',
@@ -334,7 +351,7 @@ export async function startLibtorrentSwarm(
         startLibtorrent(swarm, l.host, role, port, [
           '--torrent',
           torrentFile,
-          ...transport,
+          ...transport(i),
           ...dhtArgs,
         ]);
       peerEndpoints(role, l.host, port, ['tcp', 'udp']);
