@@ -79,7 +79,8 @@ export async function classifyJson(host: LabHost, file: string): Promise<Classif
     .map((l) => JSON.parse(l) as ClassifiedFlow);
 }
 
-const describe = (f: ClassifiedFlow) =>
+/** One line about a flow, for assertion messages: endpoints, size, labels and why (`via`). */
+export const describe = (f: ClassifiedFlow) =>
   `${f.l4} ${f.a} → ${f.b} (${f.packets} packets, ${f.bytes} bytes; labels [${f.labels.join(', ')}]` +
   `${f.via === undefined ? '' : `, via ${JSON.stringify(f.via)}`})`;
 

@@ -7,7 +7,10 @@
 // Each test records the router's LAN bridge (lan0; tcpdump makes it promiscuous, so it also sees
 // what the two LAN leechers send each other) and classifies the capture with `rope classify
 // --json`. Truth comes from what the test launched (flow-truth.ts): every flow of a swarm endpoint
-// (peer wire, uTP, DHT, tracker) must be labelled bittorrent, every negative flow nothing.
+// (peer wire, uTP, DHT, tracker) must be labelled bittorrent, every negative flow nothing. Where
+// the tracker's answers could have taught the peers' endpoints (TCP with a tracker), the capture
+// is judged once more without the tracker's flows: the MSE/PE handshakes must be recognised
+// alone, without memory (issue #13 §2).
 // Seeder and tracker on s1, leechers on c1 and c2, the DHT bootstrap node on s2; the negatives run
 // between c1 and s1, the same hosts as swarm peers.
 //
@@ -19,9 +22,11 @@ import type { Lab } from '../../tools/lab/topology.js';
 import { withLab } from '../../tools/lab/topology.js';
 import type { LibtorrentSwarm } from '../../tools/lab/traffic/libtorrent.js';
 import { SYSTEM_PYTHON } from '../../tools/lab/traffic/libtorrent.js';
+import { TRACKER_PORT } from '../../tools/lab/traffic/bittorrent-tracker.js';
 import { privilegedSkip } from '../support/environment.js';
 import {
   classifyJson,
+  describe,
   judge,
   keepCapture,
   keyOf,
@@ -81,6 +86,47 @@ async function verdictOf(
   return verdict;
 }
 
+/**
+ * The MSE/PE handshake alone (issue #13 §2: recognised "without any memory"): the capture again
+ * without the tracker's flows, whose answers would teach the peers' endpoints. Every TCP
+ * peer-wire flow whose opening (and so whose handshake) is in the capture must still be labelled,
+ * and the negatives still not. Returns what is wrong.
+ */
+async function handshakesAlone(
+  lab: Lab,
+  name: string,
+  file: string,
+  swarm: LibtorrentSwarm,
+  negatives: { endpoints: Parameters<typeof judge>[3] },
+): Promise<string[]> {
+  const bare = join(lab.workDir, `${name}-no-tracker.pcap`);
+  await lab.router.exec([
+    'tcpdump',
+    '-Z',
+    'root',
+    '-r',
+    file,
+    '-w',
+    bare,
+    `not port ${TRACKER_PORT}`,
+  ]);
+  const v = await verdictOf(lab, `${name}-no-tracker`, bare, [swarm], negatives);
+  const opened = openingsSeen(bare);
+  const missed = v.rows.filter(
+    (r) =>
+      r.expected === 'bittorrent' &&
+      r.flow.l4 === 'tcp' &&
+      opened.has(keyOf(r.flow)) &&
+      !r.flow.labels.includes('bittorrent'),
+  );
+  return [
+    ...missed.map(
+      (r) => `missed without the tracker (${r.roles.join(' ↔ ')}): ${describe(r.flow)}`,
+    ),
+    ...v.wrong.filter((w) => w.startsWith('false positive')),
+  ];
+}
+
 /** Flows of the verdict over `l4` with an endpoint whose role starts with `role`. */
 function count(v: Verdict, l4: 'tcp' | 'udp', role: string): number {
   return v.rows.filter((r) => r.flow.l4 === l4 && r.roles.some((x) => x.startsWith(role))).length;
@@ -112,6 +158,10 @@ test(
       assert.ok(count(v, 'tcp', 'tracker') >= 4, 'two announces (v1, v2) per leecher');
       assert.ok(count(v, 'tcp', 'https') >= 1 && count(v, 'udp', 'dns') >= 1);
       assert.deepEqual(v.wrong, []);
+      assert.deepEqual(
+        await handshakesAlone(lab, 'libtorrent-tcp-tracker', file, swarm!, negatives),
+        [],
+      );
     });
   },
 );
@@ -207,6 +257,10 @@ test(
         'peer wire between aria2c and the seeder',
       );
       assert.deepEqual(v.wrong, []);
+      assert.deepEqual(
+        await handshakesAlone(lab, 'aria2c-libtorrent', file, swarm!, negatives),
+        [],
+      );
     });
   },
 );
