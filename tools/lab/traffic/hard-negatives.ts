@@ -59,14 +59,13 @@ export async function startHardNegatives(
   );
   const tlsPort = lab.nextPort();
   const tls = server.spawnLogged(
-    [SYSTEM_PYTHON, '-u', TLS_SERVER, '--address', server.ipv4, '--port', String(tlsPort)].concat([
-      '--dir',
-      www,
-      '--cert',
-      cert,
-      '--key',
-      key,
-    ]),
+    [
+      SYSTEM_PYTHON,
+      '-u',
+      TLS_SERVER,
+      ...['--address', server.ipv4, '--port', String(tlsPort)],
+      ...['--dir', www, '--cert', cert, '--key', key],
+    ],
     join(dir, 'tls-server.log'),
   );
 
@@ -76,7 +75,7 @@ export async function startHardNegatives(
     join(dir, 'random-server.log'),
   );
 
-  const dns = server.spawnLogged(
+  server.spawnLogged(
     [
       'dnsmasq',
       '--keep-in-foreground',
@@ -104,7 +103,6 @@ export async function startHardNegatives(
     });
   }
   await server.waitListening('udp', DNS_PORT, timeoutMs, 'dnsmasq');
-  void dns;
 
   const endpoints: SwarmEndpoint[] = [
     { l4: 'tcp', address: server.ipv4, port: tlsPort, role: 'https' },
