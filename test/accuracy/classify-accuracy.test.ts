@@ -77,10 +77,26 @@ test(
     const flows = r.stdout
       .trim()
       .split('\n')
-      .map((l) => JSON.parse(l) as LabelledFlow & { packets: number; bytes: number });
+      .map(
+        (l) =>
+          JSON.parse(l) as LabelledFlow & { packets: number; bytes: number; via: string | null },
+      );
     for (const f of flows) {
-      assert.deepEqual(Object.keys(f), ['capture', 'l4', 'a', 'b', 'labels', 'packets', 'bytes']);
+      assert.deepEqual(Object.keys(f), [
+        'capture',
+        'l4',
+        'a',
+        'b',
+        'labels',
+        'packets',
+        'bytes',
+        'via',
+      ]);
       for (const l of f.labels) assert.ok((BUILTIN_SCRIPTS as readonly string[]).includes(l), l);
+      if (f.labels.length === 0) assert.equal(f.via, null);
+      // scripts that name their signatures: the first label's signature starts with its name
+      else if (['gnutella', 'http-large'].includes(f.labels[0]))
+        assert.ok(f.via?.startsWith(`${f.labels[0]}-`), `${f.a} ${f.labels[0]} via ${f.via}`);
     }
     const truth = readTruth(corpusDir);
     const s = score(truth, flows);

@@ -1,15 +1,20 @@
-// docs/json.md documents every field of the JSON lines of cutter --json and rope run --stats-json:
+// docs/json.md documents every field of the JSON lines of cutter --json, rope run --stats-json and
+// rope classify --json:
 // each field these lines can carry, built here with every optional field present, has a row
 // (`| \`name\` |`) in the page. A new field without documentation fails here.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { buildUdpPacket } from '@p2pwall/core';
+import { PcapWriter } from '@p2pwall/core/pcap';
 import { repoRoot } from '../support/environment.js';
 import { sample } from '../cutter-tui/connections.js';
 import { jsonLine, resultJson } from '../../packages/cutter/src/cli/output.js';
 import { mergeSnapshots, snapshotJson } from '../../packages/rope/src/live/stats.js';
 import type { MatchEvent } from '../../packages/rope/src/live/decider.js';
+import { runCli } from '../../packages/rope/src/cli/run-cli.js';
 
 const page = readFileSync(join(repoRoot, 'docs/json.md'), 'utf8');
 const documented = (field: string) => page.includes(`| \`${field}\``);
@@ -104,4 +109,33 @@ test('docs/json.md: every field of rope run stats and match lines', () => {
   };
   for (const f of ['event', 'schema', ...Object.keys(match)])
     assert.ok(documented(f), `match: ${f}`);
+});
+
+test('docs/json.md: every field of a rope classify --json line', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'json-doc-'));
+  try {
+    const path = join(dir, 'one.pcap');
+    const w = new PcapWriter(path);
+    w.write(
+      buildUdpPacket({
+        src: '192.0.2.10',
+        dst: '198.51.100.20',
+        srcPort: 6346,
+        dstPort: 6346,
+        payload: Buffer.concat([Buffer.alloc(16, 7), Buffer.from([0, 1, 0, 0, 0, 0, 0])]),
+      }),
+      1_700_000_000,
+    );
+    w.close();
+    let out = '';
+    assert.equal(
+      await runCli(['classify', '--json', path], { out: (t) => void (out += t), err: () => {} }),
+      0,
+    );
+    const line = JSON.parse(out) as Record<string, unknown>;
+    assert.equal(line.via, 'gnutella-udp-message');
+    for (const f of fields(line)) assert.ok(documented(f), `classify: ${f}`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

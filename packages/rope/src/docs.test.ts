@@ -1,10 +1,12 @@
 // The language reference (docs/rope-language.md) is tested: every ```rope block runs and must end
 // as its `# ⇒` comment says, every verb and register is documented, every verb has an example.
-// Doc and behaviour cannot drift apart.
+// Doc and behaviour cannot drift apart. A block marked `flows=NAME` runs through the flow
+// classifier on the flows the page describes (FLOWS below), its outcome each flow's `via`.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { buildTcpPacket, buildUdpPacket, Packet } from '@p2pwall/core';
+import { FlowClassifier } from './classify/flow-classifier.js';
 import { decodeInteger, decodeString } from './lexer/literals.js';
 import { lex } from './lexer/lexer.js';
 import {
@@ -53,10 +55,72 @@ const PACKETS: Record<string, Uint8Array> = {
 };
 const PACKET_TIME = 1_700_000_000;
 
+/** The flows of `flows=` blocks, packet by packet, as the page describes them. */
+const FLOWS: Record<string, Uint8Array[]> = {
+  // a TCP connection past its window (10 payload packets each way), a UDP "PEER" to the
+  // connection's server endpoint, one more packet of the connection from the server
+  late: [
+    ...Array.from({ length: 20 }, (_, i) =>
+      i % 2 === 0
+        ? buildTcpPacket({
+            src: '192.0.2.1',
+            dst: '198.51.100.2',
+            srcPort: 40000,
+            dstPort: 6881,
+            flags: 0x18,
+            payload: Buffer.alloc(40, 0x5a + i),
+          })
+        : buildTcpPacket({
+            src: '198.51.100.2',
+            dst: '192.0.2.1',
+            srcPort: 6881,
+            dstPort: 40000,
+            flags: 0x18,
+            payload: Buffer.alloc(40, 0x90 + i),
+          }),
+    ),
+    buildUdpPacket({
+      src: '192.0.2.1',
+      dst: '198.51.100.2',
+      srcPort: 6881,
+      dstPort: 6881,
+      payload: 'PEER',
+    }),
+    buildTcpPacket({
+      src: '198.51.100.2',
+      dst: '192.0.2.1',
+      srcPort: 6881,
+      dstPort: 40000,
+      flags: 0x18,
+      payload: Buffer.alloc(40, 0xee),
+    }),
+  ],
+};
+
+/** `tcp <via>; udp -`: each flow, by first packet, with the via of its label (`-`: none). */
+function flowsOutcome(script: ReturnType<typeof compile>['script'] & object, name: string): string {
+  const c = new FlowClassifier([{ script }]);
+  const p = new Packet();
+  FLOWS[name].forEach((bytes, i) => {
+    assert.ok(p.decode(bytes, 0, bytes.length));
+    c.classify(p, PACKET_TIME + i);
+  });
+  const out = [...c.flows()]
+    .sort((x, y) => x.id - y.id)
+    .map((f) => {
+      const l = c.labelsOf(f);
+      const l4 = f.protocol === 6 ? 'tcp' : 'udp';
+      return `${l4} ${l.has(0) ? (l.via(0) ?? 'yes') : '-'}`;
+    });
+  return out.join('; ');
+}
+
 interface Example {
   line: number;
   script: string;
   packet: string;
+  /** Runs on the flows FLOWS[flows] through a flow classifier. */
+  flows?: string;
   pushes: Value[];
   expect: string;
 }
@@ -80,6 +144,7 @@ function examples(): Example[] {
       line: start,
       script,
       packet: opts.packet ?? 'http',
+      flows: opts.flows,
       pushes: opts.push ? [pushInt(opts.push)] : [],
       expect: arrow[1].trim(),
     });
@@ -115,6 +180,11 @@ for (const ex of all) {
         pushes: ex.pushes.length,
       });
       assert.ok(script, diagnostics.map((d) => d.render()).join('\n'));
+      if (ex.flows !== undefined) {
+        assert.ok(FLOWS[ex.flows], `flows ${ex.flows}`);
+        assert.equal(flowsOutcome(script, ex.flows), ex.expect);
+        return;
+      }
       const p = new Packet();
       const bytes = PACKETS[ex.packet];
       assert.ok(bytes, `packet ${ex.packet}`);

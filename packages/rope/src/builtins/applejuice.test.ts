@@ -3,7 +3,17 @@
 // a core opens its connection with "ajprot" and CRLF — is written out byte by byte.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { builtin, bytes, c, labelledAt, matches, noise, s, type Step } from './harness.test.js';
+import {
+  assertEverySignature,
+  builtin,
+  bytes,
+  c,
+  labelledAt,
+  matches,
+  noise,
+  s,
+  type Step,
+} from './harness.test.js';
 import { assertNoLookAlike } from './look-alikes.test.js';
 
 const aj = builtin('applejuice');
@@ -21,4 +31,8 @@ test('ajprot CRLF opens a direction', () => {
 
 test('not appleJuice: other protocols', () => {
   assertNoLookAlike(aj);
+});
+
+test('every signature names itself in via', () => {
+  assertEverySignature('applejuice', [['applejuice-hello', tcp(c(noise(20, 2)), s('ajprot\r\n'))]]);
 });

@@ -6,7 +6,17 @@
 // 14–34 bytes). What IPP2P alone would accept must not match.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { builtin, bytes, c, labelledAt, matches, noise, s, type Step } from './harness.test.js';
+import {
+  assertEverySignature,
+  builtin,
+  bytes,
+  c,
+  labelledAt,
+  matches,
+  noise,
+  s,
+  type Step,
+} from './harness.test.js';
 import { assertNoLookAlike } from './look-alikes.test.js';
 
 const ar = builtin('ares');
@@ -65,4 +75,29 @@ test('not Ares: other protocols', () => {
   assertNoLookAlike(ar);
   // another protocol with a 2-byte length prefix: one whole message from each side, no search
   assert.ok(!matches(ar, tcp(c(message(0x30, noise(20, 6))), s(message(0x31, noise(20, 7))))));
+});
+
+test('every signature names itself in via', () => {
+  const search = message(0x09, [0x01, 0x00], le16(0x1234), [0x14], 'madonna');
+  const login = message(
+    0x02,
+    noise(16, 5),
+    le16(120),
+    [0x00],
+    le16(4567),
+    [203, 0, 113, 9],
+    le16(21530),
+    [0, 0, 0, 0],
+    'alice',
+    [0],
+    'Ares 2.1.7.3041',
+    [0],
+    [192, 0, 2, 10, 198, 51, 100, 20],
+    [0x07, 0x00, 0x03, 0x00, 25, 1, 44],
+  );
+  assertEverySignature('ares', [
+    ['ares-connect', tcp(c(bytes([0x03, 0x00, 0x5a, 0x04, 0x03, 0x05])))],
+    ['ares-chat-login', tcp(c(login))],
+    ['ares-search', tcp(c(search), s(message(0x12, noise(40, 2))))],
+  ]);
 });

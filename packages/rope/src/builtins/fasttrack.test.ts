@@ -7,7 +7,17 @@
 // paths. Look-alikes that IPP2P (xt_ipp2p.c) would accept must not match.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { builtin, bytes, c, labelledAt, matches, noise, s, type Step } from './harness.test.js';
+import {
+  assertEverySignature,
+  builtin,
+  bytes,
+  c,
+  labelledAt,
+  matches,
+  noise,
+  s,
+  type Step,
+} from './harness.test.js';
 import { assertNoLookAlike } from './look-alikes.test.js';
 
 const ft = builtin('fasttrack');
@@ -82,4 +92,19 @@ test('UDP: the supernode ping and pong', () => {
 
 test('not FastTrack: other protocols', () => {
   assertNoLookAlike(ft);
+});
+
+test('every signature names itself in via', () => {
+  assertEverySignature('fasttrack', [
+    ['fasttrack-download', tcp(c(`GET /.hash=${UUHASH} HTTP/1.1\r\nHost: x\r\n\r\n`))],
+    ['fasttrack-headers', tcp(c('GET /x HTTP/1.1\r\nUser-Agent: PeerEnabler/2.5\r\n\r\n'))],
+    ['fasttrack-give', tcp(c('GIVE 1234567\r\n'))],
+    ['fasttrack-ping', udp(c(bytes([0x27, 0x00, 0x00, 0x00, 0x29, 0x80], 'KaZaA', [0])))],
+    [
+      'fasttrack-pong',
+      udp(
+        s(bytes([0x28, 0x00, 0x00, 0x00, 0x29, 0x00, 0x36, 0x01, 0x00, 0x27, 0x00], 'KaZaA', [0])),
+      ),
+    ],
+  ]);
 });

@@ -4,6 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
+  assertEverySignature,
   builtin,
   bytes,
   c,
@@ -249,4 +250,30 @@ test('other UDP traffic stays unlabelled: DNS, STUN, RTP, DTLS, QUIC', () => {
   ];
   for (const o of others)
     assert.ok(!matches(gn, udp(c(o), s(o))), Buffer.from(o.subarray(0, 6)).toString('hex'));
+});
+
+test('every signature names itself in via', () => {
+  assertEverySignature('gnutella', [
+    ['gnutella-handshake', tcp(c('GNUTELLA CONNECT/0.6\r\nUser-Agent: LimeWire/5.5.16\r\n\r\n'))],
+    ['gnutella-handshake-reply', tcp(c(noise(20)), s('GNUTELLA/0.6 200 OK\r\n\r\n'))],
+    ['gnutella-handshake-reply', tcp(c(noise(20)), s('GNUTELLA OK\n\n'))],
+    ['gnutella-push', tcp(c(`GIV 1234:${GUID}/song.mp3\n\n`))],
+    ['gnutella-push', tcp(c(`PUSH guid:${GUID}\r\n\r\n`))],
+    [
+      'gnutella-download',
+      tcp(c('GET /uri-res/N2R?urn:sha1:LXIP2A72T5H3BU3GRUMZFYNU3OYDK6FI HTTP/1.1\r\n\r\n')),
+    ],
+    [
+      'gnutella-http-headers',
+      tcp(c('GET /f HTTP/1.1\r\nX-Gnutella-Content-URN: urn:sha1:ABC\r\n\r\n')),
+    ],
+    [
+      'gnutella-download-by-index',
+      tcp(c('GET /get/17/song.mp3 HTTP/1.1\r\nUser-Agent: LimeWire/4.18.8\r\n\r\n')),
+    ],
+    ['gnutella-udp-message', udp(c(message(0x80, 2, 0, '\x00\x00song\x00')))],
+    ['gnutella-mojito', udp(c(mojito(0x05, 'GTKG')))],
+    ['gnutella-udp-transport', udp(c(bytes('GND', [0x00], [0, 7], [1, 0])))],
+    ['gnutella-udp-transport', udp(c(bytes('GTA', [0x02], [0, 7], [2, 3], noise(100))))],
+  ]);
 });

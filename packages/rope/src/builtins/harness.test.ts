@@ -9,7 +9,8 @@ import assert from 'node:assert/strict';
 import { buildTcpPacket, buildUdpPacket, Packet, TCP_ACK, TCP_PSH, TCP_SYN } from '@p2pwall/core';
 import type { Script } from '../runtime/script.js';
 import type { Value } from '../runtime/values.js';
-import { compileBuiltin, type BuiltinScript } from './builtin-scripts.js';
+import { readFileSync } from 'node:fs';
+import { builtinScriptPath, compileBuiltin, type BuiltinScript } from './builtin-scripts.js';
 import { FlowClassifier } from '../classify/flow-classifier.js';
 
 const loaded = new Map<string, Script>();
@@ -21,6 +22,25 @@ export function builtin(name: BuiltinScript): Script {
     loaded.set(name, s);
   }
   return s;
+}
+
+/** The names of the `# signature: NAME` comments of a built-in script, in file order, once each. */
+export function signatureNames(name: BuiltinScript): string[] {
+  const text = readFileSync(builtinScriptPath(name)!, 'utf8');
+  return [...new Set([...text.matchAll(/^\s*# signature: (\S+)\s*$/gm)].map((m) => m[1]))];
+}
+
+/**
+ * Checks that each conversation gets the label via the signature it is listed under, and that
+ * the list names every signature of the script.
+ */
+export function assertEverySignature(
+  name: BuiltinScript,
+  cases: readonly (readonly [string, Conversation])[],
+): void {
+  const script = builtin(name);
+  for (const [sig, conv] of cases) assert.equal(viaOf(script, conv), sig, sig);
+  assert.deepEqual([...new Set(cases.map((x) => x[0]))].sort(), signatureNames(name).sort());
 }
 
 /** From the client (the initiator) or from the server. */
@@ -72,7 +92,27 @@ export function matches(script: Script, conv: Conversation): boolean {
   return labelledAt(script, conv) >= 0;
 }
 
-function runOnce(script: Script, conv: Conversation, client: string, server: string): number {
+/**
+ * The `via` of the label the conversation gets (the signature the script named), over IPv4 and
+ * IPv6 (which must agree); undefined when the flow gets no label, null when it names none.
+ */
+export function viaOf(script: Script, conv: Conversation): string | null | undefined {
+  const [v4, v6] = FAMILIES.map((f) => {
+    let via: string | null | undefined;
+    runOnce(script, conv, f.client, f.server, (v) => (via = v));
+    return via;
+  });
+  assert.equal(v6, v4, 'IPv4 and IPv6 disagree');
+  return v4;
+}
+
+function runOnce(
+  script: Script,
+  conv: Conversation,
+  client: string,
+  server: string,
+  onVia?: (via: string | null) => void,
+): number {
   const classifier = new FlowClassifier([{ script, pushes: conv.pushes ?? [] }], {
     window: conv.window,
   });
@@ -85,6 +125,7 @@ function runOnce(script: Script, conv: Conversation, client: string, server: str
     assert.ok(p.decode(bytes, 0, bytes.length));
     const r = classifier.classify(p, (t += 0.01));
     assert.equal(classifier.stats[0].lastError, null, classifier.stats[0].lastError?.render());
+    if (r.newLabels > 0) onVia?.(r.labels.via(0));
     return r.newLabels > 0;
   };
   const addr = (from: number) =>

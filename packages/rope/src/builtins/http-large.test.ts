@@ -3,7 +3,16 @@
 // only looks like a response.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { builtin, c, labelledAt, matches, noise, s, type Step } from './harness.test.js';
+import {
+  assertEverySignature,
+  builtin,
+  c,
+  labelledAt,
+  matches,
+  noise,
+  s,
+  type Step,
+} from './harness.test.js';
 
 const hl = builtin('http-large');
 const GET = 'GET /file.iso HTTP/1.1\r\nHost: example.org\r\n\r\n';
@@ -235,4 +244,17 @@ test('text that only looks like a response is not one', () => {
   // a request is not a response; nor is HTTP over UDP
   assert.ok(!matches(hl, conv([c(`POST /up HTTP/1.1\r\nContent-Length: 9000000\r\n\r\n`)])));
   assert.ok(!matches(hl, { l4: 'udp', steps: [s(fake)], serverPort: 1900 }));
+});
+
+test('each signature names itself in via', () => {
+  assertEverySignature('http-large', [
+    [
+      'http-large-content-range',
+      conv([c(GET), s('HTTP/1.1 206 Partial\r\nContent-Range: bytes 0-1/5120755\r\n\r\n')]),
+    ],
+    [
+      'http-large-content-length',
+      conv([c(GET), s('HTTP/1.1 200 OK\r\nContent-Length: 1000001\r\n\r\n')]),
+    ],
+  ]);
 });

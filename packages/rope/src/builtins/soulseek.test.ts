@@ -9,6 +9,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import {
+  assertEverySignature,
   builtin,
   bytes,
   c,
@@ -91,4 +92,15 @@ test('not Soulseek: other protocols', () => {
   assertNoLookAlike(sl);
   // another protocol with a little-endian length prefix and an unknown message type
   assert.ok(!matches(sl, tcp(c(message(200, noise(20, 6))), s(message(201, noise(8, 7))))));
+});
+
+test('every signature names itself in via', () => {
+  const queue = message(43, str('Music\\song.flac'));
+  assertEverySignature('soulseek', [
+    ['soulseek-login', tcp(c(login()))],
+    ['soulseek-peer-init', tcp(c(initMessage(1, str('alice'), str('P'), le32(0))))],
+    ['soulseek-pierce-firewall', tcp(c(bytes(initMessage(0, le32(123456)), queue)))],
+    ['soulseek-messages', tcp(c(queue), s(message(44, str('Music\\song.flac'), le32(3))))],
+    ['soulseek-messages', tcp(c(initMessage(0, le32(123456))), s(queue))],
+  ]);
 });

@@ -5,7 +5,17 @@
 // strings, and the fixed 149-byte packet. What IPP2P alone would accept must not match.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { builtin, bytes, c, labelledAt, matches, noise, s, type Step } from './harness.test.js';
+import {
+  assertEverySignature,
+  builtin,
+  bytes,
+  c,
+  labelledAt,
+  matches,
+  noise,
+  s,
+  type Step,
+} from './harness.test.js';
 import { assertNoLookAlike } from './look-alikes.test.js';
 
 const mx = builtin('winmx');
@@ -54,4 +64,18 @@ test('the fixed 149-byte packet', () => {
 
 test('not WinMX: other protocols', () => {
   assertNoLookAlike(mx);
+});
+
+test('every signature names itself in via', () => {
+  const p = bytes('8', noise(148, 3));
+  p.fill(0, 17, 29);
+  p.fill(0, 39, 41);
+  p.set([0x7e, 0xdf], 135);
+  p.set([0xf7, 0x92], 147);
+  assertEverySignature('winmx', [
+    ['winmx-greeting', tcp(s('1'), c('SEND'))],
+    ['winmx-request', tcp(c('SEND'), c('alice_123 "C:\\Shared\\song.mp3" 0'))],
+    ['winmx-send-quoted', tcp(c('SEND alice "song.mp3" "12345"'))],
+    ['winmx-peer-149', tcp(c(p))],
+  ]);
 });

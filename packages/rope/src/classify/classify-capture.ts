@@ -30,6 +30,11 @@ export interface FlowReport {
   labels: string[];
   /** Per label: the flow's packet number (1-based, both directions) of the matching packet. */
   matchedAt: number[];
+  /**
+   * Per label: why it matched — the signature the script named with `via`, or `learned:` and
+   * what taught the table key it found (FlowLabels.via); null when the script said neither.
+   */
+  via: (string | null)[];
   packets: number;
   /** IP bytes, both directions. */
   bytes: number;
@@ -72,10 +77,12 @@ export interface ClassifyOptions extends Pick<
 function report(f: Flow, l: FlowLabels, names: readonly string[]): FlowReport {
   const labels: string[] = [];
   const matchedAt: number[] = [];
+  const via: (string | null)[] = [];
   for (let i = 0; i < names.length; i++) {
     if (l.has(i)) {
       labels.push(names[i]);
       matchedAt.push(l.matchedAt(i));
+      via.push(l.via(i));
     }
   }
   return {
@@ -85,6 +92,7 @@ function report(f: Flow, l: FlowLabels, names: readonly string[]): FlowReport {
     b: f.endpointB(),
     labels,
     matchedAt,
+    via,
     packets: f.totalPackets,
     bytes: f.totalBytes,
     firstSeen: f.firstSeen,

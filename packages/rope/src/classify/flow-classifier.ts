@@ -5,22 +5,17 @@
 // script no longer runs on that flow — like l7-filter and the historical rope, which saved the
 // match in the connection mark. When both directions are past the window, every script still
 // pending gives up on the flow. So a flow costs a hash lookup per packet, and scripts run at most
-// 2N times per flow.
+// 2N times per flow. One exception: a script that declares tables runs again on a flow past its
+// window once a table has learned a new key (see late-runs.ts), at most once a second per flow.
 //
 // Nothing is allocated per packet, nor per flow beyond the flow table's own Flow: the result
-// object, the run input and the `$ct_*` record are reused, and each flow's labels and `freg`
-// registers live in typed arrays indexed by the flow's slot (FlowLabels is a view onto them),
-// which grow with the table and shrink back after a flood (see `expire`).
+// object, the run input and the `$ct_*` record are reused, and each flow's labels (with why each
+// matched, `via`) and `freg` registers live in typed arrays indexed by the flow's slot
+// (FlowLabels is a view onto them), which grow with the table and shrink back after a flood (see
+// `expire`).
 import type { Packet } from '@p2pwall/core';
-import {
-  FlowTable,
-  type Flow,
-  type FlowRemoveReason,
-  type FlowTableOptions,
-} from '@p2pwall/core/flow';
-import type { Caps } from '../runtime/caps.js';
+import { FlowTable, type Flow, type FlowRemoveReason } from '@p2pwall/core/flow';
 import { Engine, newFlowRegisters } from '../runtime/engine.js';
-import type { RunError } from '../runtime/run-error.js';
 import {
   CT_ESTABLISHED,
   CT_NEW,
@@ -37,10 +32,13 @@ import {
   LABEL_PENDING,
   LABEL_UNMATCHED,
 } from './flow-labels.js';
+import type { ClassifierRule, FlowClassifierOptions } from './classifier-options.js';
 import { RegisterStore } from './flow-registers.js';
+import { LateRunStore } from './late-runs.js';
 import { NOT_RUN, PacketResult } from './packet-result.js';
 import { ScriptStats } from './script-stats.js';
 
+export type { ClassifierRule, FlowClassifierOptions } from './classifier-options.js';
 export { NOT_RUN, PacketResult } from './packet-result.js';
 export { ScriptStats } from './script-stats.js';
 
@@ -66,46 +64,6 @@ export function ctFromFlow(ct: CtInfo, f: Flow, dir: number): void {
   ct.mark = 0;
 }
 
-/** One script of the classifier. */
-export interface ClassifierRule {
-  script: Script;
-  /** Values pre-pushed for every run of this script (`--push-int` …), bottom first. */
-  pushes?: readonly Value[];
-  /** The label a matching flow gets; default the script's name. */
-  label?: string;
-}
-
-export interface FlowClassifierOptions {
-  /** Payload-carrying packets of each direction each script sees (default 10, at least 1). */
-  window?: number;
-  /**
-   * Also run scripts on packets without payload (SYN, bare ACK) while their direction's window is
-   * open, for scripts that judge headers alone. Default false: such packets reach no script.
-   */
-  emptyPackets?: boolean;
-  /** The engine the scripts run in (its `greg` registers are shared by all scripts). */
-  engine?: Engine;
-  /** Caps of the engine made when `engine` is not given. */
-  caps?: Partial<Caps>;
-  /** Flow table limits and idle timeouts. */
-  flows?: Omit<FlowTableOptions, 'onRemove'>;
-  /**
-   * A flow got script `i`'s label; called during `classify`, before it returns. `labels` is the
-   * result's view, valid until the next packet.
-   */
-  onLabel?: (flow: Flow, i: number, labels: FlowLabels) => void;
-  /**
-   * A run of script `i` ended with FAIL or HOTDROP (the packet is `result`'s); called during
-   * `classify`. The same counts are in `stats`.
-   */
-  onRunError?: (i: number, verdict: Verdict, error: RunError, flow: Flow) => void;
-  /**
-   * A flow left the table (idle, evicted, reused by a new connection, or `drain()`): the last
-   * moment its labels can be read (`labels` is valid during the call only).
-   */
-  onFlowEnd?: (flow: Flow, labels: FlowLabels, reason: FlowRemoveReason) => void;
-}
-
 export class FlowClassifier {
   readonly engine: Engine;
   /** Label of script i. */
@@ -120,6 +78,10 @@ export class FlowClassifier {
   private readonly result: PacketResult;
   private readonly store: LabelStore;
   private readonly registers: RegisterStore;
+  /** The scripts that declare tables (the only ones a late run runs), by index. */
+  private readonly tableScripts: Int32Array;
+  /** Per flow, when its scripts last saw the tables; null when no script declares a table. */
+  private readonly late: LateRunStore | null;
   /** Per script: its register set in `registers`, or −1 for a script without `freg`. */
   private readonly registerSet: Int32Array;
   /** The registers a run works on (loaded from and saved to `registers`). */
@@ -162,6 +124,7 @@ export class FlowClassifier {
           onFlowEnd(f, this.ending, reason);
         }
         this.registers.clear(f.slot);
+        this.store.release(f.slot);
       },
     });
     const capacity = Math.min(INITIAL_CAPACITY, this.table.maxFlows);
@@ -172,6 +135,10 @@ export class FlowClassifier {
       if (s.usesFlowRegisters) this.registerSet[i] = sets++;
     });
     this.registers = new RegisterStore(sets, capacity);
+    this.tableScripts = Int32Array.from(
+      this.scripts.flatMap((s, i) => (s.tables.length > 0 ? [i] : [])),
+    );
+    this.late = this.tableScripts.length > 0 ? new LateRunStore(capacity) : null;
     this.peek = new FlowLabels(this.store);
     this.ending = new FlowLabels(this.store);
     this.result = new PacketResult(rules.length, new FlowLabels(this.store));
@@ -182,6 +149,7 @@ export class FlowClassifier {
       packetTime: 0,
       packetSerial: 0,
       flow: null,
+      pastWindow: false,
     };
   }
 
@@ -208,6 +176,11 @@ export class FlowClassifier {
   /** Flows whose `freg` registers hold a string (kept outside the typed arrays). */
   get flowsWithStringRegisters(): number {
     return this.registers.sideSets;
+  }
+
+  /** Distinct `via` names the live flows' labels hold (they go with the last flow holding them). */
+  get viaNamesHeld(): number {
+    return this.store.names.size;
   }
 
   /**
@@ -255,21 +228,32 @@ export class FlowClassifier {
     }
     const slot = f.slot;
     const store = this.store;
+    const late = this.late;
     if (this.table.created) {
       if (slot >= store.capacity) this.grow(slot);
       store.open(slot);
+      late?.open(slot, this.engine.tables.generation);
     }
     r.flow = f;
     r.dir = this.table.direction;
     r.labels.slot = slot;
-    if (store.pending[slot] === 0) return r;
+    if (store.pending[slot] === 0) {
+      if (late !== null && late.due(slot, this.engine.tables.generation, time))
+        this.runLate(packet, time, ct, f, r);
+      return r;
+    }
 
     // the window: the first `window` payload packets of each direction (the table has already
     // counted this one); a packet without payload only while its direction's window is open
     const seen = r.dir === 0 ? f.payloadPacketsAB : f.payloadPacketsBA;
     const w = this.window;
     const inWindow = packet.payloadLength > 0 ? seen <= w : this.emptyPackets && seen < w;
-    if (inWindow) this.runScripts(packet, time, ct, f, r);
+    if (inWindow) {
+      this.runScripts(packet, time, ct, f, r, false);
+      if (late !== null) late.generation[slot] = this.engine.tables.generation;
+    } else if (late !== null && seen >= w && late.due(slot, this.engine.tables.generation, time))
+      // the packet's direction is past its window (the other may not be: a download)
+      this.runLate(packet, time, ct, f, r);
     if (store.pending[slot] > 0 && f.payloadPacketsAB >= w && f.payloadPacketsBA >= w)
       this.giveUp(slot);
     return r;
@@ -292,14 +276,17 @@ export class FlowClassifier {
     if (capacity <= MIN_CAPACITY || this.table.size >= capacity / 4) return;
     const store = this.store;
     const registers = this.registers;
+    const late = this.late;
     this.table.compactSlots((_f, from, to) => {
       store.move(from, to);
       registers.move(from, to);
+      late?.move(from, to);
     });
     let room = MIN_CAPACITY;
     while (room < 2 * this.table.size) room *= 2;
     store.resize(room);
     registers.resize(room);
+    late?.resize(room);
   }
 
   /** Room for the flow in `slot`: the per-flow arrays double (up to the table's maximum). */
@@ -309,14 +296,41 @@ export class FlowClassifier {
     room = Math.min(room, this.table.maxFlows);
     this.store.resize(room);
     this.registers.resize(room);
+    this.late?.resize(room);
   }
 
+  /**
+   * A late run (late-runs.ts): the tables learned something since the flow's scripts last ran,
+   * and the flow is past its window. Runs the scripts with tables that have not matched, if any.
+   */
+  private runLate(packet: Packet, time: number, ct: CtInfo | null, f: Flow, r: PacketResult): void {
+    const late = this.late!;
+    const slot = f.slot;
+    const state = this.store.state;
+    const base = slot * this.scripts.length;
+    const ts = this.tableScripts;
+    let open = false;
+    for (let k = 0; k < ts.length; k++) if (state[base + ts[k]] !== LABEL_MATCHED) open = true;
+    if (open) {
+      late.lastRun[slot] = time;
+      this.runScripts(packet, time, ct, f, r, true);
+    }
+    // what the runs themselves taught does not call for another
+    late.generation[slot] = this.engine.tables.generation;
+  }
+
+  /**
+   * Runs the scripts on the packet: in the window, every pending script, each on its flow
+   * registers; in a late run, the scripts with tables that have not matched, on fresh registers
+   * that are not kept.
+   */
   private runScripts(
     packet: Packet,
     time: number,
     ct: CtInfo | null,
     f: Flow,
     r: PacketResult,
+    pastWindow: boolean,
   ): void {
     const input = this.input;
     input.packet = packet;
@@ -327,6 +341,7 @@ export class FlowClassifier {
       ctFromFlow(this.ownCt, f, r.dir);
       input.ct = this.ownCt;
     } else input.ct = ct;
+    input.pastWindow = pastWindow;
     const engine = this.engine;
     const scripts = this.scripts;
     const store = this.store;
@@ -334,11 +349,17 @@ export class FlowClassifier {
     const base = slot * scripts.length;
     let mark = r.mark;
     for (let i = 0; i < scripts.length; i++) {
-      if (store.state[base + i] !== LABEL_PENDING) continue;
+      const was = store.state[base + i];
+      if (
+        pastWindow ? was === LABEL_MATCHED || scripts[i].tables.length === 0 : was !== LABEL_PENDING
+      )
+        continue;
       const s = scripts[i];
       input.mark = mark;
       const set = this.registerSet[i];
-      if (set >= 0) {
+      if (pastWindow) {
+        input.flow = null;
+      } else if (set >= 0) {
         this.registers.load(slot, set, this.scratch);
         input.flow = this.scratch;
       } else input.flow = null;
@@ -351,14 +372,15 @@ export class FlowClassifier {
       if (v === Verdict.YES) {
         store.state[base + i] = LABEL_MATCHED;
         store.matchedAt[base + i] = f.totalPackets;
+        store.setVia(slot, i, engine.via, engine.learnedFrom);
         if (set >= 0) this.registers.drop(slot, set);
         store.labelCount[slot]++;
-        store.pending[slot]--;
+        if (was === LABEL_PENDING) store.pending[slot]--;
         r.newLabels++;
         st.flows++;
         this.onLabel?.(f, i, r.labels);
       } else {
-        if (set >= 0) this.registers.save(slot, set, this.scratch);
+        if (set >= 0 && !pastWindow) this.registers.save(slot, set, this.scratch);
         if (v === Verdict.HOTDROP || v === Verdict.FAIL) {
           if (v === Verdict.HOTDROP) r.hotdrop = true;
           st.lastError = engine.lastError;

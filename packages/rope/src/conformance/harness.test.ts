@@ -65,6 +65,8 @@ export interface Case {
   packetTime?: number;
   kernelTime?: number;
   flow?: Value[];
+  /** The classifier's late run (`$past_window` 1). */
+  pastWindow?: boolean;
   caps?: Partial<Caps>;
   verdict: VerdictName;
   /** The stack after the run, bottom first. */
@@ -109,6 +111,7 @@ export function run(c: Omit<Case, 'name' | 'verdict'>, engine = new Engine(c.cap
       packetTime: c.packetTime ?? 0,
       kernelTime: c.kernelTime,
       flow: c.flow ?? null,
+      pastWindow: c.pastWindow,
       trace,
     },
     c.pushes ?? [],

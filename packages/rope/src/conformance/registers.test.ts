@@ -268,6 +268,19 @@ cases('registers (time, flow, limits)', [
     stack: [2147483647],
   },
   {
+    name: '$past_window: 0 in a run in the window',
+    script: '$past_window get',
+    verdict: 'OKAY',
+    stack: [0],
+  },
+  {
+    name: '$past_window: 1 in a late run',
+    script: '$past_window get',
+    pastWindow: true,
+    verdict: 'OKAY',
+    stack: [1],
+  },
+  {
     name: '$mark starts with the packet mark',
     script: '$mark get',
     mark: 5,

@@ -91,6 +91,13 @@ export const INTERNAL_REGISTERS: readonly RegisterInfo[] = [
     addition: true,
   }),
   r('ct_mark', 'int', 'flow', 'the connection mark', { addition: true }),
+  r(
+    'past_window',
+    'int',
+    'flow',
+    '1 when the flow has passed its window and the script runs because a table learned a key',
+    { addition: true },
+  ),
   r('mark', 'int', 'flow', 'the packet mark the engine sets with the verdict', {
     writable: true,
     addition: true,

@@ -236,3 +236,28 @@ test('decider: a flood of new flows past --max-flows gets its verdicts; then its
   assert.equal(e.classifier.capacity, 1024);
   assert.equal(decide(e, { payload: 'MATCH-A', sport: 1 }).verdict, NF_DROP);
 });
+
+test('decider: a flow past its window is dropped from its next packet once a table learns its peer', () => {
+  const learner = script(
+    'learner',
+    `table( "peers" 1024 3600 )
+    $data "LEARN" eq { "learn" via  dst_endpoint_key "peers" table_add  yes } if
+    $past_window { dst_endpoint_key "peers" table_has yes  src_endpoint_key "peers" table_has yes } if
+    no`,
+  );
+  const events: MatchEvent[] = [];
+  const e = decider([[learner, DROP]], { window: 1, onMatch: (m) => events.push(m) });
+  e.now = 1_700_000_000;
+  assert.equal(decide(e, { payload: 'x', sport: 20 }).verdict, NF_ACCEPT);
+  assert.equal(decide(e, { payload: 'y', sport: 20, reply: true }).verdict, NF_ACCEPT);
+  assert.equal(decide(e, { payload: 'z', sport: 20 }).verdict, NF_ACCEPT, 'past the window');
+  assert.equal(decide(e, { payload: 'LEARN', sport: 21 }).verdict, NF_DROP);
+  assert.equal(decide(e, { payload: 'more', sport: 20, reply: true }).verdict, NF_DROP);
+  assert.deepEqual(
+    events.map((m) => [m.from, m.packet]),
+    [
+      ['192.0.2.10:21', 1],
+      ['192.0.2.10:20', 4],
+    ],
+  );
+});

@@ -41,6 +41,16 @@ export class Engine {
     return this.machine.mark;
   }
 
+  /** The signature name the last run gave with `via`, or null. */
+  get via(): string | null {
+    return this.machine.via;
+  }
+
+  /** What taught the key the last run last found with `table_has` (its note), or null. */
+  get learnedFrom(): string | null {
+    return this.machine.learnedFrom;
+  }
+
   /** Verbs the last run executed. */
   get actions(): number {
     return this.machine.actions;

@@ -74,6 +74,8 @@ export class Machine {
   packetTime = 0;
   /** -1 until read: `$kernel_time` asks the clock once per run. */
   kernelTime = -1;
+  /** `$past_window`: 1 when the classifier runs the script on a flow past its window. */
+  pastWindow = 0;
 
   trace: TraceSink | null = null;
 

@@ -115,6 +115,7 @@ const readers: Record<string, Reader> = {
   ct_packets: (m) => Math.min(m.ctPackets, 0x7fffffff),
   ct_bytes: (m) => Math.min(m.ctBytes, 0x7fffffff),
   ct_mark: (m) => m.ctMark | 0,
+  past_window: (m) => m.pastWindow,
   mark: (m) => m.mark | 0,
   max_actions: (m) => m.maxActions,
   max_while_loops: (m) => m.maxLoops,

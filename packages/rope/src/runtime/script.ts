@@ -50,6 +50,11 @@ export interface RunInput {
   packetSerial?: number;
   /** This flow's registers for this script (`freg`), from `newFlowRegisters()`; null: per run. */
   flow?: Value[] | null;
+  /**
+   * The flow has passed its window and runs again because a table learned something
+   * (`$past_window` reads 1).
+   */
+  pastWindow?: boolean;
   trace?: TraceSink | null;
 }
 
@@ -123,6 +128,7 @@ export class Script {
     }
     m.packetTime = input.packetTime ?? 0;
     if (input.kernelTime !== undefined) m.kernelTime = input.kernelTime;
+    m.pastWindow = input.pastWindow === true ? 1 : 0;
     if (input.flow) m.flow = input.flow;
     else {
       // per-run flow registers; only scripts with `freg` can see them, so only they clear them

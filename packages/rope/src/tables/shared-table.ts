@@ -10,6 +10,10 @@
 // the end on use (delete + set) makes the first key the least recently used; eviction and lookup
 // are O(1). An entry record is reused when its key is refreshed, so a hit allocates nothing; a
 // new key costs its record and its Map slot (bounded by the capacity).
+//
+// Every key that becomes alive (a new key, or one added again after it expired; not a renewal)
+// counts once in the table's `newKeys` and in its set's `generation`: the flow classifier runs a
+// table's scripts once more on a flow already past its window when something new was learned.
 
 /** Largest capacity a script may declare (a table of this size costs about 100 MB). */
 export const MAX_TABLE_CAPACITY = 1 << 20;
@@ -38,6 +42,11 @@ export interface TableChange {
 
 export type ChangeListener = (change: TableChange) => void;
 
+/** Counts the keys that became alive in any table of a set (see TableSet.generation). */
+export interface KeyGeneration {
+  generation: number;
+}
+
 export interface TableSpec {
   name: string;
   capacity: number;
@@ -50,8 +59,14 @@ export class SharedTable {
   /** Called for every local add, set and delete (not for changes applied from elsewhere). */
   onChange: ChangeListener | null = null;
   evictions = 0;
+  /** Keys that became alive here: added new, or added again after they expired. */
+  newKeys = 0;
 
-  constructor(readonly spec: Readonly<TableSpec>) {}
+  constructor(
+    readonly spec: Readonly<TableSpec>,
+    /** The set's counter, bumped with `newKeys`. */
+    private readonly keyGeneration: KeyGeneration | null = null,
+  ) {}
 
   get name(): string {
     return this.spec.name;
@@ -90,6 +105,7 @@ export class SharedTable {
       if (e.expires <= now) {
         e.value = 0;
         e.note = '';
+        this.bornKey();
       }
       e.expires = expires;
       if (value !== undefined) e.value = value;
@@ -97,6 +113,7 @@ export class SharedTable {
     } else {
       if (this.map.size >= this.spec.capacity) this.evictOne(now);
       e = { expires, value: value ?? 0, note: note ?? '' };
+      this.bornKey();
     }
     this.map.set(key, e);
     this.onChange?.({ table: this.spec.name, key, expires, value: e.value, note: e.note });
@@ -159,12 +176,14 @@ export class SharedTable {
     let e = this.map.get(change.key);
     if (e !== undefined) {
       this.map.delete(change.key);
+      if (e.expires <= now) this.bornKey();
       e.expires = change.expires;
       e.value = change.value;
       e.note = change.note;
     } else {
       if (this.map.size >= this.spec.capacity) this.evictOne(now);
       e = { expires: change.expires, value: change.value, note: change.note };
+      this.bornKey();
     }
     this.map.set(change.key, e);
   }
@@ -188,6 +207,11 @@ export class SharedTable {
 
   clear(): void {
     this.map.clear();
+  }
+
+  private bornKey(): void {
+    this.newKeys++;
+    if (this.keyGeneration !== null) this.keyGeneration.generation++;
   }
 
   /** At capacity: an expired key if the oldest is one, else the least recently used. */

@@ -5,6 +5,7 @@
 import {
   SharedTable,
   type ChangeListener,
+  type KeyGeneration,
   type TableChange,
   type TableSpec,
 } from './shared-table.js';
@@ -22,7 +23,12 @@ export function tableConflictMessage(c: TableConflict): string {
   return `table ${c.name} is declared with ${d(c.want)} in ${c.want.declaredIn} but with ${d(c.have)} in ${c.have.declaredIn}; declare it the same way everywhere`;
 }
 
-export class TableSet {
+export class TableSet implements KeyGeneration {
+  /**
+   * Keys that became alive in any table of the set so far (added new, or again after expiring;
+   * renewals do not count): a flow classifier compares it with what a flow last saw.
+   */
+  generation = 0;
   private readonly tables = new Map<string, SharedTable>();
   private readonly origin = new Map<string, string>();
   private listener: ChangeListener | null = null;
@@ -31,7 +37,7 @@ export class TableSet {
   declare(spec: TableSpec, declaredIn: string): SharedTable | TableConflict {
     const have = this.tables.get(spec.name);
     if (have === undefined) {
-      const t = new SharedTable({ ...spec });
+      const t = new SharedTable({ ...spec }, this);
       t.onChange = this.listener;
       this.tables.set(spec.name, t);
       this.origin.set(spec.name, declaredIn);

@@ -1,5 +1,6 @@
-// rope classify [--script NAME|FILE]... [--push-int N]... [--window N] [--max-flows N] [--json]
-// CAPTURE... — label the flows of captures with scripts (the built-in ones unless told otherwise).
+// rope classify [--script NAME|FILE]... [--push-int N]... [--window N] [--max-flows N]
+// [--json | --explain] CAPTURE... — label the flows of captures with scripts (the built-in ones
+// unless told otherwise), and say why each label was given (`via`).
 // Each flow is written out as it ends and forgotten, so memory stays bounded by --max-flows
 // whatever the size of the captures.
 import { basename } from 'node:path';
@@ -15,6 +16,7 @@ import {
   type FlowReport,
 } from '../../classify/classify-capture.js';
 import { BufferedWriter } from '../buffered-output.js';
+import { FlowExplainText } from '../classify-explain.js';
 import { FlowTableText, TABLE_ROWS_SIZED } from '../classify-table.js';
 import {
   CliError,
@@ -40,6 +42,7 @@ const OPTIONS = {
   window: { type: 'string' },
   'max-flows': { type: 'string' },
   json: { type: 'boolean' },
+  explain: { type: 'boolean' },
   ...PUSH_OPTIONS,
 } as const;
 
@@ -58,8 +61,10 @@ labels each flow with the name of every script that matched it. Without
 
 A flow takes a script's label at the script's first YES and keeps it; each
 script sees the first N packets with payload of each direction of a flow
-(--window, default ${DEFAULT_WINDOW}) and is not run on the flow after that. $ct_*
-registers and flow registers (freg) come from the flow table, per capture.
+(--window, default ${DEFAULT_WINDOW}) and is not run on the flow after that — except a
+script with tables, run again on a flow past its window once a table has
+learned a new key ($past_window). $ct_* registers and flow registers (freg)
+come from the flow table, per capture.
 
 Flows are written as they end, and forgotten: idle for 3 minutes (UDP) or
 30 minutes (TCP) of capture time, 2 minutes after a TCP connection ended
@@ -84,14 +89,21 @@ options:
   --json         one JSON object per flow on stdout, every TCP and UDP flow:
                    {"capture": "<file name>", "l4": "tcp"|"udp",
                     "a": "<ip:port>", "b": "<ip:port>", "labels": [...],
-                    "packets": N, "bytes": N}
+                    "packets": N, "bytes": N, "via": "<why>"|null}
                  a is the initiator (the sender of the flow's first packet),
                  IPv6 endpoints are [addr]:port, labels lists every script
-                 that matched, bytes count IP lengths in both directions
+                 that matched, bytes count IP lengths in both directions,
+                 via says why the first label matched: the signature its
+                 script named, or "learned:<source> <ip:port>><ip:port>" for
+                 a table key and what taught it (null: unlabelled, or the
+                 script named nothing)
+  --explain      instead of the table, one line per label of each flow: the
+                 flow, the label, the packet that gave it and why (via)
   -h, --help     this help
 
-Without --json: a table of the flows of each capture, then a summary per label
-(a capture of more than ${TABLE_ROWS_SIZED} flows: columns sized for the first ${TABLE_ROWS_SIZED}).
+Without --json: a table of the flows of each capture (with --explain, its
+lines instead), then a summary per label (a capture of more than ${TABLE_ROWS_SIZED}
+flows: columns sized for the first ${TABLE_ROWS_SIZED}).
 
 built-in scripts: ${wrapList(BUILTIN_SCRIPTS, 18)}
 ${Object.entries(SCRIPT_GROUPS)
@@ -113,7 +125,11 @@ and the other captures are processed), 2 on usage errors.
         : parseCount(String(values['max-flows']), '--max-flows', 1, 1 << 24);
     const rules = loadRules(scriptsFrom(tokens), io);
     const json = values.json === true;
-    return classifyAll(positionals, rules, { window, flows: { maxFlows } }, json, io);
+    const explain = values.explain === true;
+    if (json && explain)
+      throw new UsageError('--json and --explain are two outputs: give one (--json has via too)');
+    const output = json ? 'json' : explain ? 'explain' : 'table';
+    return classifyAll(positionals, rules, { window, flows: { maxFlows } }, output, io);
   },
 };
 
@@ -183,7 +199,7 @@ function classifyAll(
   paths: string[],
   rules: ClassifierRule[],
   options: ClassifyOptions,
-  json: boolean,
+  output: 'table' | 'json' | 'explain',
   io: Output,
 ): number {
   // written as it comes, without letting a slow reader's share pile up in memory
@@ -191,20 +207,24 @@ function classifyAll(
   const summary = new Summary(rules.map((r) => r.script.name));
   const t0 = process.hrtime.bigint();
   let damaged = 0;
+  const json = output === 'json';
   const table = new FlowTableText(out, paths.length > 1);
+  const explain = new FlowExplainText(out, paths.length > 1);
   for (const path of paths) {
     const name = basename(path);
     const quoted = JSON.stringify(name);
-    if (!json) table.start(name);
+    if (output === 'table') table.start(name);
+    else if (output === 'explain') explain.start(name);
     const report = classifyCapture(path, rules, {
       ...options,
       onFlow: (f) => {
         summary.addFlow(f);
         if (json) out.write(flowJson(quoted, f));
-        else table.add(f);
+        else if (output === 'table') table.add(f);
+        else explain.add(f);
       },
     });
-    if (!json) table.end();
+    if (output === 'table') table.end();
     summary.add(report);
     for (const [linkType, records] of report.unsupportedLinkTypes) {
       out.flush();
@@ -226,9 +246,13 @@ function classifyAll(
   return damaged > 0 ? EXIT_FAILURE : EXIT_OK;
 }
 
-/** One line of `--json`, keys in the documented order; `capture` already JSON-quoted. */
+/**
+ * One line of `--json`, keys in the documented order; `capture` already JSON-quoted. `via` is the
+ * first label's (last, so that lines read as before up to it).
+ */
 function flowJson(capture: string, f: FlowReport): string {
-  return `{"capture":${capture},"l4":"${f.l4}","a":"${f.a}","b":"${f.b}","labels":${JSON.stringify(f.labels)},"packets":${f.packets},"bytes":${f.bytes}}\n`;
+  const via = f.via.length === 0 || f.via[0] === null ? 'null' : JSON.stringify(f.via[0]);
+  return `{"capture":${capture},"l4":"${f.l4}","a":"${f.a}","b":"${f.b}","labels":${JSON.stringify(f.labels)},"packets":${f.packets},"bytes":${f.bytes},"via":${via}}\n`;
 }
 
 /** Totals per label and per script across all captures. */
