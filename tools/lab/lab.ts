@@ -19,7 +19,17 @@ import {
   type GnutellaReplay,
   type GnutellaReplayOptions,
 } from './traffic/gnutella.js';
+import {
+  startHardNegatives,
+  type HardNegativeOptions,
+  type HardNegatives,
+} from './traffic/hard-negatives.js';
 import { startHttp, type HttpOptions, type HttpService } from './traffic/http.js';
+import {
+  startLibtorrentSwarm,
+  type LibtorrentSwarm,
+  type LibtorrentSwarmOptions,
+} from './traffic/libtorrent.js';
 import { replayCapture, type CaptureReplay, type ReplayOptions } from './traffic/replay.js';
 import {
   openTcpConnections,
@@ -149,6 +159,16 @@ export class Lab implements TrafficLab, AsyncDisposable {
   /** A BitTorrent swarm: tracker and seeders on the server side, leechers on the LAN. */
   bittorrent(opts: BittorrentOptions = {}): Promise<BittorrentSwarm> {
     return startBittorrent(this, opts);
+  }
+
+  /** A libtorrent swarm with encryption forced (tracker or DHT, TCP or uTP; aria2c leechers). */
+  libtorrent(opts: LibtorrentSwarmOptions): Promise<LibtorrentSwarm> {
+    return startLibtorrentSwarm(this, opts);
+  }
+
+  /** HTTPS, random-payload TCP/UDP and DNS servers that BitTorrent detection must leave alone. */
+  hardNegatives(opts: HardNegativeOptions = {}): Promise<HardNegatives> {
+    return startHardNegatives(this, opts);
   }
 
   /** Replays the payload streams of the corpus Gnutella capture between a client and a server. */

@@ -18,11 +18,12 @@ export function announceUrl(host: LabHost): string {
 }
 
 /**
- * Starts opentracker on `host`, serving only `hash`. It chroots into `dir` and drops to `nobody`;
- * the whitelist path is inside the chroot. Its output goes to `dir`/tracker.log.
+ * Starts opentracker on `host`, serving only `hash` (several for a hybrid v1+v2 torrent, whose
+ * peers announce under both). It chroots into `dir` and drops to `nobody`; the whitelist path is
+ * inside the chroot. Its output goes to `dir`/tracker.log.
  */
-export function spawnTracker(host: LabHost, dir: string, hash: string): ChildProcess {
-  writeFileSync(join(dir, 'whitelist'), hash + '\n');
+export function spawnTracker(host: LabHost, dir: string, hash: string | string[]): ChildProcess {
+  writeFileSync(join(dir, 'whitelist'), [hash].flat().join('\n') + '\n');
   return host.spawnLogged(
     [
       'opentracker',
