@@ -50,6 +50,10 @@ test('MSE/PE: keys of 96-608 random bytes each way, then the initiator, then the
     steps: mse(),
   });
   assert.deepEqual(got, { at: 3, via: 'mse-handshake' });
+  // libtorrent as initiator sends its encrypted BitTorrent handshake (IA, 68 bytes) in a packet
+  // of its own after the hashes, before the responder's second packet (seen in the lab)
+  const [a1, b1, a2, b2] = mse();
+  assert.equal(labelledAt(bt, tcp(a1, b1, a2, c(noise(68, 7)), b2)), 4);
 });
 
 test('not MSE: random keys whose lengths do not fit, or flows that go on differently', () => {
@@ -70,7 +74,10 @@ test('not MSE: random keys whose lengths do not fit, or flows that go on differe
   no([a1, b1], 'the initiator never goes on');
   no([a1, b1, a2], 'the responder never goes on');
   no([a1, b1, c(noise(55, 3)), b2, a3], 'less than two hashes and a verification constant');
-  no([a1, b1, a2, c(noise(60, 7)), b2], 'the initiator goes on before the responder');
+  no(
+    [a1, b1, a2, c(noise(68, 7)), c(noise(60, 8)), b2],
+    'the initiator sends two more packets before the responder goes on',
+  );
   // a well-known service's port: obfuscated protocols that hide there (Telegram's MTProto)
   assert.equal(labelledAt(bt, { ...tcp(...mse()), serverPort: 443 }), -1);
 });

@@ -104,7 +104,7 @@ test('--json: one object per TCP/UDP flow, keys in order, initiator first, IPv6 
   assert.equal(
     r.stdout,
     [
-      '{"capture":"mixed.pcap","l4":"tcp","a":"192.0.2.10:40000","b":"198.51.100.20:6881","labels":["bittorrent"],"packets":4,"bytes":296,"via":null}',
+      '{"capture":"mixed.pcap","l4":"tcp","a":"192.0.2.10:40000","b":"198.51.100.20:6881","labels":["bittorrent"],"packets":4,"bytes":296,"via":"peer-handshake"}',
       '{"capture":"mixed.pcap","l4":"tcp","a":"192.0.2.10:40001","b":"198.51.100.20:80","labels":["http-large"],"packets":4,"bytes":236,"via":"http-large-content-length"}',
       '{"capture":"mixed.pcap","l4":"udp","a":"[2001:db8::10]:6346","b":"[2001:db8:1::20]:28681","labels":["gnutella"],"packets":1,"bytes":71,"via":"gnutella-udp-message"}',
       '{"capture":"mixed.pcap","l4":"udp","a":"192.0.2.10:5353","b":"198.51.100.20:53","labels":[],"packets":1,"bytes":36,"via":null}',
