@@ -21,7 +21,7 @@ import { DnsTrainer } from './dns/dns-trainer.js';
 import { parseDnsPatterns } from './dns/dns-patterns.js';
 import type { EnforcementEvent, PeerBlocker } from './enforcement.js';
 import { FlowCut, heldConntrack } from './flow-cut.js';
-import { KernelCutIo } from './kernel-cut-io.js';
+import type { KernelCutIo } from './kernel-cut-io.js';
 import { TablePeerBlocker } from './table-peer-blocker.js';
 import type { EnforceRequest } from './enforcer.js';
 import {
@@ -132,8 +132,10 @@ export class QueueHost {
     // the queue whose packet the decider is deciding, for the labels it reports meanwhile
     let current = 0;
     const blocker: PeerBlocker = events.blocker ?? { blockPeer: () => {} };
+    // imported only for --on-match cut: it loads the raw-socket add-on, which cannot be loaded in
+    // more than one worker thread of a process ("Module did not self-register")
     const cutIo = groups.some((g) => g.action.kind === 'cut')
-      ? new KernelCutIo(
+      ? new (await import('./kernel-cut-io.js')).KernelCutIo(
           blocker,
           (e) => events.onEnforcement?.(e),
           (key, m) => throttle.say(key, () => m),
