@@ -52,6 +52,6 @@ export {
   SCRIPT_GROUPS,
   builtinGroup,
   builtinScriptPath,
-  compileBuiltin,
   type BuiltinScript,
 } from './builtins/builtin-scripts.js';
+export { compileBuiltin } from './builtins/compile-builtin.js';

@@ -1,10 +1,8 @@
 // The scripts shipped with rope (packages/rope/builtins/*.rope): `rope classify` runs the default
 // ones when no --script is given, and `--script NAME` finds any of them by name — or a group of
 // them by the group's name (`--script p2p`).
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { compile } from '../compile/compile.js';
-import type { Script } from '../runtime/script.js';
 
 /** Every built-in script, in the order they are listed (and a group expands). */
 export const BUILTIN_SCRIPTS = [
@@ -55,17 +53,4 @@ export function builtinScriptPath(name: string): string | null {
 /** The scripts of group `name` (`p2p`), or null when no group has that name. */
 export function builtinGroup(name: string): readonly BuiltinScript[] | null {
   return Object.hasOwn(SCRIPT_GROUPS, name) ? SCRIPT_GROUPS[name] : null;
-}
-
-/**
- * Built-in script `name`, compiled; `pushes`: how many values each run starts with. Throws when
- * the file is missing or does not compile (an installation or a change of the script gone wrong).
- */
-export function compileBuiltin(name: BuiltinScript, pushes = 0): Script {
-  const path = builtinScriptPath(name);
-  if (path === null)
-    throw new Error(`built-in script ${name} is missing from ${BUILTIN_SCRIPT_DIR}`);
-  const { script, diagnostics } = compile(readFileSync(path, 'utf8'), path, { pushes });
-  if (script === null) throw new Error(diagnostics.map((d) => d.render()).join('\n'));
-  return script;
 }

@@ -10,7 +10,8 @@ import { buildTcpPacket, buildUdpPacket, Packet, TCP_ACK, TCP_PSH, TCP_SYN } fro
 import type { Script } from '../runtime/script.js';
 import type { Value } from '../runtime/values.js';
 import { readFileSync } from 'node:fs';
-import { builtinScriptPath, compileBuiltin, type BuiltinScript } from './builtin-scripts.js';
+import { builtinScriptPath, type BuiltinScript } from './builtin-scripts.js';
+import { compileBuiltin } from './compile-builtin.js';
 import { FlowClassifier } from '../classify/flow-classifier.js';
 
 const loaded = new Map<string, Script>();

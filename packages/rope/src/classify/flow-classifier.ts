@@ -37,6 +37,7 @@ import {
 } from './flow-labels.js';
 import type { ClassifierRule, FlowClassifierOptions } from './classifier-options.js';
 import { RegisterStore } from './flow-registers.js';
+import { DEFAULT_WINDOW } from './default-window.js';
 import { LateRunStore } from './late-runs.js';
 import { NOT_RUN, PacketResult } from './packet-result.js';
 import { ScriptStats } from './script-stats.js';
@@ -45,8 +46,7 @@ export type { ClassifierRule, FlowClassifierOptions } from './classifier-options
 export { NOT_RUN, PacketResult } from './packet-result.js';
 export { ScriptStats } from './script-stats.js';
 
-/** Payload-carrying packets per direction a script sees of each flow, unless configured. */
-export const DEFAULT_WINDOW = 10;
+export { DEFAULT_WINDOW } from './default-window.js';
 
 // per-flow arrays start with room for a few flows (a capture of a handful of flows, of which the
 // corpus has hundreds, pays for no more), double as the table fills, and shrink back (on

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { parseDnsPatterns, formatDnsPatternError } from '../live/dns/dns-patterns.js';
 import { splitCommandWords } from '../live/exec/command-words.js';
-import { DEFAULT_BLOCK_SECONDS } from '../live/flow-cut.js';
+import { DEFAULT_BLOCK_SECONDS } from '../live/block-seconds.js';
 import { CliError, UsageError } from './command.js';
 import { parseCount } from './live-options.js';
 

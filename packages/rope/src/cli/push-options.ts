@@ -1,6 +1,7 @@
 // The --push-int / --push-str / --push-ip options shared by the commands that run scripts: kept
 // in the order given across the three (the last one ends up on top of the stack).
-import { pushValue, PushError, type PushKind, type Value } from '../index.js';
+import type { Value } from '../runtime/values.js';
+import { pushValue, PushError, type PushKind } from '../runtime/pushes.js';
 import { UsageError, type ArgToken } from './command.js';
 
 export const PUSH_OPTIONS = {

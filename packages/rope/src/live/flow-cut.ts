@@ -29,10 +29,10 @@ import {
   type NfqPacket,
   type Tuple,
 } from '@p2pwall/core/netlink';
+import { DEFAULT_BLOCK_SECONDS } from './block-seconds.js';
 import type { EnforcementEvent, PeerBlocker } from './enforcement.js';
 
-/** How long a cut UDP tuple stays blocked unless --block-seconds says otherwise. */
-export const DEFAULT_BLOCK_SECONDS = 60;
+export { DEFAULT_BLOCK_SECONDS } from './block-seconds.js';
 
 /** What a cut does to the world; kernelCutIo is the real one. Fire and forget, all of it. */
 export interface CutIo {

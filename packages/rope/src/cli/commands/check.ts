@@ -1,19 +1,8 @@
 // rope check SCRIPT... — compile scripts and print their diagnostics.
-import { compile } from '../../index.js';
-import { renderDiagnostics } from '../../diagnostic.js';
-import {
-  CliError,
-  EXIT_FAILURE,
-  EXIT_OK,
-  parseCommandArgs,
-  UsageError,
-  type Command,
-} from '../command.js';
-import { PUSH_HELP, PUSH_OPTIONS, pushesFrom } from '../push-options.js';
-import { readScriptFile, summary } from '../read-script.js';
-import { compilePattern, isPatternFile } from '../../l7/load-pattern.js';
+import type { Command } from '../command.js';
+import { PUSH_HELP, PUSH_OPTIONS } from '../push-options.js';
 
-const OPTIONS = {
+export const OPTIONS = {
   json: { type: 'boolean' },
   ...PUSH_OPTIONS,
 } as const;
@@ -39,32 +28,5 @@ ${PUSH_HELP}
                  with, so reading them is not reported as a stack underflow.
   -h, --help     this help
 `,
-  async run(args, io) {
-    const { values, positionals, tokens } = parseCommandArgs(args, OPTIONS);
-    if (positionals.length === 0) throw new UsageError('no script given');
-    const pushes = pushesFrom(tokens).length;
-    let failed = false;
-    for (const path of positionals) {
-      let source: string;
-      try {
-        source = readScriptFile(path, 'rope check SCRIPT...');
-      } catch (e) {
-        if (!(e instanceof CliError)) throw e;
-        io.err(`rope check: ${e.message}\n`);
-        failed = true;
-        continue;
-      }
-      const { diagnostics } = isPatternFile(path)
-        ? compilePattern(source, path, { pushes })
-        : compile(source, path, { pushes });
-      if (diagnostics.some((d) => d.severity === 'error')) failed = true;
-      if (values.json) {
-        for (const d of diagnostics) io.out(JSON.stringify(d.toJSON()) + '\n');
-      } else {
-        io.err(renderDiagnostics(diagnostics));
-        if (diagnostics.length > 0) io.err(`${path}: ${summary(diagnostics)}\n`);
-      }
-    }
-    return failed ? EXIT_FAILURE : EXIT_OK;
-  },
+  run: (args, io) => import('../execute/check.js').then((m) => m.executeCheck(args, io)),
 };

@@ -1,14 +1,10 @@
 // rope l7 convert [--window N] FILE.pat — print the rope script that `--script FILE.pat` runs: an
 // l7-filter pattern file with l7-filter's kernel semantics, written out for people who want to
 // read or edit it (docs/l7-patterns.md).
-import { renderDiagnostics } from '../../diagnostic.js';
-import { convertPattern } from '../../l7/load-pattern.js';
 import { L7_BUFFER_BYTES, L7_DEFAULT_WINDOW } from '../../l7/l7-script.js';
-import { EXIT_FAILURE, EXIT_OK, parseCommandArgs, UsageError, type Command } from '../command.js';
-import { parseCount } from '../live-options.js';
-import { readScriptFile, summary } from '../read-script.js';
+import type { Command } from '../command.js';
 
-const OPTIONS = {
+export const OPTIONS = {
   window: { type: 'string' },
 } as const;
 
@@ -38,30 +34,5 @@ options:
 
 See docs/l7-patterns.md for the dialect and how each of its quirks is handled.
 `,
-  async run(args, io) {
-    const { values, positionals } = parseCommandArgs(args, OPTIONS);
-    if (positionals[0] !== 'convert')
-      throw new UsageError(
-        positionals.length === 0
-          ? 'no subcommand given: rope l7 convert FILE.pat'
-          : `unknown subcommand '${positionals[0]}': rope l7 convert FILE.pat`,
-      );
-    if (positionals.length !== 2)
-      throw new UsageError(
-        `one pattern file, got ${positionals.length - 1}: rope l7 convert FILE.pat`,
-      );
-    const window =
-      values.window === undefined
-        ? L7_DEFAULT_WINDOW
-        : parseCount(String(values.window), '--window', 1, 1_000_000);
-    const path = positionals[1];
-    const { source, diagnostics } = convertPattern(readScriptFile(path), path, { window });
-    io.err(renderDiagnostics(diagnostics));
-    if (source === null) {
-      io.err(`${path}: ${summary(diagnostics)}; not converted\n`);
-      return EXIT_FAILURE;
-    }
-    io.out(source);
-    return EXIT_OK;
-  },
+  run: (args, io) => import('../execute/l7.js').then((m) => m.executeL7(args, io)),
 };
