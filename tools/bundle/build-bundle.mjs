@@ -1,22 +1,28 @@
 #!/usr/bin/env node
-// Bundles each CLI's compiled code (dist/, from `tsc -b`) with the @p2pwall/core code it uses into
-// a few files in dist/bundle/: the entry file, the worker of `rope run`, and chunks for what the
-// commands import lazily. Node then starts a command by reading one file instead of resolving and
-// compiling some two hundred small modules one by one (see docs/performance.md, "Start-up").
-// bin/rope.js and bin/cutter.js load the bundle when it is newer than the last `tsc -b` of the
-// package and of core, and dist/cli/main.js otherwise, so a stale bundle never runs.
+// Bundles each CLI's compiled code (dist/, from `tsc -b`) with the @p2pwall/core code it uses, so
+// that Node starts a command by reading a few files instead of resolving and compiling some two
+// hundred small modules one by one (docs/performance.md, "Start-up"). Two outputs per CLI, in
+// dist/bundle/:
 //
-//   node tools/bundle/build-bundle.mjs [PACKAGE...]
+//   NAME.js (+ chunk-*.js)  the whole program: the entry, `rope run`'s worker, and a chunk for
+//                           each part the commands import when they run
+//   NAME-help.js            one file that answers --help, --version, `completion` and usage
+//                           errors: everything the commands import when they run is left out
+//                           (imported from dist/ should it ever be reached; bin/ sends only those
+//                           arguments here), and so is every core module help does not use
 //
-// PACKAGE: rope, cutter (default: both).
+// bin/rope.js and bin/cutter.js pick one when it is newer than the last `tsc -b` of the package
+// and of core, and dist/cli/main.js otherwise, so a stale bundle never runs.
 //
-// Third-party packages stay outside the bundle, imported as usual: the native add-ons cannot be
-// bundled, and Ink, React, prom-client and redis are imported only by the commands that need them.
-// The dependencies of core (netlink, @neuralegion/raw-socket, koffi) are installed next to core,
-// not next to rope or cutter (`npm install -g` gives each package its own node_modules), so the
+//   node tools/bundle/build-bundle.mjs [PACKAGE...]      PACKAGE: rope, cutter (default: both)
+//
+// Third-party packages stay outside, imported as usual: the native add-ons cannot be bundled, and
+// Ink, React, prom-client and redis are imported only by the commands that need them. The
+// dependencies of core (netlink, @neuralegion/raw-socket, koffi) are installed next to core, not
+// next to rope or cutter (`npm install -g` gives each package its own node_modules), so the
 // bundled core code requires them from core's own location.
 import { readFileSync, rmSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
@@ -34,7 +40,7 @@ function fail(message) {
   process.exit(1);
 }
 
-const coreDir = join(root, 'packages', 'core');
+const coreDir = join(root, 'packages', 'core') + sep;
 const coreDeps = Object.keys(
   JSON.parse(readFileSync(join(coreDir, 'package.json'), 'utf8')).dependencies ?? {},
 );
@@ -56,15 +62,41 @@ const placement = {
     }));
     // socket-options.js requires koffi lazily, from where its own file is: in the bundle that is
     // rope's or cutter's directory, so it asks core's location instead
-    b.onLoad({ filter: /packages\/core\/dist\/.*\.js$/ }, (a) => {
-      const text = readFileSync(a.path, 'utf8');
-      return {
-        contents: text.replaceAll('createRequire(import.meta.url)', '__p2pwallCoreRequireFn()'),
-        loader: 'js',
-      };
-    });
+    b.onLoad({ filter: /[\\/]packages[\\/]core[\\/]dist[\\/].*\.js$/ }, (a) => ({
+      contents: readFileSync(a.path, 'utf8').replaceAll(
+        'createRequire(import.meta.url)',
+        '__p2pwallCoreRequireFn()',
+      ),
+      loader: 'js',
+    }));
   },
 };
+
+/**
+ * For NAME-help.js: what is imported with import() stays out (as a path into dist/), and core's
+ * modules count as free of side effects, so those whose exports help does not use are dropped
+ * with what they import (the netlink sockets and their native add-on among them).
+ */
+function helpOnly(outDir) {
+  return {
+    name: 'p2pwall-help-only',
+    setup(b) {
+      b.onResolve({ filter: /.*/ }, async (a) => {
+        if (a.pluginData?.inner || a.path.startsWith('node:')) return undefined;
+        const r = await b.resolve(a.path, {
+          kind: a.kind,
+          importer: a.importer,
+          resolveDir: a.resolveDir,
+          pluginData: { inner: true },
+        });
+        if (r.errors.length > 0 || r.external || r.namespace !== 'file') return r;
+        if (a.kind === 'dynamic-import' && !r.path.includes(`${sep}node_modules${sep}`))
+          return { path: `./${relative(outDir, r.path).split(sep).join('/')}`, external: true };
+        return r.path.startsWith(coreDir) ? { ...r, sideEffects: false } : r;
+      });
+    },
+  };
+}
 
 // esbuild's ESM output has no `require` of its own for the CommonJS code it wraps
 const banner = `import { createRequire as __p2pwallCreateRequire } from 'node:module';
@@ -73,26 +105,38 @@ let __p2pwallCoreRequireCache;
 const __p2pwallCoreRequireFn = () => (__p2pwallCoreRequireCache ??= __p2pwallCreateRequire(import.meta.resolve('@p2pwall/core')));
 const __p2pwallCoreRequire = (id) => __p2pwallCoreRequireFn()(id);`;
 
+const common = {
+  bundle: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  banner: { js: banner },
+  legalComments: 'none',
+  logLevel: 'warning',
+};
+
 for (const p of packages) {
   const entries = ENTRIES[p];
   if (!entries) fail(`unknown package ${p} (rope or cutter)`);
   const dir = join(root, 'packages', p);
-  rmSync(join(dir, 'dist', 'bundle'), { recursive: true, force: true });
+  // dist/bundle/ is as deep as dist/cli/: the code's paths relative to its own file
+  // (../../package.json, ../../builtins/) resolve the same from there
+  const outDir = join(dir, 'dist', 'bundle');
+  rmSync(outDir, { recursive: true, force: true });
   await build({
+    ...common,
     absWorkingDir: dir,
     entryPoints: Object.fromEntries(Object.entries(entries).map(([k, v]) => [k, join(dir, v)])),
-    outdir: join(dir, 'dist', 'bundle'),
-    bundle: true,
+    outdir: outDir,
     splitting: true,
-    format: 'esm',
-    platform: 'node',
-    target: 'node20',
-    // dist/bundle/ is as deep as dist/cli/: the code's paths relative to its own file
-    // (../../package.json, ../../builtins/) resolve the same from there
     chunkNames: 'chunk-[hash]',
-    banner: { js: banner },
     plugins: [placement],
-    legalComments: 'none',
-    logLevel: 'warning',
   }).catch(() => fail(`bundling ${p} failed (see above)`));
+  await build({
+    ...common,
+    absWorkingDir: dir,
+    entryPoints: [join(dir, 'dist', 'cli', 'main.js')],
+    outfile: join(outDir, `${p}-help.js`),
+    plugins: [helpOnly(outDir), placement],
+  }).catch(() => fail(`bundling ${p}'s help failed (see above)`));
 }

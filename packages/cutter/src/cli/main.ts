@@ -1,43 +1,14 @@
-// cutter's command line. See USAGE (args.ts) and docs/cutter.md.
+// cutter's command line. See USAGE (args.ts) and docs/cutter.md. This entry answers --help,
+// --version and `completion` itself; what cutter does with its arguments (run.ts) and how an error
+// is reported (failure.ts) are imported when needed, so those answers load none of the netlink,
+// firewall and raw-socket code.
 import { readFileSync } from 'node:fs';
-import { IPPROTO_TCP } from '@p2pwall/core';
-import { cleanupStale, FirewallError } from '@p2pwall/core/firewall';
-import { InjectError } from '@p2pwall/core/inject';
-import { NetlinkError } from '@p2pwall/core/netlink';
 import { ArgumentError } from '../find/address-match.js';
-import { describeConnection, hasPorts } from '../find/connection.js';
-import { describeFilter } from '../find/filter.js';
-import { listConnections } from '../find/query.js';
-import { cut } from '../cut/cut.js';
-import { RULE_OWNER, type CutOptions } from '../cut/options.js';
-import type { CutResult } from '../cut/result.js';
-import { parseCli, USAGE, type CliOptions } from './args.js';
+import { parseCli, USAGE } from './args.js';
 import { completionText } from './completion.js';
-import { confirm } from './confirm.js';
-import {
-  cutStatus,
-  EXIT_ALL_CUT,
-  EXIT_ERROR,
-  EXIT_NOTHING_MATCHED,
-  EXIT_PRIVILEGE,
-  EXIT_SOME_FAILED,
-  EXIT_USAGE,
-} from './exit-codes.js';
-import { runInteractive } from './interactive.js';
-import { removeLeftovers } from './leftovers.js';
-import {
-  connectionJson,
-  isListed,
-  jsonLine,
-  resultJson,
-  resultLine,
-  summaryJsonLine,
-  summaryLine,
-} from './output.js';
-import { privilegeProblem } from './privileges.js';
+import { EXIT_ALL_CUT, EXIT_SOME_FAILED, EXIT_USAGE } from './exit-codes.js';
 
 const out = (s: string) => process.stdout.write(s + '\n');
-const err = (s: string) => process.stderr.write(`cutter: ${s}\n`);
 
 function version(): string {
   try {
@@ -46,43 +17,6 @@ function version(): string {
   } catch {
     return 'unknown';
   }
-}
-
-/** Maps an error to its exit status and prints it as one line. */
-function fail(e: unknown): number {
-  if (e instanceof ArgumentError) {
-    err(`${e.message} (see cutter --help)`);
-    return EXIT_USAGE;
-  }
-  if (e instanceof NetlinkError) {
-    err(e.message);
-    return ['EPERM', 'EACCES', 'EPROTONOSUPPORT', 'EOPNOTSUPP'].includes(e.code)
-      ? EXIT_PRIVILEGE
-      : EXIT_ERROR;
-  }
-  if (e instanceof InjectError) {
-    err(e.message);
-    return e.reason === 'privilege' ? EXIT_PRIVILEGE : EXIT_ERROR;
-  }
-  if (e instanceof FirewallError) {
-    err(e.message);
-    return e.reason === 'failed' ? EXIT_ERROR : EXIT_PRIVILEGE;
-  }
-  err(e instanceof Error ? (e.stack ?? e.message) : String(e));
-  return EXIT_ERROR;
-}
-
-function cutOptions(o: CliOptions): CutOptions {
-  return {
-    ...(o.timeoutMs !== undefined ? { timeoutMs: o.timeoutMs } : {}),
-    freeze: o.freeze,
-    dropUdp: o.dropUdp,
-    ...(o.blockSeconds !== undefined ? { blockSeconds: o.blockSeconds } : {}),
-    ...(o.firewall ? { firewall: o.firewall } : {}),
-    ...(o.trace
-      ? { session: { trace: (line: string) => process.stderr.write(`trace ${line}\n`) } }
-      : {}),
-  };
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -101,89 +35,8 @@ async function main(argv: string[]): Promise<number> {
     return EXIT_ALL_CUT;
   }
 
-  if (o.cleanup) {
-    const problem = privilegeProblem(['CAP_NET_ADMIN']);
-    if (problem) {
-      err(problem);
-      return EXIT_PRIVILEGE;
-    }
-    const removed = cleanupStale(RULE_OWNER);
-    for (const r of removed)
-      out(
-        `removed ${r.backend} ${r.backend === 'nft' ? 'table' : 'chains'} ${r.name} (left by pid ${r.pid})`,
-      );
-    if (removed.length === 0) out('no leftover cutter rules');
-    return EXIT_ALL_CUT;
-  }
-
-  const problem = privilegeProblem(o.list ? ['CAP_NET_ADMIN'] : ['CAP_NET_ADMIN', 'CAP_NET_RAW']);
-  if (problem) {
-    err(problem);
-    return EXIT_PRIVILEGE;
-  }
-
-  // a cutter killed by SIGKILL could not remove its rules: whoever cuts next does
-  if (!o.list) removeLeftovers({ json: o.json, out, err });
-
-  // the interactive view does its own dump and then follows the kernel's events, so it opens even
-  // when nothing matches yet: connections that appear later show up in it
-  if (!o.list && !o.yes && process.stdout.isTTY && !o.json)
-    return runInteractive({
-      filter: o.filter,
-      cutOptions: cutOptions(o),
-      showClosing: o.showClosing,
-      stderr: process.stderr,
-    });
-
-  const matches = await listConnections(o.filter);
-  if (o.list) {
-    for (const c of matches) out(o.json ? jsonLine(connectionJson(c)) : describeConnection(c));
-    if (!o.json)
-      process.stderr.write(
-        `${matches.length} connection${matches.length === 1 ? '' : 's'} match ${describeFilter(o.filter)}\n`,
-      );
-    return matches.length > 0 ? EXIT_ALL_CUT : EXIT_NOTHING_MATCHED;
-  }
-  if (matches.length === 0) {
-    err(`no connection matches ${describeFilter(o.filter)}`);
-    return EXIT_NOTHING_MATCHED;
-  }
-
-  if (!o.yes) {
-    if (!process.stdin.isTTY) {
-      err(
-        `refusing to cut ${matches.length} connection${matches.length === 1 ? '' : 's'} without --yes (stdin is not a terminal)`,
-      );
-      return EXIT_USAGE;
-    }
-    for (const c of matches) process.stderr.write(`  ${describeConnection(c)}\n`);
-    if (
-      !(await confirm(
-        `cut these ${matches.length} connection${matches.length === 1 ? '' : 's'}? [y/N] `,
-      ))
-    ) {
-      err('nothing cut');
-      return EXIT_SOME_FAILED;
-    }
-  }
-
-  const results: CutResult[] = await cut(matches, {
-    ...cutOptions(o),
-    onResult: (r) => {
-      if (isListed(r, o.showClosing)) out(o.json ? jsonLine(resultJson(r)) : resultLine(r));
-    },
-    onReady: () => {
-      const udp =
-        o.dropUdp && matches.some((c) => c.protoNum !== IPPROTO_TCP && hasPorts(c.protoNum));
-      if (udp && !o.json)
-        process.stderr.write(
-          `cutter: blocking the dropped non-TCP flows for ${o.blockSeconds ?? 60} s (Ctrl-C lifts the block)\n`,
-        );
-    },
-  });
-  if (o.json) out(summaryJsonLine(results));
-  else process.stderr.write(`${summaryLine(results)}\n`);
-  return cutStatus(results);
+  const { runCutter } = await import('./run.js');
+  return runCutter(o);
 }
 
 // a closed stdout (cutter … | head) is not an error worth a stack trace
@@ -195,7 +48,14 @@ main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
   },
-  (e) => {
+  async (e) => {
+    // a mistake in the arguments is answered here, as --help is: failure.ts loads core's errors
+    if (e instanceof ArgumentError) {
+      process.stderr.write(`cutter: ${e.message} (see cutter --help)\n`);
+      process.exitCode = EXIT_USAGE;
+      return;
+    }
+    const { fail } = await import('./failure.js');
     process.exitCode = fail(e);
   },
 );
