@@ -204,25 +204,45 @@ export class IptablesBackend implements RulesBackend {
   }
 }
 
+type OwnerChains = { prefix: string; pid: number; identity: OwnerIdentity | null }[];
+
+const SAVE_TOOLS = ['iptables-save', 'ip6tables-save'];
+
 /**
  * Chain prefixes `<OWNER>_<pid>` present in the raw tables now, with their pids and the owner
  * identity their rules record (null when they record none).
  */
-export function listIptablesChains(
-  owner: string,
-): { prefix: string; pid: number; identity: OwnerIdentity | null }[] {
-  const found = new Map<string, number>();
-  const identities = new Map<string, OwnerIdentity>();
-  const head = `${chainOwner(owner)}_`;
-  for (const tool of ['iptables-save', 'ip6tables-save']) {
+export function listIptablesChains(owner: string): OwnerChains {
+  const outs: string[] = [];
+  for (const tool of SAVE_TOOLS) {
     const path = findTool(tool);
     if (!path) continue;
-    let out = '';
     try {
-      out = runToolSync([path, '-t', 'raw'], `${tool} -t raw`);
+      outs.push(runToolSync([path, '-t', 'raw'], `${tool} -t raw`));
     } catch {
       continue;
     }
+  }
+  return ownerChains(outs, owner);
+}
+
+/** listIptablesChains without blocking: both tools run at once, while the caller goes on. */
+export async function listIptablesChainsAsync(owner: string): Promise<OwnerChains> {
+  const outs = await Promise.all(
+    SAVE_TOOLS.map((tool) => {
+      const path = findTool(tool);
+      return path ? runTool([path, '-t', 'raw'], `${tool} -t raw`).catch(() => '') : '';
+    }),
+  );
+  return ownerChains(outs, owner);
+}
+
+/** The chains of `owner` in the outputs of `iptables-save -t raw` and `ip6tables-save -t raw`. */
+function ownerChains(outs: readonly string[], owner: string): OwnerChains {
+  const found = new Map<string, number>();
+  const identities = new Map<string, OwnerIdentity>();
+  const head = `${chainOwner(owner)}_`;
+  for (const out of outs) {
     for (const line of out.split('\n')) {
       const m = /^:(\S+)_(\d+)_(LOG|DROP|OUT) /.exec(line);
       if (m && `${m[1]}_` === head) found.set(`${m[1]}_${m[2]}`, Number(m[2]));

@@ -170,8 +170,19 @@ export class NftBackend implements RulesBackend {
 export function listNftTables(owner: string): { table: string; pid: number }[] {
   const nft = findTool('nft');
   if (!nft) return [];
+  return ownerTables(runToolSync([nft, 'list', 'tables', 'inet'], 'listing nft tables'), owner);
+}
+
+/** listNftTables without blocking: the listing runs while the caller goes on. */
+export async function listNftTablesAsync(owner: string): Promise<{ table: string; pid: number }[]> {
+  const nft = findTool('nft');
+  if (!nft) return [];
+  return ownerTables(await runTool([nft, 'list', 'tables', 'inet'], 'listing nft tables'), owner);
+}
+
+/** The tables of `owner` in the output of `nft list tables inet`. */
+function ownerTables(out: string, owner: string): { table: string; pid: number }[] {
   const prefix = tablePrefix(owner);
-  const out = runToolSync([nft, 'list', 'tables', 'inet'], 'listing nft tables');
   const found: { table: string; pid: number }[] = [];
   for (const line of out.split('\n')) {
     const m = /^table inet (\S+)$/.exec(line.trim());

@@ -12,9 +12,20 @@ import {
 import { FirewallError } from './errors.js';
 import { onProcessEnd } from './exit-hooks.js';
 import type { FlowMatch } from './flow-match.js';
-import { deleteIptablesChainsSync, IptablesBackend, listIptablesChains } from './iptables.js';
-import { deleteNftTableSync, listNftTables, NftBackend, nftTableIdentity } from './nft.js';
-import { ownerState, ownIdentity } from './owner-identity.js';
+import {
+  deleteIptablesChainsSync,
+  IptablesBackend,
+  listIptablesChains,
+  listIptablesChainsAsync,
+} from './iptables.js';
+import {
+  deleteNftTableSync,
+  listNftTables,
+  listNftTablesAsync,
+  NftBackend,
+  nftTableIdentity,
+} from './nft.js';
+import { ownerState, ownIdentity, type OwnerIdentity } from './owner-identity.js';
 
 export interface TemporaryFirewallOptions extends Omit<TemporaryRulesSpec, 'pid'> {
   pid?: number;
@@ -101,14 +112,38 @@ export function cleanupStale(
   owner: string,
   opts: { all?: boolean; dryRun?: boolean } = {},
 ): StaleRules[] {
+  return removeStale(owner, listNftTables(owner), listIptablesChains(owner), opts);
+}
+
+/**
+ * cleanupStale, with the three listings (nft, iptables-save, ip6tables-save) run at once and
+ * without blocking: a command can do its own first work meanwhile.
+ */
+export async function cleanupStaleAsync(
+  owner: string,
+  opts: { all?: boolean; dryRun?: boolean } = {},
+): Promise<StaleRules[]> {
+  const [tables, chains] = await Promise.all([
+    listNftTablesAsync(owner),
+    listIptablesChainsAsync(owner),
+  ]);
+  return removeStale(owner, tables, chains, opts);
+}
+
+function removeStale(
+  owner: string,
+  tables: readonly { table: string; pid: number }[],
+  chains: readonly { prefix: string; pid: number; identity: OwnerIdentity | null }[],
+  opts: { all?: boolean; dryRun?: boolean },
+): StaleRules[] {
   const out: StaleRules[] = [];
-  for (const t of listNftTables(owner)) {
+  for (const t of tables) {
     // the identity is read even when no process has the pid here: it tells the pid namespace
     if (!opts.all && ownerState(t.pid, owner, nftTableIdentity(t.table)) === 'alive') continue;
     if (!opts.dryRun && !deleted(() => deleteNftTableSync(t.table))) continue;
     out.push({ backend: 'nft', name: t.table, pid: t.pid });
   }
-  for (const c of listIptablesChains(owner)) {
+  for (const c of chains) {
     if (!opts.all && ownerState(c.pid, owner, c.identity) === 'alive') continue;
     if (!opts.dryRun) deleteIptablesChainsSync(owner, c.pid);
     out.push({ backend: 'iptables', name: c.prefix, pid: c.pid });

@@ -30,4 +30,3 @@ export function fail(e: unknown): number {
   err(e instanceof Error ? (e.stack ?? e.message) : String(e));
   return EXIT_ERROR;
 }
-

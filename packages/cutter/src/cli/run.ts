@@ -1,7 +1,7 @@
 // What cutter does once its arguments are parsed (main.ts): remove what killed cutters left,
 // then list, cut after asking, cut at once (--yes), or open the interactive view.
 import { IPPROTO_TCP } from '@p2pwall/core';
-import { cleanupStale } from '@p2pwall/core/firewall';
+import { cleanupStale, cleanupStaleAsync } from '@p2pwall/core/firewall';
 import { describeConnection, hasPorts } from '../find/connection.js';
 import { describeFilter } from '../find/filter.js';
 import { listConnections } from '../find/query.js';
@@ -70,20 +70,34 @@ export async function runCutter(o: CliOptions): Promise<number> {
     return EXIT_PRIVILEGE;
   }
 
-  // a cutter killed by SIGKILL could not remove its rules: whoever cuts next does
-  if (!o.list) removeLeftovers({ json: o.json, out, err });
+  // a cutter killed by SIGKILL could not remove its rules: whoever cuts next does, before its own
+  // rules go in; the firewall tools list them while conntrack is read
+  const leftovers = o.list
+    ? null
+    : cleanupStaleAsync(RULE_OWNER).then(
+        (removed) => () => removed,
+        (e: unknown) => () => {
+          throw e;
+        },
+      );
+  const reportLeftovers = async () => {
+    if (leftovers) removeLeftovers({ json: o.json, out, err }, await leftovers);
+  };
 
   // the interactive view does its own dump and then follows the kernel's events, so it opens even
   // when nothing matches yet: connections that appear later show up in it
-  if (!o.list && !o.yes && process.stdout.isTTY && !o.json)
+  if (!o.list && !o.yes && process.stdout.isTTY && !o.json) {
+    await reportLeftovers();
     return runInteractive({
       filter: o.filter,
       cutOptions: cutOptions(o),
       showClosing: o.showClosing,
       stderr: process.stderr,
     });
+  }
 
   const matches = await listConnections(o.filter);
+  await reportLeftovers();
   if (o.list) {
     for (const c of matches) out(o.json ? jsonLine(connectionJson(c)) : describeConnection(c));
     if (!o.json)
@@ -133,4 +147,3 @@ export async function runCutter(o: CliOptions): Promise<number> {
   else process.stderr.write(`${summaryLine(results)}\n`);
   return cutStatus(results);
 }
-

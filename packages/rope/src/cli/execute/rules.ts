@@ -44,8 +44,7 @@ export async function executeRules(args: string[], io: Output): Promise<number> 
   const { values, positionals } = parsed;
   if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}'`);
   if (values.nft && values.iptables) throw new UsageError('choose one of --nft and --iptables');
-  if (values.install && values.remove)
-    throw new UsageError('choose one of --install and --remove');
+  if (values.install && values.remove) throw new UsageError('choose one of --install and --remove');
   if (values.queue !== undefined && values['queue-balance'] !== undefined)
     throw new UsageError('choose one of --queue and --queue-balance');
   const o: RulesOptions = { ...DEFAULT_RULES, format: values.iptables ? 'iptables' : 'nft' };
