@@ -9,6 +9,7 @@ import { stopProcess } from '../lab/netns.js';
 import { withLab, type Lab } from '../lab/topology.js';
 import type { TcpConnections } from '../lab/traffic/tcp-connections.js';
 import { machineLine, table, type BenchContext, type BenchModule } from './frame.js';
+import { buildBundles } from './bundles.js';
 import { median } from './measure.js';
 
 type Tool = 'cutter' | 'cutter --no-freeze' | 'tcpkill' | 'conntrack -D';
@@ -131,6 +132,7 @@ async function measure(tool: Tool, sit: Situation): Promise<Outcome> {
 export const bench: BenchModule = {
   name: 'cutter',
   async run(ctx: BenchContext) {
+    buildBundles();
     const many = ctx.quick ? 200 : 1000;
     const reps = ctx.quick ? 1 : 5;
     const situations: Situation[] = [

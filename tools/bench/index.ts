@@ -13,6 +13,7 @@ import { bench as flows } from './flows.js';
 import { bench as networks } from './networks.js';
 import { bench as nfqueue } from './nfqueue.js';
 import { bench as ropeMicro } from './rope-micro.js';
+import { bench as startup } from './startup.js';
 import { machineLine, type BenchModule, type BenchSection } from './frame.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -25,6 +26,7 @@ const modules: BenchModule[] = [
   nfqueue,
   flood,
   cutterBench,
+  startup,
 ];
 
 const wanted = process.argv.slice(2);
