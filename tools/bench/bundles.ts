@@ -1,11 +1,30 @@
 // `npm run bench` runs tsc -b first, which leaves the CLIs' bundles older than the compiled code
-// (bin/ then starts from the modules): sections that start rope or cutter as users do make them
-// again first, as `npm run build` does.
+// when it compiled anything (bin/ then starts from the modules): sections that start rope or
+// cutter as users do make them again first, as `npm run build` does — unless they are fresh.
 import { spawnSync } from 'node:child_process';
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from '../../test/support/environment.js';
 
+function mtime(path: string): number {
+  try {
+    return statSync(join(repoRoot, path)).mtimeMs;
+  } catch {
+    return -1;
+  }
+}
+
+function fresh(): boolean {
+  const compiled = Math.max(
+    ...['core', 'rope', 'cutter'].map((p) => mtime(`packages/${p}/dist/.tsbuildinfo`)),
+  );
+  return ['rope/dist/bundle/rope', 'cutter/dist/bundle/cutter'].every(
+    (b) => mtime(`packages/${b}.js`) >= compiled && mtime(`packages/${b}-help.js`) >= compiled,
+  );
+}
+
 export function buildBundles(): void {
+  if (fresh()) return;
   const r = spawnSync(process.execPath, [join(repoRoot, 'tools/bundle/build-bundle.mjs')], {
     stdio: 'inherit',
   });

@@ -4,6 +4,7 @@
 // ended, and the time from the command's start to the moment both endpoints saw their reset (the
 // endpoints' own clocks). Needs root; tcpkill is Debian's dsniff package.
 import type { ChildProcess } from 'node:child_process';
+import { loadavg } from 'node:os';
 import { toolArgv } from '../lab/host.js';
 import { stopProcess } from '../lab/netns.js';
 import { withLab, type Lab } from '../lab/topology.js';
@@ -62,10 +63,12 @@ async function runTool(
     });
     if (r.code !== 0 && r.code !== 1)
       throw new Error(`cutter exited ${r.code}: ${r.stderr.trim()}`);
+    // the result lines carry `ms`; the summary and event lines do not
     const ms = r.stdout
       .split('\n')
       .filter((l) => l.startsWith('{'))
-      .map((l) => (JSON.parse(l) as { ms: number }).ms);
+      .map((l) => (JSON.parse(l) as { ms?: unknown }).ms)
+      .filter((x): x is number => typeof x === 'number');
     return { commandMs: Date.now() - t0, cutMs: ms.length ? Math.max(...ms) : null };
   }
   if (tool === 'conntrack -D') {
@@ -133,6 +136,7 @@ export const bench: BenchModule = {
   name: 'cutter',
   async run(ctx: BenchContext) {
     buildBundles();
+    const load = loadavg()[0];
     const many = ctx.quick ? 200 : 1000;
     const reps = ctx.quick ? 1 : 5;
     const situations: Situation[] = [
@@ -170,7 +174,7 @@ export const bench: BenchModule = {
       }
     }
     const markdown = [
-      `Machine: ${machineLine()}. Lab: client — router — server (network namespaces, veth, bridges); each`,
+      `Machine: ${machineLine()} (load average ${load.toFixed(1)} when the section started). Lab: client — router — server (network namespaces, veth, bridges); each`,
       `run gets a fresh lab. Every tool runs in the router. "Both ends reset" counts connections whose client`,
       `and server sockets both reported the end (ECONNRESET or a close) within ${WINDOW_MS / 1000} s of the command's`,
       `start; the time is from the command's start to the last such report, taken by the endpoints`,

@@ -1,5 +1,5 @@
 // What the temporary-rule backends (nft, iptables) offer, and how to pick one.
-import { findTool, runToolSync } from './command.js';
+import { findTool, runTool, runToolSync } from './command.js';
 import type { FlowMatch } from './flow-match.js';
 import type { OwnerIdentity } from './owner-identity.js';
 
@@ -63,6 +63,24 @@ export function detectBackend(): BackendKind | null {
       /* not usable here (no kernel support or no permission): try iptables */
     }
   }
+  return withoutUsableNft(nft);
+}
+
+/** detectBackend without blocking: a command can do its own first work while nft answers. */
+export async function detectBackendAsync(): Promise<BackendKind | null> {
+  const nft = findTool('nft');
+  if (nft) {
+    try {
+      await runTool([nft, 'list', 'tables'], 'nft list tables');
+      return 'nft';
+    } catch {
+      /* not usable here (no kernel support or no permission): try iptables */
+    }
+  }
+  return withoutUsableNft(nft);
+}
+
+function withoutUsableNft(nft: string | null): BackendKind | null {
   if (findTool('iptables')) return 'iptables';
   return nft ? 'nft' : null;
 }

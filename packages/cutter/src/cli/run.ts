@@ -1,7 +1,12 @@
 // What cutter does once its arguments are parsed (main.ts): remove what killed cutters left,
 // then list, cut after asking, cut at once (--yes), or open the interactive view.
 import { IPPROTO_TCP } from '@p2pwall/core';
-import { cleanupStale, cleanupStaleAsync } from '@p2pwall/core/firewall';
+import {
+  cleanupStale,
+  cleanupStaleAsync,
+  detectBackendAsync,
+  type BackendKind,
+} from '@p2pwall/core/firewall';
 import { describeConnection, hasPorts } from '../find/connection.js';
 import { describeFilter } from '../find/filter.js';
 import { listConnections } from '../find/query.js';
@@ -83,10 +88,16 @@ export async function runCutter(o: CliOptions): Promise<number> {
   const reportLeftovers = async () => {
     if (leftovers) removeLeftovers({ json: o.json, out, err }, await leftovers);
   };
+  // which firewall tool the cut's rules go through, asked meanwhile too (the cut would ask later)
+  const interactive = !o.list && !o.yes && process.stdout.isTTY && !o.json;
+  const firewall =
+    o.list || o.firewall || interactive
+      ? null
+      : detectBackendAsync().catch((): BackendKind | null => null);
 
   // the interactive view does its own dump and then follows the kernel's events, so it opens even
   // when nothing matches yet: connections that appear later show up in it
-  if (!o.list && !o.yes && process.stdout.isTTY && !o.json) {
+  if (interactive) {
     await reportLeftovers();
     return runInteractive({
       filter: o.filter,
@@ -129,8 +140,10 @@ export async function runCutter(o: CliOptions): Promise<number> {
     }
   }
 
+  const detected = await firewall;
   const results: CutResult[] = await cut(matches, {
     ...cutOptions(o),
+    ...(detected ? { firewall: detected } : {}),
     onResult: (r) => {
       if (isListed(r, o.showClosing)) out(o.json ? jsonLine(resultJson(r)) : resultLine(r));
     },
