@@ -139,6 +139,10 @@ test(
       assert.equal(await connects(a, s, PORTS.web), false, 'locked by rope ctl');
       const lockRow = new RegExp(`locked +${literal(a.ipv4)} +manual +\\d+m\\d\\ds`);
       await topShows(lab.router, sock, lockRow, 'the locked client');
+      // without --dns-train a banned name could never block anything: refused, saying why
+      const ban = await ctl(lab.router, sock, ['ban-dns', 'tracker.example.org']);
+      assert.equal(ban.code, 1);
+      assert.match(ban.stderr, /^rope ctl: .*start it with --dns-train FILE/);
       const unlocked = await ctl(lab.router, sock, ['unlock', a.ipv4]);
       assert.equal(unlocked.code, 0, unlocked.stderr);
       await until('rope ctl unlock ends the lock', () => connects(a, s, PORTS.web, 1));
