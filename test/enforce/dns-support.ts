@@ -90,3 +90,32 @@ export async function resolve(
   if (r.code !== 0) throw new Error(`resolving ${name} ${type} at ${server}: ${r.stderr.trim()}`);
   return JSON.parse(r.stdout) as Resolved[];
 }
+
+const RESOLVE_TCP_PY = `import socket, struct, sys
+server, name = sys.argv[1], sys.argv[2]
+q = struct.pack('>HHHHHH', 0x5254, 0x0100, 1, 0, 0, 0)
+q += b''.join(bytes([len(l)]) + l.encode() for l in name.split('.')) + b'\\0'
+q += struct.pack('>HH', 1, 1)
+s = socket.create_connection((server, 53), timeout=5)
+s.sendall(struct.pack('>H', len(q)) + q)
+got = b''
+while len(got) < 2 or len(got) < 2 + struct.unpack('>H', got[:2])[0]:
+    d = s.recv(4096)
+    if not d: sys.exit('connection closed after %d bytes' % len(got))
+    got += d
+print(got[2:].hex())
+`;
+
+/**
+ * Asks `server` over TCP (port 53) from `client` for the A records of `name`; returns the
+ * answer's bytes (the caller looks for the address in them).
+ */
+export async function resolveOverTcp(
+  client: LabHost,
+  server: string,
+  name: string,
+): Promise<Buffer> {
+  const r = await client.exec(['python3', '-c', RESOLVE_TCP_PY, server, name], { allowFail: true });
+  if (r.code !== 0) throw new Error(`resolving ${name} over TCP at ${server}: ${r.stderr.trim()}`);
+  return Buffer.from(r.stdout.trim(), 'hex');
+}

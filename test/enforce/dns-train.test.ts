@@ -7,7 +7,8 @@
 //   pattern     `(^|\.)tracker\.example\.org$`: the answer for tracker.example.org (A and AAAA,
 //               TTL 900) arrives, and then its addresses refuse new connections while the
 //               unrelated name's address does not; a name whose CNAME target matches is blocked
-//               too (dnsmasq's local TTL 0: the block lasts the minimum, 300 s);
+//               too (dnsmasq's local TTL 0: the block lasts the minimum, 300 s), and one
+//               answered over TCP;
 //   ctl         `rope ctl list --json` shows them (label dns-train); `rope ctl ban-dns NAME` at
 //               run time blocks the next answer for NAME the same way;
 //   rope top    in tmux, shows the learned peers;
@@ -33,7 +34,13 @@ import {
   until,
   type CtlEntry,
 } from './support.js';
-import { resolve, startDnsmasq, startListener, type DnsRecord } from './dns-support.js';
+import {
+  resolve,
+  resolveOverTcp,
+  startDnsmasq,
+  startListener,
+  type DnsRecord,
+} from './dns-support.js';
 
 const skip = privilegedSkip(['ip', 'iptables', 'ip6tables', 'ipset', 'python3', 'dnsmasq', 'tmux']);
 const PORT = 8080;
@@ -45,6 +52,7 @@ const ADDR = {
   edge: '198.51.100.51',
   www: '198.51.100.52',
   mirror: '198.51.100.53',
+  dl: '198.51.100.54',
 };
 const TRACKER_TTL = 900;
 const RECORDS: DnsRecord[] = [
@@ -53,6 +61,7 @@ const RECORDS: DnsRecord[] = [
   { name: 'edge.tracker.example.org', ipv4: ADDR.edge },
   { name: 'files.example.net', cname: 'edge.tracker.example.org' },
   { name: 'www.example.net', ipv4: ADDR.www },
+  { name: 'dl.tracker.example.org', ipv4: ADDR.dl },
   { name: 'mirror.example.com', ipv4: ADDR.mirror },
 ];
 
@@ -151,10 +160,19 @@ test(
       );
       assert.equal(await connects(client, ADDR.edge, PORT), false, 'the CNAME target is refused');
 
+      // an answer over TCP (its two-byte length first)
+      const overTcp = await resolveOverTcp(client, dns, 'dl.tracker.example.org');
+      assert.ok(overTcp.includes(Buffer.from(ADDR.dl.split('.').map(Number))), 'the TCP answer');
+      await until("the TCP answer's address reaches the kernel set", () =>
+        inSet(router, 'rope-blocked4', ADDR.dl),
+      );
+      assert.equal(await connects(client, ADDR.dl, PORT), false, 'learned over TCP: refused');
+
       const listedBlocks = await blocks(sock);
       assert.deepEqual(
         [...listedBlocks.values()].map((e) => [e.address, e.port, e.label]).sort(),
         [
+          [ADDR.dl, null, 'dns-train'],
           [ADDR.edge, null, 'dns-train'],
           [ADDR.tracker4, null, 'dns-train'],
           [ADDR.tracker6, null, 'dns-train'],
