@@ -185,6 +185,16 @@ test(
       }
       const edgeLeft = listedBlocks.get(ADDR.edge)!.secondsLeft!;
       assert.ok(edgeLeft > 240 && edgeLeft <= 300, `the CNAME target: ${edgeLeft} s left`);
+      // … as the events (--log --stats-json) say exactly
+      const seconds = (peer: string) =>
+        run.events.find((e) => e.event === 'block' && e.label === 'dns-train' && e.peer === peer)
+          ?.seconds;
+      assert.deepEqual([ADDR.tracker4, ADDR.tracker6, ADDR.edge, ADDR.dl].map(seconds), [
+        TRACKER_TTL,
+        TRACKER_TTL,
+        300,
+        300,
+      ]);
 
       // a name banned at run time: its next answer blocks its address
       assert.deepEqual(
