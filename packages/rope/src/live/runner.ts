@@ -378,6 +378,7 @@ export async function runLive(
         enforcer: tables.enforcer,
         snapshot: snapshotAll,
         setPassAll: (on) => shards.forEach((s) => s.passAll(on)),
+        dnsTrain: o.config.dnsTrain !== undefined,
       });
       // `rope ctl ban-dns` names reach every engine's DNS training
       for (const name of target.bannedDnsNames()) shards.forEach((s) => s.banName(name));
