@@ -1,20 +1,21 @@
 // Counts `--on-match cut`'s cuts by protocol and result, from outside the cut: a CutIo that
-// passes every call on to the real one (KernelCutIo) and watches what one cut asks of it. A cut
-// (FlowCut's finish) makes all its calls in one synchronous run — the RSTs, the conntrack
-// delete (which names the protocol), the UDP block, then the event — so what was seen since the
-// last microtask belongs to the cut whose event arrives; a later packet's cut of the same flow
-// (RSTs and delete, no event) is forgotten at the next microtask. Cuts are rare: this may
+// passes every call on to the real one (KernelCutIo) and watches what a cut asks of it. A cut
+// (FlowCut's finish) makes its calls in one synchronous run: the RSTs, the conntrack delete of
+// its original tuple (TCP and UDP: the protocol), the UDP block, then — for a flow's first cut —
+// the event, which names the same tuple's ends. So the RSTs are those since the last delete, and
+// an event is classified by the delete just before it when both name the same flow; a later cut
+// of a flow (RSTs and delete, no event) is overwritten by the next delete. Cuts are rare: this may
 // allocate.
-import { IPPROTO_TCP, IPPROTO_UDP } from '@p2pwall/core';
+import { IPPROTO_TCP, IPPROTO_UDP, joinHostPort } from '@p2pwall/core';
 import type { EntryKey, Tuple } from '@p2pwall/core/netlink';
 import type { CutTally } from './enforce-counts.js';
 import type { EnforcementEvent, PeerBlocker } from './enforcement.js';
 import type { CutIo, HeldConntrack } from './flow-cut.js';
 
-/** What one synchronous run of the cut did. */
-interface Turn {
+/** What the last deletion's cut did. */
+interface Deleted {
+  orig: Tuple;
   resets: number;
-  proto: number | null;
   blocked: boolean;
 }
 
@@ -34,7 +35,9 @@ export class CutTallyIo implements CutIo {
   readonly blocker: PeerBlocker;
   lookup?: (sent: Tuple) => Promise<HeldConntrack | null>;
   private io: CutIo | null = null;
-  private turn: Turn | null = null;
+  /** RSTs handed to the raw socket since the last deletion. */
+  private resets = 0;
+  private last: Deleted | null = null;
   private openFailures = 0;
 
   /**
@@ -66,7 +69,7 @@ export class CutTallyIo implements CutIo {
   private constructor(blocker: PeerBlocker) {
     this.blocker = {
       blockPeer: (addr, port, seconds, label) => {
-        this.current().blocked = true;
+        if (this.last) this.last.blocked = true;
         blocker.blockPeer(addr, port, seconds, label);
       },
     };
@@ -75,43 +78,42 @@ export class CutTallyIo implements CutIo {
   inject(packet: Buffer, dst: string, family: 4 | 6): void {
     const failedBefore = this.openFailures;
     this.inner().inject(packet, dst, family);
-    if (this.openFailures === failedBefore) this.current().resets++;
+    if (this.openFailures === failedBefore) this.resets++;
   }
 
   deleteEntry(key: EntryKey): void {
-    this.current().proto = key.orig?.proto ?? key.reply?.proto ?? null;
+    const orig = key.orig ?? key.reply;
+    this.last = orig ? { orig, resets: this.resets, blocked: false } : null;
+    this.resets = 0;
     this.inner().deleteEntry(key);
   }
 
   onEvent(e: EnforcementEvent): void {
-    if (e.kind === 'cut') this.count(this.turn);
-    this.turn = null;
+    if (e.kind === 'cut')
+      this.count(this.last !== null && sameFlow(e, this.last.orig) ? this.last : null);
+    this.last = null;
+    this.resets = 0;
     this.inner().onEvent(e);
   }
 
-  private count(t: Turn | null): void {
+  private count(d: Deleted | null): void {
     const c = this.counts;
-    if (t?.proto === IPPROTO_TCP) {
-      if (t.resets >= 2) c.tcpReset++;
+    if (d?.orig.proto === IPPROTO_TCP) {
+      if (d.resets >= 2) c.tcpReset++;
       else c.tcpFailed++;
-    } else if (t?.proto === IPPROTO_UDP) {
-      if (t.blocked) c.udpBlocked++;
+    } else if (d?.orig.proto === IPPROTO_UDP) {
+      if (d.blocked) c.udpBlocked++;
       else c.udpFailed++;
     } else c.other++;
-  }
-
-  private current(): Turn {
-    if (this.turn === null) {
-      const t: Turn = { resets: 0, proto: null, blocked: false };
-      this.turn = t;
-      queueMicrotask(() => {
-        if (this.turn === t) this.turn = null;
-      });
-    }
-    return this.turn;
   }
 
   private inner(): CutIo {
     return this.io!;
   }
+}
+
+/** The cut event names the tuple's ends as FlowCut does: client its source, peer its destination. */
+function sameFlow(e: EnforcementEvent, t: Tuple): boolean {
+  const peer = t.dstPort !== undefined ? joinHostPort(t.dst, t.dstPort) : t.dst;
+  return e.client === t.src && e.peer === peer;
 }
