@@ -55,12 +55,12 @@ export class EnforceMetrics {
     this.unblocks = counter('rope_unblocks_total', 'Blocks ended early by rope ctl unblock');
     this.cuts = counter(
       'rope_cuts_total',
-      'Flows cut (--on-match cut), by protocol and result: tcp reset (a RST for each end), tcp failed (no RSTs could be sent), udp blocked (the peer endpoint blocked), udp failed, other dropped',
+      'Flows cut (--on-match cut), by protocol and result: tcp reset (a RST for each end), tcp failed (a SYN or RST matched: no RSTs to forge), udp blocked (the peer endpoint blocked), udp failed, other dropped',
       ['proto', 'result'],
     );
     this.cutSendErrors = counter(
       'rope_cut_send_errors_total',
-      'RSTs of cuts the kernel refused to send (after the cut was counted as reset)',
+      'RSTs of cuts not sent (the raw socket would not open, or the kernel refused the send), after the cut was counted as reset',
     );
     this.execRuns = counter(
       'rope_exec_runs_total',
