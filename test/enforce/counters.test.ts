@@ -135,7 +135,7 @@ test(
 
       assert.ok(await connects(a, s, PORTS.web), 'A connects before any lock');
       const reset = await holdConnection(a, s, PORTS.gnutella, HANDSHAKE);
-      await run.next((e) => e.event === 'lock', 20_000);
+      await run.seen((e) => e.event === 'lock', 20_000);
       await expectMetrics('the lock in /metrics', ['rope_locked_clients', 1], {
         rope_locks_total: 1,
         rope_unlocks_total: 0,
@@ -228,7 +228,7 @@ test(
     ]);
     try {
       const reset = await holdConnection(a, s, PORTS.gnutella, HANDSHAKE);
-      const event = await run.next((e) => e.event === 'block', 20_000);
+      const event = await run.seen((e) => e.event === 'block', 20_000);
       assert.equal(event.peer, `${s}:${PORTS.gnutella}`);
       await expectMetrics('the block in /metrics', ['rope_blocked_peers', 1], {
         ...blocks({ match: 1 }),

@@ -231,6 +231,7 @@ test('rope ctl stats: the enforcement counters in the result, checked by the cli
     enforcer: e,
     snapshot: async () => withEnforcement(mergeSnapshots([threadPart(1, 4)], 3), e, null),
     setPassAll: () => {},
+    dnsTrain: false,
   });
   const r = await target.stats();
   assert.ok(r.ok);
