@@ -36,6 +36,7 @@ import {
   SO_RCVBUFFORCE,
   SOL_NETLINK,
   SOL_SOCKET,
+  socketDrops,
   type NetlinkSocketInfo,
 } from './socket-options.js';
 
@@ -183,7 +184,9 @@ export class NetlinkSocket extends EventEmitter<NetlinkSocketEvents> {
    * (-1 when unknown). Sockets opened by `open()` never see ENOBUFS; this is how overruns show.
    */
   drops(): number {
-    return this.info ? netlinkDrops(this.info.inode) : -1;
+    if (!this.info) return -1;
+    const d = socketDrops(this.info.fd);
+    return d >= 0 ? d : netlinkDrops(this.info.inode);
   }
 
   private watchDrops(): void {
