@@ -173,7 +173,10 @@ export const bench: BenchModule = {
         files: [{ name: 'bulk.bin', size: ctx.quick ? 16 << 20 : 64 << 20 }],
       });
       const ropeSource = !existsSync(join(repoRoot, 'packages/rope/dist/cli/main.js'));
-      const startRope = async (queueArgs: string[]): Promise<Proc> => {
+      const startRope = async (
+        queueArgs: string[],
+        env: Record<string, string> = {},
+      ): Promise<Proc> => {
         // actions left at accept: a match then changes nothing, so every packet of every flow
         // takes the queue, as with the C consumer (a mark would let the rules skip the flow)
         const argv = [
@@ -189,7 +192,10 @@ export const bench: BenchModule = {
           '1000000',
           '--stats-json',
         ];
-        const child = r.spawnTool('rope', argv, { source: ropeSource });
+        const child = r.spawnTool('rope', argv, {
+          source: ropeSource,
+          env: { ...process.env, ...env },
+        });
         const err = tail(child.stderr);
         let last: Json = {};
         onJsonLines(child.stdout!, (o) => (last = o as Json));
@@ -219,6 +225,12 @@ export const bench: BenchModule = {
           name: 'rope run, 3 built-in scripts',
           rope: true,
           start: () => startRope(['--queue', '0']),
+        },
+        {
+          // the same, reading with the netlink package (a Buffer and two system calls per
+          // datagram, verdicts sent once per event-loop turn): what direct I/O gains, same run
+          name: 'rope run, 3 built-in scripts, P2PWALL_DIRECT_IO=0',
+          start: () => startRope(['--queue', '0'], { P2PWALL_DIRECT_IO: '0' }),
         },
         {
           name: 'rope run --queue-balance 0:1, 3 built-in scripts',
@@ -376,6 +388,11 @@ function render(
       `- RTT p99 added vs the kernel alone: rope run ${added(one.latency.p99, base.latency.p99)} µs with a long flow behind, ${added(one.latencyNewFlows.p99, base.latencyNewFlows.p99)} µs with new flows behind; the C loop ${added(c.latency.p99, base.latency.p99)} / ${added(c.latencyNewFlows.p99, base.latencyNewFlows.p99)} µs (target ≤ +150 µs).`,
     );
   }
+  const pkg = f.find((e) => e.engine.endsWith('P2PWALL_DIRECT_IO=0'));
+  if (one && pkg)
+    ratios.push(
+      `- rope run reading with recvmmsg vs through the \`netlink\` package (P2PWALL_DIRECT_IO=0): new flows ${x(one.newFlows.delivered, pkg.newFlows.delivered)}, one flow ${x(one.longFlow.delivered, pkg.longFlow.delivered)}, RTT p99 ${us(one.latency.p99)} vs ${us(pkg.latency.p99)}.`,
+    );
   if (one && two)
     ratios.push(
       `- \`--queue-balance 0:1\` vs one queue, new flows: ${x(two.newFlows.delivered, one.newFlows.delivered)} (${rate(two.newFlows.delivered)} vs ${rate(one.newFlows.delivered)}; target ≥ 1.7×)${two.atCRate ? `; at the C loop's rate: ${rate(two.atCRate.delivered)} delivered, queue full ${two.atCRate.queueFull}` : ''}.`,

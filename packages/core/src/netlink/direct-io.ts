@@ -100,8 +100,12 @@ export class DirectIo {
     }
   }
 
-  /** Direct I/O on `fd`, or null where it is unavailable (no koffi, not an LP64 Linux). */
+  /**
+   * Direct I/O on `fd`, or null where it is unavailable (no koffi, not an LP64 Linux) or turned
+   * off with P2PWALL_DIRECT_IO=0 (the package's reads then, for comparison or as a way out).
+   */
   static open(fd: number, slots: number, slotBytes: number): DirectIo | null {
+    if (process.env.P2PWALL_DIRECT_IO === '0') return null;
     const lib = loadLibc();
     return lib ? new DirectIo(lib, fd, slots, slotBytes) : null;
   }
