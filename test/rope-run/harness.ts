@@ -84,6 +84,15 @@ export class RopeRun {
     });
   }
 
+  /**
+   * The first event `test` accepts, received already or still to come: for an event an action
+   * of the test causes, which may arrive before the test gets to wait for it.
+   */
+  seen(test: (e: Json) => boolean, timeoutMs = 10_000): Promise<Json> {
+    const got = this.events.find(test);
+    return got ? Promise.resolve(got) : this.next(test, timeoutMs);
+  }
+
   /** Counters now (SIGUSR1). */
   async stats(): Promise<Stats> {
     const next = this.next((e) => e.event === 'stats');

@@ -4,14 +4,17 @@
 // udp-load.c (C, so the generator is never the limit): a UDP flood of new flows (every packet in
 // the inspection window: the scripts run on each), a flood of one long flow (past the window: the
 // flow-table fast path), timestamped probes for round-trip latency under a steady background
-// load, and a TCP download with curl. Plus the JavaScript share of the per-packet work without
-// the kernel (nfqueue-js-path.ts): time and bytes allocated per packet.
+// load (a long flow, then new flows), a TCP download with curl, rope run at the C loop's new-flow
+// rate (does its queue overflow?), and rope run over two queues (`--queue-balance 0:1`, the rule
+// spreading flows over them). Plus the JavaScript share of the per-packet work without the kernel
+// (nfqueue-js-path.ts): time and bytes allocated per packet.
 import { spawnSync } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ChildProcess } from 'node:child_process';
+import { parseNfqProcStats, NFQUEUE_PROC_PATH } from '../../packages/core/src/netlink/index.js';
 import { DEFAULT_RULES, firewallRules } from '../../packages/rope/src/live/rules.js';
 import { repoRoot, type LabHost } from '../lab/host.js';
 import { onJsonLines, tail } from '../lab/processes.js';
@@ -63,14 +66,28 @@ async function start(host: LabHost, argv: string[], what: string, ready = true):
 
 interface Engine {
   name: string;
+  /** The queue rule's target while this engine runs (default: queue 0). */
+  queueTarget?: string;
+  /** rope run: also offered new flows at the C loop's rate. */
+  rope?: boolean;
   start(): Promise<Proc | null>;
+}
+
+interface Latency {
+  p50: number;
+  p99: number;
+  lost: number;
 }
 
 interface EngineFigures {
   engine: string;
-  newFlows: { sent: number; delivered: number };
+  newFlows: { sent: number; delivered: number; queueFull: number | null };
   longFlow: { sent: number; delivered: number };
-  latency: { p50: number; p99: number; lost: number };
+  latency: Latency;
+  /** Under a background of new flows instead of one long flow. */
+  latencyNewFlows: Latency;
+  /** rope run offered new flows at the C loop's delivered rate. */
+  atCRate?: { sent: number; delivered: number; queueFull: number };
   tcp: { mbps: number; ok: boolean };
   /** What the consumer itself counted. */
   own: string;
@@ -146,7 +163,8 @@ export const bench: BenchModule = {
         format: 'iptables',
         family: 'ipv4',
       }).split('\n')) {
-        if (line.startsWith('iptables ')) await r.exec(line.split(' '));
+        if (line.startsWith('iptables ') || line.startsWith('ipset '))
+          await r.exec(line.split(' '));
       }
       const s = lab.server;
       const c = lab.client;
@@ -155,6 +173,39 @@ export const bench: BenchModule = {
         files: [{ name: 'bulk.bin', size: ctx.quick ? 16 << 20 : 64 << 20 }],
       });
       const ropeSource = !existsSync(join(repoRoot, 'packages/rope/dist/cli/main.js'));
+      const startRope = async (
+        queueArgs: string[],
+        env: Record<string, string> = {},
+      ): Promise<Proc> => {
+        // actions left at accept: a match then changes nothing, so every packet of every flow
+        // takes the queue, as with the C consumer (a mark would let the rules skip the flow)
+        const argv = [
+          'run',
+          ...queueArgs,
+          '--script',
+          'bittorrent',
+          '--script',
+          'gnutella',
+          '--script',
+          'http-large',
+          '--push-int',
+          '1000000',
+          '--stats-json',
+        ];
+        const child = r.spawnTool('rope', argv, {
+          source: ropeSource,
+          env: { ...process.env, ...env },
+        });
+        const err = tail(child.stderr);
+        let last: Json = {};
+        onJsonLines(child.stdout!, (o) => (last = o as Json));
+        while (!/rope run: bound /.test(err())) {
+          if (child.exitCode !== null) throw new Error(`rope run failed: ${err()}`);
+          await sleep(50);
+        }
+        const done = new Promise<Json>((resolve) => child.once('exit', () => resolve(last)));
+        return { child, done, stop: async () => (child.kill('SIGTERM'), done) };
+      };
       const engines: Engine[] = [
         { name: 'kernel only (rule bypass, nothing bound)', start: async () => null },
         {
@@ -172,62 +223,76 @@ export const bench: BenchModule = {
         },
         {
           name: 'rope run, 3 built-in scripts',
-          start: async () => {
-            // actions left at accept: a match then changes nothing, so every packet of every flow
-            // takes the queue, as with the C consumer (a mark would let the rules skip the flow)
-            const argv = [
-              'run',
-              '--queue',
-              '0',
-              '--script',
-              'bittorrent',
-              '--script',
-              'gnutella',
-              '--script',
-              'http-large',
-              '--push-int',
-              '1000000',
-              '--stats-json',
-            ];
-            const child = r.spawnTool('rope', argv, { source: ropeSource });
-            const err = tail(child.stderr);
-            let last: Json = {};
-            onJsonLines(child.stdout!, (o) => (last = o as Json));
-            while (!/rope run: bound /.test(err())) {
-              if (child.exitCode !== null) throw new Error(`rope run failed: ${err()}`);
-              await sleep(50);
-            }
-            const done = new Promise<Json>((resolve) => child.once('exit', () => resolve(last)));
-            return { child, done, stop: async () => (child.kill('SIGTERM'), done) };
-          },
+          rope: true,
+          start: () => startRope(['--queue', '0']),
+        },
+        {
+          // the same, reading with the netlink package (a Buffer and two system calls per
+          // datagram, verdicts sent once per event-loop turn): what direct I/O gains, same run
+          name: 'rope run, 3 built-in scripts, P2PWALL_DIRECT_IO=0',
+          start: () => startRope(['--queue', '0'], { P2PWALL_DIRECT_IO: '0' }),
+        },
+        {
+          name: 'rope run --queue-balance 0:1, 3 built-in scripts',
+          queueTarget: 'NFQUEUE --queue-balance 0:1 --queue-bypass',
+          rope: true,
+          start: () => startRope(['--queue-balance', '0:1']),
         },
       ];
-      for (const e of engines) {
-        ctx.log(`measuring: ${e.name}`);
-        const proc = await e.start();
-        const flood = async (perFlow: number) => {
-          const sink = await start(s, [load, 'sink', '9000'], 'udp sink');
-          const f = await (
-            await start(
-              c,
-              [load, 'flood', s.ipv4, '9000', String(secs), '100', String(perFlow)],
-              'udp flood',
-            )
-          ).done;
-          await sleep(300);
-          const got = await sink.stop();
-          return {
-            sent: f.sent / f.seconds,
-            delivered: got.packets / Math.max(f.seconds, got.seconds),
-          };
+      // the lines queued packets take from the rules (queue full: the kernel's queue_dropped,
+      // socket full: user_dropped), summed over the router's queues
+      const dropped = async () => {
+        const text = (await r.exec(['cat', NFQUEUE_PROC_PATH], { allowFail: true })).stdout;
+        return parseNfqProcStats(text ?? '').reduce(
+          (n, q) => n + q.queueDropped + q.userDropped,
+          0,
+        );
+      };
+      const setQueueTarget = (target: string) =>
+        r.exec([
+          'iptables',
+          '-w',
+          '-t',
+          'mangle',
+          '-R',
+          'rope-queue',
+          '2',
+          '-j',
+          ...target.split(' '),
+        ]);
+      const flood = async (perFlow: number, pps = 0) => {
+        const before = await dropped();
+        const sink = await start(s, [load, 'sink', '9000'], 'udp sink');
+        const f = await (
+          await start(
+            c,
+            [load, 'flood', s.ipv4, '9000', String(secs), '100', String(perFlow), String(pps)],
+            'udp flood',
+          )
+        ).done;
+        await sleep(300);
+        const got = await sink.stop();
+        return {
+          sent: f.sent / f.seconds,
+          delivered: got.packets / Math.max(f.seconds, got.seconds),
+          queueFull: (await dropped()) - before,
         };
-        const newFlows = await flood(2);
-        const longFlow = await flood(0);
-        // latency under a steady 10 k packets/s of background (one long flow)
+      };
+      // round trips under a steady 10 k packets/s of background: one long flow, or new flows
+      const latency = async (perFlow: number): Promise<Latency> => {
         const bgSink = await start(s, [load, 'sink', '9002'], 'background sink');
         const bg = await start(
           c,
-          [load, 'flood', s.ipv4, '9002', String(probes / 1000 + 3), '100', '0', '10000'],
+          [
+            load,
+            'flood',
+            s.ipv4,
+            '9002',
+            String(probes / 1000 + 3),
+            '100',
+            String(perFlow),
+            '10000',
+          ],
           'background flood',
         );
         await sleep(500);
@@ -236,15 +301,30 @@ export const bench: BenchModule = {
         ).done;
         await bg.done;
         await bgSink.stop();
+        return { p50: lat.p50us, p99: lat.p99us, lost: lat.sent - lat.received };
+      };
+      for (const e of engines) {
+        ctx.log(`measuring: ${e.name}`);
+        if (e.queueTarget) await setQueueTarget(e.queueTarget);
+        const proc = await e.start();
+        const newFlows = await flood(2);
+        const cRate = figures.find((x) => x.engine.startsWith('C:'))?.newFlows.delivered;
+        const atCRate = e.rope && cRate ? await flood(2, Math.round(cRate)) : undefined;
+        const longFlow = await flood(0);
+        const lat = await latency(0);
+        const latNew = await latency(2);
         const t0 = performance.now();
         const dl = await http.fetch('bulk.bin', { timeoutMs: 120_000 });
         const mbps = (dl.bytes * 8) / ((performance.now() - t0) / 1000) / 1e6;
         const own = proc ? await proc.stop() : {};
+        if (e.queueTarget) await setQueueTarget('NFQUEUE --queue-num 0 --queue-bypass');
         figures.push({
           engine: e.name,
-          newFlows,
+          newFlows: { ...newFlows, queueFull: proc ? newFlows.queueFull : null },
           longFlow,
-          latency: { p50: lat.p50us, p99: lat.p99us, lost: lat.sent - lat.received },
+          latency: lat,
+          latencyNewFlows: latNew,
+          ...(atCRate ? { atCRate } : {}),
           tcp: { mbps: dl.ok ? mbps : 0, ok: dl.ok },
           own: describeOwn(own),
         });
@@ -283,12 +363,40 @@ function render(
   const rows = f.map((e) => [
     e.engine,
     rate(e.newFlows.delivered),
+    e.newFlows.queueFull === null ? '—' : e.newFlows.queueFull,
     rate(e.longFlow.delivered),
     `${us(e.latency.p50)} (${e === base ? '—' : added(e.latency.p50, base.latency.p50)})`,
     `${us(e.latency.p99)} (${e === base ? '—' : added(e.latency.p99, base.latency.p99)})`,
-    e.latency.lost,
+    `${us(e.latencyNewFlows.p99)} (${e === base ? '—' : added(e.latencyNewFlows.p99, base.latencyNewFlows.p99)})`,
+    e.latency.lost + e.latencyNewFlows.lost,
     e.tcp.ok ? `${e.tcp.mbps.toFixed(0)} Mbit/s` : 'failed',
   ]);
+  const c = f.find((e) => e.engine.startsWith('C: libnetfilter_queue, a verdict per packet'));
+  const one = f.find((e) => e.engine === 'rope run, 3 built-in scripts');
+  const two = f.find((e) => e.engine.startsWith('rope run --queue-balance'));
+  const x = (a: number, b: number) => `${(a / b).toFixed(2)}×`;
+  const ratios: string[] = [];
+  if (c && one) {
+    ratios.push(
+      `- rope run vs the C loop (a verdict per packet), new flows: ${x(one.newFlows.delivered, c.newFlows.delivered)} (${rate(one.newFlows.delivered)} vs ${rate(c.newFlows.delivered)}; target ≥ 1.0×).`,
+    );
+    if (one.atCRate)
+      ratios.push(
+        `- rope run offered new flows at the C loop's rate (${rate(one.atCRate.sent)} sent): ${rate(one.atCRate.delivered)} delivered, queue full ${one.atCRate.queueFull} (target 0).`,
+      );
+    ratios.push(
+      `- RTT p99 added vs the kernel alone: rope run ${added(one.latency.p99, base.latency.p99)} µs with a long flow behind, ${added(one.latencyNewFlows.p99, base.latencyNewFlows.p99)} µs with new flows behind; the C loop ${added(c.latency.p99, base.latency.p99)} / ${added(c.latencyNewFlows.p99, base.latencyNewFlows.p99)} µs (target ≤ +150 µs).`,
+    );
+  }
+  const pkg = f.find((e) => e.engine.endsWith('P2PWALL_DIRECT_IO=0'));
+  if (one && pkg)
+    ratios.push(
+      `- rope run reading with recvmmsg vs through the \`netlink\` package (P2PWALL_DIRECT_IO=0): new flows ${x(one.newFlows.delivered, pkg.newFlows.delivered)}, one flow ${x(one.longFlow.delivered, pkg.longFlow.delivered)}, RTT p99 ${us(one.latency.p99)} vs ${us(pkg.latency.p99)}.`,
+    );
+  if (one && two)
+    ratios.push(
+      `- \`--queue-balance 0:1\` vs one queue, new flows: ${x(two.newFlows.delivered, one.newFlows.delivered)} (${rate(two.newFlows.delivered)} vs ${rate(one.newFlows.delivered)}; target ≥ 1.7×)${two.atCRate ? `; at the C loop's rate: ${rate(two.atCRate.delivered)} delivered, queue full ${two.atCRate.queueFull}` : ''}.`,
+    );
   return [
     `Machine: ${machineLine()} (load average ${loadAverage.toFixed(1)} when the section started). Lab: client — router — server in network namespaces, veth links;`,
     `everything (traffic generator, router, consumer, receiver) shares the same CPUs. The router queues`,
@@ -296,23 +404,32 @@ function render(
     `4096-packet queue. UDP datagrams carry 100 bytes; the flood runs ${secs} s at the generator's full`,
     `speed and the figure is what reached the receiver. "New flows": a new source port every 2`,
     `datagrams, so every packet is inside the inspection window and rope runs all three scripts on it;`,
-    `"one flow": a single flow, past the window after 10 packets. Latency: ${probes} UDP echo probes at`,
-    `1000/s through the queue both ways, with 10 k packets/s of background traffic; in brackets the`,
-    `difference to the kernel alone. TCP: one curl download through the queue. rope's scripts keep the`,
-    `action accept, so a match changes nothing and every packet takes the queue, as with the C loop.`,
+    `"queue full": packets the kernel dropped during that flood because the queue or the consumer's`,
+    `socket was full (/proc/net/netfilter/nfnetlink_queue). "One flow": a single flow, past the window`,
+    `after 10 packets. Latency: ${probes} UDP echo probes at 1000/s through the queue both ways, with`,
+    `10 k packets/s of background traffic — one long flow, or new flows (a new one every 2 datagrams);`,
+    `in brackets the difference to the kernel alone. TCP: one curl download through the queue. rope's`,
+    `scripts keep the action accept, so a match changes nothing and every packet takes the queue, as`,
+    `with the C loop. The balanced row queues with \`--queue-balance 0:1\` (flows spread by hash).`,
     '',
     table(
       [
         'consumer',
         'pps, new flows',
+        'queue full',
         'pps, one flow',
         'RTT p50',
         'RTT p99',
+        'RTT p99, new flows behind',
         'probes lost',
         'TCP download',
       ],
       rows,
     ),
+    '',
+    'Ratios, from this run:',
+    '',
+    ...ratios,
     '',
     'What each consumer counted: ' +
       f
@@ -322,11 +439,11 @@ function render(
       '.',
     '',
     'The JavaScript share, without the kernel: recorded-format packet messages through NfQueue',
-    '(decode, Decider with the three built-in scripts, verdicts staged and written once per turn of',
-    '32 packets) over a fake socket. Bytes allocated per packet are measured with a young generation',
-    "large enough that no collection runs; they are the per-turn costs (the turn's setImmediate, the",
-    "send buffer's view) spread over its packets — the per-packet path itself allocates nothing. The",
-    '`netlink` package adds one Buffer and one small object per datagram received, outside our reach.',
+    '(decode, Decider with the three built-in scripts, verdicts staged and written once per run of 16',
+    'packets as recvmmsg hands them over, a turn of the event loop every 256) over a fake socket.',
+    'Bytes allocated per packet are measured with a young generation large enough that no collection',
+    'runs; with one flow they are the per-turn costs spread over its packets — the per-packet path',
+    'itself allocates nothing; with new flows, the flow state the classifier keeps for each flow.',
     '',
     table(
       ['traffic', 'ns per packet', 'bytes allocated per packet', 'script runs per packet'],

@@ -114,8 +114,10 @@ export function forEachMessage(
   len: number,
   view: NlMsgView,
   visit: (m: NlMsgView) => boolean | void,
+  /** Where the first message starts (`len` is then where the last ends, not a length). */
+  from = 0,
 ): void {
-  let off = 0;
+  let off = from;
   while (off + NLMSG_HDRLEN <= len) {
     const fault = checkNlMsg(buf, off, len);
     if (fault) throw new NetlinkDecodeError(fault);

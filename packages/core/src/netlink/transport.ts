@@ -23,6 +23,7 @@ import {
   NLMSG_NOOP,
   NLMSG_OVERRUN,
 } from './constants.js';
+import { DirectIo } from './direct-io.js';
 import { EBADF, EMSGSIZE, ENOBUFS, ETIMEDOUT, errnoName } from './errno.js';
 import { errnoFault, fromSystemError, NetlinkError } from './errors.js';
 import { putU16h, u16h, u32h } from './host-order.js';
@@ -35,6 +36,7 @@ import {
   SO_RCVBUFFORCE,
   SOL_NETLINK,
   SOL_SOCKET,
+  socketDrops,
   type NetlinkSocketInfo,
 } from './socket-options.js';
 
@@ -61,7 +63,17 @@ export interface NetlinkSocketOptions {
   timeoutMs?: number;
   /** Keep the event loop alive while the socket is open (default true). */
   ref?: boolean;
+  /**
+   * Read what waits behind each datagram the package delivers with recvmmsg into `slots` fixed
+   * slots of `slotBytes` (no allocation per datagram), and send with sendNow(). Only for sockets
+   * whose datagrams never exceed `slotBytes` (NFQUEUE: the copy range plus its attributes). Falls
+   * back to the package's reads where direct I/O is unavailable (see direct-io.ts).
+   */
+  directReceive?: { slots: number; slotBytes: number };
 }
+
+/** Datagrams read directly per package callback before the event loop gets its turn back. */
+const DIRECT_BUDGET = 256;
 
 export interface RequestOptions {
   /** Named in errors, e.g. "conntrack delete". */
@@ -124,6 +136,11 @@ export class NetlinkSocket extends EventEmitter<NetlinkSocketEvents> {
    * NFLOG/NFQUEUE packets. The view is reused for the next message: copy what you keep.
    */
   onMessage: ((m: NlMsgView) => void) | null = null;
+  /**
+   * With direct receive on: called after each run of datagrams read in one system call (after
+   * the package's own one too), so their answers can go out together at once.
+   */
+  onBatchEnd: (() => void) | null = null;
 
   private readonly raw: RawSocketLike;
   private readonly pending = new Map<number, Pending>();
@@ -137,6 +154,7 @@ export class NetlinkSocket extends EventEmitter<NetlinkSocketEvents> {
   private info: NetlinkSocketInfo | null = null;
   private dropTimer: NodeJS.Timeout | null = null;
   private lastDrops = 0;
+  private direct: DirectIo | null = null;
 
   private constructor(protocol: number, raw: RawSocketLike, options: NetlinkSocketOptions) {
     super();
@@ -145,7 +163,10 @@ export class NetlinkSocket extends EventEmitter<NetlinkSocketEvents> {
     this.timeoutMs = options.timeoutMs ?? 5000;
     // start far from 0: 0 is what multicast messages carry
     this.seq = ((Date.now() & 0x7fffff) << 8) | 1;
-    raw.on('message', (msg: Buffer) => this.receive(msg));
+    raw.on('message', (msg: Buffer) => {
+      this.receive(msg, msg.length, 0);
+      if (this.direct) this.drain(this.direct);
+    });
     // the package sizes each read by peeking first, so this is a guard, not an expected path
     raw.on('truncatedMessage', () =>
       this.safeEmitError(
@@ -163,7 +184,9 @@ export class NetlinkSocket extends EventEmitter<NetlinkSocketEvents> {
    * (-1 when unknown). Sockets opened by `open()` never see ENOBUFS; this is how overruns show.
    */
   drops(): number {
-    return this.info ? netlinkDrops(this.info.inode) : -1;
+    if (!this.info) return -1;
+    const d = socketDrops(this.info.fd);
+    return d >= 0 ? d : netlinkDrops(this.info.inode);
   }
 
   private watchDrops(): void {
@@ -186,6 +209,54 @@ export class NetlinkSocket extends EventEmitter<NetlinkSocketEvents> {
     setIntOption(this.info.fd, SOL_NETLINK, NETLINK_NO_ENOBUFS, 1);
     if (options.recvBufferSize)
       setIntOption(this.info.fd, SOL_SOCKET, SO_RCVBUFFORCE, options.recvBufferSize);
+    if (options.directReceive)
+      this.direct = DirectIo.open(
+        this.info.fd,
+        options.directReceive.slots,
+        options.directReceive.slotBytes,
+      );
+  }
+
+  /** Datagrams are read in runs (recvmmsg) and onBatchEnd marks the end of each run. */
+  get receivesInRuns(): boolean {
+    return this.direct !== null;
+  }
+
+  /**
+   * Reads what is waiting, a run per system call, until the socket is empty or the budget is
+   * spent (the package's poll callback comes back for the rest, after other events had a turn).
+   */
+  private drain(io: DirectIo): void {
+    let left = DIRECT_BUDGET;
+    for (;;) {
+      const n = io.receive();
+      if (n < 0) this.safeEmitError(fromSystemError({ errno: -n }, `${this.name} receive`));
+      for (let i = 0; i < n && !this.closed; i++) {
+        if (io.truncated(i))
+          this.safeEmitError(
+            new NetlinkError(
+              errnoFault(EMSGSIZE, `${this.name} receive`, 'a message was longer than its slot'),
+            ),
+          );
+        else {
+          const off = io.offset(i);
+          this.receive(io.arena, off + io.length(i), off);
+        }
+      }
+      this.batchEnd();
+      left -= n;
+      if (n < io.slots || left <= 0 || this.closed) return;
+    }
+  }
+
+  private batchEnd(): void {
+    const h = this.onBatchEnd;
+    if (!h) return;
+    try {
+      h();
+    } catch (e) {
+      rethrowLater(e);
+    }
   }
 
   /** A socket over an already open raw socket (or a fake one in tests). */
@@ -323,6 +394,14 @@ export class NetlinkSocket extends EventEmitter<NetlinkSocketEvents> {
    * `onSent` runs once the kernel took the datagram (or it failed): until then the package holds
    * `msg`, so a caller reusing its buffers waits for it. Never called after close().
    */
+  /**
+   * Sends `len` bytes of `buf` now, in this call, when direct I/O is on (the buffer is free again
+   * on return). Returns false when it is off or the call failed: send() it then.
+   */
+  sendNow(buf: Uint8Array, len: number): boolean {
+    return this.direct !== null && !this.closed && this.direct.send(buf, len) === 0;
+  }
+
   send(msg: Uint8Array | Uint8Array[], onSent?: (failed: boolean) => void): void {
     if (this.closed) return;
     try {
@@ -363,6 +442,8 @@ export class NetlinkSocket extends EventEmitter<NetlinkSocketEvents> {
     // next turn of the event loop instead; it is deaf already.
     this.raw.removeAllListeners('message');
     this.onMessage = null;
+    this.onBatchEnd = null;
+    this.direct = null;
     const raw = this.raw;
     setImmediate(() => {
       try {
@@ -385,9 +466,9 @@ export class NetlinkSocket extends EventEmitter<NetlinkSocketEvents> {
     else p.resolve(p.result);
   }
 
-  private receive(msg: Buffer): void {
+  private receive(msg: Uint8Array, end: number, from: number): void {
     try {
-      forEachMessage(msg, msg.length, this.view, this.dispatchBound);
+      forEachMessage(msg, end, this.view, this.dispatchBound, from);
     } catch (e) {
       // a malformed datagram: fail the requests waiting on this socket rather than hang them
       const err = e instanceof Error ? e : new Error(String(e));

@@ -22,7 +22,10 @@ import { parseDnsPatterns } from './dns/dns-patterns.js';
 import type { EnforcementEvent, PeerBlocker } from './enforcement.js';
 import { FlowCut, heldConntrack } from './flow-cut.js';
 import type { KernelCutIo } from './kernel-cut-io.js';
+import type { SendRst } from './rst-sender.js';
 import { TablePeerBlocker } from './table-peer-blocker.js';
+import { CutTallyIo } from './cut-tally-io.js';
+import { zeroEnforceCounts } from './enforce-counts.js';
 import type { EnforceRequest } from './enforcer.js';
 import {
   LATENCY_SAMPLE,
@@ -68,6 +71,8 @@ export interface HostEvents {
   blocker?: PeerBlocker;
   /** A cut happened (locks and blocks are the blocker's to report). */
   onEnforcement?(e: EnforcementEvent): void;
+  /** Sends a cut's forged RST (the main thread's raw sockets; in a worker: a message there). */
+  sendRst?: SendRst;
   /** A flow a lock:S / block-peer:S group decided (see Decider's onEnforce). */
   onEnforce?(e: EnforceRequest): void;
   /** The tables' local changes, a batch per turn of the event loop (for the main thread's hub). */
@@ -116,6 +121,8 @@ export class QueueHost {
     private readonly sync: TableSync | null,
     /** Blocks peers from this thread (through the tables to the main thread's enforcer). */
     readonly peerBlocker: PeerBlocker,
+    /** --on-match cut's counts, null without it. */
+    private readonly cutTally: CutTallyIo | null,
   ) {}
 
   static async start(config: HostConfig, events: HostEvents): Promise<QueueHost> {
@@ -132,16 +139,32 @@ export class QueueHost {
     // the queue whose packet the decider is deciding, for the labels it reports meanwhile
     let current = 0;
     const blocker: PeerBlocker = events.blocker ?? { blockPeer: () => {} };
-    // imported only for --on-match cut: it loads the raw-socket add-on, which cannot be loaded in
-    // more than one worker thread of a process ("Module did not self-register")
-    const cutIo = groups.some((g) => g.action.kind === 'cut')
-      ? new (await import('./kernel-cut-io.js')).KernelCutIo(
+    // imported only for --on-match cut (a run without cuts never loads the conntrack client); the
+    // RSTs go out through the main thread's raw socket (events.sendRst, rst-sender.ts)
+    const Kernel = groups.some((g) => g.action.kind === 'cut')
+      ? (await import('./kernel-cut-io.js')).KernelCutIo
+      : null;
+    const made: KernelCutIo[] = [];
+    const tally = Kernel
+      ? CutTallyIo.around(
           blocker,
           (e) => events.onEnforcement?.(e),
           (key, m) => throttle.say(key, () => m),
+          (b, onEvent, warn) => {
+            const io = new Kernel(
+              b,
+              onEvent,
+              warn,
+              events.sendRst ??
+                (() => throttle.say('cut:rst', () => 'cut: no RST sender here; RSTs are not sent')),
+            );
+            made.push(io);
+            return io;
+          },
         )
       : null;
-    const cut = cutIo ? new FlowCut(cutIo, config.blockSeconds) : null;
+    const cutIo = made[0] ?? null;
+    const cut = tally ? new FlowCut(tally, config.blockSeconds) : null;
     const trainer = config.dnsTrain
       ? new DnsTrainer(
           parseDnsPatterns(config.dnsTrain.text, config.dnsTrain.file).patterns,
@@ -251,6 +274,7 @@ export class QueueHost {
       cutIo,
       sync,
       peerBlocker,
+      tally,
     );
   }
 
@@ -270,7 +294,18 @@ export class QueueHost {
       totals: this.decider.totalsSnapshot(),
       groups: this.decider.groupSnapshots(),
       queues: this.queues.map((q) => queueSnapshot(q.stats(), q.procStats())),
+      enforcement: this.enforcementCounts(),
     };
+  }
+
+  /** This thread's part of the enforcement counters: its cuts and DNS answers. */
+  private enforcementCounts() {
+    const c = zeroEnforceCounts();
+    if (this.cutTally) c.cuts = { ...this.cutTally.counts };
+    const d = this.trainer?.counts;
+    if (d)
+      c.dns = { answers: d.answers, matched: d.matched, trained: d.blocked, ignored: d.ignored };
+    return c;
   }
 
   /** The counters of --metrics that the snapshot does not carry. */

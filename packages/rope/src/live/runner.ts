@@ -15,6 +15,7 @@ import type { EnforcementEvent, PeerBlocker } from './enforcement.js';
 import type { EnforceRequest } from './enforcer.js';
 import { ExecHook } from './exec/exec-hook.js';
 import { EngineControlTarget } from './engine-target.js';
+import { withEnforcement } from './enforce-census.js';
 import { enforcementLine } from './enforcement-log.js';
 import { startFleetShare, type FleetShare } from './fleet-share.js';
 import {
@@ -33,6 +34,7 @@ import {
   snapshotJson,
   type LiveSnapshot,
 } from './stats.js';
+import type { SendRst } from './rst-sender.js';
 import type { ToMain, ToWorker } from './worker-messages.js';
 
 export interface LiveRunOptions {
@@ -88,6 +90,8 @@ interface Handlers {
   blocker: PeerBlocker;
   /** A cut (locks and blocks come from the enforcer itself). */
   onEnforcement(e: EnforcementEvent): void;
+  /** Sends a cut's RST from this (the main) thread; null without --on-match cut. */
+  sendRst: SendRst | null;
   /** Engine `id` joins the tables: it gets batches through `toEngine`; returns its sender. */
   attachTables(id: number, toEngine: (b: TableChange[]) => void): (b: TableChange[]) => void;
 }
@@ -101,6 +105,7 @@ async function localShard(config: HostConfig, h: Handlers): Promise<Shard> {
     onTables: (b) => fromEngine?.(b),
     blocker: h.blocker,
     onEnforcement: h.onEnforcement,
+    ...(h.sendRst ? { sendRst: h.sendRst } : {}),
   });
   fromEngine = h.attachTables(0, (b) => host.receiveTables(b));
   return {
@@ -205,6 +210,9 @@ function workerShard(config: HostConfig, h: Handlers): Promise<Shard> {
         case 'enforcement':
           h.onEnforcement(m.event);
           break;
+        case 'rst':
+          h.sendRst?.(m.packet, m.dst, m.family);
+          break;
         case 'stats':
           last = m.snapshot;
           waiting.get(m.id)?.(m.snapshot);
@@ -298,6 +306,11 @@ export async function runLive(
     exec?.notify(e);
   };
   tables.enforcer.onEvent(onEvent);
+  // loaded only for --on-match cut: the raw-socket add-on it opens needs CAP_NET_RAW at the first
+  // RST and may live in one thread only, this one
+  const rst = o.config.groups.some((g) => g.action.kind === 'cut')
+    ? new (await import('./rst-sender.js')).RstSender((_key, m) => io.err(`rope run: ${m}\n`))
+    : null;
   const handlers: Handlers = {
     onMatch: o.log ? (e) => io.out(matchLine(e, o.statsJson)) : () => {},
     onWarning: (m) => io.err(`rope run: ${m}\n`),
@@ -308,6 +321,7 @@ export async function runLive(
     onEnforce: (r) => tables.enforcer.enforce(r),
     blocker: tables.enforcer,
     onEnforcement: onEvent,
+    sendRst: rst?.send ?? null,
     attachTables: (id, toEngine) => tables.attach(id, toEngine),
   };
   // Handlers first: a SIGUSR1 without one would open Node's inspector, a SIGTERM during start-up
@@ -335,8 +349,11 @@ export async function runLive(
   let metrics: MetricsServer | null = null;
   let fleet: FleetShare | null = null;
   let control: ControlServer | null = null;
+  // the threads' counters summed, with the main thread's (locks, blocks, --exec) added
+  const merged = (parts: LiveSnapshot[]) =>
+    withEnforcement(mergeSnapshots(parts, uptime()), tables.enforcer, exec, rst);
   const snapshotAll = async () =>
-    mergeSnapshots(await Promise.all(shards.map((x) => x.snapshot(uptime()))), uptime());
+    merged(await Promise.all(shards.map((x) => x.snapshot(uptime()))));
   try {
     if (o.metrics) {
       metrics = await startMetricsServer(o.metrics, async () => {
@@ -345,7 +362,7 @@ export async function runLive(
           Promise.all(shards.map((x) => x.detail())),
         ]);
         return {
-          snapshot: mergeSnapshots(snapshots, uptime()),
+          snapshot: merged(snapshots),
           detail: mergeDetails(details),
           share: fleet && { counters: fleet.share.counters, connected: fleet.share.connected },
         };
@@ -365,6 +382,7 @@ export async function runLive(
         enforcer: tables.enforcer,
         snapshot: snapshotAll,
         setPassAll: (on) => shards.forEach((s) => s.passAll(on)),
+        dnsTrain: o.config.dnsTrain !== undefined,
       });
       // `rope ctl ban-dns` names reach every engine's DNS training
       for (const name of target.bannedDnsNames()) shards.forEach((s) => s.banName(name));
@@ -379,6 +397,7 @@ export async function runLive(
     await Promise.all(shards.map((s) => s.stop(uptime())));
     await metrics?.close();
     await tables.stop();
+    rst?.close();
     unhook();
     if (e instanceof MetricsServerError || e instanceof ControlStartError)
       throw new LiveStartError(e.message);
@@ -407,7 +426,7 @@ export async function runLive(
   }
 
   report = async () => {
-    const s = mergeSnapshots(await Promise.all(shards.map((x) => x.snapshot(uptime()))), uptime());
+    const s = await snapshotAll();
     io.out(o.statsJson ? snapshotJson(s) : formatSnapshot(s));
   };
   const timer = o.statsInterval ? setInterval(() => void report?.(), o.statsInterval * 1000) : null;
@@ -419,8 +438,9 @@ export async function runLive(
     await metrics?.close();
     await control?.close();
     await fleet?.stop();
-    const last = mergeSnapshots(await Promise.all(shards.map((s) => s.stop(uptime()))), uptime());
+    const last = merged(await Promise.all(shards.map((s) => s.stop(uptime()))));
     await tables.stop();
+    rst?.close();
     io.out(o.statsJson ? snapshotJson(last) : formatSnapshot(last));
     unhook();
   }

@@ -197,3 +197,55 @@ test('nfqueue client: connmark verdicts with conntrack on; refused verdicts are 
   assert.equal(q.stats().verdictErrors, 1);
   assert.match(errors[0], /ENOENT .*no longer holds that packet/);
 });
+
+test('nfqueue client: over a socket that reads in runs, each run is answered at once with one send', async () => {
+  const { kernel, socket, verdicts } = queueKernel();
+  const direct: Buffer[] = [];
+  let refuse = false;
+  // what NetlinkSocket does with direct I/O on: reads in runs, ends each with onBatchEnd
+  Object.defineProperty(socket, 'receivesInRuns', { value: true });
+  socket.sendNow = (buf, len) => {
+    if (refuse) return false;
+    direct.push(Buffer.from(buf.subarray(0, len)));
+    return true;
+  };
+  const q = await NfQueue.attach(
+    socket,
+    options({
+      onPacket(p, d) {
+        if (p.id === 3) d.verdict = NF_DROP;
+      },
+    }),
+  );
+  assert.equal(socket.onBatchEnd !== null, true, 'the queue listens for the end of each run');
+  kernel.deliver(Buffer.concat([packetMessage(1), packetMessage(2), packetMessage(3)]));
+  assert.equal(direct.length, 0, 'nothing goes before the run ends');
+  socket.onBatchEnd!();
+  assert.deepEqual(
+    direct.map((d) => parseVerdicts(d).map((v) => [v.batch, v.id, v.verdict])),
+    [
+      [
+        [true, 2, NF_ACCEPT],
+        [false, 3, NF_DROP],
+      ],
+    ],
+  );
+  // an idle queue: one packet, answered as soon as its run (of one) ends
+  kernel.deliver(packetMessage(4));
+  socket.onBatchEnd!();
+  assert.deepEqual(
+    parseVerdicts(direct[1]).map((v) => [v.batch, v.id]),
+    [[false, 4]],
+  );
+  // a refused direct send falls back to the package's send, which keeps a copy
+  refuse = true;
+  kernel.deliver(packetMessage(5));
+  socket.onBatchEnd!();
+  await turn();
+  assert.deepEqual(
+    verdicts().map((d) => d.map((v) => v.id)),
+    [[5]],
+  );
+  assert.equal(q.stats().datagrams, 3);
+  await q.close();
+});

@@ -44,10 +44,15 @@ options:
   --config FILE      take the queue and the marks from rope run's configuration
                      file, and the options below from its "rules" object
   --install          load the rules (as root): replaces rules an earlier
-                     --install loaded under the same --name, never others
+                     --install loaded under the same --name, never others.
+                     Without --nft or --iptables the kernel decides: nft when
+                     'nft --check' accepts the whole rule set, else iptables
+                     with ipsets (kernels without CONFIG_NFT_QUEUE); the line
+                     printed says which and why
   --remove           remove the rules --install loaded under this --name (no
-                     error when there are none)
-  --nft              an nft script for 'nft -f' (default)
+                     error when there are none); without --nft or --iptables,
+                     both kinds
+  --nft              an nft script for 'nft -f' (default when printing)
   --iptables         iptables and ip6tables commands (also for kernels whose
                      nftables lacks the queue expression, CONFIG_NFT_QUEUE)
   --queue N          the queue rope run binds (default 0)

@@ -1,6 +1,7 @@
 // What `rope rules` does (its options and help: commands/rules.ts, which loads this module when
 // the command runs, so that help and completion load none of it).
 import { missingCapabilities } from '@p2pwall/core/privilege';
+import { installRulesAuto, removeRulesAuto } from '../../live/rules-auto.js';
 import { installRules, removeRules, RulesInstallError } from '../../live/rules-install.js';
 import {
   DEFAULT_RULES,
@@ -104,7 +105,12 @@ export async function executeRules(args: string[], io: Output): Promise<number> 
       `${values.install ? 'installing' : 'removing'} firewall rules needs CAP_NET_ADMIN, which this process lacks (run as root)`,
     );
   try {
-    io.out(`rope rules: ${values.install ? await installRules(o) : await removeRules(o)}\n`);
+    // neither --nft nor --iptables (nor the configuration's "format"): the kernel decides
+    const chosen = values.nft === true || values.iptables === true;
+    const line = values.install
+      ? await (chosen ? installRules(o) : installRulesAuto(o))
+      : await (chosen ? removeRules(o) : removeRulesAuto(o));
+    io.out(`rope rules: ${line}\n`);
   } catch (e) {
     if (e instanceof RulesInstallError) throw new CliError(e.message);
     throw e;
