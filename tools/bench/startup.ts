@@ -125,7 +125,15 @@ export const bench: BenchModule = {
       "took 186 ms on this machine against Node's 81 ms.",
       '',
       table(
-        ['command', 'started from', 'wall (median)', 'over Node alone', 'CPU', 'peak RSS'],
+        [
+          'command',
+          'started from',
+          'wall (median)',
+          'over Node alone',
+          'CPU',
+          'CPU / Node alone',
+          'peak RSS',
+        ],
         cells,
       ),
       '',
