@@ -1,7 +1,7 @@
 // One queue engine of the table-propagation measurement (table-propagation.ts), in a worker thread
 // as `rope run --queue-balance` runs it (queue-worker.ts, queue-host.ts): a Decider with the
 // scripts, the engine's tables, and a TableSync whose batches go to the main thread as the real
-// `tables` messages. Instead of an NFQUEUE socket it hands the Decider packets in bursts of 32
+// `tables` messages and, on the mesh, to the other engines directly (table-mesh.ts). Instead of an NFQUEUE socket it hands the Decider packets in bursts of 32
 // per turn of the event loop (what NfQueue reads per poll callback), back to back: a queue that
 // never runs dry. Every `probeEveryMs` one packet of the burst, mid-burst, is a probe the probe
 // script learns (its source endpoint into table `probe`); the worker reports when it handled it,
@@ -12,6 +12,7 @@ import { encodeNfqPacket, NfqPacket, NlMsgView, type NfqDecision } from '@p2pwal
 import { compile } from '../../packages/rope/src/compile/compile.js';
 import { Decider, type LiveGroup } from '../../packages/rope/src/live/decider.js';
 import type { TableChange } from '../../packages/rope/src/tables/shared-table.js';
+import { joinMesh } from '../../packages/rope/src/tables/table-mesh.js';
 import { TableSync } from '../../packages/rope/src/tables/table-sync.js';
 import { keyName, type ProbeWorkerData, type WorkerReport } from './table-propagation.js';
 
@@ -99,21 +100,27 @@ function burst(): void {
   else setImmediate(burst);
 }
 
+/** A batch from another engine (directly, or through the hub): applied, probes reported. */
+function receive(batch: readonly TableChange[]): void {
+  sync.receive(batch);
+  const at = clock();
+  const now = Date.now() / 1000;
+  for (const c of batch)
+    if (c.table === 'probe' && c.expires > 0)
+      post({ type: 'seen', key: keyName(c.key), by: data.id, at, has: probes!.has(c.key, now) });
+}
+const closeMesh = joinMesh(sync, data.peers, receive);
+
 port.on('message', (m: { type: 'tables'; batch: TableChange[] } | { type: 'go' | 'stop' }) => {
   if (m.type === 'go') {
     nextProbe = clock() + data.probeEveryMs;
     setImmediate(burst);
-  } else if (m.type === 'tables') {
-    sync.receive(m.batch);
-    const at = clock();
-    const now = Date.now() / 1000;
-    for (const c of m.batch)
-      if (c.table === 'probe' && c.expires > 0)
-        post({ type: 'seen', key: keyName(c.key), by: data.id, at, has: probes.has(c.key, now) });
-  } else {
+  } else if (m.type === 'tables') receive(m.batch);
+  else {
     running = false;
     clearInterval(ticker);
     sync.stop();
+    closeMesh();
     post({ type: 'stopped', packets, probes: probeCount });
     port.close();
   }

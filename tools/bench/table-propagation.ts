@@ -1,16 +1,17 @@
 // How long a key one queue's engine learns takes to reach the engines of the other queues under
 // `rope run --queue-balance` (issue #13: "within 10 ms"). The path is rope run's own: one worker
 // thread per queue (table-propagation-worker.ts: a Decider, its tables, TableSync), the main
-// thread's RunTables (its TableHub relays each batch to every other engine and into the replica
-// --state saves), the `tables` messages of worker-messages.ts over the workers' MessagePorts. Only
+// thread's RunTables (its TableHub takes each batch into the replica --state saves, and relays it
+// to the engines the sender does not reach directly), the engines' table mesh (table-mesh.ts). Only
 // the packet source differs: each engine is fed bursts of packets back to back instead of reading
 // NFQUEUE, so every engine is busy all the time (the worst case for a message waiting its turn).
 // Latency: from the end of the probe packet's handling in one engine to the moment another engine
 // has applied the batch, both read from the same clock (performance.timeOrigin + now).
-import { Worker } from 'node:worker_threads';
+import { Worker, type MessagePort } from 'node:worker_threads';
 import { builtinScriptPath } from '../../packages/rope/src/builtins/builtin-scripts.js';
 import { readFileSync } from 'node:fs';
 import { RunTables } from '../../packages/rope/src/live/run-tables.js';
+import { meshPorts } from '../../packages/rope/src/tables/table-mesh.js';
 import type { GroupSpec } from '../../packages/rope/src/live/queue-host.js';
 import type { TableChange } from '../../packages/rope/src/tables/shared-table.js';
 
@@ -27,6 +28,8 @@ export interface ProbeWorkerData {
   probes: number;
   /** 0: bursts back to back (a queue that never runs dry); else a pause between bursts (ms). */
   paceMs: number;
+  /** This engine's ends of the table mesh (empty: everything through the hub). */
+  peers: MessagePort[];
 }
 
 export type WorkerReport =
@@ -47,6 +50,11 @@ export interface PropagationOptions {
   probeEveryMs?: number;
   /** Packets per turn of an engine's event loop; default 32, what NfQueue reads per callback. */
   burst?: number;
+  /**
+   * The engines send each other their batches directly, as rope run's workers do (default); false:
+   * only through the main thread's hub, as before the mesh.
+   */
+  mesh?: boolean;
   /** Pause between an engine's bursts; default 0 (back to back: every engine always busy). */
   paceMs?: number;
   /** Scripts besides the probe script (the load's cost per packet); default bittorrent, gnutella. */
@@ -72,13 +80,12 @@ export interface PropagationResult {
 
 function startWorker(data: ProbeWorkerData): Worker {
   const entry = new URL('./table-propagation-worker.ts', import.meta.url).href;
+  const options = { workerData: data, transferList: data.peers };
   if (!import.meta.url.endsWith('.ts'))
-    return new Worker(new URL('./table-propagation-worker.js', import.meta.url), {
-      workerData: data,
-    });
+    return new Worker(new URL('./table-propagation-worker.js', import.meta.url), options);
   // from the sources (tsx): a worker does not inherit tsx's hooks; it registers them first
   const boot = `import('tsx/esm/api').then((t) => { t.register(); return import(${JSON.stringify(entry)}); });`;
-  return new Worker(boot, { eval: true, workerData: data });
+  return new Worker(boot, { eval: true, ...options });
 }
 
 /** A probe's key (4 address bytes, 2 port bytes) as `addr:port`. */
@@ -110,6 +117,7 @@ export async function measurePropagation(o: PropagationOptions = {}): Promise<Pr
   let packets = 0;
   let learned = 0;
   const workers: Worker[] = [];
+  const mesh = o.mesh === false ? null : meshPorts(engines);
   const ready: Promise<void>[] = [];
   const stopped: Promise<void>[] = [];
   // first arrival of each probe at each engine, by `key engine`: a probe may arrive at one engine
@@ -125,9 +133,14 @@ export async function measurePropagation(o: PropagationOptions = {}): Promise<Pr
       probeEveryMs,
       probes,
       paceMs: o.paceMs ?? 0,
+      peers: mesh?.[id] ?? [],
     });
     workers.push(worker);
-    const fromEngine = tables.attach(id, (batch) => worker.postMessage({ type: 'tables', batch }));
+    const fromEngine = tables.attach(
+      id,
+      (batch) => worker.postMessage({ type: 'tables', batch }),
+      mesh !== null,
+    );
     let onReady!: () => void;
     let onStopped!: () => void;
     ready.push(new Promise((r) => (onReady = r)));
