@@ -1,6 +1,6 @@
 // Tables across queues (issue #13: "a key added while serving one queue is seen by the workers of
 // every other queue within 10 ms"): table-propagation.ts runs rope run's own path — one worker
-// thread per queue engine, the main thread's TableHub relaying the `tables` messages — with every
+// thread per queue engine, their table mesh, the main thread's TableHub — with every
 // engine handling packets back to back, and reports how long each learned key took to reach the
 // other engines. No peer tool keeps memory shared across queues (IPP2P and l7-filter keep none;
 // nDPI's caches are per process), so the section compares the configurations of rope run itself.
@@ -58,11 +58,12 @@ export const bench: BenchModule = {
     }
     const markdown =
       `${machineLine()} (load average ${loadAverage.toFixed(1)} when the section started: on a machine shared with other work the figures are mostly the scheduler's). ` +
-      `\`npm run bench -- tables\` (tools/bench/table-propagation.ts): one worker thread per queue engine as \`rope run --queue-balance\` runs them (a Decider with the bittorrent and gnutella scripts and a probe script, the engine's tables, TableSync), the main thread's RunTables and TableHub relaying the \`tables\` messages over the workers' MessagePorts. Instead of NFQUEUE each engine is handed bursts of 32 packets (what NfQueue reads per poll callback), each the first of a new UDP flow; every 10 ms one packet mid-burst is a probe whose source endpoint the probe script adds to a table. ` +
+      `\`npm run bench -- tables\` (tools/bench/table-propagation.ts): one worker thread per queue engine as \`rope run --queue-balance\` runs them (a Decider with the bittorrent and gnutella scripts and a probe script, the engine's tables, TableSync), the main thread's RunTables and TableHub (the replica --state saves, the kernel sets, --share), the \`tables\` messages over the workers' MessagePorts. Instead of NFQUEUE each engine is handed bursts of 32 packets (what NfQueue reads per poll callback), each the first of a new UDP flow; every 10 ms one packet mid-burst is a probe whose source endpoint the probe script adds to a table. ` +
       `Latency: from the end of the probe packet's handling in its engine to the moment another engine has applied the batch holding it (one clock for all threads); every arrival of every probe counts, ${probes} probes per engine and run, ${rounds} runs per mode, the modes alternating. "engine to engine": the engines send each other their batches over a MessageChannel per pair (table-mesh.ts), as rope run does; "through the main thread only": the hub relays them, as before. "to the hub": until the main thread had the batch (the replica --state saves, the kernel sets, --share).\n\n` +
       table(
         [
           'engines and load',
+          'path',
           'packets (all engines)',
           'arrivals',
           'p50',
