@@ -9,8 +9,8 @@
 //   learned     peers a script learns from a tracker response (a `kernel` table) are refused
 //               before any connection to them, and again after rope run restarts with --state
 //               (the kernel sets emptied meanwhile by a reinstall of the rules);
-//   rope top    in tmux, shows the learned peers;
-//   kill -9     traffic flows (bypass); `rope rules --remove` leaves no rule and no set.
+//   rope top    in tmux, shows the locked client and the learned peers;
+//   kill -9     traffic flows (bypass); `rope rules --remove` leaves no rule, set or table.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -18,8 +18,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { createLab, type Lab } from '../../tools/lab/topology.js';
-import { repoRoot, toolArgv, type LabHost } from '../../tools/lab/host.js';
-import { TmuxSession } from '../cutter-tui/tmux.js';
+import { repoRoot, type LabHost } from '../../tools/lab/host.js';
 import { privilegedSkip } from '../support/environment.js';
 import { RopeRun } from '../rope-run/harness.js';
 import {
@@ -29,20 +28,17 @@ import {
   holdConnection,
   inSet,
   listed,
+  literal,
   PORTS,
+  ruleLeftovers,
   startServer,
+  topShows,
   trackerResponse,
   udp53Works,
   until,
 } from './support.js';
 
 const skip = privilegedSkip(['ip', 'iptables', 'ipset', 'python3', 'tmux']);
-/** A person's terminal for rope top (as test/rope-top has it). */
-const TMUX_ENV = {
-  PATH: process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin',
-  HOME: process.env.HOME ?? '/root',
-  LANG: 'C.UTF-8',
-};
 const TRACKER_SCRIPT = join(repoRoot, 'test/enforce/scripts/tracker-peers.rope');
 const HANDSHAKE =
   'GNUTELLA CONNECT/0.6\r\nUser-Agent: LimeWire/4.12.6\r\nX-Ultrapeer: False\r\n\r\n';
@@ -141,6 +137,12 @@ test(
         inSet(lab.router, 'rope-locked4', a.ipv4),
       );
       assert.equal(await connects(a, s, PORTS.web), false, 'locked by rope ctl');
+      const lockRow = new RegExp(`locked +${literal(a.ipv4)} +manual +\\d+m\\d\\ds`);
+      await topShows(lab.router, sock, lockRow, 'the locked client');
+      // without --dns-train a banned name could never block anything: refused, saying why
+      const ban = await ctl(lab.router, sock, ['ban-dns', 'tracker.example.org']);
+      assert.equal(ban.code, 1);
+      assert.match(ban.stderr, /^rope ctl: .*start it with --dns-train FILE/);
       const unlocked = await ctl(lab.router, sock, ['unlock', a.ipv4]);
       assert.equal(unlocked.code, 0, unlocked.stderr);
       await until('rope ctl unlock ends the lock', () => connects(a, s, PORTS.web, 1));
@@ -198,19 +200,10 @@ test(
       );
 
       // rope top in tmux (in the router, as an administrator would run it) shows them
-      const tmux = new TmuxSession(lab.router, { columns: 110, rows: 24, env: TMUX_ENV });
-      try {
-        await tmux.start([...toolArgv('rope', true), 'top', '--control', sock]);
-        const peer = new RegExp(
-          `blocked +${s.replace(/\./g, '\\.')}:${PORTS.peer} +tracker-peers +\\d+m\\d\\ds`,
-        );
-        const screen = await tmux.waitFor((x) => peer.test(x), 'the learned peer', 60_000);
-        assert.match(screen, /^rope top · up \d+s · /m);
-        await tmux.send('q');
-        await tmux.waitFor((x) => x.includes('exited with status 0'), 'the exit');
-      } finally {
-        await tmux.kill();
-      }
+      const peer = new RegExp(`blocked +${literal(s)}:${PORTS.peer} +tracker-peers +\\d+m\\d\\ds`);
+      const screen = await topShows(lab.router, sock, peer, 'the learned peer');
+      // uptime as rope top shows it: 59s, 1m01s, 2h03m, 3d04h
+      assert.match(screen, /^rope top · up [0-9dhms]+ · /m);
       assert.equal((await run.stop()).code, 0, run.stderr());
     } finally {
       await run.stop();
@@ -239,10 +232,7 @@ test(
     }
 
     await rules('--remove');
-    const saved = await lab.router.exec(['iptables-save']);
-    assert.doesNotMatch(saved.stdout, /rope/, 'no rule or chain of rope is left');
-    const sets = await lab.router.exec(['ipset', 'list', '-n']);
-    assert.equal(sets.stdout.trim(), '', 'no set is left');
+    assert.deepEqual(await ruleLeftovers(lab.router), [], 'no rule, chain, set or table is left');
     assert.ok(await connects(a, s, PORTS.peer), 'the peer is reachable again');
   },
 );
@@ -290,6 +280,6 @@ test(
       await run.stop();
       await lab.router.rope(['rules', '--iptables', '--remove'], { source: true });
     }
-    assert.equal((await lab.router.exec(['ipset', 'list', '-n'])).stdout.trim(), '');
+    assert.deepEqual(await ruleLeftovers(lab.router), []);
   },
 );

@@ -1,9 +1,10 @@
 // Helpers of the enforcement lab tests: a server that holds TCP connections open on a few
 // ports, echoes UDP on port 53 and answers an HTTP tracker announce; TCP probes from the clients;
-// `rope ctl` against the router's rope run; the kernel's view of the sets.
+// `rope ctl` and `rope top` against the router's rope run; the kernel's view of the sets.
 import type { ChildProcess } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { LabHost } from '../../tools/lab/host.js';
+import { toolArgv, type LabHost } from '../../tools/lab/host.js';
+import { TmuxSession } from '../cutter-tui/tmux.js';
 
 /** TCP ports the server listens on. */
 export const PORTS = { gnutella: 6346, web: 8080, peer: 6881, other: 6882, tracker: 6969 };
@@ -193,4 +194,51 @@ export async function listed(router: LabHost, sock: string): Promise<CtlEntry[]>
   if (r.code !== 0) throw new Error(`rope ctl list failed: ${r.stderr}`);
   const doc = JSON.parse(r.stdout) as { entries?: CtlEntry[] };
   return doc.entries ?? [];
+}
+
+/** A person's terminal for rope top (as test/rope-top has it). */
+const TMUX_ENV = {
+  PATH: process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin',
+  HOME: process.env.HOME ?? '/root',
+  LANG: 'C.UTF-8',
+};
+
+/**
+ * Runs `rope top` in tmux in the router (as an administrator would), waits until its screen
+ * matches `shown` (`what` names it in the failure), quits with q; returns that screen.
+ */
+export async function topShows(
+  router: LabHost,
+  sock: string,
+  shown: RegExp,
+  what: string,
+): Promise<string> {
+  const tmux = new TmuxSession(router, { columns: 110, rows: 24, env: TMUX_ENV });
+  try {
+    await tmux.start([...toolArgv('rope', true), 'top', '--control', sock]);
+    const screen = await tmux.waitFor((x) => shown.test(x), what, 60_000);
+    await tmux.send('q');
+    await tmux.waitFor((x) => x.includes('exited with status 0'), 'the exit');
+    return screen;
+  } finally {
+    await tmux.kill();
+  }
+}
+
+/** `address` as a regular expression that matches it literally. */
+export const literal = (address: string) => address.replace(/[.]/g, '\\.');
+
+/**
+ * What `rope rules --remove` may have left in the router: iptables and ip6tables rules or chains
+ * naming rope, ipsets, nft tables, chains or sets naming rope. Empty when nothing is left.
+ */
+export async function ruleLeftovers(router: LabHost): Promise<string[]> {
+  const left: string[] = [];
+  for (const argv of [['iptables-save'], ['ip6tables-save'], ['nft', 'list', 'ruleset']]) {
+    const lines = (await router.exec(argv)).stdout.split('\n').filter((l) => /rope/.test(l));
+    left.push(...lines.map((l) => `${argv[0]}: ${l.trim()}`));
+  }
+  const sets = (await router.exec(['ipset', 'list', '-n'])).stdout.split('\n');
+  left.push(...sets.filter((n) => n.trim() !== '').map((n) => `ipset ${n}`));
+  return left;
 }

@@ -38,6 +38,8 @@ export interface PeerLaunch {
   source: string;
   dht: boolean;
   utp: boolean;
+  /** Peer encryption (MSE/PE) required. */
+  encryption: boolean;
   /** The swarm's DHT entry point (a seeder), if it has one yet. */
   dhtEntry: BtPeer | null;
   /** The seeders started so far (not including this peer). */
@@ -78,7 +80,7 @@ function transmissionSettings(opts: { dht: boolean; utp: boolean }): string {
 
 const aria2c: BtClientRecipe = {
   dhtOnPeerPort: false,
-  command({ peer, seeding, dataDir, source, dht, dhtEntry }) {
+  command({ peer, seeding, dataDir, source, dht, encryption, dhtEntry }) {
     const argv = [
       'aria2c',
       `--dir=${dataDir}`,
@@ -98,6 +100,7 @@ const aria2c: BtClientRecipe = {
       '--bt-tracker-timeout=5',
       '--auto-save-interval=0',
     ];
+    if (encryption) argv.push('--bt-require-crypto=true', '--bt-min-crypto-level=arc4');
     if (dhtEntry && dht && dhtEntry !== peer)
       argv.push(`--dht-entry-point=${hostPort(dhtEntry.host.ipv4, dhtEntry.dhtPort)}`);
     if (seeding)
@@ -117,7 +120,7 @@ const aria2c: BtClientRecipe = {
 
 const transmission: BtClientRecipe = {
   dhtOnPeerPort: true,
-  command({ peer, seeding, dataDir, source, dht, utp, seeders }) {
+  command({ peer, dataDir, source, dht, utp, encryption, seeders }) {
     const config = join(peer.dir, 'config');
     mkdirSync(config, { recursive: true });
     writeFileSync(join(config, 'settings.json'), transmissionSettings({ dht, utp }));
@@ -140,7 +143,11 @@ const transmission: BtClientRecipe = {
       '-p',
       String(peer.port),
     ];
-    if (seeding) argv.push('-v');
+    if (encryption) argv.push('-er');
+    // No -v for seeders: transmission 3.00 verifies a new torrent's existing files by itself, and
+    // with -v its CLI stops the torrent to verify it and quits (exit 0) when its 200 ms status
+    // poll sees the torrent stopped before the verification is queued — on a loaded machine the
+    // seeder then vanished at start ("transmission seeder exited (0)").
     argv.push(source);
     return argv;
   },

@@ -55,6 +55,11 @@ export interface BittorrentOptions {
   dht?: boolean;
   /** uTP in transmission (default true). aria2c has none. */
   utp?: boolean;
+  /**
+   * Peer encryption (MSE/PE) required by every client (default false: each client's default,
+   * which offers it): transmission-cli `-er`, aria2c `--bt-require-crypto` with RC4.
+   */
+  encryption?: boolean;
   /** Host of the tracker (default the first server). */
   trackerHost?: LabHost;
   /** Only 4: Debian's opentracker is IPv4-only. */
@@ -152,6 +157,7 @@ export class BittorrentSwarm {
       source: useMagnet ? this.p.magnet : this.p.torrentPath,
       dht: this.options.dht,
       utp: this.options.utp,
+      encryption: this.options.encryption,
       dhtEntry: this.dhtEntry(),
       seeders: this.seeders,
     });
@@ -274,7 +280,16 @@ export async function startBittorrent(
   const swarm = new BittorrentSwarm(
     lab,
     prepared,
-    { size, discovery, dht, utp: o.utp ?? true, trackerHost, family, timeoutMs },
+    {
+      size,
+      discovery,
+      dht,
+      utp: o.utp ?? true,
+      encryption: o.encryption ?? false,
+      trackerHost,
+      family,
+      timeoutMs,
+    },
     leecherSpecs,
   );
   try {

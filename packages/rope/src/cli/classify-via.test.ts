@@ -7,32 +7,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { buildTcpPacket, buildUdpPacket, TCP_ACK, TCP_PSH } from '@p2pwall/core';
-import { PcapWriter } from '@p2pwall/core/pcap';
-import { runCli } from './run-cli.js';
+import { rope, writeCapture } from './testing.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'rope-classify-via-'));
 after(() => rmSync(tmp, { recursive: true, force: true }));
 
-async function rope(
-  ...args: string[]
-): Promise<{ status: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const status = await runCli(args, {
-    out: (t) => void (stdout += t),
-    err: (t) => void (stderr += t),
-  });
-  return { status, stdout, stderr };
-}
-
-/** Packets one second apart. */
-function capture(name: string, packets: Uint8Array[]): string {
-  const path = join(tmp, name);
-  const w = new PcapWriter(path);
-  packets.forEach((p, i) => w.write(p, 1_700_000_000 + i));
-  w.close();
-  return path;
-}
+/** A capture in the test's directory, packets one second apart. */
+const capture = (name: string, packets: Uint8Array[]) => writeCapture(join(tmp, name), packets);
 
 const C = '192.0.2.10';
 const S = '198.51.100.20';

@@ -11,31 +11,14 @@ import { fileURLToPath } from 'node:url';
 import { buildTcpPacket, buildUdpPacket, TCP_ACK, TCP_PSH, TCP_SYN } from '@p2pwall/core';
 import { encodePcap, PcapWriter } from '@p2pwall/core/pcap';
 import { repoRoot } from '../../../../test/support/environment.js';
-import { runCli } from './run-cli.js';
+import { rope, writeCapture } from './testing.js';
 
 const MAIN = fileURLToPath(new URL('./main.ts', import.meta.url));
 const tmp = mkdtempSync(join(tmpdir(), 'rope-classify-'));
 after(() => rmSync(tmp, { recursive: true, force: true }));
 
-async function rope(
-  ...args: string[]
-): Promise<{ status: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const status = await runCli(args, {
-    out: (t) => void (stdout += t),
-    err: (t) => void (stderr += t),
-  });
-  return { status, stdout, stderr };
-}
-
-function capture(name: string, packets: Uint8Array[]): string {
-  const path = join(tmp, name);
-  const w = new PcapWriter(path);
-  packets.forEach((p, i) => w.write(p, 1_700_000_000 + i));
-  w.close();
-  return path;
-}
+/** A capture in the test's directory, packets one second apart. */
+const capture = (name: string, packets: Uint8Array[]) => writeCapture(join(tmp, name), packets);
 
 const C4 = '192.0.2.10';
 const S4 = '198.51.100.20';

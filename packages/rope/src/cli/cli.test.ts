@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { buildTcpPacket, buildUdpPacket } from '@p2pwall/core';
 import { PcapWriter } from '@p2pwall/core/pcap';
 import { corpusDir, corpusSkip, onPath, repoRoot } from '../../../../test/support/environment.js';
-import { runCli } from './run-cli.js';
+import { rope as ropeInProcess } from './testing.js';
 
 const MAIN = fileURLToPath(new URL('./main.ts', import.meta.url));
 const tmp = mkdtempSync(join(tmpdir(), 'rope-cli-'));
@@ -23,15 +23,7 @@ interface Run {
 }
 
 /** In the test process: the same dispatch and commands, without the start-up of a process. */
-async function ropeIn(...args: string[]): Promise<Run> {
-  let stdout = '';
-  let stderr = '';
-  const status = await runCli(args, {
-    out: (t) => void (stdout += t),
-    err: (t) => void (stderr += t),
-  });
-  return { status, stdout, stderr };
-}
+const ropeIn: (...args: string[]) => Promise<Run> = ropeInProcess;
 
 function rope(...args: string[]): Run {
   const r = spawnSync(process.execPath, ['--conditions=source', '--import', 'tsx', MAIN, ...args], {

@@ -13,7 +13,7 @@ import { encodePcap, encodePcapng } from '@p2pwall/core/pcap';
 import { MAX_PRINTED_DIAGNOSTICS } from '../diagnostic.js';
 import { MAX_SCRIPT_BYTES } from './read-script.js';
 import { repoRoot } from '../../../../test/support/environment.js';
-import { runCli } from './run-cli.js';
+import { rope } from './testing.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'rope-guards-'));
 after(() => rmSync(tmp, { recursive: true, force: true }));
@@ -22,16 +22,6 @@ function file(name: string, content: string | Uint8Array): string {
   const p = join(tmp, name);
   writeFileSync(p, content);
   return p;
-}
-
-async function rope(...args: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const status = await runCli(args, {
-    out: (t) => void (stdout += t),
-    err: (t) => void (stderr += t),
-  });
-  return { status, stdout, stderr };
 }
 
 const SCRIPT = file('ok.rope', '$data "GET " find 0 ge yes\n');

@@ -7,22 +7,10 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { buildTcpPacket, TCP_ACK, TCP_PSH, TCP_SYN } from '@p2pwall/core';
 import { PcapWriter } from '@p2pwall/core/pcap';
-import { runCli } from './run-cli.js';
+import { rope } from './testing.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'rope-l7-'));
 after(() => rmSync(tmp, { recursive: true, force: true }));
-
-async function rope(
-  ...args: string[]
-): Promise<{ status: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const status = await runCli(args, {
-    out: (t) => void (stdout += t),
-    err: (t) => void (stderr += t),
-  });
-  return { status, stdout, stderr };
-}
 
 function file(name: string, text: string): string {
   const path = join(tmp, name);

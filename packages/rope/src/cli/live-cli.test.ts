@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { after } from 'node:test';
 import { firewallRules, DEFAULT_RULES } from '../live/rules.js';
 import { parseQueueRange, scriptGroups } from './live-options.js';
-import { runCli } from './run-cli.js';
+import { rope } from './testing.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'rope-live-cli-'));
 after(() => rmSync(tmp, { recursive: true, force: true }));
@@ -19,18 +19,6 @@ writeFileSync(A, '"A" expect_str yes\n');
 writeFileSync(B, 'yes\n');
 const BROKEN = join(tmp, 'broken.rope');
 writeFileSync(BROKEN, '"unterminated\n');
-
-async function rope(
-  ...args: string[]
-): Promise<{ status: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const status = await runCli(args, {
-    out: (t) => void (stdout += t),
-    err: (t) => void (stderr += t),
-  });
-  return { status, stdout, stderr };
-}
 
 const tok = (name: string, value?: string) => ({ kind: 'option', name, value });
 

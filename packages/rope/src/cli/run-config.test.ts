@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseRunConfig } from './run-config.js';
-import { runCli } from './run-cli.js';
+import { rope } from './testing.js';
 import { CliError } from './command.js';
 import { builtinScriptPath } from '../builtins/builtin-scripts.js';
 
@@ -17,16 +17,6 @@ after(() => rmSync(tmp, { recursive: true, force: true }));
 writeFileSync(join(tmp, 'mine.rope'), '"A" expect_str yes\n');
 writeFileSync(join(tmp, 'broken.rope'), '"unterminated\n');
 const EXAMPLE = fileURLToPath(new URL('../../systemd/rope-run.json', import.meta.url));
-
-async function rope(...args: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const status = await runCli(args, {
-    out: (t) => void (stdout += t),
-    err: (t) => void (stderr += t),
-  });
-  return { status, stdout, stderr };
-}
 
 function file(name: string, config: unknown): string {
   const path = join(tmp, name);

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { ControlClient } from '../control/client.js';
 import { ControlServer } from '../control/server.js';
 import { TableSet } from '../tables/table-set.js';
-import { EngineControlTarget } from './engine-target.js';
+import { EngineControlTarget, NO_DNS_TRAIN } from './engine-target.js';
 import type { EnforcementEvent } from './enforcement.js';
 import { Enforcer } from './enforcer.js';
 import type { SetChange } from './kernel-sets.js';
@@ -37,6 +37,7 @@ test('engine target: rope ctl lock/block/list/unlock/pass-all/ban-dns reach the 
     enforcer,
     snapshot: async () => ({ ...mergeSnapshots([], 3), queues: [] }),
     setPassAll: (on) => passAll.push(on),
+    dnsTrain: true,
   });
   const server = await ControlServer.listen({ path: join(dir, 'rope.sock'), target });
   const client = new ControlClient(server.path, { timeoutMs: 5000 });
@@ -112,4 +113,33 @@ test('engine target: rope ctl lock/block/list/unlock/pass-all/ban-dns reach the 
     await server.close();
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('engine target: ban-dns is refused, with what to do, when rope run has no --dns-train', () => {
+  const target = new EngineControlTarget({
+    enforcer: new Enforcer({
+      tables: new TableSet(),
+      broadcast: () => {},
+      kernelTables: new Set(),
+      sets: {
+        where: 'fake',
+        change: () => {},
+        flushAll: async () => {},
+        drain: async () => {},
+        close: () => {},
+      },
+      inside: [],
+    }),
+    snapshot: async () => ({ ...mergeSnapshots([], 3), queues: [] }),
+    setPassAll: () => {},
+    dnsTrain: false,
+  });
+  let heard = 0;
+  target.onBanDns(() => heard++);
+  assert.deepEqual(target.banDns('tracker.example.org'), {
+    ok: false,
+    error: { code: 'refused', message: NO_DNS_TRAIN },
+  });
+  assert.match(NO_DNS_TRAIN, /--dns-train FILE/);
+  assert.deepEqual([target.bannedDnsNames(), heard], [[], 0], 'nothing is kept');
 });

@@ -33,7 +33,16 @@ export interface EngineTargetOptions {
   snapshot(): Promise<LiveSnapshot>;
   /** Tells every queue host to pass all (or not). */
   setPassAll(on: boolean): void;
+  /**
+   * Whether rope run reads DNS answers (--dns-train). Without it a banned name could never
+   * block anything, so ban-dns is refused rather than accepted to no effect.
+   */
+  dnsTrain: boolean;
 }
+
+/** Why ban-dns is refused by a rope run without DNS training. */
+export const NO_DNS_TRAIN =
+  'rope run reads no DNS answers: start it with --dns-train FILE (and the rules of rope rules --dns-train)';
 
 /** Counters as the control protocol reports them, from rope run's snapshot. */
 export function trafficOf(s: LiveSnapshot): TrafficCounters {
@@ -104,6 +113,7 @@ export class EngineControlTarget implements ControlTarget {
   }
 
   banDns(name: string): Outcome<BanDnsResult> {
+    if (!this.o.dnsTrain) return failure('refused', NO_DNS_TRAIN);
     if (this.names.includes(name)) return success({ name, added: false });
     this.names.push(name);
     for (const l of this.banListeners) l(name);

@@ -1,19 +1,20 @@
-// The real CutIo of `--on-match cut`: one raw socket per address family and one conntrack
-// netlink socket, each opened at the first cut that needs it (a run that never cuts needs no
-// CAP_NET_RAW), every failure reported as a warning, never thrown into the packet path.
-import { RawInjector } from '@p2pwall/core/inject';
+// The real CutIo of `--on-match cut`: RSTs go to the main thread's raw sockets (rst-sender.ts,
+// directly or as a message from a queue worker), conntrack through this thread's own netlink
+// socket, opened at the first cut that needs it; every failure is reported as a warning, never
+// thrown into the packet path.
 import { Conntrack, type ConntrackEntry, type EntryKey, type Tuple } from '@p2pwall/core/netlink';
 import { reverseTuple, sameTuple, type CutIo, type HeldConntrack } from './flow-cut.js';
 import type { EnforcementEvent, PeerBlocker } from './enforcement.js';
+import type { SendRst } from './rst-sender.js';
 
 export class KernelCutIo implements CutIo {
-  private readonly injectors = new Map<4 | 6, RawInjector>();
   private conntrack: Conntrack | null = null;
 
   constructor(
     readonly blocker: PeerBlocker,
     private readonly events: (e: EnforcementEvent) => void,
     private readonly warn: (key: string, message: string) => void,
+    private readonly sendRst: SendRst,
   ) {}
 
   onEvent(e: EnforcementEvent): void {
@@ -21,19 +22,7 @@ export class KernelCutIo implements CutIo {
   }
 
   inject(packet: Buffer, dst: string, family: 4 | 6): void {
-    let s = this.injectors.get(family);
-    try {
-      if (!s) {
-        s = RawInjector.open({ family });
-        this.injectors.set(family, s);
-      }
-    } catch (e) {
-      this.warn(`cut:open${family}`, `cut: ${errorText(e)}; RSTs are not sent`);
-      return;
-    }
-    s.send(packet, dst).catch((e: unknown) =>
-      this.warn('cut:send', `cut: sending a RST to ${dst}: ${errorText(e)}`),
-    );
+    this.sendRst(packet, dst, family);
   }
 
   private open(): Conntrack | null {
@@ -81,8 +70,6 @@ export class KernelCutIo implements CutIo {
   }
 
   close(): void {
-    for (const s of this.injectors.values()) s.close();
-    this.injectors.clear();
     this.conntrack?.close();
     this.conntrack = null;
   }

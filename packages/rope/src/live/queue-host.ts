@@ -24,6 +24,7 @@ import { parseDnsPatterns } from './dns/dns-patterns.js';
 import type { EnforcementEvent, PeerBlocker } from './enforcement.js';
 import { FlowCut, heldConntrack } from './flow-cut.js';
 import type { KernelCutIo } from './kernel-cut-io.js';
+import type { SendRst } from './rst-sender.js';
 import { TablePeerBlocker } from './table-peer-blocker.js';
 import type { EnforceRequest } from './enforcer.js';
 import {
@@ -70,6 +71,8 @@ export interface HostEvents {
   blocker?: PeerBlocker;
   /** A cut happened (locks and blocks are the blocker's to report). */
   onEnforcement?(e: EnforcementEvent): void;
+  /** Sends a cut's forged RST (the main thread's raw sockets; in a worker: a message there). */
+  sendRst?: SendRst;
   /** A flow a lock:S / block-peer:S group decided (see Decider's onEnforce). */
   onEnforce?(e: EnforceRequest): void;
   /** The tables' local changes, a batch per turn of the event loop (for the main thread's hub). */
@@ -136,13 +139,14 @@ export class QueueHost {
     // the queue whose packet the decider is deciding, for the labels it reports meanwhile
     let current = 0;
     const blocker: PeerBlocker = events.blocker ?? { blockPeer: () => {} };
-    // imported only for --on-match cut: it loads the raw-socket add-on, which cannot be loaded in
-    // more than one worker thread of a process ("Module did not self-register")
+    // imported only for --on-match cut (a run without cuts never loads the conntrack client)
     const cutIo = groups.some((g) => g.action.kind === 'cut')
       ? new (await import('./kernel-cut-io.js')).KernelCutIo(
           blocker,
           (e) => events.onEnforcement?.(e),
           (key, m) => throttle.say(key, () => m),
+          events.sendRst ??
+            (() => throttle.say('cut:rst', () => 'cut: no RST sender here; RSTs are not sent')),
         )
       : null;
     const cut = cutIo ? new FlowCut(cutIo, config.blockSeconds) : null;

@@ -20,6 +20,7 @@ try {
         post({ type: 'block', addr, port, seconds, label }),
     },
     onEnforcement: (event) => post({ type: 'enforcement', event }),
+    sendRst: (packet, dst, family) => post({ type: 'rst', packet, dst, family }),
     onEnforce: (request) => post({ type: 'enforce', request }),
     onTables: (batch) => post({ type: 'tables', batch }),
   });

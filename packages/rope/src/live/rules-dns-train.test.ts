@@ -4,8 +4,10 @@ import { DEFAULT_RULES, firewallRules, iptablesPlan } from './rules.js';
 
 test('rules --dns-train: DNS answers are queued before marked flows skip the queue', () => {
   const nft = firewallRules({ ...DEFAULT_RULES, dnsTrain: true, hooks: 'both', marks: [7] });
-  for (const chain of ['queue_forward', 'queue_output']) {
-    const body = nft.slice(nft.indexOf(`chain ${chain} {`));
+  for (const chain of ['queue_forward', 'queue_input', 'queue_output']) {
+    const start = nft.indexOf(`chain ${chain} {`);
+    // the chain only: it ends at the first line that is a closing brace
+    const body = nft.slice(start, nft.indexOf('\n\t}', start));
     const dns = body.indexOf('meta l4proto { tcp, udp } th sport 53 queue num 0 bypass');
     const skip = body.indexOf('meta mark 0x7 accept');
     assert.ok(dns > 0 && dns < skip, chain);

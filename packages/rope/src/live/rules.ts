@@ -142,7 +142,8 @@ export function nftRules(o: RulesOptions, comment?: string): string {
       queueWords(o),
     ]);
   if (local) {
-    chain('queue_input', 'type filter hook input priority mangle', [skip, queueWords(o)]);
+    // answers to this host's own resolver (a caching one serving the LAN) come in here
+    chain('queue_input', 'type filter hook input priority mangle', [...dns, skip, queueWords(o)]);
     // a route chain: a restored mark can change the routing decision (policy routing)
     chain('queue_output', 'type route hook output priority mangle', [
       restore,

@@ -34,6 +34,7 @@ import {
   snapshotJson,
   type LiveSnapshot,
 } from './stats.js';
+import type { SendRst } from './rst-sender.js';
 import type { ToMain, ToWorker } from './worker-messages.js';
 
 export interface LiveRunOptions {
@@ -89,6 +90,8 @@ interface Handlers {
   blocker: PeerBlocker;
   /** A cut (locks and blocks come from the enforcer itself). */
   onEnforcement(e: EnforcementEvent): void;
+  /** Sends a cut's RST from this (the main) thread; null without --on-match cut. */
+  sendRst: SendRst | null;
   /**
    * Engine `id` joins the tables: it gets batches through `toEngine`; returns its sender. A
    * `meshed` engine exchanges batches with the other meshed ones directly.
@@ -109,6 +112,7 @@ async function localShard(config: HostConfig, h: Handlers): Promise<Shard> {
     onTables: (b) => fromEngine?.(b),
     blocker: h.blocker,
     onEnforcement: h.onEnforcement,
+    ...(h.sendRst ? { sendRst: h.sendRst } : {}),
   });
   fromEngine = h.attachTables(0, (b) => host.receiveTables(b));
   return {
@@ -219,6 +223,9 @@ function workerShard(config: HostConfig, h: Handlers, peers: MessagePort[]): Pro
         case 'enforcement':
           h.onEnforcement(m.event);
           break;
+        case 'rst':
+          h.sendRst?.(m.packet, m.dst, m.family);
+          break;
         case 'stats':
           last = m.snapshot;
           waiting.get(m.id)?.(m.snapshot);
@@ -312,6 +319,11 @@ export async function runLive(
     exec?.notify(e);
   };
   tables.enforcer.onEvent(onEvent);
+  // loaded only for --on-match cut: the raw-socket add-on it opens needs CAP_NET_RAW at the first
+  // RST and may live in one thread only, this one
+  const rst = o.config.groups.some((g) => g.action.kind === 'cut')
+    ? new (await import('./rst-sender.js')).RstSender((_key, m) => io.err(`rope run: ${m}\n`))
+    : null;
   const handlers: Handlers = {
     onMatch: o.log ? (e) => io.out(matchLine(e, o.statsJson)) : () => {},
     onWarning: (m) => io.err(`rope run: ${m}\n`),
@@ -322,6 +334,7 @@ export async function runLive(
     onEnforce: (r) => tables.enforcer.enforce(r),
     blocker: tables.enforcer,
     onEnforcement: onEvent,
+    sendRst: rst?.send ?? null,
     attachTables: (id, toEngine, meshed) => tables.attach(id, toEngine, meshed),
   };
   // Handlers first: a SIGUSR1 without one would open Node's inspector, a SIGTERM during start-up
@@ -380,6 +393,7 @@ export async function runLive(
         enforcer: tables.enforcer,
         snapshot: snapshotAll,
         setPassAll: (on) => shards.forEach((s) => s.passAll(on)),
+        dnsTrain: o.config.dnsTrain !== undefined,
       });
       // `rope ctl ban-dns` names reach every engine's DNS training
       for (const name of target.bannedDnsNames()) shards.forEach((s) => s.banName(name));
@@ -394,6 +408,7 @@ export async function runLive(
     await Promise.all(shards.map((s) => s.stop(uptime())));
     await metrics?.close();
     await tables.stop();
+    rst?.close();
     unhook();
     if (e instanceof MetricsServerError || e instanceof ControlStartError)
       throw new LiveStartError(e.message);
@@ -436,6 +451,7 @@ export async function runLive(
     await fleet?.stop();
     const last = mergeSnapshots(await Promise.all(shards.map((s) => s.stop(uptime()))), uptime());
     await tables.stop();
+    rst?.close();
     io.out(o.statsJson ? snapshotJson(last) : formatSnapshot(last));
     unhook();
   }

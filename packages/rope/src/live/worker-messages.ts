@@ -24,6 +24,8 @@ export type ToMain =
   /** A peer for the main thread's blocker (PeerBlocker.blockPeer's arguments). */
   | { type: 'block'; addr: Uint8Array; port: number | null; seconds: number; label: string }
   | { type: 'enforcement'; event: EnforcementEvent }
+  /** A cut's forged RST for the main thread's raw socket (rst-sender.ts says why). */
+  | { type: 'rst'; packet: Uint8Array; dst: string; family: 4 | 6 }
   | { type: 'stats'; id: number; snapshot: LiveSnapshot }
   | { type: 'detail'; id: number; detail: HostDetail }
   | { type: 'stopped'; snapshot: LiveSnapshot }

@@ -163,8 +163,8 @@ ${usageLines.join('\n')}
   unblock     lift a block (the same ADDR or ADDR:PORT that was blocked)
   lock        lock an inside client: its flows are refused
   unlock      lift a lock
-  ban-dns     learn peers from DNS answers for NAME (*.NAME: also the names
-              below it) (ftwall's ban-dns-name)
+  ban-dns     learn peers from DNS answers for NAME (*.NAME: the names
+              below it) (ftwall's ban-dns-name); needs rope run --dns-train
   pass-all    on: every verdict is accept and nothing new is locked or
               blocked (ftwall's accept-all); off: back to normal; no
               argument: say which

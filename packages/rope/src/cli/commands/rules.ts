@@ -1,6 +1,7 @@
 // rope rules — print the firewall rules that feed `rope run`; with --install / --remove, load them
 // into the kernel or take them out (live/rules-install.ts).
 import { missingCapabilities } from '@p2pwall/core/privilege';
+import { installRulesAuto, removeRulesAuto } from '../../live/rules-auto.js';
 import { installRules, removeRules, RulesInstallError } from '../../live/rules-install.js';
 import {
   DEFAULT_RULES,
@@ -67,10 +68,15 @@ options:
   --config FILE      take the queue and the marks from rope run's configuration
                      file, and the options below from its "rules" object
   --install          load the rules (as root): replaces rules an earlier
-                     --install loaded under the same --name, never others
+                     --install loaded under the same --name, never others.
+                     Without --nft or --iptables the kernel decides: nft when
+                     'nft --check' accepts the whole rule set, else iptables
+                     with ipsets (kernels without CONFIG_NFT_QUEUE); the line
+                     printed says which and why
   --remove           remove the rules --install loaded under this --name (no
-                     error when there are none)
-  --nft              an nft script for 'nft -f' (default)
+                     error when there are none); without --nft or --iptables,
+                     both kinds
+  --nft              an nft script for 'nft -f' (default when printing)
   --iptables         iptables and ip6tables commands (also for kernels whose
                      nftables lacks the queue expression, CONFIG_NFT_QUEUE)
   --queue N          the queue rope run binds (default 0)
@@ -174,7 +180,12 @@ options:
         `${values.install ? 'installing' : 'removing'} firewall rules needs CAP_NET_ADMIN, which this process lacks (run as root)`,
       );
     try {
-      io.out(`rope rules: ${values.install ? await installRules(o) : await removeRules(o)}\n`);
+      // neither --nft nor --iptables (nor the configuration's "format"): the kernel decides
+      const chosen = values.nft === true || values.iptables === true;
+      const line = values.install
+        ? await (chosen ? installRules(o) : installRulesAuto(o))
+        : await (chosen ? removeRules(o) : removeRulesAuto(o));
+      io.out(`rope rules: ${line}\n`);
     } catch (e) {
       if (e instanceof RulesInstallError) throw new CliError(e.message);
       throw e;
