@@ -2,6 +2,7 @@
 // uses the same durations and rates. Scripts use `--json` instead; this text may change.
 import { formatEndpointText } from './address.js';
 import type { ControlEntry, ControlStats, ListResult } from './target.js';
+import { formatEnforcement } from '../live/enforce-counts.js';
 
 /** A duration for a countdown: 59s, 4m05s, 2h03m, 3d04h. */
 export function formatDuration(seconds: number): string {
@@ -67,6 +68,8 @@ export function formatStats(s: ControlStats): string {
     `up ${formatDuration(s.uptime)}: ${t.packets} packets, ${t.flows} flows; accepted ${t.accepted}, dropped ${t.dropped}`,
     `${s.locked} locked, ${s.blocked} blocked, ${plural(s.dnsNames, 'banned DNS name')}; pass-all ${s.passAll ? 'ON' : 'off'}`,
   ];
+  const enforcement = s.enforcement && formatEnforcement(s.enforcement);
+  if (enforcement) lines.push(enforcement);
   if (s.labels.length > 0)
     lines.push(
       '',

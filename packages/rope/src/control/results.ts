@@ -34,6 +34,18 @@ const entry = shape({
 const labelCounters = shape({ label: str, packets: num, bytes: num, flows: num });
 const hostCounters = shape({ address: str, p2pFlows: num, labels: arrayOf(str) });
 
+const counts = (v: unknown) => obj(v) && Object.values(v).every(num);
+// the groups of rope run's enforcement counters, each an object of numbers (exec: one per kind)
+const enforcement = shape({
+  lockedClients: num,
+  blockedPeers: num,
+  locks: counts,
+  blocks: counts,
+  cuts: counts,
+  exec: (v) => obj(v) && Object.values(v).every(counts),
+  dns: counts,
+});
+
 const CHECKS: { [K in OpName]: Check } = {
   list: shape({ entries: arrayOf(entry), dnsNames: arrayOf(str), passAll: bool }),
   stats: shape({
@@ -41,6 +53,7 @@ const CHECKS: { [K in OpName]: Check } = {
     totals: shape({ packets: num, bytes: num, flows: num, accepted: num, dropped: num }),
     labels: arrayOf(labelCounters),
     hosts: (v) => v === undefined || arrayOf(hostCounters)(v),
+    enforcement: (v) => v === undefined || enforcement(v),
     passAll: bool,
     locked: num,
     blocked: num,

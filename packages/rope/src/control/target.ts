@@ -9,6 +9,7 @@
 // serving.
 import type { Endpoint } from './address.js';
 import type { Outcome } from './errors.js';
+import type { EnforceCounts } from '../live/enforce-counts.js';
 
 /** A locked client (`lock`: every flow of the inside host is refused) or a blocked peer. */
 export interface ControlEntry {
@@ -89,6 +90,8 @@ export interface TrafficCounters {
   labels: LabelCounters[];
   /** When the engine keeps per-host counts: the top inside hosts by P2P flows, most first. */
   hosts?: HostCounters[];
+  /** rope run's enforcement counters (as in its --stats-json line), when the engine counts them. */
+  enforcement?: EnforceCounts;
 }
 
 /** `stats`: counters, plus the sizes of the control sets. */

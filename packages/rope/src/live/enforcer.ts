@@ -23,6 +23,8 @@ import type { TableSet } from '../tables/table-set.js';
 import { parseAction } from './actions.js';
 import type { EnforceSet, EnforceSetKind } from './enforce-rules.js';
 import type { EnforcementEvent, PeerBlocker } from './enforcement.js';
+import type { BlockCounts, BlockSource, LockCounts } from './enforce-counts.js';
+import { DNS_TRAIN_LABEL } from './dns/dns-trainer.js';
 import { insideAny, type Cidr } from './inside.js';
 import {
   BLOCKED_TABLE,
@@ -92,6 +94,18 @@ export class Enforcer implements PeerBlocker {
   private pending: TableChange[] = [];
   private scheduled = false;
   private pass = false;
+  /** Counted where each happens (rope run's enforcement counters, enforce-counts.ts). */
+  readonly locks: LockCounts = { started: 0, renewed: 0, unlocked: 0 };
+  readonly blocks: BlockCounts = {
+    match: 0,
+    table: 0,
+    dns: 0,
+    cut: 0,
+    ctl: 0,
+    share: 0,
+    renewed: 0,
+    unblocked: 0,
+  };
 
   constructor(private readonly o: EnforcerOptions) {
     this.now = o.now ?? (() => Date.now() / 1000);
@@ -127,28 +141,41 @@ export class Enforcer implements PeerBlocker {
   }
 
   /**
-   * The locks and blocks in an engine's batch that are new (not live in the replica yet): call
-   * before the hub applies the batch; fromEngines() reports them.
+   * The locks, blocks and kernel-table entries in an engine's batch that are new (not live in the
+   * replica yet): call before the hub applies the batch; fromEngines() reports and counts them.
    */
   newInBatch(batch: readonly TableChange[]): TableChange[] {
     const now = this.now();
     return batch.filter(
       (c) =>
         c.expires > now &&
-        (c.table === LOCKED_TABLE || c.table === BLOCKED_TABLE) &&
+        this.setKind(c.table) !== null &&
         this.o.tables.get(c.table)?.find(c.key, now) === undefined,
     );
   }
 
   /**
    * Changes an engine made (already applied to the replica by the hub): into the kernel; the
-   * locks and blocks `fresh` names (see newInBatch) are reported as events.
+   * locks and blocks `fresh` names (see newInBatch) are reported as events and counted, as blocks
+   * from `source` ('table' from a queue engine, 'share' from the fleet) when they are blocks or
+   * learned peers.
    */
-  fromEngines(batch: readonly TableChange[], fresh: readonly TableChange[] = []): void {
+  fromEngines(
+    batch: readonly TableChange[],
+    fresh: readonly TableChange[] = [],
+    source: BlockSource = 'table',
+  ): void {
     for (const c of batch) this.mirror(c);
     if (this.pass) return;
     for (const c of fresh) {
+      const kind = this.setKind(c.table);
+      if (kind === 'learned') {
+        if (splitKey(c.key)) this.blocks[source]++;
+        continue;
+      }
       const lock = c.table === LOCKED_TABLE;
+      if (lock) this.locks.started++;
+      else this.blocks[source]++;
       const text = keyText(c.key);
       this.emit({
         kind: lock ? 'lock' : 'block',
@@ -177,7 +204,7 @@ export class Enforcer implements PeerBlocker {
     if (a.kind === 'lock') this.lock(client.address, a.seconds, r.script);
     else {
       const bytes = parseIp(peer.address);
-      if (bytes) this.blockPeer(bytes, peer.port, a.seconds, r.script);
+      if (bytes) this.block(bytes, peer.port, a.seconds, r.script, r.script, 'match');
     }
   }
 
@@ -192,41 +219,54 @@ export class Enforcer implements PeerBlocker {
     const k = key(bytes, null);
     const renewed = this.locked.find(k, this.now()) !== undefined;
     this.locked.add(k, this.now(), s, 0, label);
-    if (!renewed)
+    if (renewed) this.locks.renewed++;
+    else {
+      this.locks.started++;
       this.emit({ kind: 'lock', label: source, client: keyText(k), peer: null, seconds: s });
+    }
     return true;
   }
 
+  /** A cut's UDP peer or DNS training's address (the queue hosts' PeerBlocker). */
   blockPeer(addr: Uint8Array, port: number | null, seconds: number, label: string): void {
-    this.block(addr, port, seconds, label);
+    this.block(addr, port, seconds, label, label, label === DNS_TRAIN_LABEL ? 'dns' : 'cut');
   }
 
-  /** Blocks a peer (a whole host when `port` is null); false when refused (pass-all). */
+  /**
+   * Blocks a peer (a whole host when `port` is null); false when refused (pass-all). `source`
+   * names the event's origin when it is not the label ('ctl'); `counted` is what the counters
+   * call it.
+   */
   block(
     addr: Uint8Array,
     port: number | null,
     seconds: number | null,
     label: string,
     source = label,
+    counted: BlockSource = 'match',
   ): boolean {
     if (this.pass || (addr.length !== 4 && addr.length !== 16)) return false;
     const s = seconds ?? MAX_TABLE_LIFETIME;
     const k = key(addr, port);
     const renewed = this.blocked.find(k, this.now()) !== undefined;
     this.blocked.add(k, this.now(), s, 0, label);
-    if (!renewed)
+    if (renewed) this.blocks.renewed++;
+    else {
+      this.blocks[counted]++;
       this.emit({ kind: 'block', label: source, client: null, peer: keyText(k), seconds: s });
+    }
     return true;
   }
 
   /** Ends a lock early; whether there was one. */
   unlock(address: string): boolean {
     const bytes = parseIp(address);
-    return (
+    const ended =
       bytes !== null &&
       this.live(this.locked, key(bytes, null)) &&
-      this.locked.delete(key(bytes, null))
-    );
+      this.locked.delete(key(bytes, null));
+    if (ended) this.locks.unlocked++;
+    return ended;
   }
 
   /** Ends a block early (exactly this address and port, or whole host); whether there was one. */
@@ -234,7 +274,23 @@ export class Enforcer implements PeerBlocker {
     const bytes = parseIp(address);
     if (!bytes) return false;
     const k = key(bytes, port);
-    return this.live(this.blocked, k) && this.blocked.delete(k);
+    const ended = this.live(this.blocked, k) && this.blocked.delete(k);
+    if (ended) this.blocks.unblocked++;
+    return ended;
+  }
+
+  /** Clients locked and peers blocked now (the counts `rope ctl list` would show). */
+  census(): { lockedClients: number; blockedPeers: number } {
+    const now = this.now();
+    let lockedClients = 0;
+    let blockedPeers = 0;
+    for (const _ of this.locked.entries(now)) lockedClients++;
+    for (const _ of this.blocked.entries(now)) blockedPeers++;
+    for (const name of this.o.kernelTables) {
+      const t = this.o.tables.get(name);
+      if (t) for (const [k] of t.entries(now)) if (splitKey(k)) blockedPeers++;
+    }
+    return { lockedClients, blockedPeers };
   }
 
   /** The lock or block of this key as an entry, or null. */

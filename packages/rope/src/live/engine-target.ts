@@ -61,6 +61,7 @@ export function trafficOf(s: LiveSnapshot): TrafficCounters {
       bytes: g.bytes,
       flows: g.matches,
     })),
+    enforcement: s.enforcement,
   };
 }
 
@@ -96,7 +97,7 @@ export class EngineControlTarget implements ControlTarget {
     const { address, port } = r.target;
     const had = this.o.enforcer.entryOf('block', address, port) !== null;
     const bytes = parseIp(address);
-    if (!bytes || !this.o.enforcer.block(bytes, port, r.seconds, r.label, CTL_SOURCE))
+    if (!bytes || !this.o.enforcer.block(bytes, port, r.seconds, r.label, CTL_SOURCE, 'ctl'))
       return failure('refused', 'pass-all is on: nothing is blocked until it is off');
     const e = this.o.enforcer.entryOf('block', address, port)!;
     return success({ entry: view(e), renewed: had });

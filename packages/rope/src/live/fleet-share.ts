@@ -9,7 +9,7 @@ import type { TableSet } from '../tables/table-set.js';
 import { tableSetSide } from '../tables/table-set-side.js';
 
 /** The hub's id of the share (queue engines use their queue numbers). */
-const SHARE_ENGINE = -1;
+export const SHARE_ENGINE = -1;
 
 /** What the share needs of rope run's tables (RunTables). */
 export interface SharedTables {

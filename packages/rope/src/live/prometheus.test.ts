@@ -197,6 +197,7 @@ test('--stats-json line: event, schema 1, an ISO time, then the counters', () =>
     'totals',
     'groups',
     'queues',
+    'enforcement',
   ]);
   assert.deepEqual(
     [o.event, o.schema, o.time, o.uptime],

@@ -1,9 +1,10 @@
 // What `rope run --metrics` exports, in the Prometheus text format (prom-client): the counters of
 // every thread, merged, read when Prometheus scrapes — nothing is kept twice. Every metric is a
 // real count of rope run's (or the kernel's, for the queue drops); the names and labels are listed
-// in docs/rope-run.md.
+// in docs/deploy.md and docs/rope-run.md.
 import { collectDefaultMetrics, Counter, Gauge, Registry, type Metric } from 'prom-client';
 import { LATENCY_BOUNDS, NO_LABEL, VERDICTS, type HostDetail } from './queue-metrics.js';
+import { EnforceMetrics } from './enforce-metrics.js';
 import { ShareMetrics, type ShareScrape } from './share-metrics.js';
 import type { LiveSnapshot } from './stats.js';
 
@@ -104,6 +105,7 @@ export class RopeMetrics {
     registers: [this.registry],
   });
   private readonly latency = new LatencyHistogram();
+  private readonly enforcement = new EnforceMetrics(this.registry);
   private share: ShareMetrics | null = null;
 
   constructor() {
@@ -158,6 +160,7 @@ export class RopeMetrics {
       this.waiting.set({ queue }, q.waiting);
     }
     this.latency.latency = detail.latency;
+    this.enforcement.update(snapshot.enforcement);
   }
 
   /** The text Prometheus reads. */

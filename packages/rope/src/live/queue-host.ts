@@ -26,6 +26,8 @@ import { FlowCut, heldConntrack } from './flow-cut.js';
 import type { KernelCutIo } from './kernel-cut-io.js';
 import type { SendRst } from './rst-sender.js';
 import { TablePeerBlocker } from './table-peer-blocker.js';
+import { CutTallyIo } from './cut-tally-io.js';
+import { zeroEnforceCounts } from './enforce-counts.js';
 import type { EnforceRequest } from './enforcer.js';
 import {
   LATENCY_SAMPLE,
@@ -123,6 +125,8 @@ export class QueueHost {
     private readonly sync: TableSync | null,
     /** Blocks peers from this thread (through the tables to the main thread's enforcer). */
     readonly peerBlocker: PeerBlocker,
+    /** --on-match cut's counts, null without it. */
+    private readonly cutTally: CutTallyIo | null,
   ) {}
 
   static async start(config: HostConfig, events: HostEvents): Promise<QueueHost> {
@@ -139,17 +143,32 @@ export class QueueHost {
     // the queue whose packet the decider is deciding, for the labels it reports meanwhile
     let current = 0;
     const blocker: PeerBlocker = events.blocker ?? { blockPeer: () => {} };
-    // imported only for --on-match cut (a run without cuts never loads the conntrack client)
-    const cutIo = groups.some((g) => g.action.kind === 'cut')
-      ? new (await import('./kernel-cut-io.js')).KernelCutIo(
+    // imported only for --on-match cut (a run without cuts never loads the conntrack client); the
+    // RSTs go out through the main thread's raw socket (events.sendRst, rst-sender.ts)
+    const Kernel = groups.some((g) => g.action.kind === 'cut')
+      ? (await import('./kernel-cut-io.js')).KernelCutIo
+      : null;
+    const made: KernelCutIo[] = [];
+    const tally = Kernel
+      ? CutTallyIo.around(
           blocker,
           (e) => events.onEnforcement?.(e),
           (key, m) => throttle.say(key, () => m),
-          events.sendRst ??
-            (() => throttle.say('cut:rst', () => 'cut: no RST sender here; RSTs are not sent')),
+          (b, onEvent, warn) => {
+            const io = new Kernel(
+              b,
+              onEvent,
+              warn,
+              events.sendRst ??
+                (() => throttle.say('cut:rst', () => 'cut: no RST sender here; RSTs are not sent')),
+            );
+            made.push(io);
+            return io;
+          },
         )
       : null;
-    const cut = cutIo ? new FlowCut(cutIo, config.blockSeconds) : null;
+    const cutIo = made[0] ?? null;
+    const cut = tally ? new FlowCut(tally, config.blockSeconds) : null;
     const trainer = config.dnsTrain
       ? new DnsTrainer(
           parseDnsPatterns(config.dnsTrain.text, config.dnsTrain.file).patterns,
@@ -259,6 +278,7 @@ export class QueueHost {
       cutIo,
       sync,
       peerBlocker,
+      tally,
     );
   }
 
@@ -283,7 +303,18 @@ export class QueueHost {
       totals: this.decider.totalsSnapshot(),
       groups: this.decider.groupSnapshots(),
       queues: this.queues.map((q) => queueSnapshot(q.stats(), q.procStats())),
+      enforcement: this.enforcementCounts(),
     };
+  }
+
+  /** This thread's part of the enforcement counters: its cuts and DNS answers. */
+  private enforcementCounts() {
+    const c = zeroEnforceCounts();
+    if (this.cutTally) c.cuts = { ...this.cutTally.counts };
+    const d = this.trainer?.counts;
+    if (d)
+      c.dns = { answers: d.answers, matched: d.matched, trained: d.blocked, ignored: d.ignored };
+    return c;
   }
 
   /** The counters of --metrics that the snapshot does not carry. */

@@ -8,30 +8,40 @@ import { RawInjector } from '@p2pwall/core/inject';
 
 export type SendRst = (packet: Uint8Array, dst: string, family: 4 | 6) => void;
 
-export class RstSender {
-  private readonly injectors = new Map<4 | 6, RawInjector>();
-  private closed = false;
+/** Opens a raw socket (replaceable in tests). */
+export type OpenInjector = (family: 4 | 6) => Pick<RawInjector, 'send' | 'close'>;
 
-  constructor(private readonly warn: (key: string, message: string) => void) {}
+export class RstSender {
+  private readonly injectors = new Map<4 | 6, Pick<RawInjector, 'send' | 'close'>>();
+  private closed = false;
+  /** RSTs not sent: the raw socket would not open, or the kernel refused the send. */
+  sendErrors = 0;
+
+  constructor(
+    private readonly warn: (key: string, message: string) => void,
+    private readonly open: OpenInjector = (family) => RawInjector.open({ family }),
+  ) {}
 
   readonly send: SendRst = (packet, dst, family) => {
     if (this.closed) return;
     let s = this.injectors.get(family);
     try {
       if (!s) {
-        s = RawInjector.open({ family });
+        s = this.open(family);
         this.injectors.set(family, s);
       }
     } catch (e) {
+      this.sendErrors++;
       this.warn(`cut:open${family}`, `cut: ${errorText(e)}; RSTs are not sent`);
       return;
     }
     const bytes = Buffer.isBuffer(packet)
       ? packet
       : Buffer.from(packet.buffer, packet.byteOffset, packet.byteLength);
-    s.send(bytes, dst).catch((e: unknown) =>
-      this.warn('cut:send', `cut: sending a RST to ${dst}: ${errorText(e)}`),
-    );
+    s.send(bytes, dst).catch((e: unknown) => {
+      this.sendErrors++;
+      this.warn('cut:send', `cut: sending a RST to ${dst}: ${errorText(e)}`);
+    });
   };
 
   close(): void {

@@ -13,6 +13,7 @@ import { TableHub } from '../tables/table-sync.js';
 import { TableSet, tableConflictMessage, type TableConflict } from '../tables/table-set.js';
 import { enforceSets } from './enforce-rules.js';
 import { Enforcer } from './enforcer.js';
+import { SHARE_ENGINE } from './fleet-share.js';
 import type { Cidr } from './inside.js';
 import { openKernelSets, type KernelSets } from './kernel-sets.js';
 import type { GroupSpec } from './queue-host.js';
@@ -112,7 +113,7 @@ export class RunTables {
     return (batch) => {
       const fresh = this.enforcer.newInBatch(batch);
       this.hub.fromEngine(id, batch);
-      this.enforcer.fromEngines(batch, fresh);
+      this.enforcer.fromEngines(batch, fresh, id === SHARE_ENGINE ? 'share' : 'table');
     };
   }
 

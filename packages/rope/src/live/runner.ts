@@ -16,6 +16,7 @@ import type { EnforcementEvent, PeerBlocker } from './enforcement.js';
 import type { EnforceRequest } from './enforcer.js';
 import { ExecHook } from './exec/exec-hook.js';
 import { EngineControlTarget } from './engine-target.js';
+import { withEnforcement } from './enforce-census.js';
 import { enforcementLine } from './enforcement-log.js';
 import { startFleetShare, type FleetShare } from './fleet-share.js';
 import {
@@ -362,8 +363,11 @@ export async function runLive(
   let metrics: MetricsServer | null = null;
   let fleet: FleetShare | null = null;
   let control: ControlServer | null = null;
+  // the threads' counters summed, with the main thread's (locks, blocks, --exec) added
+  const merged = (parts: LiveSnapshot[]) =>
+    withEnforcement(mergeSnapshots(parts, uptime()), tables.enforcer, exec, rst);
   const snapshotAll = async () =>
-    mergeSnapshots(await Promise.all(shards.map((x) => x.snapshot(uptime()))), uptime());
+    merged(await Promise.all(shards.map((x) => x.snapshot(uptime()))));
   try {
     if (o.metrics) {
       metrics = await startMetricsServer(o.metrics, async () => {
@@ -372,7 +376,7 @@ export async function runLive(
           Promise.all(shards.map((x) => x.detail())),
         ]);
         return {
-          snapshot: mergeSnapshots(snapshots, uptime()),
+          snapshot: merged(snapshots),
           detail: mergeDetails(details),
           share: fleet && { counters: fleet.share.counters, connected: fleet.share.connected },
         };
@@ -437,7 +441,7 @@ export async function runLive(
   }
 
   report = async () => {
-    const s = mergeSnapshots(await Promise.all(shards.map((x) => x.snapshot(uptime()))), uptime());
+    const s = await snapshotAll();
     io.out(o.statsJson ? snapshotJson(s) : formatSnapshot(s));
   };
   const timer = o.statsInterval ? setInterval(() => void report?.(), o.statsInterval * 1000) : null;
@@ -449,7 +453,7 @@ export async function runLive(
     await metrics?.close();
     await control?.close();
     await fleet?.stop();
-    const last = mergeSnapshots(await Promise.all(shards.map((s) => s.stop(uptime()))), uptime());
+    const last = merged(await Promise.all(shards.map((s) => s.stop(uptime()))));
     await tables.stop();
     rst?.close();
     io.out(o.statsJson ? snapshotJson(last) : formatSnapshot(last));

@@ -1,6 +1,12 @@
 // Counters of `rope run`: plain values (they cross worker-thread boundaries), summed over the
 // queues of every thread, printed as a table or one JSON line.
 import type { NfQueueStats, NfqProcStats } from '@p2pwall/core/netlink';
+import {
+  addCounts,
+  formatEnforcement,
+  zeroEnforceCounts,
+  type EnforceCounts,
+} from './enforce-counts.js';
 
 /** One script group. */
 export interface GroupSnapshot {
@@ -63,6 +69,8 @@ export interface LiveSnapshot {
   totals: LiveTotals;
   groups: GroupSnapshot[];
   queues: QueueSnapshot[];
+  /** Locks, blocks, cuts, --exec and --dns-train (enforce-counts.ts). */
+  enforcement: EnforceCounts;
 }
 
 export function queueSnapshot(s: NfQueueStats, proc: NfqProcStats | null): QueueSnapshot {
@@ -105,9 +113,11 @@ export function mergeSnapshots(parts: readonly LiveSnapshot[], uptime: number): 
     },
     groups: [],
     queues: [],
+    enforcement: zeroEnforceCounts(),
   };
   for (const p of parts) {
     sumInto(out.totals, p.totals);
+    addCounts(out.enforcement, p.enforcement);
     p.groups.forEach((g, i) => {
       if (out.groups[i] === undefined) out.groups[i] = { ...g };
       else sumInto(out.groups[i], g);
@@ -180,6 +190,8 @@ export function formatSnapshot(s: LiveSnapshot): string {
       ]),
     ]),
   ];
+  const enforcement = formatEnforcement(s.enforcement);
+  if (enforcement !== null) lines.splice(1, 0, enforcement);
   return lines.join('\n') + '\n';
 }
 
@@ -200,6 +212,7 @@ export function snapshotJson(s: LiveSnapshot, now = new Date()): string {
       totals: s.totals,
       groups: s.groups,
       queues: s.queues,
+      enforcement: s.enforcement,
     }) + '\n'
   );
 }

@@ -60,6 +60,11 @@ test('exec: one command at a time per kind; the rest wait in a bounded queue, ov
   children[1].child.emit('close', null, 'SIGKILL');
   assert.equal(children.length, 4);
   assert.deepEqual(hook.counts, { started: 4, failed: 3, dropped: 1 });
+  assert.deepEqual(hook.byKind, {
+    lock: { started: 0, ok: 0, failed: 0, dropped: 0 },
+    block: { started: 1, ok: 0, failed: 1, dropped: 0 },
+    cut: { started: 3, ok: 1, failed: 2, dropped: 1 },
+  });
   assert.deepEqual(logs.slice(1), [
     '--exec: notify (cut event) exited with status 3',
     '--exec: notify (cut event) could not start: spawn notify ENOENT',

@@ -6,6 +6,7 @@
 import { spawn as nodeSpawn, type ChildProcess } from 'node:child_process';
 import { enforcementJson } from '../enforcement-line.js';
 import type { EnforcementEvent } from '../enforcement.js';
+import { zeroExecKind, type ExecCountsByKind } from '../enforce-counts.js';
 
 /** Events waiting per kind while the previous command of that kind runs. */
 export const EXEC_QUEUE_LIMIT = 64;
@@ -46,6 +47,12 @@ interface Pending {
 
 export class ExecHook {
   readonly counts: ExecCounts = { started: 0, failed: 0, dropped: 0 };
+  /** The same per kind of event, with the commands that exited 0 (rope run's stats). */
+  readonly byKind: ExecCountsByKind = {
+    lock: zeroExecKind(),
+    block: zeroExecKind(),
+    cut: zeroExecKind(),
+  };
   private readonly queues = new Map<string, Pending[]>();
   private readonly running = new Set<string>();
   private readonly idleWaiters: (() => void)[] = [];
@@ -67,6 +74,7 @@ export class ExecHook {
     let q = this.queues.get(kind);
     if (!q) this.queues.set(kind, (q = []));
     if (q.length >= this.limit) {
+      this.byKind[kind].dropped++;
       if (this.counts.dropped++ === 0)
         this.o.log(
           `--exec: ${kind} events come faster than the command ends; events beyond ${this.limit} waiting are dropped (counted in the stats)`,
@@ -87,6 +95,8 @@ export class ExecHook {
     const kind = event.kind;
     this.running.add(kind);
     this.counts.started++;
+    const tally = this.byKind[kind];
+    tally.started++;
     const env: NodeJS.ProcessEnv = {
       ...(this.o.env ?? process.env),
       P2PWALL_EVENT: kind,
@@ -105,8 +115,9 @@ export class ExecHook {
       if (timer) clearTimeout(timer);
       if (failure !== null) {
         this.counts.failed++;
+        tally.failed++;
         this.o.log(`--exec: ${file} (${kind} event) ${failure}`);
-      }
+      } else tally.ok++;
       this.running.delete(kind);
       const next = this.queues.get(kind)?.shift();
       if (next) this.start(next);
