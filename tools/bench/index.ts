@@ -13,6 +13,7 @@ import { bench as flows } from './flows.js';
 import { bench as networks } from './networks.js';
 import { bench as nfqueue } from './nfqueue.js';
 import { bench as ropeMicro } from './rope-micro.js';
+import { bench as tables } from './tables.js';
 import { machineLine, type BenchModule, type BenchSection } from './frame.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -24,6 +25,7 @@ const modules: BenchModule[] = [
   networks,
   nfqueue,
   flood,
+  tables,
   cutterBench,
 ];
 
