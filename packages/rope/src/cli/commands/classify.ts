@@ -15,6 +15,7 @@ import {
   type ClassifyOptions,
   type FlowReport,
 } from '../../classify/classify-capture.js';
+import { FlowJsonLine } from '../../classify/flow-json.js';
 import { BufferedWriter } from '../buffered-output.js';
 import { FlowExplainText } from '../classify-explain.js';
 import { FlowTableText, TABLE_ROWS_SIZED } from '../classify-table.js';
@@ -240,20 +241,28 @@ function classifyAll(
   const json = output === 'json';
   const table = new FlowTableText(out, paths.length > 1);
   const explain = new FlowExplainText(out, paths.length > 1);
+  const jsonLine = new FlowJsonLine(rules.map((r) => r.label ?? r.script.name));
   for (const path of paths) {
     const name = basename(path);
     const quoted = JSON.stringify(name);
     if (output === 'table') table.start(name);
     else if (output === 'explain') explain.start(name);
-    const report = classifyCapture(path, rules, {
-      ...options,
-      onFlow: (f) => {
-        summary.addFlow(f);
-        if (json) out.write(flowJson(quoted, f, l7 ? l7(f) : f.labels));
-        else if (output === 'table') table.add(f);
-        else explain.add(f);
-      },
-    });
+    // --json without l7 patterns prints no summary of flows: lines go out straight from the flow
+    const report = classifyCapture(
+      path,
+      rules,
+      json && l7 === null
+        ? { ...options, onFlowView: (f, l) => out.write(jsonLine.line(quoted, f, l)) }
+        : {
+            ...options,
+            onFlow: (f) => {
+              summary.addFlow(f);
+              if (json) out.write(flowJson(quoted, f, l7 ? l7(f) : f.labels));
+              else if (output === 'table') table.add(f);
+              else explain.add(f);
+            },
+          },
+    );
     if (output === 'table') table.end();
     summary.add(report);
     for (const [linkType, records] of report.unsupportedLinkTypes) {
