@@ -2,12 +2,14 @@
 // side, aria2c and transmission-cli leechers on the LAN. Checks that downloads complete with the
 // right checksum and that the data crossed the router; that transmission's uTP carries a download
 // when the router rejects BitTorrent over TCP; and that aria2c finds seeders through the lab's DHT
-// from a magnet link alone.
+// from a magnet link alone. Each swarm's traffic, recorded on the router's LAN bridge and
+// classified with every P2P script (`--script p2p`), carries no label but bittorrent (issue #14).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { LabHost } from '../../tools/lab/host.js';
 import { withLab } from '../../tools/lab/topology.js';
 import { privilegedSkip } from '../support/environment.js';
+import { foreignLabels, recordP2p, type ClassifiedFlow } from './p2p-labels.js';
 
 const skip = privilegedSkip([
   'ip',
@@ -19,7 +21,17 @@ const skip = privilegedSkip([
   'curl',
   'ss',
   'stdbuf',
+  'tcpdump',
 ]);
+
+/** Every flow the test recorded is the swarm's: none may carry another network's label. */
+function assertOnlyBittorrent(flows: ClassifiedFlow[]): void {
+  assert.ok(flows.length > 0, 'the recording holds the swarm');
+  assert.deepEqual(
+    foreignLabels(flows, () => 'bittorrent'),
+    [],
+  );
+}
 
 /** Forwarded TCP and UDP bytes, counted by a table of the test's own in the router. */
 async function countForwarded(
@@ -46,7 +58,9 @@ test(
       const swarm = await lab.bittorrent({ size: 3 * 1024 * 1024 });
       assert.match(swarm.announceUrl ?? '', /^http:\/\/198\.51\.100\.10:6969\/announce$/);
       assert.equal(swarm.seeders.length, 1);
+      const recording = await recordP2p(lab, 'leechers');
       const results = await swarm.download({ timeoutMs: 120_000 });
+      assertOnlyBittorrent(await recording.classify());
       assert.deepEqual(
         results.map((r) => [r.client, r.host.name, r.complete, r.checksumOk]),
         [
@@ -82,8 +96,10 @@ test(
       await lab.router.nft(
         `table inet no_tcp {\n chain forward {\n type filter hook forward priority filter;\n tcp dport ${seederPort} reject with tcp reset\n tcp sport ${seederPort} reject with tcp reset\n }\n}\n`,
       );
+      const recording = await recordP2p(lab, 'utp');
       const [r] = await swarm.download({ timeoutMs: 120_000 });
       assert.ok(r.complete && r.checksumOk, JSON.stringify({ ...r, host: r.host.name }));
+      assertOnlyBittorrent(await recording.classify());
       const { udp } = await counted();
       assert.ok(udp > swarm.file.size, `the file came over UDP (uTP): ${udp} bytes`);
       await swarm.stop();
@@ -105,8 +121,10 @@ test(
       assert.equal(swarm.announceUrl, null);
       assert.equal(swarm.tracker, null);
       assert.match(swarm.magnet, /^magnet:\?xt=urn:btih:[0-9a-f]{40}/);
+      const recording = await recordP2p(lab, 'dht');
       const [r] = await swarm.download({ timeoutMs: 120_000 });
       assert.ok(r.complete && r.checksumOk, JSON.stringify({ ...r, host: r.host.name }));
+      assertOnlyBittorrent(await recording.classify());
       await swarm.stop();
     });
   },

@@ -9,14 +9,8 @@ import { test } from 'node:test';
 import { HUB_PORT, startDirectConnect } from '../../tools/lab/traffic/directconnect.js';
 import { withLab } from '../../tools/lab/topology.js';
 import { privilegedSkip, toolSkip } from '../support/environment.js';
-import {
-  assertAllLabelled,
-  between,
-  classifyP2p,
-  keepCapture,
-  hostOf,
-  portOf,
-} from './p2p-clients.js';
+import { assertAllLabelled, between, keepCapture, hostOf, portOf } from './p2p-clients.js';
+import { classifyP2p } from './p2p-labels.js';
 
 const skip = privilegedSkip(['ip', 'tcpdump']) || toolSkip(['uhub', 'ncdc', 'script']);
 
@@ -44,7 +38,7 @@ test(
       }
       keepCapture(file, 'directconnect-ncdc.pcap');
       const [one, two] = dc.clients.map((c) => c.host.ipv4);
-      const flows = between(await classifyP2p(lab, file), [dc.hub.ipv4, one, two]);
+      const flows = between(await classifyP2p(lab.router, file), [dc.hub.ipv4, one, two]);
       const toHub = flows.filter((f) => f.l4 === 'tcp' && portOf(f.b) === HUB_PORT);
       assert.equal(toHub.length, 2, 'each client joined the hub');
       const links = flows.filter(
@@ -57,7 +51,7 @@ test(
         assert.match(l.via ?? '', /^learned:directconnect-/);
       assertAllLabelled(flows, 'directconnect');
 
-      const lanFlows = between(await classifyP2p(lab, lanFile), [dc.hub.ipv4, one, two]);
+      const lanFlows = between(await classifyP2p(lab.router, lanFile), [dc.hub.ipv4, one, two]);
       assert.ok(
         lanFlows.some((f) => f.l4 === 'tcp' && portOf(f.b) === dc.clients[1].port),
         'the link on the LAN side',

@@ -8,7 +8,8 @@ import { test } from 'node:test';
 import { startAmulePair } from '../../tools/lab/traffic/amule.js';
 import { withLab } from '../../tools/lab/topology.js';
 import { privilegedSkip, toolSkip } from '../support/environment.js';
-import { assertAllLabelled, between, classifyP2p, keepCapture, portOf } from './p2p-clients.js';
+import { assertAllLabelled, between, keepCapture, portOf } from './p2p-clients.js';
+import { classifyP2p } from './p2p-labels.js';
 
 const skip = privilegedSkip(['ip', 'tcpdump']) || toolSkip(['amuled', 'amulecmd']);
 
@@ -31,7 +32,7 @@ test('aMule: Kad and eD2k between two daemons, every flow labelled edonkey', { s
     }
     keepCapture(file, 'edonkey-amule.pcap');
     const flows = between(
-      await classifyP2p(lab, file),
+      await classifyP2p(lab.router, file),
       pair.peers.map((p) => p.address),
     );
     assert.ok(

@@ -99,3 +99,23 @@ test('judge: false positives, unknown flows, flows without payload', () => {
   assert.ok(unknown.wrong.every((w) => w.startsWith('unknown flow')));
   assert.equal(unknown.wrong.length, 4);
 });
+
+test('judge with --script p2p: another network’s label on a swarm or negative flow is wrong', () => {
+  const negatives = [at('tcp', '198.51.100.10', 6969, 'https')];
+  const bt = swarm.filter((e) => e.role !== 'tracker');
+  const p2p = trackerFlows.map((f, i) => ({
+    ...f,
+    labels: [['bittorrent'], ['edonkey'], ['bittorrent', 'directconnect'], ['bittorrent']][i],
+  }));
+  const v = judge(TRACKER, trackerFlows.slice(0, 1), bt, negatives, p2p);
+  assert.deepEqual(
+    v.wrong.filter((w) => w.includes('--script p2p')),
+    [
+      'false positive with --script p2p: tcp 192.0.2.10:37062 → 198.51.100.10:6969 (1 packets, 1 bytes) is no P2P network, labelled [edonkey]',
+      'false positive with --script p2p: tcp 192.0.2.10:45464 → 198.51.100.10:20001 (1 packets, 1 bytes) is bittorrent, labelled [directconnect]',
+      'false positive with --script p2p: tcp 192.0.2.10:56460 → 198.51.100.10:6969 (1 packets, 1 bytes) is no P2P network, labelled [bittorrent]',
+    ],
+  );
+  // a flow of nobody the test knows is left to the default scripts' verdict
+  assert.deepEqual(judge(TRACKER, [], [], [], p2p).wrong, []);
+});

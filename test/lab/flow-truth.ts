@@ -3,25 +3,19 @@
 // server must be labelled nothing, and a flow that touches neither is an error (something ran that
 // the test does not know about). Flows without payload (a SYN answered by RST, a stop announce to a
 // tracker already gone) are left out: nothing in them can be recognised. `rope classify --json`
-// runs as the user would run it; its `via` field, where it has one, goes into the messages.
+// runs as the user would run it; its `via` field, where it has one, goes into the messages. Given
+// the same capture classified with every P2P script (`--script p2p`), a flow also must not carry
+// another network's label (issue #14): the swarm's flows at most bittorrent, the negatives nothing.
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { forEachPacket, openCapture } from '@p2pwall/core/pcap';
 import { formatIp, IPPROTO_TCP, IPPROTO_UDP, Packet, TCP_ACK, TCP_SYN } from '@p2pwall/core';
 import { hostPort } from '../../tools/lab/addresses.js';
-import type { LabHost } from '../../tools/lab/host.js';
 import { extractFlows } from '../../tools/lab/traffic/capture-flows.js';
 import type { SwarmEndpoint } from '../../tools/lab/traffic/libtorrent.js';
+import { foreignLabels, type ClassifiedFlow } from './p2p-labels.js';
 
-export interface ClassifiedFlow {
-  l4: 'tcp' | 'udp';
-  a: string;
-  b: string;
-  labels: string[];
-  packets: number;
-  bytes: number;
-  via?: unknown;
-}
+export type { ClassifiedFlow } from './p2p-labels.js';
 
 export interface TruthRow {
   flow: ClassifiedFlow;
@@ -70,26 +64,21 @@ export function keyOf(f: ClassifiedFlow): string {
   return flowKey(f.l4, f.a, f.b);
 }
 
-/** `rope classify --json FILE` in `host`, one object per flow. */
-export async function classifyJson(host: LabHost, file: string): Promise<ClassifiedFlow[]> {
-  const r = await host.rope(['classify', '--json', file], { source: true, timeoutMs: 300_000 });
-  return r.stdout
-    .split('\n')
-    .filter((l) => l.startsWith('{'))
-    .map((l) => JSON.parse(l) as ClassifiedFlow);
-}
-
 /** One line about a flow, for assertion messages: endpoints, size, labels and why (`via`). */
 export const describe = (f: ClassifiedFlow) =>
   `${f.l4} ${f.a} → ${f.b} (${f.packets} packets, ${f.bytes} bytes; labels [${f.labels.join(', ')}]` +
   `${f.via === undefined ? '' : `, via ${JSON.stringify(f.via)}`})`;
 
-/** Judges every flow of `file` (classified as `flows`) against the endpoints the test launched. */
+/**
+ * Judges every flow of `file` (classified as `flows`, and as `p2p` with `--script p2p` when given)
+ * against the endpoints the test launched.
+ */
 export function judge(
   file: string,
   flows: ClassifiedFlow[],
   bittorrent: readonly SwarmEndpoint[],
   negatives: readonly SwarmEndpoint[],
+  p2p: readonly ClassifiedFlow[] = [],
 ): Verdict {
   const key = flowKey;
   const withPayload = new Set(
@@ -106,6 +95,8 @@ export function judge(
     owner.set(`${e.l4} ${hostPort(e.address, e.port)}`, { expected: 'bittorrent', role: e.role });
   for (const e of negatives)
     owner.set(`${e.l4} ${hostPort(e.address, e.port)}`, { expected: null, role: e.role });
+  const ownersOf = (f: ClassifiedFlow) =>
+    [owner.get(`${f.l4} ${f.a}`), owner.get(`${f.l4} ${f.b}`)].filter((o) => o !== undefined);
   const rows: TruthRow[] = [];
   const wrong: string[] = [];
   let empty = 0;
@@ -115,9 +106,7 @@ export function judge(
       if (f.labels.length > 0) wrong.push(`labelled, yet without payload: ${describe(f)}`);
       continue;
     }
-    const owners = [owner.get(`${f.l4} ${f.a}`), owner.get(`${f.l4} ${f.b}`)].filter(
-      (o) => o !== undefined,
-    );
+    const owners = ownersOf(f);
     const kinds = new Set(owners.map((o) => o.expected));
     if (owners.length === 0 || kinds.size > 1) {
       wrong.push(`unknown flow (launched by nobody the test knows): ${describe(f)}`);
@@ -132,6 +121,12 @@ export function judge(
     if (expected === null && f.labels.length > 0)
       wrong.push(`false positive (${role}): ${describe(f)}`);
   }
+  // flows of nobody the test knows were reported above, from the default scripts' run
+  const foreign = foreignLabels(p2p, (f) => {
+    const kinds = new Set(ownersOf(f).map((o) => o.expected));
+    return kinds.size === 1 ? [...kinds][0] : undefined;
+  });
+  for (const line of foreign) wrong.push(`false positive with --script p2p: ${line}`);
   return { rows, wrong, empty };
 }
 

@@ -7,7 +7,8 @@
 // Each test records the router's LAN bridge (lan0; tcpdump makes it promiscuous, so it also sees
 // what the two LAN leechers send each other) and classifies the capture with `rope classify
 // --json`. Truth comes from what the test launched (flow-truth.ts): every flow of a swarm endpoint
-// (peer wire, uTP, DHT, tracker) must be labelled bittorrent, every negative flow nothing. Where
+// (peer wire, uTP, DHT, tracker) must be labelled bittorrent, every negative flow nothing; with
+// every P2P script (`--script p2p`), no flow may carry another network's label. Where
 // the tracker's answers could have taught the peers' endpoints (TCP with a tracker), the capture
 // is judged once more without the tracker's flows: the MSE/PE handshakes must be recognised
 // alone, without memory (issue #13 §2).
@@ -24,15 +25,8 @@ import type { LibtorrentSwarm } from '../../tools/lab/traffic/libtorrent.js';
 import { SYSTEM_PYTHON } from '../../tools/lab/traffic/libtorrent.js';
 import { TRACKER_PORT } from '../../tools/lab/traffic/bittorrent-tracker.js';
 import { privilegedSkip } from '../support/environment.js';
-import {
-  classifyJson,
-  describe,
-  judge,
-  keepCapture,
-  keyOf,
-  openingsSeen,
-  type Verdict,
-} from './flow-truth.js';
+import { classifyFlows, classifyP2p } from './p2p-labels.js';
+import { describe, judge, keepCapture, keyOf, openingsSeen, type Verdict } from './flow-truth.js';
 
 const skip = privilegedSkip([
   'ip',
@@ -75,12 +69,13 @@ async function verdictOf(
   swarms: LibtorrentSwarm[],
   negatives: { endpoints: Parameters<typeof judge>[3] },
 ): Promise<Verdict> {
-  const flows = await classifyJson(lab.router, file);
+  const flows = await classifyFlows(lab.router, file);
   const verdict = judge(
     file,
     flows,
     swarms.flatMap((s) => s.endpoints),
     negatives.endpoints,
+    await classifyP2p(lab.router, file),
   );
   keepCapture(name, file, verdict);
   return verdict;

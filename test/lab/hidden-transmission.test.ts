@@ -3,7 +3,8 @@
 // aria2c leecher, every one of them REQUIRING peer encryption (MSE/PE: transmission `-er`, aria2c
 // RC4 only), transmission's uTP and DHT on, opentracker; hard negatives in the same lab. The
 // router's LAN bridge is recorded and classified with `rope classify --json`: every flow of a
-// swarm endpoint must be labelled bittorrent, every negative none. Then once more without the
+// swarm endpoint must be labelled bittorrent, every negative none — and with every P2P script
+// (`--script p2p`), no flow may carry another network's label (issue #14). Then once more without the
 // tracker's flows (whose answers teach the peers' endpoints): the encrypted TCP handshakes and the
 // uTP flows must be recognised on their own.
 import assert from 'node:assert/strict';
@@ -15,7 +16,8 @@ import type { BittorrentSwarm } from '../../tools/lab/traffic/bittorrent.js';
 import { TRACKER_PORT } from '../../tools/lab/traffic/bittorrent-tracker.js';
 import type { SwarmEndpoint } from '../../tools/lab/traffic/libtorrent.js';
 import { privilegedSkip } from '../support/environment.js';
-import { classifyJson, describe, judge, keepCapture, keyOf, openingsSeen } from './flow-truth.js';
+import { describe, judge, keepCapture, keyOf, openingsSeen } from './flow-truth.js';
+import { classifyFlows, classifyP2p } from './p2p-labels.js';
 
 const skip = privilegedSkip([
   'ip',
@@ -90,8 +92,9 @@ test(
       });
       await swarm!.stop();
       const endpoints = swarmEndpoints(swarm!);
-      const flows = await classifyJson(lab.router, file);
-      const v = judge(file, flows, endpoints, negatives.endpoints);
+      const flows = await classifyFlows(lab.router, file);
+      const p2p = await classifyP2p(lab.router, file);
+      const v = judge(file, flows, endpoints, negatives.endpoints, p2p);
       keepCapture('transmission-encrypted', file, v);
       const labelled = v.rows.filter((r) => r.expected === 'bittorrent');
       t.diagnostic(
@@ -126,7 +129,13 @@ test(
         bare,
         `not port ${TRACKER_PORT}`,
       ]);
-      const vb = judge(bare, await classifyJson(lab.router, bare), endpoints, negatives.endpoints);
+      const vb = judge(
+        bare,
+        await classifyFlows(lab.router, bare),
+        endpoints,
+        negatives.endpoints,
+        await classifyP2p(lab.router, bare),
+      );
       const opened = openingsSeen(bare);
       const missed = vb.rows
         .filter(

@@ -1,12 +1,15 @@
 // HTTP through the lab router, as root: curl on a client fetches generated files from the lab's
 // server, whole and by range, over IPv4, IPv6 and DNAT; the checksum curl's bytes have is compared
-// with the file's; a router rule that drops the flow makes the fetch fail visibly.
+// with the file's; a router rule that drops the flow makes the fetch fail visibly. The fetches,
+// recorded on the router's LAN bridge and classified with every P2P script (`--script p2p`),
+// carry no label (issue #14): plain HTTP, ranges and large files are no P2P network.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { withLab } from '../../tools/lab/topology.js';
 import { privilegedSkip } from '../support/environment.js';
+import { foreignLabels, recordP2p } from './p2p-labels.js';
 
-const skip = privilegedSkip(['ip', 'nft', 'conntrack', 'curl']);
+const skip = privilegedSkip(['ip', 'nft', 'conntrack', 'curl', 'tcpdump']);
 
 test(
   'whole files and byte ranges arrive intact through the router, IPv4 and IPv6',
@@ -21,6 +24,7 @@ test(
         ],
       });
       const wan0 = await lab.router.linkStats(lab.router.wanIface);
+      const recording = await recordP2p(lab, 'http');
       for (const family of [4, 6] as const) {
         for (const name of ['empty.bin', 'small.bin', 'large.bin']) {
           const r = await http.fetch(name, { family });
@@ -46,6 +50,12 @@ test(
       assert.equal(beyond.ok, false);
       const missing = await http.fetch('nothing-here.bin', {}).catch((e: Error) => e);
       assert.match(String(missing), /no file 'nothing-here.bin'/);
+      const recorded = await recording.classify();
+      assert.ok(recorded.length >= 12, `${recorded.length} HTTP flows recorded`);
+      assert.deepEqual(
+        foreignLabels(recorded, () => null),
+        [],
+      );
       // It crossed the router: the server side carried the bytes, conntrack counted them.
       const after = await lab.router.linkStats(lab.router.wanIface);
       assert.ok(after.rxBytes - wan0.rxBytes > 2 * (3 * 1024 * 1024), 'file bytes came in on wan0');

@@ -1,19 +1,10 @@
-// Shared by the lab tests of real P2P clients (aMule, ncdc): classify a recorded capture with
-// every P2P script, as `rope classify --script p2p --json` prints it, and pick the flows between
-// the hosts a test launched — the ground truth is what the test started, not what rope says.
+// Shared by the lab tests of real P2P clients (aMule, ncdc): pick, among the flows of a capture
+// classified with every P2P script (p2p-labels.ts), those between the hosts a test launched — the
+// ground truth is what the test started, not what rope says.
 import assert from 'node:assert/strict';
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Lab } from '../../tools/lab/topology.js';
-
-export interface ClassifiedFlow {
-  l4: 'tcp' | 'udp';
-  a: string;
-  b: string;
-  labels: string[];
-  packets: number;
-  via?: string | null;
-}
+import type { ClassifiedFlow } from './p2p-labels.js';
 
 /** `addr:port` or `[addr]:port` → the address. */
 export function hostOf(endpoint: string): string {
@@ -24,14 +15,6 @@ export function hostOf(endpoint: string): string {
 
 export function portOf(endpoint: string): number {
   return Number(endpoint.slice(endpoint.lastIndexOf(':') + 1));
-}
-
-export async function classifyP2p(lab: Lab, file: string): Promise<ClassifiedFlow[]> {
-  const r = await lab.router.rope(['classify', '--script', 'p2p', '--json', file]);
-  return r.stdout
-    .split('\n')
-    .filter((l) => l.startsWith('{'))
-    .map((l) => JSON.parse(l) as ClassifiedFlow);
 }
 
 /** The flows whose both ends are among `addresses`. */

@@ -8,7 +8,7 @@
 // (udp-flows-capture.ts), where a tool that kept every flow would grow with the capture.
 import { spawnSync } from 'node:child_process';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
-import { loadavg } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_SCRIPTS, compileBuiltin, type ClassifierRule } from '@p2pwall/rope';
 import { ipOffset, openCapture, PcapWriter } from '@p2pwall/core/pcap';
@@ -17,7 +17,8 @@ import { onPath, repoRoot } from '../../test/support/environment.js';
 import { score, type LabelledFlow, type Score } from '../../test/support/score.js';
 import { CLASSES, readTruth } from '../../test/support/truth.js';
 import { corpusCaptures, machineLine, rate, table, type BenchModule } from './frame.js';
-import { peer, timed } from './measure.js';
+import { interleaved, type Measured } from './interleaved.js';
+import { timed } from './measure.js';
 import { writeUdpFlowsCapture } from './udp-flows-capture.js';
 
 const ROPE_BIN = join(repoRoot, 'packages', 'rope', 'bin', 'rope.js');
@@ -198,8 +199,16 @@ export const bench: BenchModule = {
     const playlist = join(ctx.tmpDir, 'corpus.list');
     writeFileSync(playlist, files.join('\n') + '\n');
     const rope = ropeCommand();
-    const ropeWall = peer(ctx, [...rope, 'classify', '--json', ...files], runs);
-    const ndpiWall = haveNdpi ? peer(ctx, ['ndpiReader', '-i', playlist, '-q'], runs) : null;
+    const jobs = Math.max(2, availableParallelism());
+    const [ropeWall, ropeJobs, ndpiWall] = interleaved(
+      ctx,
+      [
+        [...rope, 'classify', '--json', ...files],
+        [...rope, 'classify', '--json', '--jobs', String(jobs), ...files],
+        ['ndpiReader', '-i', playlist, '-q'],
+      ],
+      runs,
+    );
     const ndpiLoop = haveNdpi ? ndpiInternalRate(playlist) : null;
 
     // speed over one large capture
@@ -208,8 +217,14 @@ export const bench: BenchModule = {
     const bigPackets = writeSynthetic(files, big, times);
     const bigMB = statSync(big).size / 1e6;
     const bigRuns = ctx.quick ? 1 : 3;
-    const ropeBig = peer(ctx, [...rope, 'classify', '--json', big], bigRuns);
-    const ndpiBig = haveNdpi ? peer(ctx, ['ndpiReader', '-i', big, '-q'], bigRuns) : null;
+    const [ropeBig, ndpiBig] = interleaved(
+      ctx,
+      [
+        [...rope, 'classify', '--json', big],
+        ['ndpiReader', '-i', big, '-q'],
+      ],
+      bigRuns,
+    );
     const bigInProcess = timed(() => classifyFiles([big], compiled).records, 1);
     const ndpiBigLoop = haveNdpi ? ndpiInternalRate(big) : null;
 
@@ -223,12 +238,47 @@ export const bench: BenchModule = {
     const ndpiMemory = haveNdpi ? peakMemory(ctx, ['ndpiReader', '-i', udp, '-q']) : null;
 
     const speed = (s: number | null) => (s === null ? '—' : `${(s * 1000).toFixed(0)} ms`);
+    const wall = (m: Measured | null) => speed(m?.seconds ?? null);
+    const rss = (m: Measured | null) =>
+      m?.peakRss == null ? '—' : `${(m.peakRss / 1e6).toFixed(0)} MB`;
+    const ratio = (ours: number | null, theirs: number | null) =>
+      ours === null || theirs === null ? '—' : `${(theirs / ours).toFixed(2)}×`;
+    const bigRate = bigPackets / bigInProcess.seconds;
     const memory = (m: { bytes: number; seconds: number } | null) =>
       m === null ? ['—', '—'] : [`${(m.bytes / 1e6).toFixed(0)} MB`, `${m.seconds.toFixed(1)} s`];
     const pps = (s: number | null, n: number) => (s === null ? '—' : rate(n / s));
     const markdown = [
       `${machineLine()} (load average ${loadAverage.toFixed(1)} when the section started: other work on the machine slows both tools). Built-in scripts (${DEFAULT_SCRIPTS.join(', ')}), default window (10 payload packets per direction). ` +
         `ndpiReader 4.2 with its defaults; its flow list (\`-v 2\`) gives its labels, and nDPI has no class for large HTTP downloads.`,
+      '',
+      "**Ratios** (this run, same inputs; speed ratio = ndpiReader's time / rope's time, above 1 means rope is faster; targets of issue #16):",
+      '',
+      table(
+        ['measure', 'rope', 'ndpiReader', 'ratio', 'target'],
+        [
+          [
+            'one large capture, `rope classify --json` vs `ndpiReader -i`, wall',
+            wall(ropeBig),
+            wall(ndpiBig),
+            ratio(ropeBig?.seconds ?? null, ndpiBig?.seconds ?? null),
+            '≥ 1.2×',
+          ],
+          [
+            'in-process classifier on the large capture (ndpiReader: its own packet-loop figure)',
+            rate(bigRate),
+            ndpiBigLoop === null ? '—' : rate(ndpiBigLoop),
+            ndpiBigLoop === null ? '—' : `${(bigRate / ndpiBigLoop).toFixed(2)}×`,
+            '≥ 2 M/s',
+          ],
+          [
+            `the corpus as one process, wall (rope: one thread / \`--jobs ${jobs}\`)`,
+            `${wall(ropeWall)} / ${wall(ropeJobs)}`,
+            wall(ndpiWall),
+            `${ratio(ropeWall?.seconds ?? null, ndpiWall?.seconds ?? null)} / ${ratio(ropeJobs?.seconds ?? null, ndpiWall?.seconds ?? null)}`,
+            '≥ 0.8×',
+          ],
+        ],
+      ),
       '',
       `**Accuracy** on the ${truthFiles.length} corpus captures of truth.tsv (${truth.length} flows): recall on \`yes\` flows, false positives on \`no\` flows (\`any\` flows count for neither).`,
       '',
@@ -243,54 +293,77 @@ export const bench: BenchModule = {
         accuracyRows(oursScore, ndpiScore),
       ),
       '',
-      `**Speed, corpus**: ${files.length} files, ${records.toLocaleString('en')} packets; each tool as one process over all files (start-up included), median of ${runs}.`,
+      `**Speed, corpus**: ${files.length} files, ${records.toLocaleString('en')} packets; each tool as one process over all files (start-up included), median of ${runs} runs interleaved (each round runs every command once), peak RSS the largest of the runs.`,
       '',
       table(
-        ['Tool', 'Work', 'Time', 'Packets'],
+        ['Tool', 'Work', 'Time', 'Packets', 'Peak RSS'],
         [
           [
             '`rope classify --json` (Node)',
             'read, decode, flow table, 3 scripts, JSON per flow',
-            speed(ropeWall),
-            pps(ropeWall, records),
+            wall(ropeWall),
+            pps(ropeWall?.seconds ?? null, records),
+            rss(ropeWall),
+          ],
+          [
+            `\`rope classify --json --jobs ${jobs}\``,
+            `the same, ${jobs} captures at once in worker threads`,
+            wall(ropeJobs),
+            pps(ropeJobs?.seconds ?? null, records),
+            rss(ropeJobs),
           ],
           [
             'rope classifier in-process',
-            'the same without process start-up and output',
+            'the same without process start-up and output, warm',
             speed(inProcess.seconds),
             pps(inProcess.seconds, records),
+            '—',
           ],
           [
             '`ndpiReader -i playlist -q`',
             'read, decode, flows, all nDPI dissectors',
-            speed(ndpiWall),
-            pps(ndpiWall, records),
+            wall(ndpiWall),
+            pps(ndpiWall?.seconds ?? null, records),
+            rss(ndpiWall),
           ],
           [
             'ndpiReader, its own packet-loop figure',
             '"nDPI throughput" it reports',
             '—',
             ndpiLoop === null ? '—' : rate(ndpiLoop),
+            '—',
           ],
         ],
       ),
       '',
-      `**Speed, one large capture**: the corpus replayed ${times} times into one raw-IP pcap (${bigPackets.toLocaleString('en')} packets, ${bigMB.toFixed(0)} MB, distinct addresses per replay), median of ${bigRuns}.`,
+      `**Speed, one large capture**: the corpus replayed ${times} times into one raw-IP pcap (${bigPackets.toLocaleString('en')} packets, ${bigMB.toFixed(0)} MB, distinct addresses per replay), median of ${bigRuns} interleaved runs. One capture is one thread: its flows teach each other through tables (see docs/performance.md).`,
       '',
       table(
-        ['Tool', 'Time', 'Packets'],
+        ['Tool', 'Time', 'Packets', 'Peak RSS'],
         [
-          ['`rope classify --json`', speed(ropeBig), pps(ropeBig, bigPackets)],
           [
-            'rope classifier in-process',
+            '`rope classify --json`',
+            wall(ropeBig),
+            pps(ropeBig?.seconds ?? null, bigPackets),
+            rss(ropeBig),
+          ],
+          [
+            'rope classifier in-process, warm',
             speed(bigInProcess.seconds),
             pps(bigInProcess.seconds, bigPackets),
+            '—',
           ],
-          ['`ndpiReader -i big.pcap -q`', speed(ndpiBig), pps(ndpiBig, bigPackets)],
+          [
+            '`ndpiReader -i big.pcap -q`',
+            wall(ndpiBig),
+            pps(ndpiBig?.seconds ?? null, bigPackets),
+            rss(ndpiBig),
+          ],
           [
             'ndpiReader, its own packet-loop figure',
             '—',
             ndpiBigLoop === null ? '—' : rate(ndpiBigLoop),
+            '—',
           ],
         ],
       ),

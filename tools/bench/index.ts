@@ -14,6 +14,7 @@ import { bench as networks } from './networks.js';
 import { bench as nfqueue } from './nfqueue.js';
 import { bench as ropeMicro } from './rope-micro.js';
 import { bench as startup } from './startup.js';
+import { bench as tables } from './tables.js';
 import { machineLine, type BenchModule, type BenchSection } from './frame.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -25,6 +26,7 @@ const modules: BenchModule[] = [
   networks,
   nfqueue,
   flood,
+  tables,
   cutterBench,
   startup,
 ];

@@ -4,8 +4,9 @@
 // hundred small modules one by one (docs/performance.md, "Start-up"). Two outputs per CLI, in
 // dist/bundle/:
 //
-//   NAME.js (+ chunk-*.js)  the whole program: the entry, `rope run`'s worker, and a chunk for
-//                           each part the commands import when they run
+//   NAME.js (+ chunk-*.js)  the whole program: the entry, rope's workers (`rope run`, `rope
+//                           classify --jobs`: started by path, next to the code starting them)
+//                           and a chunk for each part the commands import when they run
 //   NAME-help.js            one file that answers --help, --version, `completion` and usage
 //                           errors: everything the commands import when they run is left out
 //                           (imported from dist/ should it ever be reached; bin/ sends only those
@@ -28,7 +29,11 @@ import { build } from 'esbuild';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const ENTRIES = {
-  rope: { rope: 'dist/cli/main.js', 'queue-worker': 'dist/live/queue-worker.js' },
+  rope: {
+    rope: 'dist/cli/main.js',
+    'queue-worker': 'dist/live/queue-worker.js',
+    'classify-job-worker': 'dist/cli/classify-job-worker.js',
+  },
   cutter: { cutter: 'dist/cli/main.js' },
 };
 

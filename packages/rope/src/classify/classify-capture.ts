@@ -52,7 +52,7 @@ export interface CaptureReport {
   ipPackets: number;
   /** Records skipped because their link type is not one the readers decode, by link type. */
   unsupportedLinkTypes: Map<number, number>;
-  /** TCP and UDP flows in order of first appearance; empty when `onFlow` took them. */
+  /** TCP and UDP flows in order of first appearance; empty when `onFlow` or `onFlowView` took them. */
   flows: FlowReport[];
   /** TCP and UDP flows reported. */
   flowCount: number;
@@ -72,6 +72,11 @@ export interface ClassifyOptions extends Pick<
    * still open at its end, in order of first appearance.
    */
   onFlow?: (report: FlowReport) => void;
+  /**
+   * Instead of `onFlow`, the flow itself and its labels, in the same order, without a report
+   * being made (FlowJsonLine writes from them). Both are views, valid during the call only.
+   */
+  onFlowView?: (flow: Flow, labels: FlowLabels) => void;
 }
 
 function report(f: Flow, l: FlowLabels, names: readonly string[]): FlowReport {
@@ -109,17 +114,18 @@ export function classifyCapture(
   rules: readonly ClassifierRule[],
   options: ClassifyOptions = {},
 ): CaptureReport {
-  const { onFlow: given, ...classifierOptions } = options;
+  const { onFlow: given, onFlowView: view, ...classifierOptions } = options;
   const flows: FlowReport[] = [];
   const onFlow = given ?? ((r: FlowReport) => flows.push(r));
   let names: readonly string[] = [];
+  const emit = view ?? ((f: Flow, l: FlowLabels): void => onFlow(report(f, l, names)));
   let ended = true;
   const classifier = new FlowClassifier(rules, {
     ...classifierOptions,
     onFlowEnd: (f, l) => {
       if (ended && (f.protocol === IPPROTO_TCP || f.protocol === IPPROTO_UDP)) {
         result.flowCount++;
-        onFlow(report(f, l, names));
+        emit(f, l);
       }
     },
   });
@@ -171,10 +177,10 @@ export function classifyCapture(
   for (const f of open) {
     if (f.protocol !== IPPROTO_TCP && f.protocol !== IPPROTO_UDP) continue;
     result.flowCount++;
-    onFlow(report(f, classifier.labelsOf(f), names));
+    emit(f, classifier.labelsOf(f));
   }
   ended = false;
   classifier.drain();
-  if (given === undefined) flows.sort((x, y) => x.id - y.id);
+  if (given === undefined && view === undefined) flows.sort((x, y) => x.id - y.id);
   return result;
 }

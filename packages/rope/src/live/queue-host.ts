@@ -14,7 +14,9 @@ import { compile } from '../compile/compile.js';
 import type { Value } from '../runtime/values.js';
 import { Verdict, verdictName } from '../runtime/verdict.js';
 import type { DefaultVerdict, MatchAction } from './actions.js';
+import type { MessagePort } from 'node:worker_threads';
 import type { TableChange } from '../tables/shared-table.js';
+import { joinMesh } from '../tables/table-mesh.js';
 import { TableSync } from '../tables/table-sync.js';
 import { Decider, type LiveGroup, type MatchEvent } from './decider.js';
 import { DnsTrainer } from './dns/dns-trainer.js';
@@ -109,6 +111,8 @@ class Throttle {
 }
 
 export class QueueHost {
+  private closeMesh: (() => void) | null = null;
+
   private constructor(
     readonly decider: Decider,
     private readonly metrics: QueueMetrics,
@@ -283,6 +287,11 @@ export class QueueHost {
     this.sync?.receive(batch);
   }
 
+  /** The other queues' engines, reached directly with the tables' changes (table-mesh.ts). */
+  joinTableMesh(ports: readonly MessagePort[]): void {
+    if (this.sync) this.closeMesh = joinMesh(this.sync, ports, (b) => this.receiveTables(b));
+  }
+
   /** Pass-all on or off (every verdict accept). */
   setPassAll(on: boolean): void {
     this.decider.passAll = on;
@@ -317,6 +326,7 @@ export class QueueHost {
   async stop(): Promise<void> {
     clearInterval(this.clock);
     this.sync?.stop();
+    this.closeMesh?.();
     await Promise.all(this.queues.map((q) => q.close()));
     this.cutIo?.close();
   }

@@ -1,13 +1,14 @@
 // Worker-thread entry of `rope run --queue-balance`: one queue, its own Decider. Talks to the
-// main thread with the messages of worker-messages.ts.
-import { parentPort, workerData } from 'node:worker_threads';
+// main thread with the messages of worker-messages.ts, and sends its tables' changes to the other
+// queues' workers directly over `peers` (table-mesh.ts).
+import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { QueueHost, type HostConfig } from './queue-host.js';
 import type { ToMain, ToWorker } from './worker-messages.js';
 
 const port = parentPort;
 if (!port) throw new Error('queue-worker.ts runs only as a worker thread');
 const post = (m: ToMain) => port.postMessage(m);
-const config = (workerData as { config: HostConfig }).config;
+const { config, peers } = workerData as { config: HostConfig; peers: MessagePort[] };
 
 let host: QueueHost;
 try {
@@ -28,6 +29,7 @@ try {
   port.close();
   process.exit(1);
 }
+host.joinTableMesh(peers);
 post({ type: 'ready', info: host.info });
 port.on('message', (m: ToWorker) => {
   if (m.type === 'stats') post({ type: 'stats', id: m.id, snapshot: host.snapshot(m.uptime) });

@@ -101,10 +101,15 @@ export class RunTables {
 
   /**
    * Engine `id` joins: `toEngine` sends it batches; the function returned takes the batches it
-   * sends (into the replica, to the other engines, into the kernel sets).
+   * sends (into the replica, to the other engines, into the kernel sets). A `meshed` engine
+   * exchanges batches with the other meshed engines directly (table-mesh.ts).
    */
-  attach(id: number, toEngine: (batch: TableChange[]) => void): (batch: TableChange[]) => void {
-    this.hub.attach(id, toEngine);
+  attach(
+    id: number,
+    toEngine: (batch: TableChange[]) => void,
+    meshed = false,
+  ): (batch: TableChange[]) => void {
+    this.hub.attach(id, toEngine, meshed);
     return (batch) => {
       const fresh = this.enforcer.newInBatch(batch);
       this.hub.fromEngine(id, batch);

@@ -4,10 +4,11 @@
 // on SIGINT/SIGTERM. A second SIGINT/SIGTERM while stopping exits at once (the kernel unbinds
 // when the sockets close). The tables, the enforcement (locks, blocks, kernel sets), --state and
 // the control socket live here on the main thread (run-tables.ts, engine-target.ts).
-import { Worker } from 'node:worker_threads';
+import { Worker, type MessagePort } from 'node:worker_threads';
 import { ControlStartError } from '../control/errors.js';
 import { ControlServer } from '../control/server.js';
 import { shareTargetText, type ShareTarget } from '../tables/share-target.js';
+import { meshPorts } from '../tables/table-mesh.js';
 import type { TableChange } from '../tables/shared-table.js';
 import { actionText } from './actions.js';
 import type { MatchEvent } from './decider.js';
@@ -92,8 +93,15 @@ interface Handlers {
   onEnforcement(e: EnforcementEvent): void;
   /** Sends a cut's RST from this (the main) thread; null without --on-match cut. */
   sendRst: SendRst | null;
-  /** Engine `id` joins the tables: it gets batches through `toEngine`; returns its sender. */
-  attachTables(id: number, toEngine: (b: TableChange[]) => void): (b: TableChange[]) => void;
+  /**
+   * Engine `id` joins the tables: it gets batches through `toEngine`; returns its sender. A
+   * `meshed` engine exchanges batches with the other meshed ones directly.
+   */
+  attachTables(
+    id: number,
+    toEngine: (b: TableChange[]) => void,
+    meshed?: boolean,
+  ): (b: TableChange[]) => void;
 }
 
 async function localShard(config: HostConfig, h: Handlers): Promise<Shard> {
@@ -122,21 +130,27 @@ async function localShard(config: HostConfig, h: Handlers): Promise<Shard> {
   };
 }
 
-function startWorker(config: HostConfig): Worker {
+function startWorker(config: HostConfig, peers: MessagePort[]): Worker {
+  const data = { workerData: { config, peers }, transferList: peers };
   if (!import.meta.url.endsWith('.ts'))
-    return new Worker(new URL('./queue-worker.js', import.meta.url), { workerData: { config } });
+    return new Worker(new URL('./queue-worker.js', import.meta.url), data);
   // running from the sources (tsx, `--conditions=source`, as the tests do): tsx's hooks are not
   // inherited by workers, so the worker registers them before it loads the TypeScript entry
   const entry = new URL('./queue-worker.ts', import.meta.url).href;
   const boot = `import('tsx/esm/api').then((t) => { t.register(); return import(${JSON.stringify(entry)}); });`;
-  return new Worker(boot, { eval: true, workerData: { config } });
+  return new Worker(boot, { eval: true, ...data });
 }
 
-function workerShard(config: HostConfig, h: Handlers): Promise<Shard> {
-  const worker = startWorker(config);
-  const fromEngine = h.attachTables(config.queues[0], (batch) => {
-    if (!exited) worker.postMessage({ type: 'tables', batch } satisfies ToWorker);
-  });
+/** A queue's worker; `peers`: its ends of the table mesh with the other queues' workers. */
+function workerShard(config: HostConfig, h: Handlers, peers: MessagePort[]): Promise<Shard> {
+  const worker = startWorker(config, peers);
+  const fromEngine = h.attachTables(
+    config.queues[0],
+    (batch) => {
+      if (!exited) worker.postMessage({ type: 'tables', batch } satisfies ToWorker);
+    },
+    true,
+  );
   const waiting = new Map<number, (s: LiveSnapshot) => void>();
   const waitingDetail = new Map<number, (d: HostDetail) => void>();
   let stopped: ((s: LiveSnapshot) => void) | null = null;
@@ -322,7 +336,7 @@ export async function runLive(
     blocker: tables.enforcer,
     onEnforcement: onEvent,
     sendRst: rst?.send ?? null,
-    attachTables: (id, toEngine) => tables.attach(id, toEngine),
+    attachTables: (id, toEngine, meshed) => tables.attach(id, toEngine, meshed),
   };
   // Handlers first: a SIGUSR1 without one would open Node's inspector, a SIGTERM during start-up
   // would skip the unbind.
@@ -369,8 +383,9 @@ export async function runLive(
       });
     }
     if (o.balance) {
+      const mesh = meshPorts(o.config.queues.length);
       const started = await Promise.allSettled(
-        o.config.queues.map((q) => workerShard({ ...o.config, queues: [q] }, handlers)),
+        o.config.queues.map((q, i) => workerShard({ ...o.config, queues: [q] }, handlers, mesh[i])),
       );
       for (const s of started) if (s.status === 'fulfilled') shards.push(s.value);
       const failed = started.find((s) => s.status === 'rejected');

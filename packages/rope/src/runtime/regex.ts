@@ -16,7 +16,7 @@
 // patterns over the corpus payloads. What it cannot run is refused when the script is compiled:
 // backreferences, lookarounds, and patterns that unroll to more than MAX_INSTRUCTIONS states.
 import { Matcher } from './regex/matcher.js';
-import { buildProgram } from './regex/program.js';
+import { buildProgram, type Program } from './regex/program.js';
 import { parseRegex, RegexRefused } from './regex/syntax.js';
 
 export { MAX_INSTRUCTIONS } from './regex/program.js';
@@ -27,23 +27,39 @@ export interface Regex {
   test(subject: string): boolean;
 }
 
-/** The matcher for a pattern, or a message saying why it is refused. */
-export function compileRegex(source: string, ignoreCase: boolean): Regex | string {
+/**
+ * Programs (or why a pattern is refused) by pattern: the checker and the compiler both compile
+ * each constant pattern, and scripts share patterns (the HTTP request line of bittorrent and
+ * gnutella); building them was half of compiling the built-in scripts. A Program is read-only
+ * (each Matcher keeps its own DFA), so sharing one changes nothing but the time.
+ */
+const programs = new Map<string, Program | string>();
+/** Distinct patterns kept; far above what scripts hold, a bound for processes that compile many. */
+const PROGRAMS_MAX = 1024;
+
+function programOf(source: string, ignoreCase: boolean): Program | string {
+  const key = (ignoreCase ? 'i:' : ':') + source;
+  let p = programs.get(key);
+  if (p !== undefined) return p;
   try {
     // V8 decides what is valid JavaScript syntax, with its messages
     new RegExp(source, ignoreCase ? 'i' : '');
+    p = buildProgram(parseRegex(source), ignoreCase);
   } catch (e) {
-    return (e as Error).message.replace(
-      /^Invalid regular expression: /,
-      'invalid regular expression: ',
-    );
+    if (e instanceof SyntaxError)
+      p = e.message.replace(/^Invalid regular expression: /, 'invalid regular expression: ');
+    else if (e instanceof RegexRefused) p = e.message;
+    else throw e;
   }
-  try {
-    return new Matcher(buildProgram(parseRegex(source), ignoreCase));
-  } catch (e) {
-    if (e instanceof RegexRefused) return e.message;
-    throw e;
-  }
+  if (programs.size >= PROGRAMS_MAX) programs.clear();
+  programs.set(key, p);
+  return p;
+}
+
+/** The matcher for a pattern, or a message saying why it is refused. */
+export function compileRegex(source: string, ignoreCase: boolean): Regex | string {
+  const p = programOf(source, ignoreCase);
+  return typeof p === 'string' ? p : new Matcher(p);
 }
 
 const cache = new Map<string, Regex | string>();

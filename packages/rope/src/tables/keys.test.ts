@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildTcpPacket, buildUdpPacket, Packet, TCP_SYN } from '@p2pwall/core';
+import fc from 'fast-check';
+import { buildTcpPacket, buildUdpPacket, formatIp, Packet, TCP_SYN } from '@p2pwall/core';
 import { addressKey, endpointKey, keyText } from './keys.js';
 
 function decoded(buf: Uint8Array): Packet {
@@ -29,4 +30,38 @@ test('table keys: address and endpoint keys of either end, IPv4 and IPv6', () =>
   assert.equal(keyText(endpointKey(v6, 'dst')), '[2001:db8:0:1::20]:6881');
   assert.equal(endpointKey(v6, 'src').length, 18);
   assert.equal(keyText('abc'), '616263', 'other shapes as hex');
+});
+
+test('table keys: the packet’s bytes as latin1, whatever the addresses and ports (property)', () => {
+  const latin1 = (bytes: Uint8Array) => Buffer.from(bytes).toString('latin1');
+  const port = fc.integer({ min: 0, max: 65535 });
+  fc.assert(
+    fc.property(
+      fc.boolean(),
+      fc.uint8Array({ minLength: 16, maxLength: 16 }),
+      fc.uint8Array({ minLength: 16, maxLength: 16 }),
+      port,
+      port,
+      fc.boolean(),
+      (v6, s, d, sp, dp, udp) => {
+        const n = v6 ? 16 : 4;
+        const [src, dst] = [s, d].map((a) => formatIp(a.subarray(0, n), 0, n));
+        const buf = udp
+          ? buildUdpPacket({ src, dst, srcPort: sp, dstPort: dp })
+          : buildTcpPacket({ src, dst, srcPort: sp, dstPort: dp, flags: TCP_SYN });
+        const p = decoded(buf);
+        const be = (x: number) => [x >>> 8, x & 0xff];
+        assert.equal(addressKey(p, 'src'), latin1(s.subarray(0, n)));
+        assert.equal(addressKey(p, 'dst'), latin1(d.subarray(0, n)));
+        assert.equal(
+          endpointKey(p, 'src'),
+          latin1(Uint8Array.from([...s.subarray(0, n), ...be(sp)])),
+        );
+        assert.equal(
+          endpointKey(p, 'dst'),
+          latin1(Uint8Array.from([...d.subarray(0, n), ...be(dp)])),
+        );
+      },
+    ),
+  );
 });

@@ -8,27 +8,37 @@ import type { Packet } from '@p2pwall/core';
 /** Which end of the packet: its source or its destination. */
 export type End = 'src' | 'dst';
 
-function addrLength(p: Packet): number {
-  return p.version === 6 ? 16 : 4;
-}
+// Built per packet by the key words (`src_endpoint_key` …): one string from the packet's bytes,
+// in one String.fromCharCode call, with no Buffer view over the packet and no concatenation
+// (which cost three more objects per key). The char codes are the bytes, as a latin1 decode gives.
 
 /** The address of one end of `p`, as a key. */
 export function addressKey(p: Packet, end: End): string {
-  const off = end === 'src' ? p.srcOffset : p.dstOffset;
-  // one latin1 slice, as the machine makes `$data` (not a string built a character at a time)
-  return Buffer.from(p.buf.buffer, p.buf.byteOffset, p.buf.byteLength).toString(
-    'latin1',
-    off,
-    off + addrLength(p),
+  const b = p.buf;
+  const o = end === 'src' ? p.srcOffset : p.dstOffset;
+  if (p.version !== 6) return String.fromCharCode(b[o], b[o + 1], b[o + 2], b[o + 3]);
+  // prettier-ignore
+  return String.fromCharCode(
+    b[o], b[o + 1], b[o + 2], b[o + 3], b[o + 4], b[o + 5], b[o + 6], b[o + 7],
+    b[o + 8], b[o + 9], b[o + 10], b[o + 11], b[o + 12], b[o + 13], b[o + 14], b[o + 15],
   );
 }
 
 /** The address and port of one end of `p`, as a key; the address alone when `p` has no ports. */
 export function endpointKey(p: Packet, end: End): string {
-  const a = addressKey(p, end);
-  if (!p.hasPorts) return a;
-  const port = end === 'src' ? p.srcPort : p.dstPort;
-  return a + String.fromCharCode(port >>> 8, port & 0xff);
+  if (!p.hasPorts) return addressKey(p, end);
+  const b = p.buf;
+  const src = end === 'src';
+  const o = src ? p.srcOffset : p.dstOffset;
+  const port = src ? p.srcPort : p.dstPort;
+  if (p.version !== 6)
+    return String.fromCharCode(b[o], b[o + 1], b[o + 2], b[o + 3], port >>> 8, port & 0xff);
+  // prettier-ignore
+  return String.fromCharCode(
+    b[o], b[o + 1], b[o + 2], b[o + 3], b[o + 4], b[o + 5], b[o + 6], b[o + 7],
+    b[o + 8], b[o + 9], b[o + 10], b[o + 11], b[o + 12], b[o + 13], b[o + 14], b[o + 15],
+    port >>> 8, port & 0xff,
+  );
 }
 
 /** A key for people: `192.0.2.1`, `[2001:db8::1]:6881`, or hex when it is neither shape. */

@@ -5,7 +5,8 @@
 // of the event loop (setImmediate: after the packets of the current socket read, so a burst of
 // learned peers is one message, and never later than the next turn). The main thread's TableHub
 // applies every batch to its own replica — which is what `--state` saves — and forwards it to
-// every other engine. Applying a change does not report it again, so nothing echoes.
+// every other engine, except those the sender reaches directly (its mesh peers, table-mesh.ts).
+// Applying a change does not report it again, so nothing echoes.
 //
 // Conflicts are settled by arrival order at each engine: two engines touching the same key within
 // a millisecond may keep different expiries for it, which only shifts when the key is forgotten.
@@ -17,6 +18,7 @@ export type BatchSender = (batch: TableChange[]) => void;
 export class TableSync {
   private pending: TableChange[] = [];
   private scheduled = false;
+  private readonly peers: BatchSender[] = [];
   sent = 0;
   received = 0;
 
@@ -26,6 +28,11 @@ export class TableSync {
     private readonly now: () => number,
   ) {
     tables.setListener((c) => this.queue(c));
+  }
+
+  /** Another engine this one sends its batches to directly, besides the hub. */
+  addPeer(send: BatchSender): void {
+    this.peers.push(send);
   }
 
   private queue(change: TableChange): void {
@@ -43,6 +50,7 @@ export class TableSync {
     const batch = this.pending;
     this.pending = [];
     this.sent += batch.length;
+    for (const peer of this.peers) peer(batch);
     this.send(batch);
   }
 
@@ -62,6 +70,8 @@ export class TableSync {
 /** The main thread's side: a replica of every table, and the relay between engines. */
 export class TableHub {
   private readonly peers = new Map<number, BatchSender>();
+  /** Engines that exchange batches among themselves directly (table-mesh.ts). */
+  private readonly meshed = new Set<number>();
 
   constructor(
     /** The replica: what `--state` saves and the control socket lists. */
@@ -69,20 +79,27 @@ export class TableHub {
     private readonly now: () => number,
   ) {}
 
-  /** An engine (worker) joins under `id`; its batches arrive through `fromEngine`. */
-  attach(id: number, toEngine: BatchSender): void {
+  /**
+   * An engine (worker) joins under `id`; its batches arrive through `fromEngine`. A `meshed`
+   * engine gets nothing from the hub that another meshed engine sent: they sent it each other.
+   */
+  attach(id: number, toEngine: BatchSender, meshed = false): void {
     this.peers.set(id, toEngine);
+    if (meshed) this.meshed.add(id);
   }
 
   detach(id: number): void {
     this.peers.delete(id);
+    this.meshed.delete(id);
   }
 
-  /** A batch from engine `from`: into the replica and on to every other engine. */
+  /** A batch from engine `from`: into the replica and on to every engine that lacks it. */
   fromEngine(from: number, batch: TableChange[]): void {
     const now = this.now();
     for (const c of batch) this.replica.apply(c, now);
-    for (const [id, send] of this.peers) if (id !== from) send(batch);
+    const direct = this.meshed.has(from);
+    for (const [id, send] of this.peers)
+      if (id !== from && !(direct && this.meshed.has(id))) send(batch);
   }
 
   /** Changes made on the main thread itself (a loaded state file, the control socket): to all. */

@@ -1,5 +1,5 @@
 // rope classify [--script NAME|FILE]... [--push-int N]... [--window N] [--max-flows N]
-// [--json | --explain] CAPTURE... — label the flows of captures with scripts (the built-in ones
+// [--json [--jobs N] | --explain] CAPTURE... — label the flows of captures with scripts (the built-in ones
 // unless told otherwise), and say why each label was given (`via`).
 // Each flow is written out as it ends and forgotten, so memory stays bounded by --max-flows
 // whatever the size of the captures.
@@ -14,6 +14,7 @@ export const OPTIONS = {
   script: { type: 'string', multiple: true },
   window: { type: 'string' },
   'max-flows': { type: 'string' },
+  jobs: { type: 'string' },
   json: { type: 'boolean' },
   explain: { type: 'boolean' },
   ...PUSH_OPTIONS,
@@ -74,6 +75,10 @@ options:
                  script named, or "learned:<source> <ip:port>><ip:port>" for
                  a table key and what taught it (null: unlabelled, or the
                  script named nothing)
+  --jobs N       with --json and several captures: classify N captures at once,
+                 in N worker threads (default 1; the number of CPU cores is a
+                 good choice). Output is the same, in capture order; a capture
+                 is never split (its flows may teach each other through tables)
   --explain      instead of the table, one line per label of each flow: the
                  flow, the label, the packet that gave it and why (via)
   -h, --help     this help

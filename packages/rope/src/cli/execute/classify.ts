@@ -4,15 +4,18 @@ import { basename } from 'node:path';
 import { DEFAULT_SCRIPTS } from '../../builtins/builtin-scripts.js';
 import { DEFAULT_MAX_FLOWS } from '@p2pwall/core/flow';
 import { DEFAULT_WINDOW, type ClassifierRule } from '../../classify/flow-classifier.js';
-import { verdictName, Verdict } from '../../index.js';
 import type { MatchAction } from '../../live/actions.js';
 import {
   classifyCapture,
-  type CaptureReport,
   type ClassifyOptions,
   type FlowReport,
 } from '../../classify/classify-capture.js';
+import { FlowJsonLine } from '../../classify/flow-json.js';
 import { BufferedWriter } from '../buffered-output.js';
+import { captureMessages } from '../classify-messages.js';
+import { classifyInJobs } from '../classify-jobs.js';
+import type { JobConfig } from '../classify-job-protocol.js';
+import { Summary } from '../classify-summary.js';
 import { FlowExplainText } from '../classify-explain.js';
 import { FlowTableText } from '../classify-table.js';
 import {
@@ -25,10 +28,8 @@ import {
   type ArgToken,
 } from '../command.js';
 import { parseCount, resolveScript, scriptGroups, type ScriptGroupArgs } from '../live-options.js';
-import { textGivenAsCapture } from '../file-kind.js';
 import { loadScript } from '../read-script.js';
 import { isPatternFile } from '../../l7/load-pattern.js';
-import { linkTypeName, SUPPORTED_LINK_TYPES } from '@p2pwall/core/pcap';
 import { OPTIONS } from '../commands/classify.js';
 
 // classify only labels: the action of rope run's script groups does not apply
@@ -51,6 +52,16 @@ export async function executeClassify(args: string[], io: Output): Promise<numbe
     throw new UsageError('--json and --explain are two outputs: give one (--json has via too)');
   const output = json ? 'json' : explain ? 'explain' : 'table';
   const l7 = l7Verdicts(rules, window);
+  const jobs = values.jobs === undefined ? 1 : parseCount(String(values.jobs), '--jobs', 1, 256);
+  if (jobs > 1 && (!json || l7 !== null))
+    throw new UsageError(
+      '--jobs works with --json and rope scripts (not with the table, --explain or .pat patterns)',
+    );
+  if (jobs > 1 && positionals.length > 1) {
+    const scripts = scriptsFrom(tokens).map((a) => ({ path: a.path, pushes: a.pushes }));
+    const config = { scripts, window, maxFlows, paths: positionals };
+    return classifyJobs(config, jobs, rules, io);
+  }
   return classifyAll(positionals, rules, { window, flows: { maxFlows } }, output, l7, io);
 }
 
@@ -134,37 +145,54 @@ function classifyAll(
   const json = output === 'json';
   const table = new FlowTableText(out, paths.length > 1);
   const explain = new FlowExplainText(out, paths.length > 1);
+  const jsonLine = new FlowJsonLine(rules.map((r) => r.label ?? r.script.name));
   for (const path of paths) {
     const name = basename(path);
     const quoted = JSON.stringify(name);
     if (output === 'table') table.start(name);
     else if (output === 'explain') explain.start(name);
-    const report = classifyCapture(path, rules, {
-      ...options,
-      onFlow: (f) => {
-        summary.addFlow(f);
-        if (json) out.write(flowJson(quoted, f, l7 ? l7(f) : f.labels));
-        else if (output === 'table') table.add(f);
-        else explain.add(f);
-      },
-    });
+    // --json without l7 patterns prints no summary of flows: lines go out straight from the flow
+    const report = classifyCapture(
+      path,
+      rules,
+      json && l7 === null
+        ? { ...options, onFlowView: (f, l) => out.write(jsonLine.line(quoted, f, l)) }
+        : {
+            ...options,
+            onFlow: (f) => {
+              summary.addFlow(f);
+              if (json) out.write(flowJson(quoted, f, l7 ? l7(f) : f.labels));
+              else if (output === 'table') table.add(f);
+              else explain.add(f);
+            },
+          },
+    );
     if (output === 'table') table.end();
     summary.add(report);
-    for (const [linkType, records] of report.unsupportedLinkTypes) {
+    const messages = captureMessages(path, report);
+    if (messages.length > 0) {
       out.flush();
-      io.err(
-        `rope classify: ${path}: ${records} record${records === 1 ? '' : 's'} of ${linkTypeName(linkType)} skipped: not a link type rope reads (it reads ${SUPPORTED_LINK_TYPES.map(linkTypeName).join(', ')})\n`,
-      );
+      for (const m of messages) io.err(m);
     }
-    if (report.error) {
-      damaged++;
-      out.flush();
-      const text = textGivenAsCapture(report.error, 'scripts are given with --script');
-      io.err(`rope classify: ${text ?? report.error.message}\n`);
-    }
+    if (report.error) damaged++;
   }
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
   if (!json) out.write(summary.text(paths.length, seconds));
+  out.flush();
+  for (const line of summary.scriptErrors()) io.err(`rope classify: ${line}\n`);
+  return damaged > 0 ? EXIT_FAILURE : EXIT_OK;
+}
+
+/** `--json --jobs N` over several captures: workers classify, this thread writes in order. */
+async function classifyJobs(
+  config: Omit<JobConfig, 'control'>,
+  jobs: number,
+  rules: ClassifierRule[],
+  io: Output,
+): Promise<number> {
+  const out = new BufferedWriter((t) => (io.outSync ?? io.out)(t));
+  const summary = new Summary(rules.map((r) => r.script.name));
+  const damaged = await classifyInJobs(config, jobs, out, io, summary);
   out.flush();
   for (const line of summary.scriptErrors()) io.err(`rope classify: ${line}\n`);
   return damaged > 0 ? EXIT_FAILURE : EXIT_OK;
@@ -178,79 +206,4 @@ function classifyAll(
 function flowJson(capture: string, f: FlowReport, labels: readonly string[]): string {
   const via = f.via.length === 0 || f.via[0] === null ? 'null' : JSON.stringify(f.via[0]);
   return `{"capture":${capture},"l4":"${f.l4}","a":"${f.a}","b":"${f.b}","labels":${JSON.stringify(labels)},"packets":${f.packets},"bytes":${f.bytes},"via":${via}}\n`;
-}
-
-/** Totals per label and per script across all captures. */
-class Summary {
-  private readonly flows: number[];
-  private readonly packets: number[];
-  private readonly bytes: number[];
-  private readonly fails: number[];
-  private readonly hotdrops: number[];
-  private readonly lastError: (string | null)[];
-  private total = { flows: 0, tcp: 0, udp: 0, packets: 0, unlabelled: 0, records: 0 };
-
-  constructor(private readonly names: string[]) {
-    this.flows = names.map(() => 0);
-    this.packets = names.map(() => 0);
-    this.bytes = names.map(() => 0);
-    this.fails = names.map(() => 0);
-    this.hotdrops = names.map(() => 0);
-    this.lastError = names.map(() => null);
-  }
-
-  /** Counts one flow, as it is written. */
-  addFlow(f: FlowReport): void {
-    this.total.flows++;
-    if (f.l4 === 'tcp') this.total.tcp++;
-    else this.total.udp++;
-    if (f.labels.length === 0) this.total.unlabelled++;
-    for (const l of f.labels) {
-      const i = this.names.indexOf(l);
-      this.flows[i]++;
-      this.packets[i] += f.packets;
-      this.bytes[i] += f.bytes;
-    }
-  }
-
-  /** Counts a capture once it has been read (its flows went through addFlow). */
-  add(r: CaptureReport): void {
-    this.total.records += r.records;
-    this.total.packets += r.ipPackets;
-    r.classifier.stats.forEach((s, i) => {
-      this.fails[i] += s.verdicts[Verdict.FAIL];
-      this.hotdrops[i] += s.verdicts[Verdict.HOTDROP];
-      if (s.lastError) this.lastError[i] = s.lastError.toString();
-    });
-  }
-
-  text(captures: number, seconds: number): string {
-    const t = this.total;
-    const lines = [
-      '',
-      `${captures} capture${captures === 1 ? '' : 's'}, ${t.packets} IP packets, ${t.flows} flows (TCP ${t.tcp}, UDP ${t.udp}) in ${seconds.toFixed(2)} s`,
-    ];
-    const width = Math.max(12, ...this.names.map((n) => n.length));
-    this.names.forEach((n, i) => {
-      lines.push(
-        `  ${n.padEnd(width)} ${String(this.flows[i]).padStart(7)} flow${this.flows[i] === 1 ? ' ' : 's'} ${String(this.packets[i]).padStart(9)} packets ${String(this.bytes[i]).padStart(12)} bytes`,
-      );
-    });
-    lines.push(
-      `  ${'(no label)'.padEnd(width)} ${String(t.unlabelled).padStart(7)} flow${t.unlabelled === 1 ? ' ' : 's'}`,
-    );
-    return lines.join('\n') + '\n';
-  }
-
-  /** One line per script whose runs failed or hot-dropped: counts and the last error. */
-  scriptErrors(): string[] {
-    const out: string[] = [];
-    this.names.forEach((n, i) => {
-      if (this.fails[i] === 0 && this.hotdrops[i] === 0) return;
-      out.push(
-        `${n}: ${this.fails[i]} run${this.fails[i] === 1 ? '' : 's'} ended ${verdictName(Verdict.FAIL)}, ${this.hotdrops[i]} ${verdictName(Verdict.HOTDROP)}; last: ${this.lastError[i]}`,
-      );
-    });
-    return out;
-  }
 }

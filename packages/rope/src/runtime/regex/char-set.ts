@@ -20,15 +20,45 @@ function canonicalize(ch: number): number {
   return ch >= 128 && cu < 128 ? ch : cu;
 }
 
+/** Code units per `toUpperCase` call when the fold classes are built. */
+const FOLD_CHUNK = 1024;
+
+/**
+ * The canonical form of every code unit in [from, from + FOLD_CHUNK): one `toUpperCase` per
+ * chunk (a call per code unit made the first case-insensitive pattern of a process cost 30 ms);
+ * a chunk holding a character whose upper case is longer (ß → SS) is done one by one.
+ */
+function canonicalChunk(from: number, out: Uint16Array): void {
+  const units = new Uint16Array(FOLD_CHUNK);
+  for (let k = 0; k < FOLD_CHUNK; k++) units[k] = from + k;
+  const upper = String.fromCharCode(...units).toUpperCase();
+  if (upper.length !== FOLD_CHUNK) {
+    for (let k = 0; k < FOLD_CHUNK; k++) out[from + k] = canonicalize(from + k);
+    return;
+  }
+  for (let k = 0; k < FOLD_CHUNK; k++) {
+    const ch = from + k;
+    const cu = upper.charCodeAt(k);
+    // chunks start at multiples of 1024, so no chunk holds a surrogate pair: each unit maps alone
+    out[ch] = ch >= 128 && cu < 128 ? ch : cu;
+  }
+}
+
 /** For each byte: every code unit with the same canonical form (computed once, on first use). */
 let foldClasses: number[][] | null = null;
 function sameCase(byte: number): number[] {
   if (!foldClasses) {
+    const canon = new Uint16Array(MAX_UNIT + 1);
+    for (let from = 0; from <= MAX_UNIT; from += FOLD_CHUNK) canonicalChunk(from, canon);
     const byCanon = new Map<number, number[]>();
-    for (let b = 0; b < 256; b++) byCanon.set(canonicalize(b), []);
-    for (let u = 0; u <= MAX_UNIT; u++) byCanon.get(canonicalize(u))?.push(u);
+    const ofByte = new Uint8Array(MAX_UNIT + 1);
+    for (let b = 0; b < 256; b++) {
+      byCanon.set(canon[b], []);
+      ofByte[canon[b]] = 1;
+    }
+    for (let u = 0; u <= MAX_UNIT; u++) if (ofByte[canon[u]] === 1) byCanon.get(canon[u])!.push(u);
     foldClasses = [];
-    for (let b = 0; b < 256; b++) foldClasses.push(byCanon.get(canonicalize(b))!);
+    for (let b = 0; b < 256; b++) foldClasses.push(byCanon.get(canon[b])!);
   }
   return foldClasses[byte];
 }
@@ -104,8 +134,21 @@ export class CharSet {
     return false;
   }
 
-  /** Which of the SYMBOLS the set matches: 1 or 0 per symbol. */
+  /** resolve's tables, kept: a set unrolled by a count (`[0-9]{1,3}`) is resolved once. */
+  private exact: Uint8Array | null = null;
+  private folded: Uint8Array | null = null;
+
+  /** Which of the SYMBOLS the set matches: 1 or 0 per symbol. Shared: never write to it. */
   resolve(ignoreCase: boolean): Uint8Array {
+    const known = ignoreCase ? this.folded : this.exact;
+    if (known !== null) return known;
+    const out = this.table(ignoreCase);
+    if (ignoreCase) this.folded = out;
+    else this.exact = out;
+    return out;
+  }
+
+  private table(ignoreCase: boolean): Uint8Array {
     const out = new Uint8Array(SYMBOLS);
     for (let b = 0; b < 256; b++) {
       const hit = ignoreCase ? sameCase(b).some((u) => this.has(u)) : this.has(b);

@@ -46,6 +46,8 @@ class Builder {
   readonly b: number[] = [];
   readonly sets: Uint8Array[] = [];
   private readonly setIndex = new Map<string, number>();
+  /** The same table again (CharSet.resolve keeps its tables): found without building a key. */
+  private readonly setByTable = new Map<Uint8Array, number>();
 
   constructor(private readonly ignoreCase: boolean) {}
 
@@ -61,13 +63,16 @@ class Builder {
   }
 
   set(table: Uint8Array): number {
-    const key = String.fromCharCode(...table);
-    let i = this.setIndex.get(key);
+    let i = this.setByTable.get(table);
+    if (i !== undefined) return i;
+    const key = Buffer.from(table.buffer, table.byteOffset, table.byteLength).toString('latin1');
+    i = this.setIndex.get(key);
     if (i === undefined) {
       i = this.sets.length;
       this.sets.push(table);
       this.setIndex.set(key, i);
     }
+    this.setByTable.set(table, i);
     return i;
   }
 

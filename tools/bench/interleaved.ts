@@ -1,0 +1,67 @@
+// Commands measured side by side: each round runs every command once, in turn, so that a change
+// in the machine's load (other work on a shared machine) weighs on all of them alike. Wall time
+// and peak resident memory of each run come from GNU time when it is there (else wall only).
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { onPath, repoRoot } from '../../test/support/environment.js';
+import type { BenchContext } from './frame.js';
+import { median } from './measure.js';
+
+export interface Measured {
+  /** Median wall time in seconds. */
+  seconds: number;
+  /** Largest peak RSS over the runs, in bytes; null without GNU time. */
+  peakRss: number | null;
+}
+
+const TIME = '/usr/bin/time';
+
+/**
+ * Runs each command `runs` times (after one warm-up round), interleaved; null for a command that
+ * is missing or fails (logged).
+ */
+export function interleaved(
+  ctx: BenchContext,
+  commands: readonly (readonly string[])[],
+  runs: number,
+): (Measured | null)[] {
+  const withTime = onPath(TIME);
+  const out = join(ctx.tmpDir, 'interleaved-time.out');
+  const times = commands.map((): number[] => []);
+  const rss = commands.map(() => 0);
+  const ok = commands.map((argv) => {
+    if (onPath(argv[0])) return true;
+    ctx.log(`${argv[0]} not found: its row is left out`);
+    return false;
+  });
+  for (let round = 0; round <= runs; round++) {
+    commands.forEach((argv, i) => {
+      if (!ok[i]) return;
+      const [cmd, args] = withTime
+        ? [TIME, ['-f', '%M', '-o', out, ...argv]]
+        : [argv[0], argv.slice(1)];
+      const t0 = process.hrtime.bigint();
+      const r = spawnSync(cmd, args, {
+        cwd: repoRoot,
+        stdio: ['ignore', 'ignore', 'pipe'],
+        maxBuffer: 1 << 26,
+      });
+      const s = Number(process.hrtime.bigint() - t0) / 1e9;
+      if (r.status !== 0) {
+        ctx.log(`${argv.join(' ').slice(0, 120)} failed: ${String(r.stderr).slice(0, 400)}`);
+        ok[i] = false;
+        return;
+      }
+      if (round === 0) return; // warm-up: page cache
+      times[i].push(s);
+      if (withTime) {
+        const kb = Number(readFileSync(out, 'utf8').trim().split('\n').at(-1));
+        rss[i] = Math.max(rss[i], kb * 1024);
+      }
+    });
+  }
+  return commands.map((_c, i) =>
+    ok[i] ? { seconds: median(times[i]), peakRss: withTime ? rss[i] : null } : null,
+  );
+}
