@@ -158,6 +158,7 @@ export class FlowClassifier {
       packetSerial: 0,
       flow: null,
       pastWindow: false,
+      tablesGrew: true,
     };
   }
 
@@ -351,6 +352,14 @@ export class FlowClassifier {
     } else input.ct = ct;
     input.pastWindow = pastWindow;
     const engine = this.engine;
+    // `$tables_grew`: whether a key became alive since the window's previous runs on this flow
+    // began (a late run, or a flow's first run, always says yes)
+    const late = this.late;
+    let since = NaN;
+    if (late !== null && !pastWindow) {
+      since = late.looked[f.slot];
+      late.looked[f.slot] = engine.tables.generation;
+    }
     const scripts = this.scripts;
     const store = this.store;
     const slot = f.slot;
@@ -366,6 +375,7 @@ export class FlowClassifier {
       }
       const s = scripts[i];
       input.mark = mark;
+      input.tablesGrew = since !== engine.tables.generation;
       const set = this.registerSet[i];
       if (pastWindow) {
         input.flow = null;

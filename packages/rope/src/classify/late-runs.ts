@@ -22,16 +22,24 @@ export class LateRunStore {
   generation: Float64Array;
   /** Per slot: packet time of the flow's last late run; -Infinity when it had none. */
   lastRun: Float64Array;
+  /**
+   * Per slot: the tables' generation when the scripts' last run in the window began; NaN before
+   * the first. While it stays the generation, no key became alive since, so a key the scripts
+   * found missing then is missing still (`$tables_grew` reads 0).
+   */
+  looked: Float64Array;
 
   constructor(public capacity: number) {
     this.generation = new Float64Array(capacity);
     this.lastRun = new Float64Array(capacity).fill(-Infinity);
+    this.looked = new Float64Array(capacity).fill(NaN);
   }
 
   /** A new flow took the slot: it has seen the tables as they are. */
   open(slot: number, generation: number): void {
     this.generation[slot] = generation;
     this.lastRun[slot] = -Infinity;
+    this.looked[slot] = NaN;
   }
 
   /**
@@ -46,6 +54,7 @@ export class LateRunStore {
   move(from: number, to: number): void {
     this.generation[to] = this.generation[from];
     this.lastRun[to] = this.lastRun[from];
+    this.looked[to] = this.looked[from];
   }
 
   /** New arrays for `capacity` slots, keeping slots below it. */
@@ -57,6 +66,9 @@ export class LateRunStore {
     lastRun.set(this.lastRun.subarray(0, keep));
     this.generation = generation;
     this.lastRun = lastRun;
+    const looked = new Float64Array(capacity).fill(NaN);
+    looked.set(this.looked.subarray(0, keep));
+    this.looked = looked;
     this.capacity = capacity;
   }
 }

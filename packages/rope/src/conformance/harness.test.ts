@@ -67,6 +67,8 @@ export interface Case {
   flow?: Value[];
   /** The classifier's late run (`$past_window` 1). */
   pastWindow?: boolean;
+  /** The classifier's word on the tables since the flow's last run (`$tables_grew`). */
+  tablesGrew?: boolean;
   caps?: Partial<Caps>;
   verdict: VerdictName;
   /** The stack after the run, bottom first. */
@@ -112,6 +114,7 @@ export function run(c: Omit<Case, 'name' | 'verdict'>, engine = new Engine(c.cap
       kernelTime: c.kernelTime,
       flow: c.flow ?? null,
       pastWindow: c.pastWindow,
+      tablesGrew: c.tablesGrew,
       trace,
     },
     c.pushes ?? [],

@@ -281,6 +281,19 @@ cases('registers (time, flow, limits)', [
     stack: [1],
   },
   {
+    name: '$tables_grew: 1 unless the classifier says otherwise',
+    script: '$tables_grew get',
+    verdict: 'OKAY',
+    stack: [1],
+  },
+  {
+    name: '$tables_grew: 0 when no table gained a key since the flow last ran',
+    script: '$tables_grew get',
+    tablesGrew: false,
+    verdict: 'OKAY',
+    stack: [0],
+  },
+  {
     name: '$mark starts with the packet mark',
     script: '$mark get',
     mark: 5,

@@ -98,6 +98,13 @@ export const INTERNAL_REGISTERS: readonly RegisterInfo[] = [
     '1 when the flow has passed its window and the script runs because a table learned a key',
     { addition: true },
   ),
+  r(
+    'tables_grew',
+    'int',
+    'flow',
+    '1 unless the scripts ran on this flow before and no table gained a key since',
+    { addition: true },
+  ),
   r('mark', 'int', 'flow', 'the packet mark the engine sets with the verdict', {
     writable: true,
     addition: true,

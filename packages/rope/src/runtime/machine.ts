@@ -76,6 +76,8 @@ export class Machine {
   kernelTime = -1;
   /** `$past_window`: 1 when the classifier runs the script on a flow past its window. */
   pastWindow = 0;
+  /** `$tables_grew`: 0 only when the classifier knows no table gained a key since the last run. */
+  tablesGrew = 1;
 
   trace: TraceSink | null = null;
 

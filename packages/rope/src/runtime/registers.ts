@@ -116,6 +116,7 @@ const readers: Record<string, Reader> = {
   ct_bytes: (m) => Math.min(m.ctBytes, 0x7fffffff),
   ct_mark: (m) => m.ctMark | 0,
   past_window: (m) => m.pastWindow,
+  tables_grew: (m) => m.tablesGrew,
   mark: (m) => m.mark | 0,
   max_actions: (m) => m.maxActions,
   max_while_loops: (m) => m.maxLoops,

@@ -55,6 +55,11 @@ export interface RunInput {
    * (`$past_window` reads 1).
    */
   pastWindow?: boolean;
+  /**
+   * False when the scripts ran on this flow before and no table of the engine has gained a key
+   * since (`$tables_grew` reads 0): a key looked up then is still missing. Default true.
+   */
+  tablesGrew?: boolean;
   trace?: TraceSink | null;
 }
 
@@ -129,6 +134,7 @@ export class Script {
     m.packetTime = input.packetTime ?? 0;
     if (input.kernelTime !== undefined) m.kernelTime = input.kernelTime;
     m.pastWindow = input.pastWindow === true ? 1 : 0;
+    m.tablesGrew = input.tablesGrew === false ? 0 : 1;
     if (input.flow) m.flow = input.flow;
     else {
       // per-run flow registers; only scripts with `freg` can see them, so only they clear them
