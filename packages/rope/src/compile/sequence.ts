@@ -50,6 +50,8 @@ export function sequence(ops: readonly Op[], sites: readonly Site[], costs: read
   // Two tiers, as a JIT has: the loop below is one function for every sequence of every script,
   // so V8 optimises it after a few packets; a sequence run HOT times gets a straight-line
   // function of its own (straight-line.ts), slower to warm up but faster once optimised.
+  // (`runs` goes on counting where no straight-line function can be made: it never reaches HOT
+  // again, and the sequence stays on its loop)
   let runs = 0;
   let fast: Op | null = null;
   return function seq(m: Machine): Status {

@@ -2,7 +2,9 @@
 // script then gives the same verdicts, counts the same actions, fails at the same site and
 // message, and still traces every step.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import { buildTcpPacket, Packet } from '@p2pwall/core';
 import { Engine } from '../runtime/engine.js';
 import type { RunInput } from '../runtime/script.js';
@@ -73,4 +75,32 @@ test(`a script gives the same results before and after ${HOT} runs`, () => {
   const traced = plain.run(engine, { ...inputs[1], trace });
   assert.equal(traced, first[1][0].verdict);
   assert.ok(steps > 10, `traced ${steps} steps`);
+});
+
+test('without code generation from strings, sequences stay on their loop and still run', () => {
+  const child = `
+    import { buildUdpPacket, Packet } from '@p2pwall/core';
+    import { compile, Engine } from '@p2pwall/rope';
+    const s = compile('$data_len 3 gt { 1 $n put } if $n yes', 'x.rope').script;
+    const b = buildUdpPacket({ src: '192.0.2.1', dst: '198.51.100.2', srcPort: 1, dstPort: 2, payload: 'hello' });
+    const p = new Packet(); p.decode(b, 0, b.length);
+    const e = new Engine();
+    let yes = 0;
+    for (let i = 0; i < ${2 * HOT}; i++) yes += s.run(e, { packet: p, ct: null, mark: 0, flow: null }) === 2 ? 1 : 0;
+    console.log(yes);`;
+  const r = spawnSync(
+    process.execPath,
+    [
+      '--conditions=source',
+      '--import',
+      'tsx',
+      '--disallow-code-generation-from-strings',
+      '--input-type=module',
+      '-e',
+      child,
+    ],
+    { encoding: 'utf8', cwd: fileURLToPath(new URL('../../../..', import.meta.url)) },
+  );
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stdout.trim(), String(2 * HOT));
 });

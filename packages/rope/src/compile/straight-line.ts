@@ -11,12 +11,16 @@ import { CONTINUE, type Status } from '../runtime/verdict.js';
 /** What a straight-line sequence calls when a cost takes a run past `$max_actions`. */
 export type OverLimit = (m: Machine, site: Site) => Status;
 
+/**
+ * The sequence's straight-line function, or null where code generation from strings is off
+ * (`node --disallow-code-generation-from-strings`): the sequence then stays on its loop.
+ */
 export function straightLine(
   ops: readonly Op[],
   sites: readonly Site[],
   costs: readonly number[],
   overLimit: OverLimit,
-): Op {
+): Op | null {
   const lines: string[] = ['let s;'];
   for (let i = 0; i < ops.length; i++) {
     const cost = costs[i] | 0;
@@ -26,11 +30,16 @@ export function straightLine(
   }
   lines.push(`return ${CONTINUE};`);
   const names = ops.map((_, i) => `o${i}`);
-  const make = new Function(
-    'overLimit',
-    'sites',
-    ...names,
-    `return function straight(m) {\n${lines.join('\n')}\n};`,
-  ) as (overLimit: OverLimit, sites: readonly Site[], ...ops: Op[]) => Op;
+  let make: (overLimit: OverLimit, sites: readonly Site[], ...ops: Op[]) => Op;
+  try {
+    make = new Function(
+      'overLimit',
+      'sites',
+      ...names,
+      `return function straight(m) {\n${lines.join('\n')}\n};`,
+    ) as typeof make;
+  } catch {
+    return null;
+  }
   return make(overLimit, sites, ...ops);
 }
