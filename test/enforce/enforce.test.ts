@@ -25,12 +25,14 @@ import {
   announce,
   connects,
   ctl,
+  GNUTELLA_HANDSHAKE,
   holdConnection,
   inSet,
   listed,
   literal,
   PORTS,
   ruleLeftovers,
+  startGnutellaRun,
   startServer,
   topShows,
   trackerResponse,
@@ -40,8 +42,6 @@ import {
 
 const skip = privilegedSkip(['ip', 'iptables', 'ipset', 'python3', 'tmux']);
 const TRACKER_SCRIPT = join(repoRoot, 'test/enforce/scripts/tracker-peers.rope');
-const HANDSHAKE =
-  'GNUTELLA CONNECT/0.6\r\nUser-Agent: LimeWire/4.12.6\r\nX-Ultrapeer: False\r\n\r\n';
 /**
  * The lock the match sets: short, so the test sees it lapse (the issue's lock:20). The held
  * connection's retransmissions (dropped by rope run) renew it while they come, 0.2 s apart at
@@ -90,22 +90,14 @@ test(
   { skip },
   async () => {
     const sock = join(dir, 'lock.sock');
-    const run = await RopeRun.start(lab.router, [
-      '--queue',
-      '0',
-      '--script',
-      'gnutella',
-      '--on-match',
-      `lock:${LOCK_SECONDS}`,
-      '--inside',
-      '192.0.2.0/24',
-      '--control',
-      sock,
-      '--log',
-    ]);
+    const run = await startGnutellaRun(lab.router, {
+      onMatch: `lock:${LOCK_SECONDS}`,
+      inside: '192.0.2.0/24',
+      control: sock,
+    });
     try {
       assert.ok(await connects(a, s, PORTS.web), 'A connects before any lock');
-      const reset = await holdConnection(a, s, PORTS.gnutella, HANDSHAKE);
+      const reset = await holdConnection(a, s, PORTS.gnutella, GNUTELLA_HANDSHAKE);
       const event = await run.seen((e) => e.event === 'lock', 20_000);
       assert.equal(event.client, a.ipv4);
       assert.equal(event.label, 'gnutella');
@@ -250,20 +242,14 @@ test(
     );
     assert.match(install.stdout, /installed iptables and ip6tables chains rope-\*/);
     const sock = join(dir, 'block.sock');
-    const run = await RopeRun.start(lab.router, [
-      '--queue-balance',
-      '0:1',
-      '--script',
-      'gnutella',
-      '--on-match',
-      'block-peer:600',
-      '--control',
-      sock,
-      '--log',
-    ]);
+    const run = await startGnutellaRun(lab.router, {
+      onMatch: 'block-peer:600',
+      queueBalance: '0:1',
+      control: sock,
+    });
     try {
       assert.ok(await connects(b, s, PORTS.gnutella), 'B reaches the Gnutella port before');
-      const reset = await holdConnection(a, s, PORTS.gnutella, HANDSHAKE);
+      const reset = await holdConnection(a, s, PORTS.gnutella, GNUTELLA_HANDSHAKE);
       const event = await run.seen((e) => e.event === 'block', 20_000);
       assert.equal(event.peer, `${s}:${PORTS.gnutella}`);
       assert.equal(event.label, 'gnutella');
