@@ -8,14 +8,9 @@
 //               command; rope ctl block / unblock / unlock: one of each;
 //   block-peer  the same handshake with --on-match block-peer:S and --queue-balance: one block
 //               from a match, however many packets of the flow renew it.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ChildProcess } from 'node:child_process';
-import { createLab, type Lab } from '../../tools/lab/topology.js';
-import type { LabHost } from '../../tools/lab/host.js';
 import { privilegedSkip } from '../support/environment.js';
 import { scrapeMetrics } from '../rope-run/harness.js';
 import {
@@ -25,41 +20,26 @@ import {
   holdConnection,
   PORTS,
   startGnutellaRun,
-  startServer,
   trackerResponse,
   until,
 } from './support.js';
+import { enforcementLab } from './enforcement-lab.js';
 
 const skip = privilegedSkip(['ip', 'iptables', 'ipset', 'python3', 'curl']);
 const METRICS = 9479;
 
-let lab: Lab;
-let dir: string;
-let server: ChildProcess | null = null;
-let a: LabHost;
-let b: LabHost;
-let s: string;
-
-before(async () => {
-  if (skip) return;
-  dir = mkdtempSync(join(tmpdir(), 'p2pw-counters-'));
-  lab = await createLab({ clients: 2 });
-  [a, b] = lab.clients;
-  s = lab.server.ipv4;
-  server = await startServer(lab.server, trackerResponse([]));
-});
-
-after(async () => {
-  server?.kill('SIGTERM');
-  if (lab) {
+const env = enforcementLab({
+  skip,
+  prefix: 'p2pw-counters-',
+  tracker: () => trackerResponse([]),
+  // a test that failed half-way leaves its rules installed
+  cleanup: async (lab) => {
     await lab.router.rope(['rules', '--iptables', '--remove'], { source: true, allowFail: true });
-    await lab.destroy();
-  }
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  },
 });
 
 /** The samples of the rope run in the router. */
-const scrape = () => scrapeMetrics(lab.router, METRICS);
+const scrape = () => scrapeMetrics(env.lab.router, METRICS);
 
 /** The value of one series (as printed, labels in prom-client's order); a missing one fails. */
 function value(samples: Map<string, number>, series: string): number {
@@ -93,6 +73,7 @@ test(
   'enforcement counters (root): a real lock and rope ctl block/unblock/unlock move /metrics, --stats-json and rope ctl stats by exactly one each',
   { skip },
   async () => {
+    const { lab, a, b, s, dir } = env;
     await lab.router.rope(['rules', '--iptables', '--install'], { source: true });
     const sock = join(dir, 'lock.sock');
     const run = await startGnutellaRun(lab.router, {
@@ -193,6 +174,7 @@ test(
   'enforcement counters (root): a real block-peer match under --queue-balance is one block in the merged /metrics, renewals apart',
   { skip },
   async () => {
+    const { lab, a, b, s } = env;
     await lab.router.rope(['rules', '--iptables', '--queue-balance', '0:1', '--install'], {
       source: true,
     });
