@@ -8,67 +8,38 @@
 //               command; rope ctl block / unblock / unlock: one of each;
 //   block-peer  the same handshake with --on-match block-peer:S and --queue-balance: one block
 //               from a match, however many packets of the flow renew it.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ChildProcess } from 'node:child_process';
-import { createLab, type Lab } from '../../tools/lab/topology.js';
-import type { LabHost } from '../../tools/lab/host.js';
 import { privilegedSkip } from '../support/environment.js';
-import { RopeRun } from '../rope-run/harness.js';
+import { scrapeMetrics } from '../rope-run/harness.js';
 import {
   connects,
   ctl,
+  GNUTELLA_HANDSHAKE,
   holdConnection,
   PORTS,
-  startServer,
+  startGnutellaRun,
   trackerResponse,
   until,
 } from './support.js';
+import { enforcementLab } from './enforcement-lab.js';
 
 const skip = privilegedSkip(['ip', 'iptables', 'ipset', 'python3', 'curl']);
 const METRICS = 9479;
-const HANDSHAKE =
-  'GNUTELLA CONNECT/0.6\r\nUser-Agent: LimeWire/4.12.6\r\nX-Ultrapeer: False\r\n\r\n';
 
-let lab: Lab;
-let dir: string;
-let server: ChildProcess | null = null;
-let a: LabHost;
-let b: LabHost;
-let s: string;
-
-before(async () => {
-  if (skip) return;
-  dir = mkdtempSync(join(tmpdir(), 'p2pw-counters-'));
-  lab = await createLab({ clients: 2 });
-  [a, b] = lab.clients;
-  s = lab.server.ipv4;
-  server = await startServer(lab.server, trackerResponse([]));
-});
-
-after(async () => {
-  server?.kill('SIGTERM');
-  if (lab) {
+const env = enforcementLab({
+  skip,
+  prefix: 'p2pw-counters-',
+  tracker: () => trackerResponse([]),
+  // a test that failed half-way leaves its rules installed
+  cleanup: async (lab) => {
     await lab.router.rope(['rules', '--iptables', '--remove'], { source: true, allowFail: true });
-    await lab.destroy();
-  }
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  },
 });
 
-/** The samples of the rope run in the router, read with curl there. */
-async function scrape(): Promise<Map<string, number>> {
-  const r = await lab.router.exec(['curl', '-sf', `http://127.0.0.1:${METRICS}/metrics`]);
-  const samples = new Map<string, number>();
-  for (const line of r.stdout.split('\n')) {
-    if (line === '' || line.startsWith('#')) continue;
-    const at = line.lastIndexOf(' ');
-    samples.set(line.slice(0, at), Number(line.slice(at + 1)));
-  }
-  return samples;
-}
+/** The samples of the rope run in the router. */
+const scrape = () => scrapeMetrics(env.lab.router, METRICS);
 
 /** The value of one series (as printed, labels in prom-client's order); a missing one fails. */
 function value(samples: Map<string, number>, series: string): number {
@@ -102,25 +73,16 @@ test(
   'enforcement counters (root): a real lock and rope ctl block/unblock/unlock move /metrics, --stats-json and rope ctl stats by exactly one each',
   { skip },
   async () => {
+    const { lab, a, b, s, dir } = env;
     await lab.router.rope(['rules', '--iptables', '--install'], { source: true });
     const sock = join(dir, 'lock.sock');
-    const run = await RopeRun.start(lab.router, [
-      '--queue',
-      '0',
-      '--script',
-      'gnutella',
-      '--on-match',
-      'lock:600',
-      '--inside',
-      '192.0.2.0/24',
-      '--control',
-      sock,
-      '--metrics',
-      `127.0.0.1:${METRICS}`,
-      '--exec',
-      'true',
-      '--log',
-    ]);
+    const run = await startGnutellaRun(lab.router, {
+      onMatch: 'lock:600',
+      inside: '192.0.2.0/24',
+      control: sock,
+      metrics: METRICS,
+      exec: 'true',
+    });
     try {
       const before = await scrape();
       for (const [series, want] of Object.entries({
@@ -134,7 +96,7 @@ test(
         assert.equal(value(before, series), want, `before any traffic: ${series}`);
 
       assert.ok(await connects(a, s, PORTS.web), 'A connects before any lock');
-      const reset = await holdConnection(a, s, PORTS.gnutella, HANDSHAKE);
+      const reset = await holdConnection(a, s, PORTS.gnutella, GNUTELLA_HANDSHAKE);
       await run.seen((e) => e.event === 'lock', 20_000);
       await expectMetrics('the lock in /metrics', ['rope_locked_clients', 1], {
         rope_locks_total: 1,
@@ -212,22 +174,17 @@ test(
   'enforcement counters (root): a real block-peer match under --queue-balance is one block in the merged /metrics, renewals apart',
   { skip },
   async () => {
+    const { lab, a, b, s } = env;
     await lab.router.rope(['rules', '--iptables', '--queue-balance', '0:1', '--install'], {
       source: true,
     });
-    const run = await RopeRun.start(lab.router, [
-      '--queue-balance',
-      '0:1',
-      '--script',
-      'gnutella',
-      '--on-match',
-      'block-peer:600',
-      '--metrics',
-      `127.0.0.1:${METRICS}`,
-      '--log',
-    ]);
+    const run = await startGnutellaRun(lab.router, {
+      onMatch: 'block-peer:600',
+      queueBalance: '0:1',
+      metrics: METRICS,
+    });
     try {
-      const reset = await holdConnection(a, s, PORTS.gnutella, HANDSHAKE);
+      const reset = await holdConnection(a, s, PORTS.gnutella, GNUTELLA_HANDSHAKE);
       const event = await run.seen((e) => e.event === 'block', 20_000);
       assert.equal(event.peer, `${s}:${PORTS.gnutella}`);
       await expectMetrics('the block in /metrics', ['rope_blocked_peers', 1], {

@@ -11,37 +11,33 @@
 //               (the kernel sets emptied meanwhile by a reinstall of the rules);
 //   rope top    in tmux, shows the locked client and the learned peers;
 //   kill -9     traffic flows (bypass); `rope rules --remove` leaves no rule, set or table.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ChildProcess } from 'node:child_process';
-import { createLab, type Lab } from '../../tools/lab/topology.js';
-import { repoRoot, type LabHost } from '../../tools/lab/host.js';
+import { repoRoot } from '../../tools/lab/host.js';
 import { privilegedSkip } from '../support/environment.js';
 import { RopeRun } from '../rope-run/harness.js';
 import {
   announce,
   connects,
   ctl,
+  GNUTELLA_HANDSHAKE,
   holdConnection,
   inSet,
   listed,
   literal,
   PORTS,
   ruleLeftovers,
-  startServer,
+  startGnutellaRun,
   topShows,
   trackerResponse,
   udp53Works,
   until,
 } from './support.js';
+import { enforcementLab } from './enforcement-lab.js';
 
 const skip = privilegedSkip(['ip', 'iptables', 'ipset', 'python3', 'tmux']);
 const TRACKER_SCRIPT = join(repoRoot, 'test/enforce/scripts/tracker-peers.rope');
-const HANDSHAKE =
-  'GNUTELLA CONNECT/0.6\r\nUser-Agent: LimeWire/4.12.6\r\nX-Ultrapeer: False\r\n\r\n';
 /**
  * The lock the match sets: short, so the test sees it lapse (the issue's lock:20). The held
  * connection's retransmissions (dropped by rope run) renew it while they come, 0.2 s apart at
@@ -51,61 +47,38 @@ const LOCK_SECONDS = 20;
 /** A peer of the tracker response that no host has: it must be blocked all the same. */
 const ABSENT_PEER = '198.51.100.77';
 
-let lab: Lab;
-let dir: string;
-let server: ChildProcess | null = null;
-let a: LabHost;
-let b: LabHost;
-let s: string;
-
-async function rules(action: '--install' | '--remove'): Promise<string> {
-  const r = await lab.router.rope(['rules', '--iptables', action], { source: true });
-  return r.stdout;
-}
-
-before(async () => {
-  if (skip) return;
-  dir = mkdtempSync(join(tmpdir(), 'p2pw-enforce-'));
-  lab = await createLab({ clients: 2 });
-  [a, b] = lab.clients;
-  s = lab.server.ipv4;
-  await rules('--install');
-  server = await startServer(
-    lab.server,
+const env = enforcementLab({
+  skip,
+  prefix: 'p2pw-enforce-',
+  tracker: (s) =>
     trackerResponse([
       [s, PORTS.peer],
       [ABSENT_PEER, 6881],
     ]),
-  );
+  prepare: async () => {
+    await rules('--install');
+  },
 });
 
-after(async () => {
-  server?.kill('SIGTERM');
-  if (lab) await lab.destroy();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
+async function rules(action: '--install' | '--remove'): Promise<string> {
+  const r = await env.lab.router.rope(['rules', '--iptables', action], { source: true });
+  return r.stdout;
+}
 
 test(
   'enforcement (root): lock:S locks the inside client in the kernel until it lapses; rope ctl lock/unlock/block/unblock',
   { skip },
   async () => {
+    const { lab, a, b, s, dir } = env;
     const sock = join(dir, 'lock.sock');
-    const run = await RopeRun.start(lab.router, [
-      '--queue',
-      '0',
-      '--script',
-      'gnutella',
-      '--on-match',
-      `lock:${LOCK_SECONDS}`,
-      '--inside',
-      '192.0.2.0/24',
-      '--control',
-      sock,
-      '--log',
-    ]);
+    const run = await startGnutellaRun(lab.router, {
+      onMatch: `lock:${LOCK_SECONDS}`,
+      inside: '192.0.2.0/24',
+      control: sock,
+    });
     try {
       assert.ok(await connects(a, s, PORTS.web), 'A connects before any lock');
-      const reset = await holdConnection(a, s, PORTS.gnutella, HANDSHAKE);
+      const reset = await holdConnection(a, s, PORTS.gnutella, GNUTELLA_HANDSHAKE);
       const event = await run.seen((e) => e.event === 'lock', 20_000);
       assert.equal(event.client, a.ipv4);
       assert.equal(event.label, 'gnutella');
@@ -179,6 +152,7 @@ test(
   'enforcement (root): peers learned into a kernel table are refused before any connection, and again after a restart with --state',
   { skip },
   async () => {
+    const { lab, a, b, s, dir } = env;
     const sock = join(dir, 'learn.sock');
     const state = join(dir, 'state.json');
     const args = ['--queue', '0', '--script', TRACKER_SCRIPT, '--state', state, '--control', sock];
@@ -244,26 +218,21 @@ test(
   'enforcement (root): block-peer:S from a queue worker (--queue-balance) blocks the peer for every inside host',
   { skip },
   async () => {
+    const { lab, a, b, s, dir } = env;
     const install = await lab.router.rope(
       ['rules', '--iptables', '--queue-balance', '0:1', '--install'],
       { source: true },
     );
     assert.match(install.stdout, /installed iptables and ip6tables chains rope-\*/);
     const sock = join(dir, 'block.sock');
-    const run = await RopeRun.start(lab.router, [
-      '--queue-balance',
-      '0:1',
-      '--script',
-      'gnutella',
-      '--on-match',
-      'block-peer:600',
-      '--control',
-      sock,
-      '--log',
-    ]);
+    const run = await startGnutellaRun(lab.router, {
+      onMatch: 'block-peer:600',
+      queueBalance: '0:1',
+      control: sock,
+    });
     try {
       assert.ok(await connects(b, s, PORTS.gnutella), 'B reaches the Gnutella port before');
-      const reset = await holdConnection(a, s, PORTS.gnutella, HANDSHAKE);
+      const reset = await holdConnection(a, s, PORTS.gnutella, GNUTELLA_HANDSHAKE);
       const event = await run.seen((e) => e.event === 'block', 20_000);
       assert.equal(event.peer, `${s}:${PORTS.gnutella}`);
       assert.equal(event.label, 'gnutella');

@@ -1,10 +1,16 @@
 // Helpers of the enforcement lab tests: a server that holds TCP connections open on a few
 // ports, echoes UDP on port 53 and answers an HTTP tracker announce; TCP probes from the clients;
-// `rope ctl` and `rope top` against the router's rope run; the kernel's view of the sets.
+// rope run enforcing on Gnutella in the router, `rope ctl` and `rope top` against it; the kernel's
+// view of the sets.
 import type { ChildProcess } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { toolArgv, type LabHost } from '../../tools/lab/host.js';
 import { TmuxSession } from '../cutter-tui/tmux.js';
+import { RopeRun } from '../rope-run/harness.js';
+
+/** What a LimeWire client sends first: the match of the `gnutella` script. */
+export const GNUTELLA_HANDSHAKE =
+  'GNUTELLA CONNECT/0.6\r\nUser-Agent: LimeWire/4.12.6\r\nX-Ultrapeer: False\r\n\r\n';
 
 /** TCP ports the server listens on. */
 export const PORTS = { gnutella: 6346, web: 8080, peer: 6881, other: 6882, tracker: 6969 };
@@ -71,6 +77,34 @@ export async function startServer(host: LabHost, tracker: Buffer): Promise<Child
   for (const p of ports) await host.waitListening('tcp', p, 20_000, 'enforcement test server');
   await host.waitListening('udp', 53, 20_000, 'enforcement test server');
   return child;
+}
+
+export interface GnutellaRunOptions {
+  /** `--on-match`: `lock:S` or `block-peer:S`. */
+  onMatch: string;
+  /** `--queue-balance RANGE` (one worker a queue); `--queue 0` without it. */
+  queueBalance?: string;
+  /** `--inside CIDR`: the clients a lock may lock. */
+  inside?: string;
+  /** `--control SOCK`, for `rope ctl` and `rope top`. */
+  control?: string;
+  /** `--metrics 127.0.0.1:PORT`. */
+  metrics?: number;
+  /** `--exec COMMAND`, run for every lock and block. */
+  exec?: string;
+}
+
+/** `rope run --script gnutella … --log` in `router`, enforcing as `o` says (see RopeRun.start). */
+export function startGnutellaRun(router: LabHost, o: GnutellaRunOptions): Promise<RopeRun> {
+  return RopeRun.start(router, [
+    ...(o.queueBalance === undefined ? ['--queue', '0'] : ['--queue-balance', o.queueBalance]),
+    ...['--script', 'gnutella', '--on-match', o.onMatch],
+    ...(o.inside === undefined ? [] : ['--inside', o.inside]),
+    ...(o.control === undefined ? [] : ['--control', o.control]),
+    ...(o.metrics === undefined ? [] : ['--metrics', `127.0.0.1:${o.metrics}`]),
+    ...(o.exec === undefined ? [] : ['--exec', o.exec]),
+    '--log',
+  ]);
 }
 
 const CONNECT_PY = `import socket, sys

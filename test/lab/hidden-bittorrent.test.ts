@@ -17,16 +17,15 @@
 //
 // P2PWALL_LAB_CAPTURES=DIR keeps each capture with a truth TSV beside it (flow-truth.ts).
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import { test } from 'node:test';
 import type { Lab } from '../../tools/lab/topology.js';
 import { withLab } from '../../tools/lab/topology.js';
 import type { LibtorrentSwarm } from '../../tools/lab/traffic/libtorrent.js';
 import { SYSTEM_PYTHON } from '../../tools/lab/traffic/libtorrent.js';
-import { TRACKER_PORT } from '../../tools/lab/traffic/bittorrent-tracker.js';
 import { privilegedSkip } from '../support/environment.js';
 import { classifyFlows, classifyP2p } from './p2p-labels.js';
 import { describe, judge, keepCapture, keyOf, openingsSeen, type Verdict } from './flow-truth.js';
+import { recordSwarm, withoutTracker } from './swarm-capture.js';
 
 const skip = privilegedSkip([
   'ip',
@@ -47,20 +46,6 @@ const COMPLETE_MS = 240_000;
  * packet rate tcpdump keeps up with on a loaded machine.
  */
 const SEED_RATE = 1 << 20;
-
-/** Records lan0 on the router while `work` runs; stops tcpdump before the swarms end. */
-async function recorded(lab: Lab, name: string, work: () => Promise<void>): Promise<string> {
-  const file = join(lab.workDir, `${name}.pcap`);
-  // a large kernel buffer: uTP bursts on a loaded machine outrun tcpdump's default
-  const cap = await lab.capture(lab.router, 'lan0', file, 'tcp or udp', { bufferKiB: 131072 });
-  try {
-    await work();
-  } finally {
-    const r = await cap.stop();
-    assert.equal(r.droppedByKernel, 0, `tcpdump lost ${r.droppedByKernel} packets`);
-  }
-  return file;
-}
 
 async function verdictOf(
   lab: Lab,
@@ -94,17 +79,7 @@ async function handshakesAlone(
   swarm: LibtorrentSwarm,
   negatives: { endpoints: Parameters<typeof judge>[3] },
 ): Promise<string[]> {
-  const bare = join(lab.workDir, `${name}-no-tracker.pcap`);
-  await lab.router.exec([
-    'tcpdump',
-    '-Z',
-    'root',
-    '-r',
-    file,
-    '-w',
-    bare,
-    `not port ${TRACKER_PORT}`,
-  ]);
+  const bare = await withoutTracker(lab, name, file);
   const v = await verdictOf(lab, `${name}-no-tracker`, bare, [swarm], negatives);
   const opened = openingsSeen(bare);
   const missed = v.rows.filter(
@@ -134,7 +109,7 @@ test(
     await withLab(LAB, async (lab) => {
       const negatives = await lab.hardNegatives();
       let swarm: LibtorrentSwarm | undefined;
-      const file = await recorded(lab, 'libtorrent-tcp-tracker', async () => {
+      const file = await recordSwarm(lab, 'libtorrent-tcp-tracker', async () => {
         swarm = await lab.libtorrent({
           seeder: lab.servers[0],
           leechers: [{ host: lab.clients[0] }, { host: lab.clients[1] }],
@@ -168,7 +143,7 @@ test(
     await withLab(LAB, async (lab) => {
       const negatives = await lab.hardNegatives();
       let swarm: LibtorrentSwarm | undefined;
-      const file = await recorded(lab, 'libtorrent-utp-dht', async () => {
+      const file = await recordSwarm(lab, 'libtorrent-utp-dht', async () => {
         swarm = await lab.libtorrent({
           seeder: lab.servers[0],
           dhtHost: lab.servers[1],
@@ -208,7 +183,7 @@ test(
         uploadLimit: 256 << 10,
       });
       await swarm.waitProgress(0.15, COMPLETE_MS);
-      const file = await recorded(lab, 'libtorrent-midstream', async () => {
+      const file = await recordSwarm(lab, 'libtorrent-midstream', async () => {
         await Promise.all([swarm.waitComplete(COMPLETE_MS), negatives.run()]);
       });
       await swarm.stop();
@@ -234,7 +209,7 @@ test(
     await withLab(LAB, async (lab) => {
       const negatives = await lab.hardNegatives();
       let swarm: LibtorrentSwarm | undefined;
-      const file = await recorded(lab, 'aria2c-libtorrent', async () => {
+      const file = await recordSwarm(lab, 'aria2c-libtorrent', async () => {
         // v1 only: aria2c does not know BitTorrent v2
         swarm = await lab.libtorrent({
           seeder: lab.servers[0],

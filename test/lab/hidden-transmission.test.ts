@@ -8,9 +8,7 @@
 // tracker's flows (whose answers teach the peers' endpoints): the encrypted TCP handshakes and the
 // uTP flows must be recognised on their own.
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import { test } from 'node:test';
-import type { Lab } from '../../tools/lab/topology.js';
 import { withLab } from '../../tools/lab/topology.js';
 import type { BittorrentSwarm } from '../../tools/lab/traffic/bittorrent.js';
 import { TRACKER_PORT } from '../../tools/lab/traffic/bittorrent-tracker.js';
@@ -18,6 +16,7 @@ import type { SwarmEndpoint } from '../../tools/lab/traffic/libtorrent.js';
 import { privilegedSkip } from '../support/environment.js';
 import { describe, judge, keepCapture, keyOf, openingsSeen } from './flow-truth.js';
 import { classifyFlows, classifyP2p } from './p2p-labels.js';
+import { recordSwarm, withoutTracker } from './swarm-capture.js';
 
 const skip = privilegedSkip([
   'ip',
@@ -54,18 +53,6 @@ function swarmEndpoints(swarm: BittorrentSwarm): SwarmEndpoint[] {
   return out;
 }
 
-async function recorded(lab: Lab, name: string, work: () => Promise<void>): Promise<string> {
-  const file = join(lab.workDir, `${name}.pcap`);
-  const cap = await lab.capture(lab.router, 'lan0', file, 'tcp or udp', { bufferKiB: 131072 });
-  try {
-    await work();
-  } finally {
-    const r = await cap.stop();
-    assert.equal(r.droppedByKernel, 0, `tcpdump lost ${r.droppedByKernel} packets`);
-  }
-  return file;
-}
-
 test(
   'transmission-cli and aria2c requiring encryption (uTP, DHT, tracker): every flow labelled, negatives not, handshakes recognised without the tracker',
   { skip },
@@ -73,7 +60,7 @@ test(
     await withLab({ clients: 2, servers: 1 }, async (lab) => {
       const negatives = await lab.hardNegatives();
       let swarm: BittorrentSwarm | undefined;
-      const file = await recorded(lab, 'transmission-encrypted', async () => {
+      const file = await recordSwarm(lab, 'transmission-encrypted', async () => {
         swarm = await lab.bittorrent({
           size: 3 * 1024 * 1024,
           encryption: true,
@@ -118,17 +105,7 @@ test(
         assert.doesNotMatch(JSON.stringify(r.flow.via), /peer-handshake/, describe(r.flow));
 
       // without the tracker: nothing taught, the handshakes (TCP) and uTP must speak for themselves
-      const bare = join(lab.workDir, 'transmission-encrypted-no-tracker.pcap');
-      await lab.router.exec([
-        'tcpdump',
-        '-Z',
-        'root',
-        '-r',
-        file,
-        '-w',
-        bare,
-        `not port ${TRACKER_PORT}`,
-      ]);
+      const bare = await withoutTracker(lab, 'transmission-encrypted', file);
       const vb = judge(
         bare,
         await classifyFlows(lab.router, bare),

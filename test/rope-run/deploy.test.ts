@@ -12,7 +12,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { createLab, type Lab } from '../../tools/lab/topology.js';
 import type { LabHost } from '../../tools/lab/host.js';
 import { privilegedSkip } from '../support/environment.js';
-import { RopeRun, SCRIPTS, udpFlow, udpSink, type Sink } from './harness.js';
+import { RopeRun, SCRIPTS, scrapeMetrics, udpFlow, udpSink, type Sink } from './harness.js';
 
 const skip = privilegedSkip(['ip', 'iptables', 'iptables-save', 'curl', 'python3']);
 let lab: Lab;
@@ -59,17 +59,8 @@ async function flow(payloads: string[], from: LabHost = lab.client): Promise<str
     .map((p) => p.slice(0, -tag.length - 1));
 }
 
-/** The Prometheus text of the rope run in the router, read with curl there. */
-async function scrape(): Promise<Map<string, number>> {
-  const r = await lab.router.exec(['curl', '-sf', `http://127.0.0.1:${METRICS}/metrics`]);
-  const samples = new Map<string, number>();
-  for (const line of r.stdout.split('\n')) {
-    if (line === '' || line.startsWith('#')) continue;
-    const at = line.lastIndexOf(' ');
-    samples.set(line.slice(0, at), Number(line.slice(at + 1)));
-  }
-  return samples;
-}
+/** The samples of the rope run in the router. */
+const scrape = () => scrapeMetrics(lab.router, METRICS);
 
 /** Sum of the samples of `metric` whose labels include every one of `labels`. */
 function sum(samples: Map<string, number>, metric: string, labels: Record<string, string> = {}) {

@@ -1,5 +1,5 @@
 // rope run in a lab, for the end-to-end tests: the rules of `rope rules --iptables` loaded in the
-// router, `rope run --stats-json` started there, UDP ends from udp-peer.ts.
+// router, `rope run --stats-json` started there, its /metrics scraped, UDP ends from udp-peer.ts.
 import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { repoRoot, type LabHost } from '../../tools/lab/host.js';
@@ -117,6 +117,21 @@ export class RopeRun {
       Stats | undefined;
     return { code: this.child.exitCode, signal: this.child.signalCode, last: last ?? null };
   }
+}
+
+/**
+ * The samples of `rope run --metrics 127.0.0.1:PORT` in `host`, read with curl there: series as
+ * printed (name and labels) to value.
+ */
+export async function scrapeMetrics(host: LabHost, port: number): Promise<Map<string, number>> {
+  const r = await host.exec(['curl', '-sf', `http://127.0.0.1:${port}/metrics`]);
+  const samples = new Map<string, number>();
+  for (const line of r.stdout.split('\n')) {
+    if (line === '' || line.startsWith('#')) continue;
+    const at = line.lastIndexOf(' ');
+    samples.set(line.slice(0, at), Number(line.slice(at + 1)));
+  }
+  return samples;
 }
 
 export interface Sink {
