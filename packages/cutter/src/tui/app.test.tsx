@@ -1,14 +1,16 @@
 /* @jsxRuntime automatic */ // tests run through tsx, which reads the root tsconfig (no jsx setting)
 import { afterEach, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { toneProps } from '@p2pwall/tui';
 import { cleanup, render } from 'ink-testing-library';
 import { sample } from '../../../../test/cutter-tui/connections.js';
+import { lineWith as line, screenOf } from '../../../../test/support/ink-screen.js';
 import type { Connection } from '../find/connection.js';
 import type { CutResult } from '../cut/result.js';
 import { CutterApp, type TuiOutcome } from './app.js';
 import { ManualConnections } from './manual-source.js';
 import type { ConnectionCutter, CutHooks } from './ports.js';
-import { PLAIN_THEME, themeFor, toneProps } from './theme.js';
+import { PLAIN_THEME, themeFor } from './theme.js';
 
 const T0 = 1_700_000_000_000;
 const a = sample('192.0.2.10', 40001, '198.51.100.10', 80, { id: 1, timeout: 431999 });
@@ -60,26 +62,10 @@ function mount(
       onExit={(o) => exits.push(o)}
     />,
   );
-  const frame = () => ui.lastFrame() ?? '';
-  /** Waits until the screen shows what `predicate` wants (the view redraws asynchronously). */
-  const until = async (predicate: (f: string) => boolean, what: string) => {
-    const end = Date.now() + 3000;
-    while (!predicate(frame())) {
-      if (Date.now() > end) assert.fail(`never showed ${what}; last frame:\n${frame()}`);
-      await new Promise((r) => setTimeout(r, 5));
-    }
-    return frame();
-  };
-  const press = async (...keys: string[]) => {
-    for (const k of keys) {
-      ui.stdin.write(k);
-      await new Promise((r) => setTimeout(r, 5));
-    }
-  };
+  const { frame, until, press } = screenOf(ui);
   return { ui, source, cutter, exits, frame, until, press, size };
 }
 
-const line = (frame: string, text: string) => frame.split('\n').find((l) => l.includes(text)) ?? '';
 const ESC = '\x1b';
 const CTRL_C = '\x03';
 

@@ -1,27 +1,33 @@
 // The interactive view: the reducer's state drawn as title, table (or help), detail, message,
 // status and key lines, fed by a connection source and a cutter passed in as props.
 /* @jsxRuntime automatic */ // tests run through tsx, which reads the root tsconfig (no jsx setting)
+import {
+  KeyHelpLine,
+  ThemeContext,
+  TooSmall,
+  tooSmall,
+  useTerminalSize,
+  type TerminalSize,
+} from '@p2pwall/tui';
 import { Box, useApp } from 'ink';
 import { useEffect, useMemo, useReducer, useRef } from 'react';
 import type { CutResult } from '../cut/result.js';
 import { ConnectionTable } from './components/connection-table.js';
 import { DetailLine } from './components/detail-line.js';
 import { HelpView } from './components/help-view.js';
-import { KeyHelpLine } from './components/key-help-line.js';
 import { MessageLine } from './components/message-line.js';
 import { StatusLine } from './components/status-line.js';
 import { TitleLine } from './components/title-line.js';
-import { TooSmall } from './components/too-small.js';
 import { useConnectionFeed } from './hooks/use-connection-feed.js';
 import { useCutRunner } from './hooks/use-cut-runner.js';
-import { useTerminalSize } from './hooks/use-terminal-size.js';
 import { useTicker } from './hooks/use-ticker.js';
 import { useTuiInput } from './hooks/use-tui-input.js';
 import { layoutColumns, measureColumns, type ColumnWidths } from './layout/columns.js';
-import { bodyHeight, tooSmall, type TerminalSize } from './layout/screen.js';
+import { keyHints } from './key-hints.js';
+import { bodyHeight } from './layout/screen.js';
 import type { ConnectionCutter, ConnectionSource } from './ports.js';
 import { initialState, liveCount } from './state/tui-state.js';
-import { PLAIN_THEME, ThemeContext, type Theme } from './theme.js';
+import { PLAIN_THEME, type Theme } from './theme.js';
 import { reduceView } from './view-reducer.js';
 
 export interface TuiOutcome {
@@ -128,7 +134,7 @@ export function CutterApp({
         <DetailLine row={state.mode === 'help' ? undefined : state.visible[state.cursor]} />
         <MessageLine state={state} />
         <StatusLine state={state} spinner={spinner} />
-        <KeyHelpLine mode={state.mode} />
+        <KeyHelpLine hints={keyHints(state.mode, theme.glyphs.moveKeys)} />
       </Box>
     </ThemeContext.Provider>
   );

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { KEY_HELP, keyToIntent, splitBurst } from './keys.js';
+import { KEY_HELP, keyToIntent } from './keys.js';
 
 test('browse keys: movement, selection, filter, cut, refresh, help, quit', () => {
   const k = (input: string, key = {}) => keyToIntent('browse', input, key);
@@ -74,16 +74,6 @@ test('the filter prompt takes text; Enter, Esc, Backspace and Ctrl-U edit it', (
     ['filterCommit', 'filterCancel', 'filterBackspace', 'filterClearLine'],
   );
   assert.equal(k('', { upArrow: true }), null);
-});
-
-test('a burst of characters becomes single keys, control characters included', () => {
-  assert.deepEqual(splitBurst('j \r\x7f\x15'), [
-    { input: 'j', key: {} },
-    { input: ' ', key: {} },
-    { input: '', key: { return: true } },
-    { input: '', key: { backspace: true } },
-    { input: 'u', key: { ctrl: true } },
-  ]);
 });
 
 test('the help names every key the view answers to', () => {

@@ -1,25 +1,16 @@
 // Key presses to intents, per mode. Pure: the input hook hands over what Ink parsed, the tests
 // build key presses by hand. The reducer never sees a key: applyKeyPress turns a press into
 // intents and gives each to it.
+import {
+  cursorStep,
+  isCtrlC,
+  lineEditKey,
+  splitBurst,
+  type KeyPress,
+  type LineEditIntents,
+} from '@p2pwall/tui';
 import type { Intent } from './state/actions.js';
 import type { Mode } from './state/tui-state.js';
-
-/** The subset of Ink's Key this view looks at. */
-export interface KeyPress {
-  upArrow?: boolean;
-  downArrow?: boolean;
-  pageUp?: boolean;
-  pageDown?: boolean;
-  home?: boolean;
-  end?: boolean;
-  return?: boolean;
-  escape?: boolean;
-  ctrl?: boolean;
-  meta?: boolean;
-  backspace?: boolean;
-  delete?: boolean;
-  tab?: boolean;
-}
 
 /** A key press as Ink delivers it: one key, or several characters that arrived together. */
 export interface KeyPressed {
@@ -32,9 +23,16 @@ export interface KeyPressed {
 /** What a key asks for: an intent, or a cut confirmation (applyKeyPress adds the time). */
 export type KeyIntent = Exclude<Intent, { type: 'confirmCut' }> | { type: 'confirmCut' } | null;
 
+const FILTER_KEYS: LineEditIntents<KeyIntent> = {
+  submit: { type: 'filterCommit' },
+  cancel: { type: 'filterCancel' },
+  backspace: { type: 'filterBackspace' },
+  clear: { type: 'filterClearLine' },
+  type: (text) => ({ type: 'filterType', text }),
+};
+
 export function keyToIntent(mode: Mode, input: string, key: KeyPress): KeyIntent {
-  // Ctrl-C quits from anywhere (Ink hands it over as input because the view owns raw mode)
-  if (key.ctrl && input === 'c') return { type: 'quit' };
+  if (isCtrlC(input, key)) return { type: 'quit' };
 
   switch (mode) {
     case 'confirm':
@@ -45,20 +43,11 @@ export function keyToIntent(mode: Mode, input: string, key: KeyPress): KeyIntent
       return { type: 'toggleHelp' };
 
     case 'filter':
-      if (key.return) return { type: 'filterCommit' };
-      if (key.escape) return { type: 'filterCancel' };
-      if (key.backspace || key.delete) return { type: 'filterBackspace' };
-      if (key.ctrl && input === 'u') return { type: 'filterClearLine' };
-      if (key.ctrl || key.meta || key.upArrow || key.downArrow || key.tab) return null;
-      {
-        // printable text only (a paste arrives as one string)
-        const text = input.replace(/[\x00-\x1f\x7f]/g, '');
-        return text ? { type: 'filterType', text } : null;
-      }
+      return lineEditKey(input, key, FILTER_KEYS);
 
-    case 'browse':
-      if (key.upArrow || input === 'k') return { type: 'move', delta: -1 };
-      if (key.downArrow || input === 'j') return { type: 'move', delta: 1 };
+    case 'browse': {
+      const step = cursorStep(input, key);
+      if (step !== 0) return { type: 'move', delta: step };
       if (key.pageUp || (key.ctrl && input === 'b')) return { type: 'page', direction: -1 };
       if (key.pageDown || (key.ctrl && input === 'f')) return { type: 'page', direction: 1 };
       if (key.home || input === 'g') return { type: 'moveTo', where: 'first' };
@@ -79,6 +68,7 @@ export function keyToIntent(mode: Mode, input: string, key: KeyPress): KeyIntent
           return { type: 'toggleHelp' };
       }
       return null;
+    }
   }
 }
 
@@ -104,22 +94,6 @@ export function applyKeyPress<S extends { mode: Mode }>(
     else st = apply(st, intent);
   }
   return st;
-}
-
-/**
- * Splits a chunk of several characters into single keys. Ink hands over text that arrived at once
- * (keys typed faster than the view reads them, or a paste) as one string; this view acts on each.
- */
-export function splitBurst(input: string): { input: string; key: KeyPress }[] {
-  return [...input].map((ch) => {
-    const code = ch.charCodeAt(0);
-    if (ch === '\r' || ch === '\n') return { input: '', key: { return: true } };
-    if (ch === '\x7f' || ch === '\b') return { input: '', key: { backspace: true } };
-    if (ch === '\t') return { input: '', key: { tab: true } };
-    if (code >= 1 && code <= 26)
-      return { input: String.fromCharCode(code + 96), key: { ctrl: true } };
-    return { input: ch, key: {} };
-  });
 }
 
 /** The key list: shown by `?` and in the docs. */

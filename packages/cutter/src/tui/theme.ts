@@ -1,85 +1,57 @@
-// How the interactive view looks: colours (none under NO_COLOR or TERM=dumb) and the glyphs it
-// draws with (ASCII unless the locale says UTF-8). Every piece of meaning colour carries is also
-// carried by a marker or a word, so the view reads the same in black and white.
-import { createContext, useContext } from 'react';
+// How the interactive view looks: @p2pwall/tui's theme (colours, the glyphs every view uses) with
+// the glyphs of this view's own: row selection, cut-off values and the spinner of a running cut.
+import {
+  ASCII_GLYPHS,
+  plainTheme,
+  themeFor as tuiThemeFor,
+  UNICODE_GLYPHS,
+  useTheme as useTuiTheme,
+  type Glyphs,
+  type Theme as TuiTheme,
+} from '@p2pwall/tui';
 
-export type Tone = 'ok' | 'bad' | 'warn' | 'busy' | 'muted' | 'accent';
-
-export interface Theme {
-  /** False: no colour and no other styling (NO_COLOR); markers and words carry everything. */
-  color: boolean;
-  /** Ink colour name per tone (unused when `color` is false). */
-  tones: Record<Tone, string>;
-  glyphs: {
-    /** Marks the row under the cursor. */
-    cursor: string;
-    /** Marks a selected row. */
-    selected: string;
-    /** Replaces the cut-off part of a value that does not fit. */
-    ellipsis: string;
-    /** Frames of the progress spinner while cuts run. */
-    spinner: readonly string[];
-    /** Separates status-line items. */
-    dot: string;
-    /** The movement keys in the key line. */
-    moveKeys: string;
-    /** "60×10". */
-    times: string;
-  };
+export interface CutterGlyphs extends Glyphs {
+  /** Marks a selected row. */
+  selected: string;
+  /** Replaces the cut-off part of a value that does not fit. */
+  ellipsis: string;
+  /** Frames of the progress spinner while cuts run. */
+  spinner: readonly string[];
 }
 
-const TONES: Record<Tone, string> = {
-  ok: 'green',
-  bad: 'red',
-  warn: 'yellow',
-  busy: 'cyan',
-  muted: 'gray',
-  accent: 'cyan',
-};
+export type Theme = TuiTheme<CutterGlyphs>;
 
-const ASCII = {
-  cursor: '>',
+const ASCII: CutterGlyphs = {
+  ...ASCII_GLYPHS,
   selected: '*',
   ellipsis: '~',
   spinner: ['|', '/', '-', '\\'],
-  dot: '|',
-  moveKeys: 'j/k',
-  times: 'x',
-} as const;
+};
 
-const UNICODE = {
-  cursor: '>',
+const UNICODE: CutterGlyphs = {
+  ...UNICODE_GLYPHS,
   selected: '*',
   ellipsis: '…',
   spinner: ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'],
-  dot: '·',
-  moveKeys: '↑↓/jk',
-  times: '×',
-} as const;
+};
 
-/** The theme an environment asks for: NO_COLOR (any value, per no-color.org) or TERM=dumb → no colour. */
+/** The theme an environment asks for (see @p2pwall/tui's themeFor). */
 export function themeFor(env: NodeJS.ProcessEnv = process.env): Theme {
-  const noColor = (env.NO_COLOR !== undefined && env.NO_COLOR !== '') || env.TERM === 'dumb';
-  const locale = env.LC_ALL || env.LC_CTYPE || env.LANG || '';
-  const utf8 = /utf-?8/i.test(locale);
-  return { color: !noColor, tones: TONES, glyphs: utf8 ? UNICODE : ASCII };
+  return tuiThemeFor(env, { ascii: ASCII, unicode: UNICODE });
 }
 
 /** Plain ASCII, no colour: what tests render with, so frames compare as text. */
-export const PLAIN_THEME: Theme = { color: false, tones: TONES, glyphs: ASCII };
+export const PLAIN_THEME: Theme = plainTheme(ASCII);
 
-export const ThemeContext = createContext<Theme>(PLAIN_THEME);
-
-export function useTheme(): Theme {
-  return useContext(ThemeContext);
+function hasCutterGlyphs(theme: TuiTheme): theme is Theme {
+  return 'spinner' in theme.glyphs;
 }
 
-/** Ink <Text> colour props for a tone, or none without colour. */
-export function toneProps(
-  theme: Theme,
-  tone: Tone | undefined,
-): { color?: string; dimColor?: boolean } {
-  if (!theme.color || !tone) return {};
-  if (tone === 'muted') return { dimColor: true };
-  return { color: theme.tones[tone] };
+/**
+ * The theme CutterApp provides through @p2pwall/tui's context; the plain one when a component is
+ * drawn without it (the context's own default knows only the shared glyphs).
+ */
+export function useTheme(): Theme {
+  const theme = useTuiTheme();
+  return hasCutterGlyphs(theme) ? theme : PLAIN_THEME;
 }

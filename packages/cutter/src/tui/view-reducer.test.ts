@@ -2,9 +2,9 @@
 // state reducer gets intents. The state reducer's own tests (state/reducer.test.ts) use intents.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import type { KeyPress } from '@p2pwall/tui';
 import { sample } from '../../../../test/cutter-tui/connections.js';
 import type { Connection } from '../find/connection.js';
-import type { KeyPress } from './keys.js';
 import { initialState, type TuiState } from './state/tui-state.js';
 import { reduceView, type ViewInput } from './view-reducer.js';
 

@@ -2,10 +2,11 @@
 import assert from 'node:assert/strict';
 import { afterEach, test } from 'node:test';
 import { cleanup, render } from 'ink-testing-library';
+import { lineWith as line, screenOf } from '../../../../test/support/ink-screen.js';
 import { MemoryControlTarget } from '../control/memory-target.js';
 import { TopApp } from './app.js';
 import { FakeTopSource } from './testing/fake-source.js';
-import { PLAIN_THEME, themeFor, toneProps, type Theme } from './theme.js';
+import { PLAIN_THEME, themeFor, toneProps, type Theme } from '@p2pwall/tui';
 
 const T0 = 1_700_000_000_000;
 
@@ -46,21 +47,7 @@ function mount(o: { columns?: number; rows?: number; theme?: Theme; hosts?: bool
       onExit={() => exits++}
     />,
   );
-  const frame = () => ui.lastFrame() ?? '';
-  const until = async (predicate: (f: string) => boolean, what: string) => {
-    const end = Date.now() + 3000;
-    while (!predicate(frame())) {
-      if (Date.now() > end) assert.fail(`never showed ${what}; last frame:\n${frame()}`);
-      await new Promise((r) => setTimeout(r, 5));
-    }
-    return frame();
-  };
-  const press = async (...keys: string[]) => {
-    for (const k of keys) {
-      ui.stdin.write(k);
-      await new Promise((r) => setTimeout(r, 5));
-    }
-  };
+  const { frame, until, press } = screenOf(ui);
   return {
     ui,
     source,
@@ -72,7 +59,6 @@ function mount(o: { columns?: number; rows?: number; theme?: Theme; hosts?: bool
     exits: () => exits,
   };
 }
-const line = (frame: string, text: string) => frame.split('\n').find((l) => l.includes(text)) ?? '';
 
 afterEach(() => cleanup());
 

@@ -1,24 +1,31 @@
 // rope top: the reducer's state drawn as title, sections (or help), message and key lines, fed
 // by a TopSource passed in as a prop.
 /* @jsxRuntime automatic */ // tests run through tsx, which reads the root tsconfig (no jsx setting)
+import {
+  KeyHelpLine,
+  PLAIN_THEME,
+  ThemeContext,
+  TooSmall,
+  tooSmall,
+  useTerminalSize,
+  type TerminalSize,
+  type Theme,
+} from '@p2pwall/tui';
 import { Box, useApp } from 'ink';
 import { useCallback, useEffect, useReducer, useRef } from 'react';
 import { HelpView } from './components/help-view.js';
-import { KeyHelpLine } from './components/key-help-line.js';
 import { MessageLine } from './components/message-line.js';
 import { Section } from './components/section.js';
 import { TitleLine } from './components/title-line.js';
-import { TooSmall } from './components/too-small.js';
 import { useCommands } from './hooks/use-commands.js';
 import { POLL_MS, usePoll } from './hooks/use-poll.js';
-import { useTerminalSize } from './hooks/use-terminal-size.js';
 import { useTicker } from './hooks/use-ticker.js';
 import { useTopInput } from './hooks/use-top-input.js';
-import { bodyLines, sectionHeights, tooSmall, type TerminalSize } from './layout/screen.js';
+import { keyHints } from './key-hints.js';
+import { bodyLines, sectionHeights } from './layout/screen.js';
 import { entryLines, hostLines, labelLines } from './layout/tables.js';
 import type { TopSource } from './ports.js';
 import { entries, initialState, reduce } from './state/reducer.js';
-import { PLAIN_THEME, ThemeContext, type Theme } from './theme.js';
 
 export interface TopAppProps {
   source: TopSource;
@@ -96,7 +103,7 @@ export function TopApp({
           </>
         )}
         <MessageLine state={state} />
-        <KeyHelpLine mode={state.mode} />
+        <KeyHelpLine hints={keyHints(state.mode, theme.glyphs.moveKeys)} />
       </Box>
     </ThemeContext.Provider>
   );

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { keyToIntent, splitBurst } from './keys.js';
+import { keyToIntent } from './keys.js';
 
 test('keys per mode', () => {
   assert.deepEqual(keyToIntent('view', 'u', {}), { type: 'lift' });
@@ -12,15 +12,4 @@ test('keys per mode', () => {
   assert.deepEqual(keyToIntent('confirm', '', { return: true }), { type: 'confirm', yes: false });
   assert.deepEqual(keyToIntent('help', 'x', {}), { type: 'toggleHelp' });
   assert.deepEqual(keyToIntent('help', 'c', { ctrl: true }), { type: 'quit' });
-});
-
-test('a burst becomes single keys: text, then Enter', () => {
-  assert.deepEqual(splitBurst('1.2\r\x7f\x15'), [
-    { input: '1', key: {} },
-    { input: '.', key: {} },
-    { input: '2', key: {} },
-    { input: '', key: { return: true } },
-    { input: '', key: { backspace: true } },
-    { input: 'u', key: { ctrl: true } },
-  ]);
 });

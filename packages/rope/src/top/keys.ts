@@ -1,18 +1,12 @@
 // Keys to intents, per mode. Pure: the input hook feeds it what Ink parsed, the tests by hand.
+import {
+  cursorStep,
+  isCtrlC,
+  lineEditKey,
+  type KeyPress,
+  type LineEditIntents,
+} from '@p2pwall/tui';
 import type { Mode } from './state/mode.js';
-
-/** The subset of Ink's Key this view looks at. */
-export interface KeyPress {
-  upArrow?: boolean;
-  downArrow?: boolean;
-  return?: boolean;
-  escape?: boolean;
-  ctrl?: boolean;
-  meta?: boolean;
-  backspace?: boolean;
-  delete?: boolean;
-  tab?: boolean;
-}
 
 export type KeyIntent =
   | { type: 'quit' }
@@ -29,27 +23,26 @@ export type KeyIntent =
   | { type: 'promptCancel' }
   | null;
 
+const PROMPT_KEYS: LineEditIntents<KeyIntent> = {
+  submit: { type: 'promptSubmit' },
+  cancel: { type: 'promptCancel' },
+  backspace: { type: 'promptBackspace' },
+  clear: { type: 'promptClear' },
+  type: (text) => ({ type: 'promptType', text }),
+};
+
 export function keyToIntent(mode: Mode, input: string, key: KeyPress): KeyIntent {
-  // Ctrl-C quits from anywhere (Ink hands it over as input because the view owns raw mode)
-  if (key.ctrl && input === 'c') return { type: 'quit' };
+  if (isCtrlC(input, key)) return { type: 'quit' };
   switch (mode) {
     case 'help':
       return { type: 'toggleHelp' };
     case 'confirm':
       return { type: 'confirm', yes: input === 'y' || input === 'Y' };
     case 'prompt':
-      if (key.return) return { type: 'promptSubmit' };
-      if (key.escape) return { type: 'promptCancel' };
-      if (key.backspace || key.delete) return { type: 'promptBackspace' };
-      if (key.ctrl && input === 'u') return { type: 'promptClear' };
-      if (key.ctrl || key.meta || key.upArrow || key.downArrow || key.tab) return null;
-      {
-        const text = input.replace(/[\x00-\x1f\x7f]/g, '');
-        return text ? { type: 'promptType', text } : null;
-      }
-    case 'view':
-      if (key.upArrow || input === 'k') return { type: 'move', delta: -1 };
-      if (key.downArrow || input === 'j') return { type: 'move', delta: 1 };
+      return lineEditKey(input, key, PROMPT_KEYS);
+    case 'view': {
+      const step = cursorStep(input, key);
+      if (step !== 0) return { type: 'move', delta: step };
       if (key.escape || input === 'q') return { type: 'quit' };
       if (key.ctrl || key.meta) return null;
       switch (input) {
@@ -63,6 +56,7 @@ export function keyToIntent(mode: Mode, input: string, key: KeyPress): KeyIntent
           return { type: 'toggleHelp' };
       }
       return null;
+    }
   }
 }
 
@@ -75,19 +69,3 @@ export const KEY_HELP: readonly [keys: string, what: string][] = [
   ['?', 'this help (any key goes back)'],
   ['q, Esc, Ctrl-C', 'quit (rope run goes on)'],
 ];
-
-/**
- * Splits text that arrived at once (keys typed faster than the view reads them, a paste) into
- * single keys, so that "198.51.100.7\r" types the address and then submits it.
- */
-export function splitBurst(input: string): { input: string; key: KeyPress }[] {
-  return [...input].map((ch) => {
-    const code = ch.charCodeAt(0);
-    if (ch === '\r' || ch === '\n') return { input: '', key: { return: true } };
-    if (ch === '\x7f' || ch === '\b') return { input: '', key: { backspace: true } };
-    if (ch === '\t') return { input: '', key: { tab: true } };
-    if (code >= 1 && code <= 26)
-      return { input: String.fromCharCode(code + 96), key: { ctrl: true } };
-    return { input: ch, key: {} };
-  });
-}

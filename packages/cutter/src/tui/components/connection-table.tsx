@@ -1,12 +1,12 @@
 // The table: column headings, then the rows on screen. The row under the cursor is marked ">",
 // selected rows "*" — markers, not only colour, so the view reads the same without colour.
 /* @jsxRuntime automatic */ // tests run through tsx, which reads the root tsconfig (no jsx setting)
+import { Seg } from '@p2pwall/tui';
 import { Box, Text } from 'ink';
 import { cellOf, GAP, type FittedColumn } from '../layout/columns.js';
 import { fit } from '../format.js';
 import type { Row } from '../state/rows.js';
 import { useTheme } from '../theme.js';
-import { Seg } from './seg.js';
 
 export interface ConnectionTableProps {
   columns: readonly FittedColumn[];

@@ -1,12 +1,12 @@
 // The row under the cursor in full: every address (NAT included), id and mark, and the whole
 // reason of its result — what the table had to cut short.
 /* @jsxRuntime automatic */ // tests run through tsx, which reads the root tsconfig (no jsx setting)
+import { Seg } from '@p2pwall/tui';
 import { Text } from 'ink';
 import { describeConnection } from '../../find/connection.js';
 import { formatMs } from '../format.js';
 import type { Row } from '../state/rows.js';
 import { useTheme } from '../theme.js';
-import { Seg } from './seg.js';
 
 export function detailText(
   r: Row,

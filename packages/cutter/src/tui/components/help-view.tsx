@@ -1,10 +1,10 @@
 // `?`: the keys, what the markers and columns mean, and the order of the rows. Replaces the table
 // body until any key is pressed.
 /* @jsxRuntime automatic */ // tests run through tsx, which reads the root tsconfig (no jsx setting)
+import { Seg } from '@p2pwall/tui';
 import { Box, Text } from 'ink';
 import { KEY_HELP } from '../keys.js';
 import { useTheme } from '../theme.js';
-import { Seg } from './seg.js';
 
 export function helpLines(cursor: string, selected: string): string[] {
   const w = Math.max(...KEY_HELP.map(([k]) => k.length));

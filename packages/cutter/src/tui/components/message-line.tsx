@@ -1,10 +1,10 @@
 // The line above the status line: the `/` prompt while filtering, the one-key question before a
 // cut, otherwise the latest message (a cut's summary, an error of the conntrack watch, …).
 /* @jsxRuntime automatic */ // tests run through tsx, which reads the root tsconfig (no jsx setting)
+import { Seg } from '@p2pwall/tui';
 import { Text } from 'ink';
 import { describeConnection } from '../../find/connection.js';
 import type { TuiState } from '../state/tui-state.js';
-import { Seg } from './seg.js';
 
 export function MessageLine({ state }: { state: TuiState }) {
   if (state.mode === 'filter' && state.draft) {

@@ -1,11 +1,11 @@
 // Counts (shown/total/selected/cut/failed/skipped/closing), and while cuts run a progress bar with a
 // spinner, how many are done, and for how long it has been running.
 /* @jsxRuntime automatic */ // tests run through tsx, which reads the root tsconfig (no jsx setting)
+import { Seg } from '@p2pwall/tui';
 import { Text } from 'ink';
 import { formatDuration } from '../format.js';
 import { liveCount, type TuiState } from '../state/tui-state.js';
 import { useTheme } from '../theme.js';
-import { Seg } from './seg.js';
 
 export function progressBar(done: number, total: number, width: number): string {
   const filled = total === 0 ? width : Math.round((done / total) * width);

@@ -3,10 +3,10 @@
 // are left out. Widths come from the rows on screen and only grow during a session (per filter),
 // so columns do not jump as the view scrolls.
 import { IPPROTO_TCP } from '@p2pwall/core';
+import type { Tone } from '@p2pwall/tui';
 import { formatEndpoint, hasPorts, type Connection } from '../../find/connection.js';
 import { formatBytes, formatCount, formatDuration, formatMs } from '../format.js';
 import type { Row } from '../state/rows.js';
-import type { Tone } from '../theme.js';
 
 export type ColumnId =
   | 'proto'

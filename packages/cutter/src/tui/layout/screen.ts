@@ -2,21 +2,10 @@
 // of the row under the cursor, the message/prompt line, the status line with counts, the key help
 // line. The view stays one line short of the terminal: Ink redraws a frame that fills the whole
 // terminal by clearing the screen each time, which flickers.
-
-export const MIN_COLUMNS = 60;
-export const MIN_ROWS = 10;
+import type { TerminalSize } from '@p2pwall/tui';
 
 /** Lines that are not table body (six fixed lines plus the one left free). */
 export const CHROME_LINES = 7;
-
-export interface TerminalSize {
-  columns: number;
-  rows: number;
-}
-
-export function tooSmall(size: TerminalSize): boolean {
-  return size.columns < MIN_COLUMNS || size.rows < MIN_ROWS;
-}
 
 /** Table rows that fit on screen. */
 export function bodyHeight(size: TerminalSize): number {

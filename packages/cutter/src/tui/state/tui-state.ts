@@ -1,7 +1,7 @@
 // The interactive view's state: the rows, what is shown of them and where the cursor is, the
 // prompt or confirmation in progress, the running cut, and what the App is asked to do — start a
 // cut (`run`), re-dump (`refreshSeq`), exit (`quit`). Changed only by the reducer (reducer.ts).
-import type { TerminalSize } from '../layout/screen.js';
+import type { TerminalSize } from '@p2pwall/tui';
 import type { Row } from './rows.js';
 import type { ViewFilter } from './view-filter.js';
 

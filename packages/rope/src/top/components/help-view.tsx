@@ -2,7 +2,7 @@
 /* @jsxRuntime automatic */ // tests run through tsx, which reads the root tsconfig (no jsx setting)
 import { Box, Text } from 'ink';
 import { KEY_HELP } from '../keys.js';
-import { Seg } from './seg.js';
+import { Seg } from '@p2pwall/tui';
 
 export function helpLines(): string[] {
   const w = Math.max(...KEY_HELP.map(([k]) => k.length));

@@ -3,7 +3,7 @@
 /* @jsxRuntime automatic */ // tests run through tsx, which reads the root tsconfig (no jsx setting)
 import { Text } from 'ink';
 import type { TopState } from '../state/reducer.js';
-import { Seg } from './seg.js';
+import { Seg } from '@p2pwall/tui';
 
 export function MessageLine({ state }: { state: TopState }) {
   if (state.mode === 'prompt' && state.prompt) {

@@ -2,7 +2,7 @@
 /* @jsxRuntime automatic */ // tests run through tsx, which reads the root tsconfig (no jsx setting)
 import { Box, Text } from 'ink';
 import type { SectionLines } from '../layout/tables.js';
-import { Seg } from './seg.js';
+import { Seg } from '@p2pwall/tui';
 
 export function Section({ lines }: { lines: SectionLines }) {
   return (

@@ -1,12 +1,11 @@
 // Line 1: how long rope run has run, the total rates, the sizes of the sets, pass-all, and which
 // rope run (the socket) — or, while it cannot be reached, since when.
 /* @jsxRuntime automatic */ // tests run through tsx, which reads the root tsconfig (no jsx setting)
+import { Seg, useTheme } from '@p2pwall/tui';
 import { Text } from 'ink';
 import { formatDuration } from '../../control/format.js';
 import { formatRate } from '../layout/tables.js';
 import type { TopState } from '../state/reducer.js';
-import { useTheme } from '../theme.js';
-import { Seg } from './seg.js';
 
 export function TitleLine({ state, where }: { state: TopState; where: string }) {
   const dot = ` ${useTheme().glyphs.dot} `;

@@ -2,22 +2,11 @@
 // inside hosts, locked clients and blocked peers — each a heading and its rows, then the message
 // (or prompt) line and the key line. The view stays one line short of the terminal: Ink redraws a
 // frame that fills the whole terminal by clearing the screen each time, which flickers.
-
-export const MIN_COLUMNS = 60;
-export const MIN_ROWS = 10;
+import type { TerminalSize } from '@p2pwall/tui';
 
 /** Title, message, keys, and the line left free. */
 export const CHROME_LINES = 4;
 export const SECTIONS = 3;
-
-export interface TerminalSize {
-  columns: number;
-  rows: number;
-}
-
-export function tooSmall(size: TerminalSize): boolean {
-  return size.columns < MIN_COLUMNS || size.rows < MIN_ROWS;
-}
 
 /** Rows of the body (sections with their headings, or the help). */
 export function bodyLines(size: TerminalSize): number {

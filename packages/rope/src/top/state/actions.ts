@@ -3,7 +3,7 @@
 // stays pure.
 import type { ControlError, Outcome } from '../../control/errors.js';
 import type { ControlStats, ListResult } from '../../control/target.js';
-import type { KeyPress } from '../keys.js';
+import type { KeyPress } from '@p2pwall/tui';
 
 export type TopAction =
   /** A poll got both answers. */

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { ControlEntry, ControlStats, ListResult } from '../../control/target.js';
-import type { KeyPress } from '../keys.js';
+import type { KeyPress } from '@p2pwall/tui';
 import type { TopAction } from './actions.js';
 import { initialState, reduce, secondsLeftNow, type TopState } from './reducer.js';
 

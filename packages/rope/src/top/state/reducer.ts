@@ -4,7 +4,7 @@ import { endpointKey, parseEndpoint } from '../../control/address.js';
 import { DURATION_HELP, parseDuration } from '../../control/duration.js';
 import type { ControlEntry, ControlStats, ListResult } from '../../control/target.js';
 import { keyToIntent } from '../keys.js';
-import type { TerminalSize } from '../layout/screen.js';
+import type { TerminalSize } from '@p2pwall/tui';
 import type { TopAction } from './actions.js';
 import { doneText, pendingText, type CommandRequest, type TopCommand } from './commands.js';
 import type { Mode } from './mode.js';

@@ -1,7 +1,7 @@
 // The terminal's size, following resizes; a fixed size when given (tests).
 import { useStdout } from 'ink';
 import { useEffect, useState } from 'react';
-import type { TerminalSize } from '../layout/screen.js';
+import type { TerminalSize } from './screen-size.js';
 
 export function useTerminalSize(fixed?: TerminalSize): TerminalSize {
   const { stdout } = useStdout();

@@ -1,7 +1,7 @@
-// What a terminal below the minimum size gets instead of a mangled table: one line saying so.
+// What a terminal below the minimum size gets instead of a mangled view: one line saying so.
 /* @jsxRuntime automatic */ // tests run through tsx, which reads the root tsconfig (no jsx setting)
 import { Text } from 'ink';
-import { MIN_COLUMNS, MIN_ROWS, type TerminalSize } from '../layout/screen.js';
+import { MIN_COLUMNS, MIN_ROWS, type TerminalSize } from '../screen-size.js';
 import { useTheme } from '../theme.js';
 
 export function tooSmallText(size: TerminalSize, times: string): string {
