@@ -1,8 +1,8 @@
 // The user's install path, end to end: `npm pack` each package (its prepack builds the code and
-// the man pages), install the three tarballs with `npm install -g` into an empty prefix — the
+// the man pages), install the four tarballs with `npm install -g` into an empty prefix — the
 // third-party dependencies from the npm cache (--prefer-offline), no git checkout, no compiler —
-// then run the installed `rope` and `cutter` from there. Everything lives in one temporary
-// directory, removed at the end.
+// then run the installed `rope` and `cutter` from there, `rope top` in tmux. Everything lives in
+// one temporary directory, removed at the end.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -10,11 +10,13 @@ import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { TmuxSession } from '../cutter-tui/tmux.js';
+import { runAsync } from '../../tools/lab/netns.js';
 import { repoRoot, toolSkip } from '../support/environment.js';
 
 const run = promisify(execFile);
 const skip = toolSkip(['npm']);
-const PACKAGES = ['core', 'rope', 'cutter'];
+const PACKAGES = ['core', 'tui', 'rope', 'cutter'];
 
 let tmp: string;
 let prefix: string;
@@ -62,8 +64,8 @@ test(
   'npm pack: code, types, launchers, built-ins, samples, man pages and the unit; no tests, no maps',
   { skip },
   async () => {
-    const [core, rope, cutter] = await Promise.all(tarballs.map(contents));
-    for (const files of [core, rope, cutter]) {
+    const [core, tui, rope, cutter] = await Promise.all(tarballs.map(contents));
+    for (const files of [core, tui, rope, cutter]) {
       assert.ok(files.includes('package.json'));
       assert.ok(files.includes('dist/index.js') && files.includes('dist/index.d.ts'));
       const stray = files.filter(
@@ -104,10 +106,12 @@ test(
     );
     const bin = join(prefix, 'bin');
     const lib = join(prefix, 'lib', 'node_modules', '@p2pwall');
-    assert.deepEqual(readdirSync(lib).sort(), ['core', 'cutter', 'rope']);
-    // the workspace dependency resolved to the core installed from its tarball, not another copy
+    assert.deepEqual(readdirSync(lib).sort(), ['core', 'cutter', 'rope', 'tui']);
+    // the workspace dependencies resolved to the core and tui installed from their tarballs, not
+    // other copies
     for (const p of ['rope', 'cutter'])
-      assert.ok(!existsSync(join(lib, p, 'node_modules', '@p2pwall', 'core')), p);
+      for (const d of ['core', 'tui'])
+        assert.ok(!existsSync(join(lib, p, 'node_modules', '@p2pwall', d)), `${p}: ${d}`);
     await run('npm', ['ls', '--global', '--prefix', prefix], { env });
 
     // a bundled sample, labelled by the installed rope with the built-in scripts
@@ -142,5 +146,31 @@ test(
     // npm links the "man" pages into the prefix's manual
     for (const page of ['man1/rope.1', 'man8/rope-run.8', 'man8/cutter.8'])
       assert.ok(existsSync(join(prefix, 'share', 'man', page)), page);
+  },
+);
+
+test(
+  'the installed rope top draws from its bundle: the view and the tui pieces on one React, q quits',
+  { skip: skip || toolSkip(['tmux']), timeout: 120_000 },
+  async () => {
+    const rope = join(prefix, 'bin', 'rope');
+    assert.ok(existsSync(rope), 'rope is installed (see the test above)');
+    const here = { exec: (argv: string[], opts = {}) => runAsync(argv, { cwd: tmp, ...opts }) };
+    const tmux = new TmuxSession(here, {
+      columns: 100,
+      rows: 20,
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: tmp, LANG: 'C.UTF-8' },
+    });
+    try {
+      // no rope run at that socket: the view draws and says so (a second React would fail its hooks)
+      await tmux.start([rope, 'top', '--control', join(tmp, 'no-rope-run.sock')]);
+      const screen = await tmux.waitFor((s) => s.includes('no rope run reachable'), 'the view');
+      assert.match(screen, /^rope top · no rope run reachable/m);
+      assert.match(screen, /q quit/);
+      await tmux.send('q');
+      await tmux.waitFor((s) => s.includes('exited with status 0'), 'the exit');
+    } finally {
+      await tmux.kill();
+    }
   },
 );

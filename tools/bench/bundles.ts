@@ -16,7 +16,7 @@ function mtime(path: string): number {
 
 function fresh(): boolean {
   const compiled = Math.max(
-    ...['core', 'rope', 'cutter'].map((p) => mtime(`packages/${p}/dist/.tsbuildinfo`)),
+    ...['core', 'tui', 'rope', 'cutter'].map((p) => mtime(`packages/${p}/dist/.tsbuildinfo`)),
   );
   return ['rope/dist/bundle/rope', 'cutter/dist/bundle/cutter'].every(
     (b) => mtime(`packages/${b}.js`) >= compiled && mtime(`packages/${b}-help.js`) >= compiled,

@@ -1,8 +1,8 @@
 #!/usr/bin/env node
-// Bundles each CLI's compiled code (dist/, from `tsc -b`) with the @p2pwall/core code it uses, so
-// that Node starts a command by reading a few files instead of resolving and compiling some two
-// hundred small modules one by one (docs/performance.md, "Start-up"). Two outputs per CLI, in
-// dist/bundle/:
+// Bundles each CLI's compiled code (dist/, from `tsc -b`) with the @p2pwall/core and @p2pwall/tui
+// code it uses, so that Node starts a command by reading a few files instead of resolving and
+// compiling some two hundred small modules one by one (docs/performance.md, "Start-up"). Two
+// outputs per CLI, in dist/bundle/:
 //
 //   NAME.js (+ chunk-*.js)  the whole program: the entry, rope's workers (`rope run`, `rope
 //                           classify --jobs`: started by path, next to the code starting them)
@@ -12,16 +12,17 @@
 //                           (imported from dist/ should it ever be reached; bin/ sends only those
 //                           arguments here), and so is every core module help does not use
 //
-// bin/rope.js and bin/cutter.js pick one when it is newer than the last `tsc -b` of the package
-// and of core, and dist/cli/main.js otherwise, so a stale bundle never runs.
+// bin/rope.js and bin/cutter.js pick one when it is newer than the last `tsc -b` of the package,
+// of core and of tui, and dist/cli/main.js otherwise, so a stale bundle never runs.
 //
 //   node tools/bundle/build-bundle.mjs [PACKAGE...]      PACKAGE: rope, cutter (default: both)
 //
 // Third-party packages stay outside, imported as usual: the native add-ons cannot be bundled, and
-// Ink, React, prom-client and redis are imported only by the commands that need them. The
-// dependencies of core (netlink, @neuralegion/raw-socket, koffi) are installed next to core, not
-// next to rope or cutter (`npm install -g` gives each package its own node_modules), so the
-// bundled core code requires them from core's own location.
+// Ink, React, prom-client and redis are imported only by the commands that need them. The bundled
+// tui code imports Ink and React from the CLI's location, as the view itself does, so both draw
+// with one React. The dependencies of core (netlink, @neuralegion/raw-socket, koffi) are installed
+// next to core, not next to rope or cutter (`npm install -g` gives each package its own
+// node_modules), so the bundled core code requires them from core's own location.
 import { readFileSync, rmSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';

@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // Starts rope from its bundle (dist/bundle/, made by `npm run build` and on `npm pack`): rope-help.js
 // for --help, --version, completion and usage errors, rope.js for the rest. In a checkout whose
-// code was compiled after the bundle was made (`tsc -b` touched dist/.tsbuildinfo of rope or
-// core), the bundle would be stale: then the compiled modules run, as they always can.
+// code was compiled after the bundle was made (`tsc -b` touched dist/.tsbuildinfo of rope, core
+// or tui), the bundle would be stale: then the compiled modules run, as they always can.
 import { statSync } from 'node:fs';
 
 const args = process.argv.slice(2);
@@ -29,5 +29,6 @@ const built = mtime(bundle);
 const fresh =
   built >= 0 &&
   built >= mtime(new URL('../dist/.tsbuildinfo', import.meta.url)) &&
-  built >= mtime(new URL('../../core/dist/.tsbuildinfo', import.meta.url));
+  built >= mtime(new URL('../../core/dist/.tsbuildinfo', import.meta.url)) &&
+  built >= mtime(new URL('../../tui/dist/.tsbuildinfo', import.meta.url));
 await import(fresh ? bundle.href : '../dist/cli/main.js');
