@@ -1,5 +1,6 @@
 // What the temporary-rule backends (nft, iptables) offer, and how to pick one.
-import { findTool, runTool, runToolSync } from './command.js';
+import { findTool, runToolSync } from './command.js';
+import { listInetTables } from './nft-tables-listing.js';
 import type { FlowMatch } from './flow-match.js';
 import type { OwnerIdentity } from './owner-identity.js';
 
@@ -66,12 +67,15 @@ export function detectBackend(): BackendKind | null {
   return withoutUsableNft(nft);
 }
 
-/** detectBackend without blocking: a command can do its own first work while nft answers. */
+/**
+ * detectBackend without blocking: a command can do its own first work while nft answers. It asks
+ * with `nft list tables inet`, which a leftover check started at the same time runs anyway.
+ */
 export async function detectBackendAsync(): Promise<BackendKind | null> {
   const nft = findTool('nft');
   if (nft) {
     try {
-      await runTool([nft, 'list', 'tables'], 'nft list tables');
+      await listInetTables(nft);
       return 'nft';
     } catch {
       /* not usable here (no kernel support or no permission): try iptables */

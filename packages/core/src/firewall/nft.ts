@@ -4,6 +4,7 @@
 import { findTool, runTool, runToolSync } from './command.js';
 import type { InitialFlows, RulesBackend, TemporaryRulesSpec } from './backend.js';
 import { flowFamily, ownerTag, type FlowMatch } from './flow-match.js';
+import { listInetTables } from './nft-tables-listing.js';
 import { identityText, parseIdentity, type OwnerIdentity } from './owner-identity.js';
 
 export const NFT_RAW_PRIORITY = -300;
@@ -177,7 +178,7 @@ export function listNftTables(owner: string): { table: string; pid: number }[] {
 export async function listNftTablesAsync(owner: string): Promise<{ table: string; pid: number }[]> {
   const nft = findTool('nft');
   if (!nft) return [];
-  return ownerTables(await runTool([nft, 'list', 'tables', 'inet'], 'listing nft tables'), owner);
+  return ownerTables(await listInetTables(nft), owner);
 }
 
 /** The tables of `owner` in the output of `nft list tables inet`. */
