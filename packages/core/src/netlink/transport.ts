@@ -34,13 +34,7 @@ import type {
 } from './transport-types.js';
 import { tuneNetlinkSocket } from './socket-options.js';
 
-export type {
-  NetlinkSocketEvents,
-  NetlinkSocketOptions,
-  RawSocketLike,
-  RequestOptions,
-  RequestResult,
-} from './transport-types.js';
+export type * from './transport-types.js';
 
 /** Datagrams read directly per package callback before the event loop gets its turn back. */
 const DIRECT_BUDGET = 256;
