@@ -77,6 +77,7 @@ test(
       assert.deepEqual(stray, [], 'compiled tests, source maps, sources');
     }
     assert.ok(core.includes('dist/completion/index.js'));
+    assert.ok(core.includes('launcher/fresh-entry.js'), 'the launchers’ choice');
     for (const f of [
       'bin/rope.js',
       'dist/cli/main.js',

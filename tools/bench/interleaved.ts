@@ -1,12 +1,11 @@
 // Commands measured side by side: each round runs every command once, in turn, so that a change
 // in the machine's load (other work on a shared machine) weighs on all of them alike. Wall time
 // and peak resident memory of each run come from GNU time when it is there (else wall only).
-import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { onPath, repoRoot } from '../../test/support/environment.js';
+import { onPath } from '../../test/support/environment.js';
 import type { BenchContext } from './frame.js';
-import { median } from './measure.js';
+import { median, timedRun } from './measure.js';
 
 export interface Measured {
   /** Median wall time in seconds. */
@@ -38,18 +37,8 @@ export function interleaved(
   for (let round = 0; round <= runs; round++) {
     commands.forEach((argv, i) => {
       if (!ok[i]) return;
-      const [cmd, args] = withTime
-        ? [TIME, ['-f', '%M', '-o', out, ...argv]]
-        : [argv[0], argv.slice(1)];
-      const t0 = process.hrtime.bigint();
-      const r = spawnSync(cmd, args, {
-        cwd: repoRoot,
-        stdio: ['ignore', 'ignore', 'pipe'],
-        maxBuffer: 1 << 26,
-      });
-      const s = Number(process.hrtime.bigint() - t0) / 1e9;
-      if (r.status !== 0) {
-        ctx.log(`${argv.join(' ').slice(0, 120)} failed: ${String(r.stderr).slice(0, 400)}`);
+      const s = timedRun(ctx, argv, withTime ? [TIME, '-f', '%M', '-o', out] : []);
+      if (s === null) {
         ok[i] = false;
         return;
       }

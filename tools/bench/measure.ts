@@ -1,6 +1,6 @@
 // Timing helpers shared by the benchmark sections: a median of repeated in-process passes after a
-// warm-up, and the median wall time of a command (a peer tool, or ours as users start it;
-// start-up included).
+// warm-up, and the wall time of a command's run and its median (a peer tool, or ours as users
+// start it; start-up included).
 import { spawnSync } from 'node:child_process';
 import { onPath, repoRoot } from '../../test/support/environment.js';
 import type { BenchContext } from './frame.js';
@@ -43,25 +43,39 @@ export function timed(fn: () => number, runs: number): Pass {
  * repository root; returns the median wall time, or null (logged) when it is missing or fails.
  */
 export function peer(ctx: BenchContext, argv: readonly string[], runs: number): number | null {
-  const [cmd, ...args] = argv;
-  if (!onPath(cmd)) {
-    ctx.log(`${cmd} not found: its row is left out`);
+  if (!onPath(argv[0])) {
+    ctx.log(`${argv[0]} not found: its row is left out`);
     return null;
   }
   const times: number[] = [];
   for (let i = 0; i < runs + 1; i++) {
-    const t0 = process.hrtime.bigint();
-    const r = spawnSync(cmd, args, {
-      cwd: repoRoot,
-      stdio: ['ignore', 'ignore', 'pipe'],
-      maxBuffer: 1 << 26,
-    });
-    const s = Number(process.hrtime.bigint() - t0) / 1e9;
-    if (r.status !== 0) {
-      ctx.log(`${argv.join(' ').slice(0, 120)} failed: ${String(r.stderr).slice(0, 400)}`);
-      return null;
-    }
+    const s = timedRun(ctx, argv);
+    if (s === null) return null;
     if (i > 0) times.push(s);
   }
   return median(times);
+}
+
+/**
+ * One run of `argv` from the repository root, started through `wrapper` when given (GNU time);
+ * its wall time in seconds, or null (logged) when it fails.
+ */
+export function timedRun(
+  ctx: BenchContext,
+  argv: readonly string[],
+  wrapper: readonly string[] = [],
+): number | null {
+  const [cmd, ...args] = [...wrapper, ...argv];
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync(cmd, args, {
+    cwd: repoRoot,
+    stdio: ['ignore', 'ignore', 'pipe'],
+    maxBuffer: 1 << 26,
+  });
+  const s = Number(process.hrtime.bigint() - t0) / 1e9;
+  if (r.status !== 0) {
+    ctx.log(`${argv.join(' ').slice(0, 120)} failed: ${String(r.stderr).slice(0, 400)}`);
+    return null;
+  }
+  return s;
 }

@@ -6,6 +6,14 @@ export const NETLINK_ROUTE = 0;
 export const NETLINK_SOCK_DIAG = 4;
 export const NETLINK_NETFILTER = 12;
 
+/** The UAPI name of a netlink protocol family, to name sockets in errors. */
+export function netlinkProtocolName(protocol: number): string {
+  if (protocol === NETLINK_ROUTE) return 'NETLINK_ROUTE';
+  if (protocol === NETLINK_SOCK_DIAG) return 'NETLINK_SOCK_DIAG';
+  if (protocol === NETLINK_NETFILTER) return 'NETLINK_NETFILTER';
+  return `netlink protocol ${protocol}`;
+}
+
 /** struct nlmsghdr flags. */
 export const NLM_F_REQUEST = 0x01;
 export const NLM_F_MULTI = 0x02;

@@ -133,6 +133,23 @@ export function setIntOption(fd: number, level: number, name: number, value: num
   return f.setsockopt(fd, level, name, v, 4) === 0 ? 0 : f.errno();
 }
 
+/**
+ * Finds this process's socket with that protocol and port id and applies what the package cannot:
+ * NETLINK_NO_ENOBUFS, and `recvBufferSize` forced past net.core.rmem_max when given. Null when the
+ * socket is not found (no /proc).
+ */
+export function tuneNetlinkSocket(
+  protocol: number,
+  portId: number,
+  recvBufferSize: number | undefined,
+): NetlinkSocketInfo | null {
+  const info = findNetlinkSocket(protocol, portId);
+  if (!info) return null;
+  setIntOption(info.fd, SOL_NETLINK, NETLINK_NO_ENOBUFS, 1);
+  if (recvBufferSize) setIntOption(info.fd, SOL_SOCKET, SO_RCVBUFFORCE, recvBufferSize);
+  return info;
+}
+
 const meminfo = Buffer.alloc(SK_MEMINFO_VARS * 4);
 const meminfoLen = Buffer.alloc(4);
 

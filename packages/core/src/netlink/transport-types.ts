@@ -42,16 +42,6 @@ export interface RequestResult {
   messages: number;
 }
 
-export interface Pending {
-  seq: number;
-  dump: boolean;
-  options: RequestOptions;
-  result: RequestResult;
-  timer: NodeJS.Timeout;
-  resolve(r: RequestResult): void;
-  reject(e: Error): void;
-}
-
 /** What NetlinkSocket needs of the `netlink` package's RawNetlinkSocket (a fake in unit tests). */
 export interface RawSocketLike {
   on(event: 'message', listener: (msg: Buffer) => void): unknown;

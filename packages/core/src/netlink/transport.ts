@@ -2,7 +2,7 @@
 // ACK or a multipart dump ending in NLMSG_DONE, unsolicited messages (multicast events, NFLOG and
 // NFQUEUE packets) handed to one handler, and receive-buffer overruns reported as an 'overrun'
 // event. Sockets are opened with NETLINK_NO_ENOBUFS (see socket-options.ts: an ENOBUFS error would
-// abort the process inside the package), so overruns are detected from the kernel's drop counter.
+// abort the process inside the package), so overruns are seen in the drop counter (drop-watch.ts).
 //
 // The package calls our listeners from native code: an exception escaping one aborts the whole
 // process (SIGABRT, no 'uncaughtException'). So every listener here is guarded; a handler's
@@ -12,59 +12,29 @@ import { EventEmitter } from 'node:events';
 // the raw module alone: importing the package root loads rtnetlink/nl80211/wireguard too (+0.1 s)
 import { RawNetlinkSocket } from 'netlink/dist/raw.js';
 import {
-  NETLINK_NETFILTER,
-  NETLINK_ROUTE,
-  NETLINK_SOCK_DIAG,
+  netlinkProtocolName,
   NLM_F_ACK,
   NLM_F_DUMP,
-  NLM_F_DUMP_INTR,
-  NLMSG_DONE,
-  NLMSG_ERROR,
   NLMSG_NOOP,
   NLMSG_OVERRUN,
 } from './constants.js';
 import { DirectIo } from './direct-io.js';
-import { EBADF, EMSGSIZE, ENOBUFS, ETIMEDOUT, errnoName } from './errno.js';
+import { DropWatch } from './drop-watch.js';
+import { EBADF, EMSGSIZE, ENOBUFS } from './errno.js';
 import { errnoFault, fromSystemError, NetlinkError } from './errors.js';
 import { putU16h, u16h, u32h } from './host-order.js';
 import { forEachMessage, NlMsgView } from './message.js';
+import { RequestTable } from './request-table.js';
 import type {
   NetlinkSocketEvents,
   NetlinkSocketOptions,
-  Pending,
   RawSocketLike,
   RequestOptions,
   RequestResult,
 } from './transport-types.js';
-import {
-  findNetlinkSocket,
-  NETLINK_NO_ENOBUFS,
-  netlinkDrops,
-  setIntOption,
-  SO_RCVBUFFORCE,
-  SOL_NETLINK,
-  SOL_SOCKET,
-  socketDrops,
-  type NetlinkSocketInfo,
-} from './socket-options.js';
+import { tuneNetlinkSocket } from './socket-options.js';
 
-/** How often the drop counter is read while someone listens for 'overrun'. */
-const DROP_POLL_MS = 200;
-
-export type {
-  NetlinkSocketEvents,
-  NetlinkSocketOptions,
-  RawSocketLike,
-  RequestOptions,
-  RequestResult,
-} from './transport-types.js';
-
-/** Netlink protocols by number, to name sockets in errors. */
-const protocolNames: Record<number, string> = {
-  [NETLINK_ROUTE]: 'NETLINK_ROUTE',
-  [NETLINK_SOCK_DIAG]: 'NETLINK_SOCK_DIAG',
-  [NETLINK_NETFILTER]: 'NETLINK_NETFILTER',
-};
+export type * from './transport-types.js';
 
 /** Datagrams read directly per package callback before the event loop gets its turn back. */
 const DIRECT_BUDGET = 256;
@@ -83,17 +53,15 @@ export class NetlinkSocket extends EventEmitter<NetlinkSocketEvents> {
   onBatchEnd: (() => void) | null = null;
 
   private readonly raw: RawSocketLike;
-  private readonly pending = new Map<number, Pending>();
+  private readonly requests = new RequestTable();
   private readonly view = new NlMsgView();
   // bound once: a closure per datagram would be an allocation per NFQUEUE packet batch
   private readonly dispatchBound = (m: NlMsgView): void => this.dispatch(m);
   private readonly timeoutMs: number;
   private seq: number;
   private closed = false;
-  /** Descriptor and inode of the package's socket (null for fakes, or when /proc is unreadable). */
-  private info: NetlinkSocketInfo | null = null;
-  private dropTimer: NodeJS.Timeout | null = null;
-  private lastDrops = 0;
+  /** Null for fakes, or when the package's socket cannot be found in /proc. */
+  private dropWatch: DropWatch | null = null;
   private direct: DirectIo | null = null;
 
   private constructor(protocol: number, raw: RawSocketLike, options: NetlinkSocketOptions) {
@@ -124,34 +92,21 @@ export class NetlinkSocket extends EventEmitter<NetlinkSocketEvents> {
    * (-1 when unknown). Sockets opened by `open()` never see ENOBUFS; this is how overruns show.
    */
   drops(): number {
-    if (!this.info) return -1;
-    const d = socketDrops(this.info.fd);
-    return d >= 0 ? d : netlinkDrops(this.info.inode);
+    return this.dropWatch ? this.dropWatch.count() : -1;
   }
 
   private watchDrops(): void {
-    if (this.dropTimer || !this.info || this.closed) return;
-    this.lastDrops = Math.max(0, this.drops());
-    this.dropTimer = setInterval(() => {
-      const d = this.drops();
-      if (d > this.lastDrops) {
-        this.lastDrops = d;
-        this.emit('overrun');
-      }
-    }, DROP_POLL_MS);
-    this.dropTimer.unref();
+    if (!this.closed) this.dropWatch?.start();
   }
 
-  /** Applies what the package cannot: NETLINK_NO_ENOBUFS and a forced receive buffer. */
+  /** Applies what the package cannot: socket options, the drop watch, direct receive. */
   private tune(options: NetlinkSocketOptions): void {
-    this.info = findNetlinkSocket(this.protocol, this.raw.address().port);
-    if (!this.info) return;
-    setIntOption(this.info.fd, SOL_NETLINK, NETLINK_NO_ENOBUFS, 1);
-    if (options.recvBufferSize)
-      setIntOption(this.info.fd, SOL_SOCKET, SO_RCVBUFFORCE, options.recvBufferSize);
+    const info = tuneNetlinkSocket(this.protocol, this.raw.address().port, options.recvBufferSize);
+    if (!info) return;
+    this.dropWatch = new DropWatch(info, () => this.emit('overrun'));
     if (options.directReceive)
       this.direct = DirectIo.open(
-        this.info.fd,
+        info.fd,
         options.directReceive.slots,
         options.directReceive.slotBytes,
       );
@@ -211,7 +166,7 @@ export class NetlinkSocket extends EventEmitter<NetlinkSocketEvents> {
   /** Opens a socket; throws NetlinkError (e.g. EPROTONOSUPPORT when the kernel lacks the protocol). */
   static open(protocol: number, options: NetlinkSocketOptions = {}): NetlinkSocket {
     let raw: RawNetlinkSocket;
-    const name = protocolNames[protocol] ?? `netlink protocol ${protocol}`;
+    const name = netlinkProtocolName(protocol);
     try {
       raw = new RawNetlinkSocket(protocol, {
         recvBufferSize: options.recvBufferSize ?? 0,
@@ -235,7 +190,7 @@ export class NetlinkSocket extends EventEmitter<NetlinkSocketEvents> {
   }
 
   private get name(): string {
-    return protocolNames[this.protocol] ?? `netlink protocol ${this.protocol}`;
+    return netlinkProtocolName(this.protocol);
   }
 
   /** The socket's port id (nl_pid), as the kernel addresses unicast replies. */
@@ -291,49 +246,24 @@ export class NetlinkSocket extends EventEmitter<NetlinkSocketEvents> {
     const dump = (flags & NLM_F_DUMP) === NLM_F_DUMP;
     if (!dump && (flags & NLM_F_ACK) === 0) putU16h(msg, 6, flags | NLM_F_ACK);
     const seq = u32h(msg, 8);
+    const timeoutMs = options.timeoutMs ?? this.timeoutMs;
     return new Promise<RequestResult>((resolve, reject) => {
-      const timeoutMs = options.timeoutMs ?? this.timeoutMs;
-      const p: Pending = {
-        seq,
-        dump,
-        options,
-        result: { interrupted: false, messages: 0 },
-        resolve,
-        reject,
-        timer: setTimeout(() => {
-          this.pending.delete(seq);
-          reject(
-            new NetlinkError(
-              errnoFault(
-                ETIMEDOUT,
-                options.operation,
-                `the kernel did not answer within ${timeoutMs} ms`,
-              ),
-            ),
-          );
-        }, timeoutMs),
-      };
-      this.pending.set(seq, p);
+      const p = this.requests.add(seq, dump, options, timeoutMs, resolve, reject);
       try {
         this.raw.send(msg, {}, (err) => {
           if (!err) return;
           try {
-            this.settle(p, fromSystemError(err, options.operation, options.hints));
+            this.requests.settle(p, fromSystemError(err, options.operation, options.hints));
           } catch {
             /* never let a send callback throw into native code */
           }
         });
       } catch (e) {
-        this.settle(p, fromSystemError(e, options.operation, options.hints));
+        this.requests.settle(p, fromSystemError(e, options.operation, options.hints));
       }
     });
   }
 
-  /**
-   * Sends without waiting (verdicts, config that needs no answer). Errors go to 'error'.
-   * `onSent` runs once the kernel took the datagram (or it failed): until then the package holds
-   * `msg`, so a caller reusing its buffers waits for it. Never called after close().
-   */
   /**
    * Sends `len` bytes of `buf` now, in this call, when direct I/O is on (the buffer is free again
    * on return). Returns false when it is off or the call failed: send() it then.
@@ -342,6 +272,11 @@ export class NetlinkSocket extends EventEmitter<NetlinkSocketEvents> {
     return this.direct !== null && !this.closed && this.direct.send(buf, len) === 0;
   }
 
+  /**
+   * Sends without waiting (verdicts, config that needs no answer). Errors go to 'error'.
+   * `onSent` runs once the kernel took the datagram (or it failed): until then the package holds
+   * `msg`, so a caller reusing its buffers waits for it. Never called after close().
+   */
   send(msg: Uint8Array | Uint8Array[], onSent?: (failed: boolean) => void): void {
     if (this.closed) return;
     try {
@@ -362,11 +297,9 @@ export class NetlinkSocket extends EventEmitter<NetlinkSocketEvents> {
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    if (this.dropTimer) clearInterval(this.dropTimer);
-    this.dropTimer = null;
-    for (const p of [...this.pending.values()]) {
-      this.settle(
-        p,
+    this.dropWatch?.stop();
+    this.requests.failAll(
+      (p) =>
         new NetlinkError(
           errnoFault(
             EBADF,
@@ -374,8 +307,7 @@ export class NetlinkSocket extends EventEmitter<NetlinkSocketEvents> {
             'the netlink socket was closed before the answer came',
           ),
         ),
-      );
-    }
+    );
     // Never close the native socket inside one of its own callbacks (a request settled there
     // lets an awaiting caller run close() before the callback returns): the package frees the
     // callback's async context while it is still in use and the process aborts. Close it on the
@@ -398,58 +330,27 @@ export class NetlinkSocket extends EventEmitter<NetlinkSocketEvents> {
     return this.closed;
   }
 
-  private settle(p: Pending, err: Error | null): void {
-    if (this.pending.get(p.seq) !== p) return;
-    this.pending.delete(p.seq);
-    clearTimeout(p.timer);
-    if (err) p.reject(err);
-    else p.resolve(p.result);
-  }
-
   private receive(msg: Uint8Array, end: number, from: number): void {
     try {
       forEachMessage(msg, end, this.view, this.dispatchBound, from);
     } catch (e) {
       // a malformed datagram: fail the requests waiting on this socket rather than hang them
       const err = e instanceof Error ? e : new Error(String(e));
-      if (this.pending.size > 0) for (const p of [...this.pending.values()]) this.settle(p, err);
+      if (this.requests.size > 0) this.requests.failAll(() => err);
       else this.safeEmitError(err);
     }
   }
 
   private dispatch(m: NlMsgView): void {
     // replies carry our own port id in nlmsg_pid (the kernel echoes the requester); events carry 0
-    const p = m.seq !== 0 ? this.pending.get(m.seq) : undefined;
-    if (!p) {
-      if (m.type === NLMSG_NOOP || m.type === NLMSG_OVERRUN) return;
-      const h = this.onMessage;
-      if (h) {
-        try {
-          h(m);
-        } catch (e) {
-          rethrowLater(e);
-        }
-      }
-      return;
-    }
-    if (m.type === NLMSG_ERROR) {
-      const errno = m.error;
-      this.settle(p, errno === 0 ? null : refusal(-errno, p.options));
-      return;
-    }
-    if (m.type === NLMSG_DONE) {
-      if (m.flags & NLM_F_DUMP_INTR) p.result.interrupted = true;
-      const status = m.doneStatus;
-      this.settle(p, status < 0 ? refusal(-status, p.options) : null);
-      return;
-    }
-    if (m.flags & NLM_F_DUMP_INTR) p.result.interrupted = true;
-    p.result.messages++;
-    if (p.options.onMessage) {
+    if (this.requests.answer(m)) return;
+    if (m.type === NLMSG_NOOP || m.type === NLMSG_OVERRUN) return;
+    const h = this.onMessage;
+    if (h) {
       try {
-        p.options.onMessage(m);
+        h(m);
       } catch (e) {
-        this.settle(p, e instanceof Error ? e : new Error(String(e)));
+        rethrowLater(e);
       }
     }
   }
@@ -464,7 +365,7 @@ export class NetlinkSocket extends EventEmitter<NetlinkSocketEvents> {
         return;
       }
       const e = fromSystemError(err, `${this.name} receive`);
-      for (const p of [...this.pending.values()]) this.settle(p, e);
+      this.requests.failAll(() => e);
       this.safeEmitError(e);
     } catch (e) {
       rethrowLater(e);
@@ -478,11 +379,6 @@ export class NetlinkSocket extends EventEmitter<NetlinkSocketEvents> {
       rethrowLater(x);
     }
   }
-}
-
-/** The kernel's refusal of a request, with the caller's hint for that errno when it gave one. */
-function refusal(errno: number, options: RequestOptions): NetlinkError {
-  return new NetlinkError(errnoFault(errno, options.operation, options.hints?.[errnoName(errno)]));
 }
 
 /** Re-throws outside the native callback, where Node reports it as an uncaught exception. */

@@ -80,9 +80,25 @@ export function summary(diagnostics: readonly Diagnostic[]): string {
 }
 
 /**
- * Compiles a script file, printing its diagnostics to stderr; throws CliError on errors. An
+ * Reads and compiles a script file; throws CliError when it cannot be read as a script. An
  * l7-filter pattern file (`.pat`) is compiled to the rope script that applies it, looking at the
  * first `window` packets of a connection (l7-filter's default when not given).
+ */
+export function compileScriptFile(
+  path: string,
+  pushes: number,
+  usage?: string,
+  window?: number,
+): { script: Script | null; diagnostics: Diagnostic[] } {
+  const text = readScriptFile(path, usage);
+  return isPatternFile(path)
+    ? compilePattern(text, path, { pushes, window })
+    : compile(text, path, { pushes });
+}
+
+/**
+ * Compiles a script file (as compileScriptFile), printing its diagnostics to stderr; throws
+ * CliError on errors.
  */
 export function loadScript(
   path: string,
@@ -91,10 +107,7 @@ export function loadScript(
   usage?: string,
   window?: number,
 ): Script {
-  const text = readScriptFile(path, usage);
-  const { script, diagnostics } = isPatternFile(path)
-    ? compilePattern(text, path, { pushes, window })
-    : compile(text, path, { pushes });
+  const { script, diagnostics } = compileScriptFile(path, pushes, usage, window);
   io.err(renderDiagnostics(diagnostics));
   if (!script) throw new CliError(`${path}: ${summary(diagnostics)}; not run`);
   return script;

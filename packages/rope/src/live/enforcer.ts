@@ -15,9 +15,9 @@
 // Under pass-all (ftwall's accept-all) the sets stop filling: matches lock and block nothing,
 // learned keys are not mirrored, and the kernel sets are emptied; turning it off puts back what
 // the tables still hold.
-import { formatIp, parseIp } from '@p2pwall/core';
+import { parseIp } from '@p2pwall/core';
 import { parseEndpoint } from '../control/address.js';
-import { keyText } from '../tables/keys.js';
+import { endpointKeyOf, keyText, splitEndpointKey } from '../tables/keys.js';
 import { MAX_TABLE_LIFETIME, type SharedTable, type TableChange } from '../tables/shared-table.js';
 import type { TableSet } from '../tables/table-set.js';
 import { parseAction } from './actions.js';
@@ -68,22 +68,6 @@ export interface EnforcerOptions {
   inside: readonly Cidr[];
   /** Seconds since 1970 (default: the clock). */
   now?: () => number;
-}
-
-const key = (bytes: Uint8Array, port: number | null) =>
-  Buffer.from(bytes).toString('latin1') +
-  (port === null ? '' : String.fromCharCode(port >>> 8, port & 0xff));
-
-/** A key's address and port, or null when it is not an address key. */
-function splitKey(k: string): { family: 4 | 6; address: string; port: number | null } | null {
-  const b = Buffer.from(k, 'latin1');
-  const len = b.length === 4 || b.length === 6 ? 4 : b.length === 16 || b.length === 18 ? 16 : 0;
-  if (len === 0) return null;
-  return {
-    family: len === 4 ? 4 : 6,
-    address: formatIp(b, 0, len),
-    port: b.length > len ? b.readUInt16BE(len) : null,
-  };
 }
 
 export class Enforcer implements PeerBlocker {
@@ -170,7 +154,7 @@ export class Enforcer implements PeerBlocker {
     for (const c of fresh) {
       const kind = this.setKind(c.table);
       if (kind === 'learned') {
-        if (splitKey(c.key)) this.blocks[source]++;
+        if (splitEndpointKey(c.key)) this.blocks[source]++;
         continue;
       }
       const lock = c.table === LOCKED_TABLE;
@@ -216,7 +200,7 @@ export class Enforcer implements PeerBlocker {
     const bytes = parseIp(address);
     if (this.pass || !bytes) return false;
     const s = seconds ?? MAX_TABLE_LIFETIME;
-    const k = key(bytes, null);
+    const k = endpointKeyOf(bytes, null);
     const renewed = this.locked.find(k, this.now()) !== undefined;
     this.locked.add(k, this.now(), s, 0, label);
     if (renewed) this.locks.renewed++;
@@ -247,7 +231,7 @@ export class Enforcer implements PeerBlocker {
   ): boolean {
     if (this.pass || (addr.length !== 4 && addr.length !== 16)) return false;
     const s = seconds ?? MAX_TABLE_LIFETIME;
-    const k = key(addr, port);
+    const k = endpointKeyOf(addr, port);
     const renewed = this.blocked.find(k, this.now()) !== undefined;
     this.blocked.add(k, this.now(), s, 0, label);
     if (renewed) this.blocks.renewed++;
@@ -263,8 +247,8 @@ export class Enforcer implements PeerBlocker {
     const bytes = parseIp(address);
     const ended =
       bytes !== null &&
-      this.live(this.locked, key(bytes, null)) &&
-      this.locked.delete(key(bytes, null));
+      this.live(this.locked, endpointKeyOf(bytes, null)) &&
+      this.locked.delete(endpointKeyOf(bytes, null));
     if (ended) this.locks.unlocked++;
     return ended;
   }
@@ -273,7 +257,7 @@ export class Enforcer implements PeerBlocker {
   unblock(address: string, port: number | null): boolean {
     const bytes = parseIp(address);
     if (!bytes) return false;
-    const k = key(bytes, port);
+    const k = endpointKeyOf(bytes, port);
     const ended = this.live(this.blocked, k) && this.blocked.delete(k);
     if (ended) this.blocks.unblocked++;
     return ended;
@@ -288,7 +272,7 @@ export class Enforcer implements PeerBlocker {
     for (const _ of this.blocked.entries(now)) blockedPeers++;
     for (const name of this.o.kernelTables) {
       const t = this.o.tables.get(name);
-      if (t) for (const [k] of t.entries(now)) if (splitKey(k)) blockedPeers++;
+      if (t) for (const [k] of t.entries(now)) if (splitEndpointKey(k)) blockedPeers++;
     }
     return { lockedClients, blockedPeers };
   }
@@ -298,7 +282,7 @@ export class Enforcer implements PeerBlocker {
     const bytes = parseIp(address);
     if (!bytes) return null;
     const t = kind === 'lock' ? this.locked : this.blocked;
-    const k = key(bytes, kind === 'lock' ? null : port);
+    const k = endpointKeyOf(bytes, kind === 'lock' ? null : port);
     const e = t.find(k, this.now());
     return e ? this.view(kind, k, e.expires, e.note) : null;
   }
@@ -315,7 +299,7 @@ export class Enforcer implements PeerBlocker {
       const t = this.o.tables.get(name);
       if (!t) continue;
       for (const [k, e] of t.entries(now))
-        if (splitKey(k)) out.push(this.view('block', k, e.expires, name));
+        if (splitEndpointKey(k)) out.push(this.view('block', k, e.expires, name));
     }
     return out.filter((e) => e.address !== '');
   }
@@ -373,7 +357,7 @@ export class Enforcer implements PeerBlocker {
     if (!sets) return;
     const kind = this.setKind(c.table);
     if (kind === null) return;
-    const at = splitKey(c.key);
+    const at = splitEndpointKey(c.key);
     if (!at) return;
     const deleted = c.expires === 0;
     if (!deleted && this.pass) return;
@@ -391,7 +375,7 @@ export class Enforcer implements PeerBlocker {
   }
 
   private view(kind: 'lock' | 'block', k: string, expires: number, note: string): EnforcedEntry {
-    const at = splitKey(k);
+    const at = splitEndpointKey(k);
     return {
       kind,
       address: at?.address ?? '',

@@ -3,6 +3,7 @@
 // it into the kernel set, reports the event and keeps it in --state — so code that runs beside
 // the decider (the DNS training, a cut's UDP block) blocks without a message of its own.
 import { MAX_TABLE_LIFETIME, type SharedTable } from '../tables/shared-table.js';
+import { endpointKeyOf } from '../tables/keys.js';
 import type { TableSet } from '../tables/table-set.js';
 import type { PeerBlocker } from './enforcement.js';
 import { declareEnforceTables } from './enforce-tables.js';
@@ -21,8 +22,12 @@ export class TablePeerBlocker implements PeerBlocker {
   blockPeer(addr: Uint8Array, port: number | null, seconds: number, label: string): void {
     if (addr.length !== 4 && addr.length !== 16) return;
     if (!(seconds > 0)) return;
-    let key = Buffer.from(addr).toString('latin1');
-    if (port !== null) key += String.fromCharCode((port >>> 8) & 0xff, port & 0xff);
-    this.blocked.add(key, this.now(), Math.min(seconds, MAX_TABLE_LIFETIME), undefined, label);
+    this.blocked.add(
+      endpointKeyOf(addr, port),
+      this.now(),
+      Math.min(seconds, MAX_TABLE_LIFETIME),
+      undefined,
+      label,
+    );
   }
 }

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { buildTcpPacket, buildUdpPacket, formatIp, Packet, TCP_SYN } from '@p2pwall/core';
-import { addressKey, endpointKey, keyText } from './keys.js';
+import { addressKey, endpointKey, endpointKeyOf, keyText, splitEndpointKey } from './keys.js';
 
 function decoded(buf: Uint8Array): Packet {
   const p = new Packet();
@@ -64,4 +64,26 @@ test('table keys: the packet’s bytes as latin1, whatever the addresses and por
       },
     ),
   );
+});
+
+test('table keys: keys from address bytes equal the packet’s and split back (property)', () => {
+  fc.assert(
+    fc.property(
+      fc.boolean(),
+      fc.uint8Array({ minLength: 16, maxLength: 16 }),
+      fc.option(fc.integer({ min: 0, max: 65535 })),
+      (v6, a, port) => {
+        const n = v6 ? 16 : 4;
+        const addr = a.subarray(0, n);
+        const address = formatIp(addr, 0, n);
+        const p = decoded(
+          buildUdpPacket({ src: address, dst: address, srcPort: port ?? 1, dstPort: 2 }),
+        );
+        const k = endpointKeyOf(addr, port);
+        assert.equal(k, port === null ? addressKey(p, 'src') : endpointKey(p, 'src'));
+        assert.deepEqual(splitEndpointKey(k), { family: v6 ? 6 : 4, address, port });
+      },
+    ),
+  );
+  assert.equal(splitEndpointKey('abc'), null, 'neither shape');
 });

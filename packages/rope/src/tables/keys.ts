@@ -1,9 +1,9 @@
-// The keys scripts usually store in tables, built from a decoded packet: an address (4 bytes for
-// IPv4, 16 for IPv6, network byte order) or an address and port (the address, then the port as 2
-// bytes, big-endian). Byte strings, as rope's strings are latin1, so the keys a script builds by
+// The keys scripts usually store in tables, built from a decoded packet or from address bytes,
+// and read back: an address (4 bytes for IPv4, 16 for IPv6, network byte order) or an address and
+// port (the address, then the port as 2 bytes, big-endian). Byte strings, as rope's strings are latin1, so the keys a script builds by
 // hand (`$data 4 lift …`, a peer list from a tracker response) compare equal to these: a compact
 // peer entry from a tracker is exactly an address-and-port key.
-import type { Packet } from '@p2pwall/core';
+import { formatIp, type Packet } from '@p2pwall/core';
 
 /** Which end of the packet: its source or its destination. */
 export type End = 'src' | 'dst';
@@ -39,6 +39,26 @@ export function endpointKey(p: Packet, end: End): string {
     b[o + 8], b[o + 9], b[o + 10], b[o + 11], b[o + 12], b[o + 13], b[o + 14], b[o + 15],
     port >>> 8, port & 0xff,
   );
+}
+
+/** An address (4 or 16 bytes), and its port unless null, as a key. */
+export function endpointKeyOf(address: Uint8Array, port: number | null): string {
+  const k = Buffer.from(address).toString('latin1');
+  return port === null ? k : k + String.fromCharCode((port >>> 8) & 0xff, port & 0xff);
+}
+
+/** A key's address and port (null: none), or null when it is neither key shape. */
+export function splitEndpointKey(
+  key: string,
+): { family: 4 | 6; address: string; port: number | null } | null {
+  const b = Buffer.from(key, 'latin1');
+  const len = b.length === 4 || b.length === 6 ? 4 : b.length === 16 || b.length === 18 ? 16 : 0;
+  if (len === 0) return null;
+  return {
+    family: len === 4 ? 4 : 6,
+    address: formatIp(b, 0, len),
+    port: b.length > len ? b.readUInt16BE(len) : null,
+  };
 }
 
 /** A key for people: `192.0.2.1`, `[2001:db8::1]:6881`, or hex when it is neither shape. */

@@ -1,7 +1,6 @@
 // What `rope check` does (its options and help: commands/check.ts, which loads this module when
 // the command runs, so that help and completion load none of it).
-import { compile } from '../../index.js';
-import { renderDiagnostics } from '../../diagnostic.js';
+import { renderDiagnostics, type Diagnostic } from '../../diagnostic.js';
 import {
   CliError,
   EXIT_FAILURE,
@@ -11,8 +10,7 @@ import {
   type Output,
 } from '../command.js';
 import { pushesFrom } from '../push-options.js';
-import { readScriptFile, summary } from '../read-script.js';
-import { compilePattern, isPatternFile } from '../../l7/load-pattern.js';
+import { compileScriptFile, summary } from '../read-script.js';
 import { OPTIONS } from '../commands/check.js';
 
 export async function executeCheck(args: string[], io: Output): Promise<number> {
@@ -21,18 +19,15 @@ export async function executeCheck(args: string[], io: Output): Promise<number> 
   const pushes = pushesFrom(tokens).length;
   let failed = false;
   for (const path of positionals) {
-    let source: string;
+    let diagnostics: readonly Diagnostic[];
     try {
-      source = readScriptFile(path, 'rope check SCRIPT...');
+      ({ diagnostics } = compileScriptFile(path, pushes, 'rope check SCRIPT...'));
     } catch (e) {
       if (!(e instanceof CliError)) throw e;
       io.err(`rope check: ${e.message}\n`);
       failed = true;
       continue;
     }
-    const { diagnostics } = isPatternFile(path)
-      ? compilePattern(source, path, { pushes })
-      : compile(source, path, { pushes });
     if (diagnostics.some((d) => d.severity === 'error')) failed = true;
     if (values.json) {
       for (const d of diagnostics) io.out(JSON.stringify(d.toJSON()) + '\n');

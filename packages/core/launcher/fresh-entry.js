@@ -1,0 +1,34 @@
+// What the launchers (rope's and cutter's bin/) import: the package's bundle when it is fresh,
+// else its compiled modules. Plain JavaScript outside dist/, so choosing loads nothing that the
+// choice is about. A bundle is stale when `tsc -b` compiled the package, core or tui (which both
+// tools bundle) after it was made (their dist/.tsbuildinfo is newer): a checkout then runs
+// dist/cli/main.js, as it always can.
+// The tarballs ship no .tsbuildinfo, so an installed package always runs its bundle.
+import { statSync } from 'node:fs';
+
+/** Modification time in ms, or -1 when absent. */
+function mtime(url) {
+  try {
+    return statSync(url).mtimeMs;
+  } catch {
+    return -1;
+  }
+}
+
+/**
+ * The URL to import for the package at `packageRoot` (a URL ending in /): its
+ * dist/bundle/`bundleFile` when that is fresh, else its dist/cli/main.js.
+ * @param {URL} packageRoot
+ * @param {string} bundleFile
+ * @returns {string}
+ */
+export function freshEntry(packageRoot, bundleFile) {
+  const bundle = new URL(`dist/bundle/${bundleFile}`, packageRoot);
+  const built = mtime(bundle);
+  const fresh =
+    built >= 0 &&
+    built >= mtime(new URL('dist/.tsbuildinfo', packageRoot)) &&
+    built >= mtime(new URL('../dist/.tsbuildinfo', import.meta.url)) &&
+    built >= mtime(new URL('../../tui/dist/.tsbuildinfo', import.meta.url));
+  return (fresh ? bundle : new URL('dist/cli/main.js', packageRoot)).href;
+}
