@@ -49,7 +49,7 @@ export const bench: BenchModule = {
         '--conditions=source',
         '--import',
         'tsx',
-        join(repoRoot, 'scripts', 'bench', 'decider-flood.ts'),
+        join(repoRoot, 'tools', 'bench', 'decider-flood.ts'),
         String(n),
       ],
       { cwd: repoRoot, encoding: 'utf8', maxBuffer: 1 << 20 },
