@@ -105,3 +105,30 @@ test(
     assert.doesNotMatch(rawRules(), /P2PWALL_CUTTER|p2pwall-cutter/);
   },
 );
+
+test(
+  'cleanupStaleAsync, which lists over netlink: the rules of killed runs of both backends go, live runs keep theirs',
+  { skip },
+  async () => {
+    const dead = [await holdUntilReady('nft', 30_000), await holdUntilReady('iptables', 30_000)];
+    const live = [await holdUntilReady('nft', 30_000), await holdUntilReady('iptables', 30_000)];
+    for (const h of dead) {
+      process.kill(-h.child.pid!, 'SIGKILL');
+      await new Promise((r) => h.child.once('exit', r));
+    }
+    const chainPids = () =>
+      new Set([...rawRules().matchAll(/^:P2PWALL_CUTTER_(\d+)_OUT /gm)].map((m) => m[1]));
+    assert.equal((nftTables().match(/p2pwall_cutter_/g) ?? []).length, 2);
+    assert.equal(chainPids().size, 2);
+    const removed = op<{ backend: string }[]>(ns, { op: 'cleanupStaleAsync' });
+    assert.deepEqual(removed.map((r) => r.backend).sort(), ['iptables', 'nft']);
+    assert.equal((nftTables().match(/p2pwall_cutter_/g) ?? []).length, 1, 'the live nft run');
+    assert.equal(chainPids().size, 1, 'the live iptables run');
+    assert.deepEqual(op(ns, { op: 'cleanupStaleAsync' }), [], 'nothing stale is left');
+    for (const h of live) {
+      process.kill(-h.child.pid!, 'SIGTERM');
+      await new Promise((r) => h.child.once('exit', r));
+    }
+    assert.doesNotMatch(nftTables() + rawRules(), /p2pwall_cutter|P2PWALL_CUTTER/);
+  },
+);

@@ -12,7 +12,7 @@ import {
   type ConntrackEvent,
 } from '@p2pwall/core/netlink';
 import { Packet, transportChecksumValid } from '@p2pwall/core';
-import { cleanupStale, TemporaryFirewall } from '@p2pwall/core/firewall';
+import { cleanupStale, cleanupStaleAsync, TemporaryFirewall } from '@p2pwall/core/firewall';
 
 const cmd = JSON.parse(process.argv[2] ?? '{}');
 const json = (v: unknown) =>
@@ -143,6 +143,8 @@ async function main(): Promise<unknown> {
     }
     case 'cleanupStale':
       return cleanupStale('p2pwall-cutter');
+    case 'cleanupStaleAsync':
+      return await cleanupStaleAsync('p2pwall-cutter');
     default:
       throw new Error(`unknown op ${cmd.op}`);
   }

@@ -68,14 +68,15 @@ export function detectBackend(): BackendKind | null {
 }
 
 /**
- * detectBackend without blocking: a command can do its own first work while nft answers. It asks
- * with `nft list tables inet`, which a leftover check started at the same time runs anyway.
+ * detectBackend without blocking: a command can do its own first work meanwhile. nf_tables is
+ * asked over netlink for its inet tables, the dump a leftover check started at the same time
+ * makes anyway; nft must be installed, as the rules go in with it.
  */
 export async function detectBackendAsync(): Promise<BackendKind | null> {
   const nft = findTool('nft');
   if (nft) {
     try {
-      await listInetTables(nft);
+      await listInetTables();
       return 'nft';
     } catch {
       /* not usable here (no kernel support or no permission): try iptables */

@@ -1,6 +1,10 @@
 // Temporary rules for machines without nft: chains of our own in the raw table of iptables and
 // ip6tables, reached by one commented jump each from PREROUTING and OUTPUT, loaded with
 // `iptables-restore --noflush` (one atomic batch per change). One rule per flow direction.
+import { realpathSync } from 'node:fs';
+import { basename } from 'node:path';
+import { NFPROTO_IPV4, NFPROTO_IPV6 } from '../netlink/nftables/constants.js';
+import { listNftChainsOf } from '../netlink/nftables/listing.js';
 import { findTool, runTool, runToolSync } from './command.js';
 import type { InitialFlows, RulesBackend, TemporaryRulesSpec } from './backend.js';
 import { flowFamily, ownerTag, protoName, type FlowMatch } from './flow-match.js';
@@ -226,15 +230,42 @@ export function listIptablesChains(owner: string): OwnerChains {
   return ownerChains(outs, owner);
 }
 
-/** listIptablesChains without blocking: both tools run at once, while the caller goes on. */
+/**
+ * listIptablesChains without blocking. Where both save tools are iptables-nft, the chains live in
+ * nf_tables: one netlink dump of the raw tables' chains tells whether any of `owner` exist, and
+ * the tools (a process each) run only when some do, to read the identities their rules record.
+ * Elsewhere (iptables-legacy) both tools run at once, while the caller goes on.
+ */
 export async function listIptablesChainsAsync(owner: string): Promise<OwnerChains> {
+  const paths = SAVE_TOOLS.map((tool) => findTool(tool));
+  if (paths.every((p) => p === null || isNftVariant(p))) {
+    try {
+      const head = `${chainOwner(owner)}_`;
+      const chains = await listNftChainsOf([NFPROTO_IPV4, NFPROTO_IPV6], 'raw');
+      if (!chains.some((c) => c.name.startsWith(head) && OWNER_CHAIN.test(c.name))) return [];
+    } catch {
+      /* nf_tables did not answer: the tools tell */
+    }
+  }
   const outs = await Promise.all(
-    SAVE_TOOLS.map((tool) => {
-      const path = findTool(tool);
+    SAVE_TOOLS.map((tool, i) => {
+      const path = paths[i];
       return path ? runTool([path, '-t', 'raw'], `${tool} -t raw`).catch(() => '') : '';
     }),
   );
   return ownerChains(outs, owner);
+}
+
+/** `<OWNER>_<pid>_LOG`, `_DROP`, `_OUT`: the chains a run makes. */
+const OWNER_CHAIN = /_\d+_(LOG|DROP|OUT)$/;
+
+/** iptables-nft (xtables-nft-multi) rather than iptables-legacy, by what the tool's path is. */
+function isNftVariant(path: string): boolean {
+  try {
+    return /nft/.test(basename(realpathSync(path)));
+  } catch {
+    return false;
+  }
 }
 
 /** The chains of `owner` in the outputs of `iptables-save -t raw` and `ip6tables-save -t raw`. */

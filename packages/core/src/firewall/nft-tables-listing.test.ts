@@ -1,47 +1,40 @@
-// Callers asking for `nft list tables inet` while one runs share it; afterwards a caller runs its
-// own. A fake nft (a shell script) counts how often it is started.
+// Callers asking for the inet tables while a dump runs share it; afterwards a caller starts its
+// own. A fake lister counts how often it is started.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { NftTableInfo } from '../netlink/nftables/tables.js';
 import { listInetTables } from './nft-tables-listing.js';
 
-test('one nft process for the callers that ask while it runs, a new one after', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'p2pwall-nft-listing-'));
-  try {
-    const count = join(dir, 'count');
-    const nft = join(dir, 'nft');
-    writeFileSync(
-      nft,
-      `#!/bin/sh\necho "$@" >> ${count}\nsleep 0.2\necho "table inet p2pwall_cutter_7"\n`,
-    );
-    chmodSync(nft, 0o755);
-    const [a, b] = await Promise.all([listInetTables(nft), listInetTables(nft)]);
-    assert.equal(a, b);
-    assert.match(a, /table inet p2pwall_cutter_7/);
-    assert.deepEqual(readFileSync(count, 'utf8').trim().split('\n'), ['list tables inet']);
-    await listInetTables(nft);
-    assert.equal(readFileSync(count, 'utf8').trim().split('\n').length, 2);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+const TABLE: NftTableInfo = { family: 1, name: 'p2pwall_cutter_7', flags: 0 };
+
+test('one dump for the callers that ask while it runs, a new one after', async () => {
+  let started = 0;
+  const list = async () => {
+    started++;
+    await sleep(50);
+    return [TABLE];
+  };
+  const [a, b] = await Promise.all([listInetTables(list), listInetTables(list)]);
+  assert.equal(a, b);
+  assert.deepEqual(a, [TABLE]);
+  assert.equal(started, 1);
+  await listInetTables(list);
+  assert.equal(started, 2);
 });
 
-test('a failing listing fails every caller that shared it, and is not kept', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'p2pwall-nft-listing-'));
-  try {
-    const nft = join(dir, 'nft');
-    writeFileSync(nft, '#!/bin/sh\necho "Error: Operation not permitted" >&2\nexit 1\n');
-    chmodSync(nft, 0o755);
-    const results = await Promise.allSettled([listInetTables(nft), listInetTables(nft)]);
-    assert.deepEqual(
-      results.map((r) => r.status),
-      ['rejected', 'rejected'],
-    );
-    writeFileSync(nft, '#!/bin/sh\necho ok\n');
-    assert.equal((await listInetTables(nft)).trim(), 'ok');
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+test('a failing dump fails every caller that shared it, and is not kept', async () => {
+  let fail = true;
+  const list = async () => {
+    await sleep(10);
+    if (fail) throw new Error('Operation not permitted');
+    return [TABLE];
+  };
+  const results = await Promise.allSettled([listInetTables(list), listInetTables(list)]);
+  assert.deepEqual(
+    results.map((r) => r.status),
+    ['rejected', 'rejected'],
+  );
+  fail = false;
+  assert.deepEqual(await listInetTables(list), [TABLE]);
 });

@@ -174,11 +174,27 @@ export function listNftTables(owner: string): { table: string; pid: number }[] {
   return ownerTables(runToolSync([nft, 'list', 'tables', 'inet'], 'listing nft tables'), owner);
 }
 
-/** listNftTables without blocking: the listing runs while the caller goes on. */
-export async function listNftTablesAsync(owner: string): Promise<{ table: string; pid: number }[]> {
-  const nft = findTool('nft');
-  if (!nft) return [];
-  return ownerTables(await listInetTables(nft), owner);
+/**
+ * listNftTables without blocking, asked of the kernel over netlink (no nft process): the tables
+ * of `owner` with the identity their comments record (null when a comment records none).
+ */
+export async function listNftTablesAsync(
+  owner: string,
+): Promise<{ table: string; pid: number; identity: OwnerIdentity | null }[]> {
+  // the tables go with `nft delete table`: without nft, none can be removed
+  if (!findTool('nft')) return [];
+  const prefix = tablePrefix(owner);
+  const found: { table: string; pid: number; identity: OwnerIdentity | null }[] = [];
+  for (const t of await listInetTables()) {
+    const pid = t.name.slice(prefix.length);
+    if (!t.name.startsWith(prefix) || !/^\d+$/.test(pid)) continue;
+    found.push({
+      table: t.name,
+      pid: Number(pid),
+      identity: t.comment === undefined ? null : parseIdentity(t.comment),
+    });
+  }
+  return found;
 }
 
 /** The tables of `owner` in the output of `nft list tables inet`. */

@@ -132,14 +132,16 @@ export async function cleanupStaleAsync(
 
 function removeStale(
   owner: string,
-  tables: readonly { table: string; pid: number }[],
+  /** identity: undefined when the listing did not read the table's comment. */
+  tables: readonly { table: string; pid: number; identity?: OwnerIdentity | null }[],
   chains: readonly { prefix: string; pid: number; identity: OwnerIdentity | null }[],
   opts: { all?: boolean; dryRun?: boolean },
 ): StaleRules[] {
   const out: StaleRules[] = [];
   for (const t of tables) {
     // the identity is read even when no process has the pid here: it tells the pid namespace
-    if (!opts.all && ownerState(t.pid, owner, nftTableIdentity(t.table)) === 'alive') continue;
+    const identity = t.identity === undefined ? nftTableIdentity(t.table) : t.identity;
+    if (!opts.all && ownerState(t.pid, owner, identity) === 'alive') continue;
     if (!opts.dryRun && !deleted(() => deleteNftTableSync(t.table))) continue;
     out.push({ backend: 'nft', name: t.table, pid: t.pid });
   }

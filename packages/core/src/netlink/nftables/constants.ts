@@ -4,6 +4,8 @@
 /** enum nf_tables_msg_types (the low byte of a NFNL_SUBSYS_NFTABLES message type). */
 export const NFT_MSG_NEWTABLE = 0;
 export const NFT_MSG_GETTABLE = 1;
+export const NFT_MSG_NEWCHAIN = 3;
+export const NFT_MSG_GETCHAIN = 4;
 export const NFT_MSG_NEWSET = 9;
 export const NFT_MSG_GETSET = 10;
 export const NFT_MSG_NEWSETELEM = 12;
@@ -16,6 +18,17 @@ export const NFT_MSG_DESTROYSETELEM = 30;
 
 /** enum nft_table_attributes (NFT_MSG_GETTABLE, to tell a missing table from a missing set). */
 export const NFTA_TABLE_NAME = 1;
+export const NFTA_TABLE_FLAGS = 2;
+/** libnftnl's TLVs: the comment nft writes with `table … { comment "…" }`. */
+export const NFTA_TABLE_USERDATA = 6;
+export const NFTA_TABLE_MAX = 7;
+/** The libnftnl user-data TLV type of a table's comment (NFTNL_UDATA_TABLE_COMMENT). */
+export const NFTNL_UDATA_TABLE_COMMENT = 0;
+
+/** enum nft_chain_attributes (the NFT_MSG_NEWCHAIN messages of a chain dump). */
+export const NFTA_CHAIN_TABLE = 1;
+export const NFTA_CHAIN_NAME = 3;
+export const NFTA_CHAIN_MAX = 12;
 
 /** enum nft_list_attributes. */
 export const NFTA_LIST_ELEM = 1;

@@ -9,3 +9,5 @@ export * from './nlmsgerr.js';
 export * from './errors.js';
 export * from './batch.js';
 export * from './client.js';
+export * from './tables.js';
+export * from './listing.js';
