@@ -240,9 +240,8 @@ export async function listIptablesChainsAsync(owner: string): Promise<OwnerChain
   const paths = SAVE_TOOLS.map((tool) => findTool(tool));
   if (paths.every((p) => p === null || isNftVariant(p))) {
     try {
-      const head = `${chainOwner(owner)}_`;
       const chains = await listNftChainsOf([NFPROTO_IPV4, NFPROTO_IPV6], 'raw');
-      if (!chains.some((c) => c.name.startsWith(head) && OWNER_CHAIN.test(c.name))) return [];
+      if (!chains.some((c) => ownerChainOf(c.name, owner) !== null)) return [];
     } catch {
       /* nf_tables did not answer: the tools tell */
     }
@@ -256,8 +255,14 @@ export async function listIptablesChainsAsync(owner: string): Promise<OwnerChain
   return ownerChains(outs, owner);
 }
 
-/** `<OWNER>_<pid>_LOG`, `_DROP`, `_OUT`: the chains a run makes. */
-const OWNER_CHAIN = /_\d+_(LOG|DROP|OUT)$/;
+/**
+ * The prefix (`<OWNER>_<pid>`) and pid of `name` when it is one of the chains a run of `owner`
+ * makes (`…_LOG`, `…_DROP`, `…_OUT`), else null.
+ */
+function ownerChainOf(name: string, owner: string): { prefix: string; pid: number } | null {
+  const m = /^(\S+)_(\d+)_(LOG|DROP|OUT)$/.exec(name);
+  return m && m[1] === chainOwner(owner) ? { prefix: `${m[1]}_${m[2]}`, pid: Number(m[2]) } : null;
+}
 
 /** iptables-nft (xtables-nft-multi) rather than iptables-legacy, by what the tool's path is. */
 function isNftVariant(path: string): boolean {
@@ -275,8 +280,9 @@ function ownerChains(outs: readonly string[], owner: string): OwnerChains {
   const head = `${chainOwner(owner)}_`;
   for (const out of outs) {
     for (const line of out.split('\n')) {
-      const m = /^:(\S+)_(\d+)_(LOG|DROP|OUT) /.exec(line);
-      if (m && `${m[1]}_` === head) found.set(`${m[1]}_${m[2]}`, Number(m[2]));
+      // a chain line: `:<name> <policy> [packets:bytes]`
+      const chain = line.startsWith(':') ? ownerChainOf(line.slice(1).split(' ')[0]!, owner) : null;
+      if (chain) found.set(chain.prefix, chain.pid);
       const rule = /^-A (\S+)_(\d+)_OUT .*--comment "([^"]*)"/.exec(line);
       const identity = rule && `${rule[1]}_` === head ? parseIdentity(rule[3]) : null;
       if (identity) identities.set(`${rule![1]}_${rule![2]}`, identity);

@@ -183,28 +183,30 @@ export async function listNftTablesAsync(
 ): Promise<{ table: string; pid: number; identity: OwnerIdentity | null }[]> {
   // the tables go with `nft delete table`: without nft, none can be removed
   if (!findTool('nft')) return [];
-  const prefix = tablePrefix(owner);
   const found: { table: string; pid: number; identity: OwnerIdentity | null }[] = [];
   for (const t of await listInetTables()) {
-    const pid = t.name.slice(prefix.length);
-    if (!t.name.startsWith(prefix) || !/^\d+$/.test(pid)) continue;
-    found.push({
-      table: t.name,
-      pid: Number(pid),
-      identity: t.comment === undefined ? null : parseIdentity(t.comment),
-    });
+    const pid = ownerTablePid(t.name, owner);
+    if (pid === null) continue;
+    const identity = t.comment === undefined ? null : parseIdentity(t.comment);
+    found.push({ table: t.name, pid, identity });
   }
   return found;
 }
 
+/** The pid in the name of one of `owner`'s tables (`<owner>_<pid>`), or null for another table. */
+function ownerTablePid(name: string, owner: string): number | null {
+  const prefix = tablePrefix(owner);
+  const pid = name.slice(prefix.length);
+  return name.startsWith(prefix) && /^\d+$/.test(pid) ? Number(pid) : null;
+}
+
 /** The tables of `owner` in the output of `nft list tables inet`. */
 function ownerTables(out: string, owner: string): { table: string; pid: number }[] {
-  const prefix = tablePrefix(owner);
   const found: { table: string; pid: number }[] = [];
   for (const line of out.split('\n')) {
     const m = /^table inet (\S+)$/.exec(line.trim());
-    if (m && m[1].startsWith(prefix) && /^\d+$/.test(m[1].slice(prefix.length)))
-      found.push({ table: m[1], pid: Number(m[1].slice(prefix.length)) });
+    const pid = m ? ownerTablePid(m[1], owner) : null;
+    if (pid !== null) found.push({ table: m![1], pid });
   }
   return found;
 }
