@@ -12,7 +12,12 @@ import {
   type ConntrackEvent,
 } from '@p2pwall/core/netlink';
 import { Packet, transportChecksumValid } from '@p2pwall/core';
-import { cleanupStale, cleanupStaleAsync, TemporaryFirewall } from '@p2pwall/core/firewall';
+import {
+  cleanupStale,
+  cleanupStaleAsync,
+  NftBackend,
+  TemporaryFirewall,
+} from '@p2pwall/core/firewall';
 
 const cmd = JSON.parse(process.argv[2] ?? '{}');
 const json = (v: unknown) =>
@@ -140,6 +145,29 @@ async function main(): Promise<unknown> {
       await sleep(cmd.ms);
       await fw.remove();
       return fw.backend.name;
+    }
+    case 'nftBuild': {
+      // the nft backend's table with its initial flows and later changes, made over netlink or
+      // (netlink false) by nft -f; left in place unless cmd.remove
+      process.env.P2PWALL_NFT_NETLINK = cmd.netlink ? '1' : '0';
+      const b = new NftBackend(cmd.spec);
+      const initial = cmd.initial ?? {};
+      // cmd.extraLog more log flows, made here: thousands would not fit an argument list
+      const extra = Array.from({ length: cmd.extraLog ?? 0 }, (_, i) => ({
+        proto: 6,
+        src: `198.51.100.${1 + (i % 250)}`,
+        srcPort: 1024 + i,
+        dst: '203.0.113.9',
+        dstPort: 443,
+      }));
+      await b.install({ ...initial, log: [...(initial.log ?? []), ...extra] });
+      for (const c of cmd.changes ?? []) {
+        if (c.op === 'addLog') await b.addLog(c.flows);
+        else if (c.op === 'addDrop') await b.addDrop(c.flows, c.timeoutSec);
+        else await b.removeDrop(c.flows);
+      }
+      if (cmd.remove) await b.remove();
+      return b.name;
     }
     case 'cleanupStale':
       return cleanupStale('p2pwall-cutter');

@@ -1,10 +1,13 @@
 // Temporary rules in a dedicated nftables table, `table inet <owner>_<pid>`: deleting the table
 // removes everything at once, which makes cleanup trivial and atomic. Flows live in sets of
 // concatenated 5-tuples, so a thousand flows cost one hash lookup per packet, not a thousand rules.
+import { NetlinkError } from '../netlink/errors.js';
+import { NftTransactions } from '../netlink/nftables/transaction.js';
 import { findTool, runTool, runToolSync } from './command.js';
 import type { InitialFlows, RulesBackend, TemporaryRulesSpec } from './backend.js';
 import { flowFamily, ownerTag, type FlowMatch } from './flow-match.js';
 import { listInetTables } from './nft-tables-listing.js';
+import { buildElementChange, buildTableRemoval, buildTemporaryTable } from './nft-transaction.js';
 import { identityText, parseIdentity, type OwnerIdentity } from './owner-identity.js';
 
 export const NFT_RAW_PRIORITY = -300;
@@ -48,6 +51,20 @@ function dropElements(initial: InitialFlows, v: 4 | 6): string {
   return e ? ` elements = { ${e} };` : '';
 }
 
+/** The table's comment: whose rules they are, and the owner's identity (see owner-identity.ts). */
+function tableComment(spec: TemporaryRulesSpec): string {
+  const identity = spec.identity ? `; owner ${identityText(spec.identity)}` : '';
+  return `${ownerTag(spec.owner, spec.pid)}: temporary rules, removed when it exits (or by --cleanup)${identity}`;
+}
+
+/**
+ * Whether the table is made and changed over nf_tables netlink (the default) or by `nft -f`
+ * (P2PWALL_NFT_NETLINK=0: a way back, and the comparison the tests make).
+ */
+function overNetlink(): boolean {
+  return process.env.P2PWALL_NFT_NETLINK !== '0';
+}
+
 /** The ruleset script `install` loads (exported for tests and for `--print-rules` style output). */
 export function nftScript(spec: TemporaryRulesSpec, initial: InitialFlows = {}): string {
   const table = nftTableName(spec.owner, spec.pid);
@@ -61,10 +78,9 @@ export function nftScript(spec: TemporaryRulesSpec, initial: InitialFlows = {}):
       ? `log group ${spec.logGroup} snaplen ${spec.snaplen ?? 80} queue-threshold 1`
       : null;
   const notOurs = spec.notrackMark !== undefined ? `meta mark != ${spec.notrackMark >>> 0} ` : '';
-  const identity = spec.identity ? `; owner ${identityText(spec.identity)}` : '';
   return [
     `table inet ${table} {`,
-    `  comment ${JSON.stringify(`${ownerTag(spec.owner, spec.pid)}: temporary rules, removed when it exits (or by --cleanup)${identity}`)}`,
+    `  comment ${JSON.stringify(tableComment(spec))}`,
     `  set log4 { type ${key4};${withElements(initial.log, 4)} }`,
     `  set log6 { type ${key6};${withElements(initial.log, 6)} }`,
     `  set drop4 { type ${key4}; flags timeout;${dropElements(initial, 4)} }`,
@@ -95,6 +111,7 @@ export class NftBackend implements RulesBackend {
   readonly name: string;
   private readonly nft: string;
   private installed = false;
+  private netlink: NftTransactions | null = null;
 
   constructor(private readonly spec: TemporaryRulesSpec) {
     this.name = nftTableName(spec.owner, spec.pid);
@@ -104,6 +121,19 @@ export class NftBackend implements RulesBackend {
   async install(initial: InitialFlows = {}): Promise<void> {
     // mark it installed first: a signal arriving while nft runs must still remove the table
     this.installed = true;
+    if (overNetlink()) {
+      const b = this.transactions().builder();
+      buildTemporaryTable(
+        b,
+        this.spec,
+        initial,
+        this.name,
+        tableComment(this.spec),
+        NFT_RAW_PRIORITY,
+      );
+      await this.transactions().commit(b.finish(), `installing nft table ${this.name}`);
+      return;
+    }
     await runTool(
       [this.nft, '-f', '-'],
       `installing nft table ${this.name}`,
@@ -117,6 +147,16 @@ export class NftBackend implements RulesBackend {
     flows: FlowMatch[],
     timeoutSec?: number,
   ): Promise<void> {
+    if (overNetlink()) {
+      const b = this.transactions().builder();
+      buildElementChange(b, this.name, set, verb, flows, timeoutSec);
+      if (b.messages > 0)
+        await this.transactions().commit(
+          b.finish(),
+          `${verb === 'add' ? 'adding' : 'removing'} ${set} flows in nft table ${this.name}`,
+        );
+      return;
+    }
     const lines: string[] = [];
     for (const v of [4, 6] as const) {
       const e = elements(flows, v, verb === 'add' ? timeoutSec : undefined);
@@ -140,9 +180,28 @@ export class NftBackend implements RulesBackend {
     return this.elementCommand('delete', 'drop', flows);
   }
 
+  /** The netlink socket of this table's transactions, opened on first use. */
+  private transactions(): NftTransactions {
+    this.netlink ??= NftTransactions.open();
+    return this.netlink;
+  }
+
   async remove(): Promise<void> {
     if (!this.installed) return;
     this.installed = false;
+    if (overNetlink()) {
+      try {
+        const b = this.transactions().builder();
+        buildTableRemoval(b, this.name);
+        await this.transactions().commit(b.finish(), `removing nft table ${this.name}`);
+      } catch (e) {
+        if (!(e instanceof NetlinkError && e.code === 'ENOENT')) throw e;
+      } finally {
+        this.netlink?.close();
+        this.netlink = null;
+      }
+      return;
+    }
     try {
       await runTool(
         [this.nft, 'delete', 'table', 'inet', this.name],
@@ -156,6 +215,9 @@ export class NftBackend implements RulesBackend {
   removeSync(): void {
     if (!this.installed) return;
     this.installed = false;
+    // exit and signal handlers cannot wait for a netlink answer: nft removes it synchronously
+    this.netlink?.close();
+    this.netlink = null;
     try {
       runToolSync(
         [this.nft, 'delete', 'table', 'inet', this.name],

@@ -18,6 +18,14 @@ export interface NflogOptions extends NflogConfig {
   onOverrun?(): void;
 }
 
+/** recvmmsg slots per run (see NetlinkSocketOptions.directReceive). */
+const RECEIVE_SLOTS = 16;
+
+/** A datagram's largest size: a whole 64 KiB copy plus attributes, or nlbufsiz if larger. */
+function slotBytesFor(nlbufsiz = 0): number {
+  return ((Math.max(0xffff + 4096, nlbufsiz) + 4095) >> 12) << 12;
+}
+
 export class Nflog {
   /** Times the socket's drop counter was seen to grow. */
   overruns = 0;
@@ -27,6 +35,8 @@ export class Nflog {
   private constructor(
     readonly socket: NetlinkSocket,
     readonly group: number,
+    /** What open() sized the reads for. */
+    private readonly nlbufsiz = 0,
   ) {}
 
   /**
@@ -34,8 +44,13 @@ export class Nflog {
    * (default 0xffff), QTHRESH 1 and TIMEOUT 0 so the kernel never holds copies back.
    */
   static async open(options: NflogOptions): Promise<Nflog> {
+    // read in runs (recvmmsg into one arena, no Buffer per copy: a cut of a thousand connections
+    // gets thousands of copies back). A slot holds a datagram: one copy of any copy range with
+    // its attributes, or up to nlbufsiz bytes of copies when the group batches them; sized for
+    // the largest, so configure() can raise the copy range later
     const socket = NetlinkSocket.open(NETLINK_NETFILTER, {
       recvBufferSize: options.recvBufferSize ?? 4 << 20,
+      directReceive: { slots: RECEIVE_SLOTS, slotBytes: slotBytesFor(options.nlbufsiz) },
     });
     return Nflog.attach(socket, options);
   }
@@ -45,7 +60,7 @@ export class Nflog {
    * the fake kernel). Closes the socket when the kernel refuses.
    */
   static async attach(socket: NetlinkSocket, options: NflogOptions): Promise<Nflog> {
-    const log = new Nflog(socket, options.group);
+    const log = new Nflog(socket, options.group, options.nlbufsiz);
     socket.onMessage = (m) => {
       if (log.packet.reset(m) && log.packet.group === options.group) options.onPacket(log.packet);
     };
@@ -78,6 +93,10 @@ export class Nflog {
 
   /** Changes settings of the bound group. */
   async configure(cfg: NflogConfig): Promise<void> {
+    if (cfg.nlbufsiz !== undefined && slotBytesFor(cfg.nlbufsiz) > slotBytesFor(this.nlbufsiz))
+      throw new RangeError(
+        `NFLOG nlbufsiz ${cfg.nlbufsiz} is larger than the reads of this socket allow: give it to open()`,
+      );
     writeNflogConfig(this.writer, this.socket.nextSeq(), this.group, null, cfg);
     await this.socket.request(this.writer.finish(), {
       operation: `configuring NFLOG group ${this.group}`,

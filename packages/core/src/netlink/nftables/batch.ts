@@ -81,7 +81,8 @@ function stringAttrSize(s: string): number {
   return NLA_HDRLEN + nlaAlign(Buffer.byteLength(s) + 1);
 }
 
-function writeBatchFrame(w: NlWriter, type: number, seq: number): void {
+/** NFNL_MSG_BATCH_BEGIN or _END: the frame around the messages of one nf_tables transaction. */
+export function writeBatchFrame(w: NlWriter, type: number, seq: number): void {
   w.begin(type, NLM_F_REQUEST, seq).nfgenmsg(AF_UNSPEC, NFNETLINK_V0, NFNL_SUBSYS_NFTABLES).end();
 }
 

@@ -122,3 +122,69 @@ export const NFPROTO_IPV6 = 10;
 export const NETLINK_CAP_ACK = 10;
 /** SO_SNDBUFFORCE at SOL_SOCKET (asm-generic/socket.h): a send buffer above wmem_max. */
 export const SO_SNDBUFFORCE = 32;
+
+/** More of enum nf_tables_msg_types: what installing and removing a ruleset sends. */
+export const NFT_MSG_DELTABLE = 2;
+export const NFT_MSG_NEWRULE = 6;
+
+/** More of enum nft_chain_attributes, for base chains. */
+export const NFTA_CHAIN_HOOK = 4;
+export const NFTA_CHAIN_POLICY = 5;
+export const NFTA_CHAIN_TYPE = 7;
+/** enum nft_hook_attributes. */
+export const NFTA_HOOK_HOOKNUM = 1;
+export const NFTA_HOOK_PRIORITY = 2;
+
+/** enum nft_rule_attributes. */
+export const NFTA_RULE_TABLE = 1;
+export const NFTA_RULE_CHAIN = 2;
+export const NFTA_RULE_EXPRESSIONS = 4;
+export const NFTA_RULE_USERDATA = 7;
+/** The libnftnl user-data TLV type of a rule's comment (NFTNL_UDATA_RULE_COMMENT). */
+export const NFTNL_UDATA_RULE_COMMENT = 0;
+
+/** enum nft_expr_attributes. */
+export const NFTA_EXPR_NAME = 1;
+export const NFTA_EXPR_DATA = 2;
+
+/** enum nft_registers: 16-byte registers 1–4, and the 4-byte ones from NFT_REG32_00. */
+export const NFT_REG_VERDICT = 0;
+export const NFT_REG_1 = 1;
+export const NFT_REG32_00 = 8;
+
+/** enum nft_meta_attributes and the keys used here (enum nft_meta_keys). */
+export const NFTA_META_DREG = 1;
+export const NFTA_META_KEY = 2;
+export const NFT_META_MARK = 3;
+export const NFT_META_NFPROTO = 15;
+export const NFT_META_L4PROTO = 16;
+
+/** enum nft_cmp_attributes, enum nft_cmp_ops. */
+export const NFTA_CMP_SREG = 1;
+export const NFTA_CMP_OP = 2;
+export const NFTA_CMP_DATA = 3;
+export const NFT_CMP_EQ = 0;
+export const NFT_CMP_NEQ = 1;
+
+/** enum nft_payload_attributes, enum nft_payload_bases. */
+export const NFTA_PAYLOAD_DREG = 1;
+export const NFTA_PAYLOAD_BASE = 2;
+export const NFTA_PAYLOAD_OFFSET = 3;
+export const NFTA_PAYLOAD_LEN = 4;
+export const NFT_PAYLOAD_NETWORK_HEADER = 1;
+export const NFT_PAYLOAD_TRANSPORT_HEADER = 2;
+
+/** enum nft_lookup_attributes. */
+export const NFTA_LOOKUP_SET = 1;
+export const NFTA_LOOKUP_SREG = 2;
+export const NFTA_LOOKUP_SET_ID = 4;
+
+/** enum nft_log_attributes. */
+export const NFTA_LOG_GROUP = 1;
+export const NFTA_LOG_SNAPLEN = 3;
+export const NFTA_LOG_QTHRESHOLD = 4;
+
+/** enum nft_immediate_attributes, enum nft_verdict_attributes. */
+export const NFTA_IMMEDIATE_DREG = 1;
+export const NFTA_IMMEDIATE_DATA = 2;
+export const NFTA_VERDICT_CODE = 1;

@@ -11,3 +11,7 @@ export * from './batch.js';
 export * from './client.js';
 export * from './tables.js';
 export * from './listing.js';
+export * from './expressions.js';
+export * from './tuple-key.js';
+export * from './ruleset-messages.js';
+export * from './transaction.js';
