@@ -1,11 +1,24 @@
 // Running nft / iptables: async for normal use, sync for exit-time cleanup (an 'exit' handler
 // cannot wait). Failures become FirewallError (errors.ts) with the tool's own message and a hint.
-import { execFile, spawnSync } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { FirewallError } from './errors.js';
 
 const SBIN = ['/usr/sbin', '/sbin', '/usr/local/sbin'];
+
+let childProcess: typeof import('node:child_process') | undefined;
+
+/**
+ * node:child_process, loaded when a tool first runs: cutter's usual path runs none (its rules go
+ * over netlink), and loading the module (with net and dgram) is ~5 ms of a start.
+ */
+function processes(): typeof import('node:child_process') {
+  childProcess ??= createRequire(import.meta.url)(
+    'node:child_process',
+  ) as typeof import('node:child_process');
+  return childProcess;
+}
 
 /** Absolute path of a tool on PATH (or the sbin directories), or null. */
 export function findTool(tool: string): string | null {
@@ -23,7 +36,7 @@ export function findTool(tool: string): string | null {
 
 export function runTool(argv: string[], what: string, input?: string): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = execFile(
+    const child = processes().execFile(
       argv[0],
       argv.slice(1),
       { encoding: 'utf8', timeout: 30_000, maxBuffer: 64 << 20 },
@@ -53,7 +66,7 @@ export function runTool(argv: string[], what: string, input?: string): Promise<s
 }
 
 export function runToolSync(argv: string[], what: string, input?: string): string {
-  const r = spawnSync(argv[0], argv.slice(1), {
+  const r = processes().spawnSync(argv[0], argv.slice(1), {
     encoding: 'utf8',
     input,
     timeout: 30_000,

@@ -10,7 +10,7 @@
 //
 // Layout of struct mmsghdr and struct iovec is the LP64 one (x86-64, arm64, …); on other
 // platforms, or without koffi, `DirectIo.open` returns null and callers keep the package's path.
-import { createRequire } from 'node:module';
+import { loadKoffi, loadLibc as cLibrary } from '../ffi/koffi.js';
 
 const MSG_DONTWAIT = 0x40;
 const MSG_TRUNC = 0x20;
@@ -34,7 +34,8 @@ interface Libc {
 
 let libc: Libc | null | undefined;
 
-function loadLibc(): Libc | null {
+/** The calls DirectIo makes, bound once (null where they cannot be). */
+function directCalls(): Libc | null {
   if (libc !== undefined) return libc;
   libc = null;
   if (
@@ -42,20 +43,10 @@ function loadLibc(): Libc | null {
     !['x64', 'arm64', 'ppc64', 's390x', 'riscv64'].includes(process.arch)
   )
     return libc;
+  const koffi = loadKoffi();
+  const lib = cLibrary();
+  if (!koffi || !lib || koffi.sizeof('void *') !== 8) return libc;
   try {
-    const require = createRequire(import.meta.url);
-    const koffi = require('koffi') as {
-      load(name: string | null): { func(sig: string): (...a: unknown[]) => number };
-      errno(): number;
-      sizeof(type: string): number;
-    };
-    if (koffi.sizeof('void *') !== 8) return libc;
-    let lib;
-    try {
-      lib = koffi.load('libc.so.6');
-    } catch {
-      lib = koffi.load(null);
-    }
     libc = {
       recvmmsg: lib.func(
         'int recvmmsg(int, void *, unsigned int, int, void *)',
@@ -70,8 +61,7 @@ function loadLibc(): Libc | null {
 }
 
 function addressOf(b: Buffer): bigint {
-  const require = createRequire(import.meta.url);
-  return (require('koffi') as { address(v: unknown): bigint }).address(b);
+  return loadKoffi()!.address(b);
 }
 
 export class DirectIo {
@@ -106,7 +96,7 @@ export class DirectIo {
    */
   static open(fd: number, slots: number, slotBytes: number): DirectIo | null {
     if (process.env.P2PWALL_DIRECT_IO === '0') return null;
-    const lib = loadLibc();
+    const lib = directCalls();
     return lib ? new DirectIo(lib, fd, slots, slotBytes) : null;
   }
 

@@ -12,7 +12,7 @@
 // port id gives its inode in /proc/net/netlink, and /proc/self/fd links to `socket:[inode]`.
 // setsockopt is called through koffi (FFI with prebuilt binaries).
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { loadKoffi, loadLibc } from '../ffi/koffi.js';
 import { NETLINK_NO_ENOBUFS, SOL_NETLINK } from './constants.js';
 
 export { NETLINK_NO_ENOBUFS, SOL_NETLINK };
@@ -97,19 +97,11 @@ let ffi: Ffi | null | undefined;
 
 function loadFfi(): Ffi | null {
   if (ffi !== undefined) return ffi;
+  const koffi = loadKoffi();
+  const libc = loadLibc();
+  ffi = null;
+  if (!koffi || !libc) return ffi;
   try {
-    const require = createRequire(import.meta.url);
-    const koffi = require('koffi') as {
-      load(name: string | null): { func(sig: string): (...a: unknown[]) => number };
-      errno(): number;
-    };
-    let libc;
-    try {
-      libc = koffi.load('libc.so.6');
-    } catch {
-      // musl has no libc.so.6: the process's own symbols (dlopen(NULL)) include its C library
-      libc = koffi.load(null);
-    }
     ffi = {
       setsockopt: libc.func('int setsockopt(int, int, int, const void *, uint32_t)') as SetSockOpt,
       getsockopt: libc.func('int getsockopt(int, int, int, void *, void *)') as GetSockOpt,
