@@ -1,7 +1,7 @@
 // The nft set client: adds elements with per-element timeouts, deletes them, flushes a set, all
 // as nf_tables batches over one NETLINK_NETFILTER socket (no nft process per change); lists a
-// set's elements with their time left; describes a set. The tables and sets themselves are made
-// elsewhere (nft, or rope's rule installer).
+// set's elements with their time left; describes a set. Tables and sets themselves are made
+// elsewhere (transaction.ts: whole tables such as cutter's, in one transaction; nft; rope's rule installer).
 //
 // A batch is sent without waiting and followed by NFT_MSG_GETGEN (see generation.ts): the batch's
 // errors arrive before that answer, routed here by sequence number. Batches of one commit go one
