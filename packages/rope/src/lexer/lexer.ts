@@ -4,7 +4,8 @@ import type { IToken } from 'chevrotain';
 import { Lexer } from '../parser/chevrotain.js';
 import { allTokens } from './tokens.js';
 
-const lexer = new Lexer(allTokens, { positionTracking: 'full', ensureOptimizations: true });
+// made on first use, like the grammar: building it analyses every token pattern
+let lexer: InstanceType<typeof Lexer> | null = null;
 
 export interface LexResult {
   tokens: IToken[];
@@ -13,6 +14,7 @@ export interface LexResult {
 }
 
 export function lex(text: string): LexResult {
+  lexer ??= new Lexer(allTokens, { positionTracking: 'full', ensureOptimizations: true });
   const r = lexer.tokenize(text);
   return {
     tokens: r.tokens,

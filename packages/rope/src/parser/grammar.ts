@@ -94,5 +94,14 @@ export class RopeGrammar extends EmbeddedActionsParser {
   }
 }
 
-/** One parser for the process: Chevrotain's self-analysis is costly, parsing is reentrant per input. */
-export const grammar = new RopeGrammar();
+let shared: RopeGrammar | null = null;
+
+/**
+ * One parser for the process, made on first use: Chevrotain's self-analysis is costly (30–40 ms),
+ * and a process that compiles only built-in scripts from their parsed form never needs it.
+ * Parsing is reentrant per input.
+ */
+export function grammar(): RopeGrammar {
+  shared ??= new RopeGrammar();
+  return shared;
+}

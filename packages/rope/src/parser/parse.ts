@@ -31,17 +31,18 @@ export function parse(src: SourceFile): ParseResult {
   for (const p of balanced.problems) {
     diagnostics.push(Diagnostic.at(src, tokenSpan(p.token), 'error', 'unbalanced', p.message));
   }
-  grammar.input = balanced.tokens;
-  const body = grammar.script();
-  const failed = grammar.errors.length > 0;
+  const g = grammar();
+  g.input = balanced.tokens;
+  const body = g.script();
+  const failed = g.errors.length > 0;
   // Balanced input cannot fail to parse; should the grammar ever disagree, say so instead of crashing.
-  for (const e of grammar.errors) {
+  for (const e of g.errors) {
     diagnostics.push(
       Diagnostic.at(src, tokenSpan(e.token), 'error', 'internal', `parser: ${e.message}`),
     );
   }
   // the parser is shared: let go of this script's tokens
-  grammar.input = [];
+  g.input = [];
   const program: Program = { body: !failed && body ? body : [] };
   return { program, diagnostics };
 }
