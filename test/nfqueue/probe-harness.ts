@@ -33,6 +33,9 @@ export async function startProbe(
       ? host.spawn([...argvPrefix, ...nodeArgv([script, JSON.stringify(cfg)])])
       : host.node([script, JSON.stringify(cfg)]);
   const stderr = tail(child.stderr);
+  // 'close' comes after the child's output is read to its end; 'exit' can come before the last
+  // line (the stats) is, which under load lost the stats of a probe that had printed them
+  const closed = new Promise((r) => child.once('close', r));
   const packets: Report[] = [];
   const errors: string[] = [];
   let stats: Report | null = null;
@@ -59,11 +62,8 @@ export async function startProbe(
     errors,
     stderr,
     async stop() {
-      if (child.exitCode === null && child.signalCode === null) {
-        const exited = new Promise((r) => child.once('exit', r));
-        child.kill('SIGTERM');
-        await exited;
-      }
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      await closed;
       if (!stats)
         throw new Error(
           `probe gave no stats (exit ${child.exitCode ?? child.signalCode}): ${stderr()}`,
