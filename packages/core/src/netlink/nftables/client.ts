@@ -7,21 +7,19 @@
 // errors arrive before that answer, routed here by sequence number. Batches of one commit go one
 // after the other and the first failed one stops the commit.
 import {
-  NETLINK_NETFILTER,
   NFNETLINK_V0,
   NFNL_SUBSYS_NFTABLES,
   NLM_F_ACK,
   NLM_F_DUMP,
   NLM_F_REQUEST,
   NLMSG_ERROR,
-  NETLINK_EXT_ACK,
   nfnlMsgType,
 } from '../constants.js';
 import { EMSGSIZE, ENOENT } from '../errno.js';
 import { NetlinkError } from '../errors.js';
 import type { NlMsgView } from '../message.js';
-import { findNetlinkSocket, setIntOption, SOL_NETLINK, SOL_SOCKET } from '../socket-options.js';
-import { NetlinkSocket, type NetlinkSocketOptions } from '../transport.js';
+import type { NetlinkSocket, NetlinkSocketOptions } from '../transport.js';
+import { openNftSocket } from './socket.js';
 import { NlWriter } from '../writer.js';
 import {
   nftBatchFault,
@@ -32,7 +30,6 @@ import {
   type NftSetOp,
 } from './batch.js';
 import {
-  NETLINK_CAP_ACK,
   NFT_MSG_GETSETELEM,
   NFT_MSG_GETTABLE,
   NFT_MSG_NEWSET,
@@ -40,7 +37,6 @@ import {
   NFTA_SET_ELEM_LIST_SET,
   NFTA_SET_ELEM_LIST_TABLE,
   NFTA_TABLE_NAME,
-  SO_SNDBUFFORCE,
 } from './constants.js';
 import type { NftElement, NftListedElement } from './element.js';
 import { decodeNftElementsMessage } from './elements-message.js';
@@ -68,8 +64,7 @@ export interface NftCommitResult {
   elements: number;
 }
 
-/** With CAP_NET_ADMIN the send buffer is forced to this, and batches may be this large. */
-const FORCED_SEND_BUFFER = 4 << 20;
+/** With CAP_NET_ADMIN (the send buffer forced up, socket.ts) batches may be this large. */
 const LARGE_BATCH_BYTES = 1 << 20;
 
 export class NftSetClient {
@@ -100,18 +95,8 @@ export class NftSetClient {
    */
   static open(options: NftSetClientOptions = {}): NftSetClient {
     const { limits, ...socketOptions } = options;
-    const socket = NetlinkSocket.open(NETLINK_NETFILTER, {
-      recvBufferSize: 1 << 20,
-      ...socketOptions,
-    });
-    const info = findNetlinkSocket(NETLINK_NETFILTER, socket.portId);
-    let maxBatchBytes = NFT_BATCH_DEFAULTS.maxBatchBytes;
-    if (info) {
-      setIntOption(info.fd, SOL_NETLINK, NETLINK_EXT_ACK, 1);
-      setIntOption(info.fd, SOL_NETLINK, NETLINK_CAP_ACK, 1);
-      if (setIntOption(info.fd, SOL_SOCKET, SO_SNDBUFFORCE, FORCED_SEND_BUFFER) === 0)
-        maxBatchBytes = LARGE_BATCH_BYTES;
-    }
+    const { socket, sendBufferForced } = openNftSocket(socketOptions);
+    const maxBatchBytes = sendBufferForced ? LARGE_BATCH_BYTES : NFT_BATCH_DEFAULTS.maxBatchBytes;
     return new NftSetClient(socket, { maxBatchBytes, ...limits });
   }
 

@@ -15,3 +15,4 @@ export * from './expressions.js';
 export * from './tuple-key.js';
 export * from './ruleset-messages.js';
 export * from './transaction.js';
+export * from './socket.js';

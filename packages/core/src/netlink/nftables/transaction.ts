@@ -6,22 +6,15 @@
 // Each message is labelled when written, so a refusal names what was refused ("rule 2 of chain
 // output") with the kernel's extended-ACK text. The batch is sent without waiting and followed by
 // NFT_MSG_GETGEN: the errors of the batch arrive before that answer.
-import {
-  NETLINK_EXT_ACK,
-  NETLINK_NETFILTER,
-  NFNL_MSG_BATCH_BEGIN,
-  NFNL_MSG_BATCH_END,
-  NLMSG_ERROR,
-} from '../constants.js';
+import { NFNL_MSG_BATCH_BEGIN, NFNL_MSG_BATCH_END, NLMSG_ERROR } from '../constants.js';
 import { EMSGSIZE } from '../errno.js';
 import { errnoFault, NetlinkError } from '../errors.js';
-import { findNetlinkSocket, setIntOption, SOL_NETLINK, SOL_SOCKET } from '../socket-options.js';
-import { NetlinkSocket } from '../transport.js';
+import type { NetlinkSocket } from '../transport.js';
 import { NlWriter } from '../writer.js';
 import { writeBatchFrame } from './batch.js';
-import { NETLINK_CAP_ACK, SO_SNDBUFFORCE } from './constants.js';
 import { writeNftGetGen } from './generation.js';
 import { decodeNlmsgErr, type NlmsgErr } from './nlmsgerr.js';
+import { openNftSocket } from './socket.js';
 
 /** Hints for what an nf_tables transaction is refused with most often. */
 const HINTS: Record<string, string> = {
@@ -66,9 +59,6 @@ export class NftTransactionBuilder {
   }
 }
 
-/** With CAP_NET_ADMIN the send buffer is forced up so a transaction of thousands of elements fits. */
-const FORCED_SEND_BUFFER = 4 << 20;
-
 export class NftTransactions {
   private readonly sync = new NlWriter(64);
   private sinks: ((err: NlmsgErr) => void) | null = null;
@@ -83,17 +73,10 @@ export class NftTransactions {
     };
   }
 
-  /** Opens a socket with extended ACKs (refusals say why) and capped ACKs. */
+  /** Opens a socket with extended ACKs (refusals say why) and capped ACKs (socket.ts). */
   static open(): NftTransactions {
     // not holding the process open: a commit's own request keeps the event loop alive meanwhile
-    const socket = NetlinkSocket.open(NETLINK_NETFILTER, { recvBufferSize: 1 << 20, ref: false });
-    const info = findNetlinkSocket(NETLINK_NETFILTER, socket.portId);
-    if (info) {
-      setIntOption(info.fd, SOL_NETLINK, NETLINK_EXT_ACK, 1);
-      setIntOption(info.fd, SOL_NETLINK, NETLINK_CAP_ACK, 1);
-      setIntOption(info.fd, SOL_SOCKET, SO_SNDBUFFORCE, FORCED_SEND_BUFFER);
-    }
-    return new NftTransactions(socket);
+    return new NftTransactions(openNftSocket({ ref: false }).socket);
   }
 
   /** A builder whose sequence numbers come from this socket. */
