@@ -213,6 +213,21 @@ test('the bucket array grows (rehash) and every flow stays findable from both di
   }
 });
 
+test('reserve: the buckets have room for that many flows from the start and never rehash', () => {
+  const t = new FlowTable({ maxFlows: 100_000, reserve: 5000 });
+  assert.equal(t.bucketCount, 8192);
+  for (let i = 0; i < 5000; i++)
+    feed(t, tcp(`10.0.${i >> 8}.${i & 0xff}`, 1000, '198.51.100.1', 80, TCP_SYN));
+  assert.equal(t.bucketCount, 8192, 'no rehash up to the reserve');
+  // past it they double as before; a reserve above maxFlows is cut to maxFlows' buckets
+  feed(t, tcp('10.1.0.1', 1000, '198.51.100.1', 80, TCP_SYN));
+  for (let i = 5001; i <= 8192; i++)
+    feed(t, tcp(`10.2.${i >> 8}.${i & 0xff}`, 1000, '198.51.100.1', 80, TCP_SYN));
+  assert.equal(t.bucketCount, 16384);
+  assert.equal(new FlowTable({ maxFlows: 3000, reserve: 1_000_000 }).bucketCount, 4096);
+  assert.equal(new FlowTable({ maxFlows: 100_000 }).bucketCount, 1024, 'default: no reserve');
+});
+
 test('an ended TCP flow lingers for closedIdleTimeout, then leaves; open ones keep theirs', () => {
   const removed: [number, FlowRemoveReason][] = [];
   const t = new FlowTable({

@@ -60,6 +60,20 @@ test('a string in freg is kept for its flow beside the integers, and let go with
   assert.deepEqual(c.registersOf(again.flow!, 1)!.slice(0, 2), [0, 1]);
 });
 
+test('reserve: the per-flow arrays have room for it from the start and never shrink below it', () => {
+  const c = new FlowClassifier([{ script: hello }, { script: repeat }], {
+    flows: { udpIdleTimeout: 180, reserve: 4096 },
+  });
+  assert.equal(c.capacity, 4096);
+  for (let port = 1; port <= 4000; port++) c.classify(udp(port, 'hi'), 0);
+  assert.equal(c.capacity, 4096, 'no doubling while the flows fit');
+  for (let port = 4001; port <= 9000; port++) c.classify(udp(port, 'hi'), 0);
+  assert.ok(c.capacity >= 9000, 'past the reserve they double as before');
+  c.expire(500);
+  assert.equal(c.flowCount, 0);
+  assert.equal(c.capacity, 4096, 'after expiry back to the reserve, not below it');
+});
+
 test('after a flood the per-flow arrays shrink; the live flows keep their labels and registers', () => {
   const c = new FlowClassifier([{ script: hello }, { script: repeat }], {
     flows: { udpIdleTimeout: 180 },

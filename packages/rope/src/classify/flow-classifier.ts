@@ -50,7 +50,11 @@ export { DEFAULT_WINDOW } from './default-window.js';
 
 // per-flow arrays start with room for a few flows (a capture of a handful of flows, of which the
 // corpus has hundreds, pays for no more), double as the table fills, and shrink back (on
-// `expire`, not below MIN_CAPACITY) once the table holds under a quarter of their room
+// `expire`, not below MIN_CAPACITY) once the table holds under a quarter of their room. With the
+// flow table's `reserve` (a live engine) they start with room for that many flows and never
+// shrink below it: doubling copies every array, a pause of milliseconds to tens of
+// milliseconds in the middle of a flood, while pages of the reserve no flow has used yet cost
+// address space, not memory
 const INITIAL_CAPACITY = 64;
 const MIN_CAPACITY = 1024;
 
@@ -81,6 +85,8 @@ export class FlowClassifier {
   private readonly result: PacketResult;
   private readonly store: LabelStore;
   private readonly registers: RegisterStore;
+  /** The per-flow arrays never shrink below this many slots (MIN_CAPACITY or the reserve). */
+  private readonly minCapacity: number;
   /** The scripts that declare tables (the only ones a late run runs), by index. */
   private readonly tableScripts: Int32Array;
   /** Per flow, when its scripts last saw the tables; null when no script declares a table. */
@@ -135,7 +141,9 @@ export class FlowClassifier {
         this.store.release(f.slot);
       },
     });
-    const capacity = Math.min(INITIAL_CAPACITY, this.table.maxFlows);
+    const reserve = Math.min(options.flows?.reserve ?? 0, this.table.maxFlows);
+    this.minCapacity = Math.max(MIN_CAPACITY, reserve);
+    const capacity = Math.max(Math.min(INITIAL_CAPACITY, this.table.maxFlows), reserve);
     this.store = new LabelStore(rules.length, capacity);
     this.registerSet = new Int32Array(rules.length).fill(-1);
     let sets = 0;
@@ -282,7 +290,7 @@ export class FlowClassifier {
   expire(now: number): void {
     this.table.expire(now);
     const capacity = this.store.capacity;
-    if (capacity <= MIN_CAPACITY || this.table.size >= capacity / 4) return;
+    if (capacity <= this.minCapacity || this.table.size >= capacity / 4) return;
     const store = this.store;
     const registers = this.registers;
     const late = this.late;
@@ -293,6 +301,7 @@ export class FlowClassifier {
     });
     let room = MIN_CAPACITY;
     while (room < 2 * this.table.size) room *= 2;
+    room = Math.max(room, this.minCapacity);
     store.resize(room);
     registers.resize(room);
     late?.resize(room);

@@ -219,24 +219,27 @@ test('decider: TCP flows are classified on payload packets, both directions', ()
   assert.equal(e.groupSnapshots()[0].matches, 1);
 });
 
-test('decider: a flood of new flows past --max-flows gets its verdicts; then its flows expire and the per-flow arrays shrink', () => {
-  const e = decider([[MATCH_A, DROP]], { maxFlows: 3000 });
-  let dropped = 0;
-  for (let i = 0; i < 6000; i++) {
-    const d = decide(e, { payload: i % 1000 === 0 ? 'MATCH-A' : 'x', sport: 1000 + i });
-    if (d.verdict === NF_DROP) dropped++;
-  }
-  assert.equal(dropped, 6);
-  const t = e.totalsSnapshot();
-  assert.deepEqual([t.packets, t.flows, t.activeFlows], [6000, 6000, 3000]);
-  assert.equal(e.classifier.capacity, 3000);
-  // a matched flow that is still remembered keeps its verdict
-  assert.equal(decide(e, { payload: 'later', sport: 1000 + 5000 }).verdict, NF_DROP);
-  e.classifier.expire(e.now + 3600);
-  assert.equal(e.totalsSnapshot().activeFlows, 0);
-  assert.equal(e.classifier.capacity, 1024);
-  assert.equal(decide(e, { payload: 'MATCH-A', sport: 1 }).verdict, NF_DROP);
-});
+for (const reserveFlows of [undefined, 0]) {
+  const arrays = reserveFlows === 0 ? 'shrink back' : 'keep their room (the reserve)';
+  test(`decider: a flood of new flows past --max-flows gets its verdicts; then its flows expire and the per-flow arrays ${arrays}`, () => {
+    const e = decider([[MATCH_A, DROP]], { maxFlows: 3000, reserveFlows });
+    let dropped = 0;
+    for (let i = 0; i < 6000; i++) {
+      const d = decide(e, { payload: i % 1000 === 0 ? 'MATCH-A' : 'x', sport: 1000 + i });
+      if (d.verdict === NF_DROP) dropped++;
+    }
+    assert.equal(dropped, 6);
+    const t = e.totalsSnapshot();
+    assert.deepEqual([t.packets, t.flows, t.activeFlows], [6000, 6000, 3000]);
+    assert.equal(e.classifier.capacity, 3000);
+    // a matched flow that is still remembered keeps its verdict
+    assert.equal(decide(e, { payload: 'later', sport: 1000 + 5000 }).verdict, NF_DROP);
+    e.classifier.expire(e.now + 3600);
+    assert.equal(e.totalsSnapshot().activeFlows, 0);
+    assert.equal(e.classifier.capacity, reserveFlows === 0 ? 1024 : 3000);
+    assert.equal(decide(e, { payload: 'MATCH-A', sport: 1 }).verdict, NF_DROP);
+  });
+}
 
 test('decider: a flow past its window is dropped from its next packet once a table learns its peer', () => {
   const learner = script(

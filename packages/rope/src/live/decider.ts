@@ -8,7 +8,7 @@
 // Nothing is allocated per packet: the packet view, the conntrack record and the classifier's
 // result are reused; counters are typed arrays.
 import { IPPROTO_TCP, IPPROTO_UDP, Packet, protocolName } from '@p2pwall/core';
-import type { Flow } from '@p2pwall/core/flow';
+import { DEFAULT_MAX_FLOWS, type Flow } from '@p2pwall/core/flow';
 import {
   IP_CT_ESTABLISHED,
   IP_CT_RELATED,
@@ -61,6 +61,11 @@ export interface DeciderOptions {
   doneMark?: number | null;
   caps?: Partial<Caps>;
   maxFlows?: number;
+  /**
+   * Flows the flow table and the per-flow arrays have room for from the start (default: maxFlows,
+   * at most LIVE_RESERVE): a flood of new flows then never waits for them to double.
+   */
+  reserveFlows?: number;
   onMatch?: (e: MatchEvent) => void;
   /**
    * `--on-match cut`: end the flow of `packet` (decoded; the packet is dropped). `first`: the
@@ -88,6 +93,14 @@ export interface DeciderOptions {
 }
 
 // totals, indexed
+/**
+ * The most flows a live engine reserves room for at start (the default --max-flows): under it the
+ * flow table and per-flow arrays never double mid-flood (docs/performance.md, "Room for a flood");
+ * a larger --max-flows reserves this much and doubles beyond it, so that asking for millions of
+ * flows does not claim their address space up front.
+ */
+export const LIVE_RESERVE = 262_144;
+
 const T_PACKETS = 0;
 const T_BYTES = 1;
 const T_FLOWS = 2;
@@ -148,7 +161,11 @@ export class Decider {
       {
         window: options.window,
         caps: options.caps,
-        flows: options.maxFlows !== undefined ? { maxFlows: options.maxFlows } : {},
+        flows: {
+          ...(options.maxFlows !== undefined ? { maxFlows: options.maxFlows } : {}),
+          reserve:
+            options.reserveFlows ?? Math.min(options.maxFlows ?? DEFAULT_MAX_FLOWS, LIVE_RESERVE),
+        },
         onLabel: onMatch
           ? (flow, i, labels) => onMatch(this.matchEvent(flow, i, labels))
           : undefined,
