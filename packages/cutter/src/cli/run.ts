@@ -35,8 +35,10 @@ import {
   summaryLine,
 } from './output.js';
 import { privilegeProblem } from './privileges.js';
+import { stdoutLines } from './line-out.js';
 
-const out = (s: string) => process.stdout.write(s + '\n');
+const stdout = stdoutLines();
+const out = (s: string) => stdout.line(s);
 const err = (s: string) => process.stderr.write(`cutter: ${s}\n`);
 
 function cutOptions(o: CliOptions): CutOptions {
@@ -157,6 +159,7 @@ export async function runCutter(o: CliOptions): Promise<number> {
     },
   });
   if (o.json) out(summaryJsonLine(results));
-  else process.stderr.write(`${summaryLine(results)}\n`);
+  stdout.flush();
+  if (!o.json) process.stderr.write(`${summaryLine(results)}\n`);
   return cutStatus(results);
 }
