@@ -11,7 +11,8 @@ import { withLab, type Lab } from '../lab/topology.js';
 import type { TcpConnections } from '../lab/traffic/tcp-connections.js';
 import { machineLine, table, type BenchContext, type BenchModule } from './frame.js';
 import { buildBundles } from './bundles.js';
-import { median } from './measure.js';
+import { join } from 'node:path';
+import { median, peakRssOf, peakRssWrapper, readPeakRss } from './measure.js';
 
 type Tool = 'cutter' | 'cutter --no-freeze' | 'tcpkill' | 'conntrack -D';
 interface Situation {
@@ -31,6 +32,8 @@ interface Outcome {
   ms: number | null;
   /** How long the command itself ran (ms). */
   commandMs: number;
+  /** The tool's peak resident memory (bytes), when measured. */
+  peakRss: number | null;
 }
 
 const WINDOW_MS = 5000;
@@ -44,9 +47,13 @@ async function runTool(
   tool: Tool,
   conns: TcpConnections,
   t0: number,
-): Promise<{ commandMs: number; cutMs: number | null }> {
+  rssFile: string,
+): Promise<{ commandMs: number; cutMs: number | null; peakRss: number | null }> {
   const client = lab.client.ipv4;
   const port = String(conns.port);
+  // GNU time starts the one-shot tools (its fork and exec, about a millisecond, count in their
+  // time); tcpkill's peak is read from /proc before it is stopped
+  const timeWrap = peakRssWrapper(rssFile);
   if (tool === 'cutter' || tool === 'cutter --no-freeze') {
     const args = [
       '--yes',
@@ -57,7 +64,7 @@ async function runTool(
       lab.server.ipv4,
       port,
     ];
-    const r = await lab.router.exec([...toolArgv('cutter'), ...args], {
+    const r = await lab.router.exec([...timeWrap, ...toolArgv('cutter'), ...args], {
       allowFail: true,
       timeoutMs: 120_000,
     });
@@ -69,14 +76,18 @@ async function runTool(
       .filter((l) => l.startsWith('{'))
       .map((l) => (JSON.parse(l) as { ms?: unknown }).ms)
       .filter((x): x is number => typeof x === 'number');
-    return { commandMs: Date.now() - t0, cutMs: ms.length ? Math.max(...ms) : null };
+    return {
+      commandMs: Date.now() - t0,
+      cutMs: ms.length ? Math.max(...ms) : null,
+      peakRss: readPeakRss(rssFile),
+    };
   }
   if (tool === 'conntrack -D') {
     await lab.router.exec(
-      ['conntrack', '-D', '-p', 'tcp', '--orig-src', client, '--orig-port-dst', port],
+      [...timeWrap, 'conntrack', '-D', '-p', 'tcp', '--orig-src', client, '--orig-port-dst', port],
       { allowFail: true },
     );
-    return { commandMs: Date.now() - t0, cutMs: null };
+    return { commandMs: Date.now() - t0, cutMs: null, peakRss: readPeakRss(rssFile) };
   }
   // tcpkill watches the client-side bridge and answers every packet it sees with RSTs; it never
   // exits by itself, so it runs for the whole window
@@ -88,15 +99,16 @@ async function runTool(
     `host ${client} and port ${port}`,
   ]);
   await waitEnded(conns, WINDOW_MS);
+  const peakRss = peakRssOf(child.pid);
   await stopProcess(child, 500);
-  return { commandMs: Date.now() - t0, cutMs: null };
+  return { commandMs: Date.now() - t0, cutMs: null, peakRss };
 }
 
 async function waitEnded(conns: TcpConnections, ms: number): Promise<void> {
   await conns.waitFor((s) => ended(s.client) && ended(s.server), { timeoutMs: ms }).catch(() => {});
 }
 
-async function measure(tool: Tool, sit: Situation): Promise<Outcome> {
+async function measure(tool: Tool, sit: Situation, rssFile: string): Promise<Outcome> {
   return withLab({}, async (lab) => {
     const conns = await lab.tcpConnections({
       from: lab.client,
@@ -107,7 +119,7 @@ async function measure(tool: Tool, sit: Situation): Promise<Outcome> {
     });
     if (sit.busy) await new Promise((r) => setTimeout(r, 500));
     const t0 = Date.now();
-    const { commandMs, cutMs } = await runTool(lab, tool, conns, t0);
+    const { commandMs, cutMs, peakRss } = await runTool(lab, tool, conns, t0, rssFile);
     await waitEnded(conns, Math.max(0, WINDOW_MS - (Date.now() - t0)));
     let both = 0;
     let one = 0;
@@ -128,6 +140,7 @@ async function measure(tool: Tool, sit: Situation): Promise<Outcome> {
       ms: both > 0 ? Math.max(0, last - t0) : null,
       commandMs,
       cutMs,
+      peakRss,
     };
   });
 }
@@ -152,7 +165,7 @@ export const bench: BenchModule = {
         const outs: Outcome[] = [];
         for (let i = 0; i < n; i++) {
           ctx.log(`cutter bench: ${tool} on ${sit.name} (${i + 1}/${n})`);
-          outs.push(await measure(tool, sit));
+          outs.push(await measure(tool, sit, join(ctx.tmpDir, 'cutter-peak-rss')));
         }
         const times = outs
           .filter((o) => o.bothEnded === sit.count && o.ms !== null)
@@ -161,6 +174,7 @@ export const bench: BenchModule = {
           .map((o) => `${o.bothEnded}/${sit.count}${o.oneEnded ? ` (+${o.oneEnded} one end)` : ''}`)
           .join(', ');
         const cuts = outs.map((o) => o.cutMs).filter((x): x is number => x !== null);
+        const rss = outs.map((o) => o.peakRss).filter((x): x is number => x !== null);
         rows.push([
           sit.name,
           `\`${tool}\``,
@@ -170,6 +184,7 @@ export const bench: BenchModule = {
             ? `${Math.min(...times).toFixed(0)}–${Math.max(...times).toFixed(0)} ms`
             : '—',
           cuts.length ? `${median(cuts).toFixed(1)} ms` : '—',
+          rss.length ? `${(Math.max(...rss) / 1e6).toFixed(1)} MB` : '—',
         ]);
       }
     }
@@ -182,9 +197,19 @@ export const bench: BenchModule = {
       `${many}; median and range over the runs where every connection ended. "Cut itself" is what cutter`,
       `reports per connection (--json \`ms\`, the slowest connection of a run, median over runs): from the`,
       `first probe to both ends confirmed reset, without starting Node, reading conntrack and loading the rules.`,
+      `"Peak RSS": the largest over the runs (GNU time's maximum resident set size for cutter and conntrack,`,
+      `which start through it; VmHWM just before it is stopped for tcpkill).`,
       '',
       table(
-        ['situation', 'tool', 'both ends reset (per run)', 'median', 'range', 'cut itself'],
+        [
+          'situation',
+          'tool',
+          'both ends reset (per run)',
+          'median',
+          'range',
+          'cut itself',
+          'peak RSS',
+        ],
         rows,
       ),
       '',

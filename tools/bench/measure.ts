@@ -2,6 +2,7 @@
 // warm-up, and the wall time of a command's run and its median (a peer tool, or ours as users
 // start it; start-up included).
 import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { onPath, repoRoot } from '../../test/support/environment.js';
 import type { BenchContext } from './frame.js';
 
@@ -78,4 +79,34 @@ export function timedRun(
     return null;
   }
   return s;
+}
+
+/**
+ * Peak resident memory so far of a running process (VmHWM in /proc), in bytes; null once it has
+ * gone. For the long-running peers and ours (rope run, the C queue loop, tcpkill), read just
+ * before they are stopped.
+ */
+export function peakRssOf(pid: number | undefined): number | null {
+  if (pid === undefined) return null;
+  try {
+    const m = /^VmHWM:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) * 1024 : null;
+  } catch {
+    return null;
+  }
+}
+
+/** GNU time's `-f %M -o FILE` prefix (peak RSS of the command it starts), when installed. */
+export function peakRssWrapper(file: string): string[] {
+  return existsSync('/usr/bin/time') ? ['/usr/bin/time', '-f', '%M', '-o', file] : [];
+}
+
+/** What `peakRssWrapper` wrote, in bytes (null when it did not run or the file is unreadable). */
+export function readPeakRss(file: string): number | null {
+  try {
+    const kb = Number(readFileSync(file, 'utf8').trim().split('\n').pop());
+    return Number.isFinite(kb) && kb > 0 ? kb * 1024 : null;
+  } catch {
+    return null;
+  }
 }

@@ -22,6 +22,7 @@ import { createLab, type Lab } from '../lab/topology.js';
 import type { HttpService } from '../lab/traffic/http.js';
 import { onPath } from '../../test/support/environment.js';
 import { machineLine, rate, table, type BenchContext, type BenchModule } from './frame.js';
+import { peakRssOf } from './measure.js';
 
 type Json = Record<string, number>;
 
@@ -91,6 +92,8 @@ interface EngineFigures {
   tcp: { mbps: number; ok: boolean };
   /** What the consumer itself counted. */
   own: string;
+  /** The consumer's peak resident memory over all its runs (bytes), null without one. */
+  peakRss: number | null;
 }
 
 function why(): string | null {
@@ -316,6 +319,7 @@ export const bench: BenchModule = {
         const t0 = performance.now();
         const dl = await http.fetch('bulk.bin', { timeoutMs: 120_000 });
         const mbps = (dl.bytes * 8) / ((performance.now() - t0) / 1000) / 1e6;
+        const peakRss = proc ? peakRssOf(proc.child.pid) : null;
         const own = proc ? await proc.stop() : {};
         if (e.queueTarget) await setQueueTarget('NFQUEUE --queue-num 0 --queue-bypass');
         figures.push({
@@ -327,6 +331,7 @@ export const bench: BenchModule = {
           ...(atCRate ? { atCRate } : {}),
           tcp: { mbps: dl.ok ? mbps : 0, ok: dl.ok },
           own: describeOwn(own),
+          peakRss,
         });
       }
       await echo.stop();
@@ -370,6 +375,7 @@ function render(
     `${us(e.latencyNewFlows.p99)} (${e === base ? '—' : added(e.latencyNewFlows.p99, base.latencyNewFlows.p99)})`,
     e.latency.lost + e.latencyNewFlows.lost,
     e.tcp.ok ? `${e.tcp.mbps.toFixed(0)} Mbit/s` : 'failed',
+    e.peakRss === null ? '—' : `${(e.peakRss / 1e6).toFixed(0)} MB`,
   ]);
   const c = f.find((e) => e.engine.startsWith('C: libnetfilter_queue, a verdict per packet'));
   const one = f.find((e) => e.engine === 'rope run, 3 built-in scripts');
@@ -411,6 +417,7 @@ function render(
     `in brackets the difference to the kernel alone. TCP: one curl download through the queue. rope's`,
     `scripts keep the action accept, so a match changes nothing and every packet takes the queue, as`,
     `with the C loop. The balanced row queues with \`--queue-balance 0:1\` (flows spread by hash).`,
+    `Peak RSS: the consumer's VmHWM after all of its runs (floods, latency, download), read just before it stops.`,
     '',
     table(
       [
@@ -423,6 +430,7 @@ function render(
         'RTT p99, new flows behind',
         'probes lost',
         'TCP download',
+        'peak RSS',
       ],
       rows,
     ),
