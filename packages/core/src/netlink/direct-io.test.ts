@@ -1,6 +1,7 @@
 // DirectIo on a real datagram socket pair (AF_UNIX keeps datagram boundaries as netlink does, and
 // needs no privilege): runs of datagrams land in their slots with their lengths, an empty socket
-// reads as 0, a datagram longer than its slot is flagged, and send() delivers at once.
+// reads as 0, a datagram longer than its slot is flagged, send() delivers at once, and
+// waitReadable() says whether a datagram waits.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
@@ -97,3 +98,23 @@ test('a failed send returns the errno', { skip }, () => {
     close(a);
   }
 });
+
+test(
+  'waitReadable: false when nothing comes within the wait, true once a datagram waits',
+  { skip },
+  () => {
+    const [a, b] = pair();
+    try {
+      const tx = DirectIo.open(a, 1, 16)!;
+      const rx = DirectIo.open(b, 4, 64)!;
+      assert.equal(rx.waitReadable(1), false);
+      tx.send(Buffer.from('ping'), 4);
+      assert.equal(rx.waitReadable(1000), true);
+      assert.equal(rx.receive(), 1);
+      assert.equal(rx.waitReadable(0), false, 'read: nothing waits any more');
+    } finally {
+      close(a);
+      close(b);
+    }
+  },
+);

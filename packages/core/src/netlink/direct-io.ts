@@ -15,6 +15,7 @@ import { loadKoffi, loadLibc as cLibrary } from '../ffi/koffi.js';
 const MSG_DONTWAIT = 0x40;
 const MSG_TRUNC = 0x20;
 const EINTR = 4;
+const POLLIN = 1;
 /** sizeof(struct mmsghdr) on LP64: struct msghdr (56) + msg_len (4) + padding. */
 const MMSGHDR = 64;
 const IOVEC = 16;
@@ -25,10 +26,12 @@ const MMSG_LEN = 56;
 
 type RecvMmsg = (fd: number, vec: Buffer, vlen: number, flags: number, timeout: null) => number;
 type Send = (fd: number, buf: Uint8Array, len: number, flags: number) => number;
+type Poll = (fds: Buffer, nfds: number, timeoutMs: number) => number;
 
 interface Libc {
   recvmmsg: RecvMmsg;
   send: Send;
+  poll: Poll;
   errno(): number;
 }
 
@@ -52,6 +55,7 @@ function directCalls(): Libc | null {
         'int recvmmsg(int, void *, unsigned int, int, void *)',
       ) as unknown as RecvMmsg,
       send: lib.func('intptr_t send(int, const void *, size_t, int)') as unknown as Send,
+      poll: lib.func('int poll(void *, unsigned long, int)') as unknown as Poll,
       errno: () => koffi.errno(),
     };
   } catch {
@@ -69,6 +73,8 @@ export class DirectIo {
   readonly arena: Buffer;
   private readonly hdrs: Buffer;
   private readonly iovs: Buffer;
+  /** One struct pollfd (fd, POLLIN) for waitReadable. */
+  private readonly pollFd = Buffer.alloc(8);
 
   private constructor(
     private readonly lib: Libc,
@@ -77,6 +83,8 @@ export class DirectIo {
     readonly slotBytes: number,
   ) {
     this.arena = Buffer.alloc(slots * slotBytes);
+    this.pollFd.writeInt32LE(fd, 0);
+    this.pollFd.writeInt16LE(POLLIN, 4);
     this.iovs = Buffer.alloc(slots * IOVEC);
     this.hdrs = Buffer.alloc(slots * MMSGHDR);
     // Buffers of this size own their memory, which the garbage collector never moves
@@ -112,6 +120,15 @@ export class DirectIo {
       if (e === EINTR) continue;
       return e === 11 ? 0 : -e;
     }
+  }
+
+  /**
+   * Sleeps in poll(2) up to `ms` milliseconds until a datagram waits; true when one does (false
+   * on a timeout, a signal or an error: the caller goes back to the event loop, which sees it).
+   */
+  waitReadable(ms: number): boolean {
+    this.pollFd.writeInt16LE(0, 6);
+    return this.lib.poll(this.pollFd, 1, ms) > 0 && (this.pollFd.readInt16LE(6) & POLLIN) !== 0;
   }
 
   offset(i: number): number {

@@ -22,7 +22,16 @@ export interface NetlinkSocketOptions {
    * whose datagrams never exceed `slotBytes` (NFQUEUE: the copy range plus its attributes). Falls
    * back to the package's reads where direct I/O is unavailable (see direct-io.ts).
    */
-  directReceive?: { slots: number; slotBytes: number };
+  directReceive?: {
+    slots: number;
+    slotBytes: number;
+    /**
+     * When the socket runs dry, wait up to this many milliseconds in poll(2) for the next
+     * datagram before giving the event loop its turn back (at most 4 ms per callback; default 0).
+     * For a socket whose datagrams want answers soon (NFQUEUE): see direct-drain.ts.
+     */
+    lingerMs?: number;
+  };
 }
 
 export interface RequestOptions {

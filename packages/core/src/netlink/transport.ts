@@ -19,6 +19,7 @@ import {
   NLMSG_OVERRUN,
 } from './constants.js';
 import { DirectIo } from './direct-io.js';
+import { drainRuns, type DrainLimits } from './direct-drain.js';
 import { DropWatch } from './drop-watch.js';
 import { EBADF, EMSGSIZE, ENOBUFS } from './errno.js';
 import { errnoFault, fromSystemError, NetlinkError } from './errors.js';
@@ -38,6 +39,10 @@ export type * from './transport-types.js';
 
 /** Datagrams read directly per package callback before the event loop gets its turn back. */
 const DIRECT_BUDGET = 256;
+/** How long a lingering socket may keep the event loop waiting per callback (direct-drain.ts). */
+const LINGER_BUDGET_MS = 4;
+
+const monotonicMs = (): number => performance.now();
 
 export class NetlinkSocket extends EventEmitter<NetlinkSocketEvents> {
   readonly protocol: number;
@@ -63,6 +68,7 @@ export class NetlinkSocket extends EventEmitter<NetlinkSocketEvents> {
   /** Null for fakes, or when the package's socket cannot be found in /proc. */
   private dropWatch: DropWatch | null = null;
   private direct: DirectIo | null = null;
+  private drainLimits: DrainLimits = { budget: DIRECT_BUDGET, lingerMs: 0, budgetMs: 0 };
 
   private constructor(protocol: number, raw: RawSocketLike, options: NetlinkSocketOptions) {
     super();
@@ -104,12 +110,14 @@ export class NetlinkSocket extends EventEmitter<NetlinkSocketEvents> {
     const info = tuneNetlinkSocket(this.protocol, this.raw.address().port, options.recvBufferSize);
     if (!info) return;
     this.dropWatch = new DropWatch(info, () => this.emit('overrun'));
-    if (options.directReceive)
-      this.direct = DirectIo.open(
-        info.fd,
-        options.directReceive.slots,
-        options.directReceive.slotBytes,
-      );
+    const d = options.directReceive;
+    if (!d) return;
+    this.direct = DirectIo.open(info.fd, d.slots, d.slotBytes);
+    this.drainLimits = {
+      budget: DIRECT_BUDGET,
+      lingerMs: Math.max(0, d.lingerMs ?? 0),
+      budgetMs: LINGER_BUDGET_MS,
+    };
   }
 
   /** Datagrams are read in runs (recvmmsg) and onBatchEnd marks the end of each run. */
@@ -118,31 +126,36 @@ export class NetlinkSocket extends EventEmitter<NetlinkSocketEvents> {
   }
 
   /**
-   * Reads what is waiting, a run per system call, until the socket is empty or the budget is
-   * spent (the package's poll callback comes back for the rest, after other events had a turn).
+   * Reads what is waiting, a run per system call, until the socket is empty (after lingering, for
+   * a socket that asked to) or the budget is spent; the package's poll callback comes back for the
+   * rest, after other events had a turn.
    */
   private drain(io: DirectIo): void {
-    let left = DIRECT_BUDGET;
-    for (;;) {
-      const n = io.receive();
-      if (n < 0) this.safeEmitError(fromSystemError({ errno: -n }, `${this.name} receive`));
-      for (let i = 0; i < n && !this.closed; i++) {
-        if (io.truncated(i))
-          this.safeEmitError(
-            new NetlinkError(
-              errnoFault(EMSGSIZE, `${this.name} receive`, 'a message was longer than its slot'),
-            ),
-          );
-        else {
-          const off = io.offset(i);
-          this.receive(io.arena, off + io.length(i), off);
-        }
-      }
-      this.batchEnd();
-      left -= n;
-      if (n < io.slots || left <= 0 || this.closed) return;
-    }
+    drainRuns(io, this.drainLimits, this.onRun, this.onReadError, this.stopDraining, monotonicMs);
   }
+
+  /** The n datagrams the last direct read brought, in order; then the end of the run. */
+  private readonly onRun = (n: number): void => {
+    const io = this.direct;
+    for (let i = 0; io !== null && i < n && !this.closed; i++) {
+      if (io.truncated(i))
+        this.safeEmitError(
+          new NetlinkError(
+            errnoFault(EMSGSIZE, `${this.name} receive`, 'a message was longer than its slot'),
+          ),
+        );
+      else {
+        const off = io.offset(i);
+        this.receive(io.arena, off + io.length(i), off);
+      }
+    }
+    this.batchEnd();
+  };
+
+  private readonly onReadError = (errno: number): void =>
+    this.safeEmitError(fromSystemError({ errno }, `${this.name} receive`));
+
+  private readonly stopDraining = (): boolean => this.closed;
 
   private batchEnd(): void {
     const h = this.onBatchEnd;

@@ -59,6 +59,8 @@ export interface HostConfig {
   copyRange: number;
   maxLen: number;
   recvBufferSize: number;
+  /** Wait in poll(2) this long for the next packet when a queue runs dry (default 0). */
+  lingerMs?: number;
   gso: boolean;
   maxFlows?: number;
   /** How long `--on-match cut` blocks a UDP tuple (default DEFAULT_BLOCK_SECONDS). */
@@ -236,6 +238,7 @@ export class QueueHost {
             gso: config.gso,
             conntrack: 'auto',
             recvBufferSize: config.recvBufferSize,
+            lingerMs: config.lingerMs ?? 0,
             defaultVerdict: config.defaultVerdict === 'drop' ? NF_DROP : NF_ACCEPT,
             onPacket: handler(q),
             onError: (e) =>

@@ -23,6 +23,7 @@ import { readRunConfig } from '../run-config.js';
 import { parseShareOption } from '../share-option.js';
 import { OPTIONS } from '../commands/run.js';
 import { keepYoungGenerationSmall } from '../../live/young-generation.js';
+import { queueLingerMs } from '../queue-linger.js';
 
 /** `--control` without a path (last, or before another option) means the default path. */
 function withControlDefault(args: readonly string[]): string[] {
@@ -111,6 +112,7 @@ export async function executeRun(args: string[], io: Output): Promise<number> {
         ? 0xffff
         : parseCount(String(values['copy-range']), '--copy-range', 64, 0xffff),
     recvBufferSize: 8 << 20,
+    lingerMs: queueLingerMs(process.env),
     gso: true,
     ...(values['max-flows'] !== undefined
       ? { maxFlows: parseCount(String(values['max-flows']), '--max-flows', 1, 1 << 24) }
