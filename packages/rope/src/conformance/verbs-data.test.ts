@@ -160,6 +160,49 @@ cases('conversion', [
   },
   { name: 'atoi on the payload', script: '17 move 1 lift atoi', verdict: 'OKAY', stack: [0] },
   { name: 'ord', script: '"A" ord "" ord "\\xff" ord', verdict: 'OKAY', stack: [65, -1, 255] },
+  // `$data` and `$packet` are read where the bytes lie while no run has made their string
+  // (words/packet-registers.ts): the answers are those of the string
+  {
+    name: 'ord of $data and $packet: their first bytes',
+    script: '$data ord $packet ord',
+    verdict: 'OKAY',
+    stack: [0x47, 0x45],
+  },
+  {
+    name: 'ord of an empty $data',
+    script: '$data ord $data strlen $data ord',
+    packet: tcp(''),
+    verdict: 'OKAY',
+    stack: [-1, 0, -1],
+  },
+  {
+    name: 'ord of $data above 127, before and after its string is made',
+    script: '$data ord $data strlen $data ord',
+    packet: tcp(Uint8Array.of(0xe9, 0x41)),
+    verdict: 'OKAY',
+    stack: [0xe9, 2, 0xe9],
+  },
+  {
+    name: 'match on $data and $packet before and after their strings are made',
+    script:
+      '$data "^GNUTELLA" match $packet "^E" match $data "NECT" match $data strlen $packet strlen $data "^GNUTELLA" match $packet "^E" match',
+    verdict: 'OKAY',
+    stack: [1, 1, 1, 22, 62, 1, 1],
+  },
+  {
+    name: 'match on $data bytes above 127, anchored and not',
+    script: '$data "^\\xe9A$" match $data "A$" match $data "^A" match',
+    packet: tcp(Uint8Array.of(0xe9, 0x41)),
+    verdict: 'OKAY',
+    stack: [1, 1, 0],
+  },
+  {
+    name: 'match on an empty $data',
+    script: '$data "^$" match $data "x" match',
+    packet: tcp(''),
+    verdict: 'OKAY',
+    stack: [1, 0],
+  },
   { name: 'chr', script: '65 chr 0 chr', verdict: 'OKAY', stack: ['A', '\x00'] },
   { name: 'chr out of range', script: '$ip_ttl 200 add chr', verdict: 'FAIL', error: 'ERange' },
   { name: 'ipv4_ntoa', script: '$ip_saddr ipv4_ntoa', verdict: 'OKAY', stack: ['192.0.2.1'] },

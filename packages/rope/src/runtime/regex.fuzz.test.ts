@@ -105,3 +105,30 @@ test('random patterns match exactly what V8 matches', () => {
     { numRuns: 300 * SCALE },
   );
 });
+
+test('testBytes answers as test() on the same bytes read as latin1, inside a larger buffer', () => {
+  fc.assert(
+    fc.property(
+      patternArb,
+      fc.boolean(),
+      fc.array(subjectArb, { maxLength: 8 }),
+      fc.uint8Array({ maxLength: 6 }),
+      (pattern, i, subjects, around) => {
+        const r = compileRegex(pattern, i);
+        if (typeof r === 'string' || !r.matchesBytes) return true;
+        for (const s of subjects) {
+          // the subject sits between other bytes, as a payload sits in its packet
+          const buf = Buffer.concat([
+            Buffer.from(around),
+            Buffer.from(s, 'latin1'),
+            Buffer.from(around),
+          ]);
+          const from = around.length;
+          if (r.testBytes(buf, from, from + s.length) !== r.test(s)) return false;
+        }
+        return true;
+      },
+    ),
+    { numRuns: 300 * SCALE },
+  );
+});

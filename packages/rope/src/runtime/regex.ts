@@ -25,6 +25,10 @@ export { MAX_STATES } from './regex/matcher.js';
 /** A compiled pattern: `test` is linear in the subject's length. */
 export interface Regex {
   test(subject: string): boolean;
+  /** testBytes can answer for this pattern. */
+  readonly matchesBytes: boolean;
+  /** test() of b[start, end) read as latin1, without making the string (when matchesBytes). */
+  testBytes(b: Uint8Array, start: number, end: number): boolean;
 }
 
 /**

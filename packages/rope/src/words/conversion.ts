@@ -4,8 +4,12 @@ import { INT32_MAX, INT32_MIN } from '../lexer/literals.js';
 import type { Machine } from '../runtime/machine.js';
 import type { Site } from '../runtime/site.js';
 import type { Value } from '../runtime/values.js';
-import { FAILED, unary, type Result } from './impl-helpers.js';
-import { NO_PROBLEMS, wordsOf, type WordSpec } from './word.js';
+import { FAILED, pushResult, unary, type Result } from './impl-helpers.js';
+import { DATA_REGISTER, PACKET_REGISTER } from './packet-registers.js';
+import { NO_PROBLEMS, wordsOf, type WordImpl, type WordSpec } from './word.js';
+import type { SpecialCtx } from '../compile/operand.js';
+import type { Op } from '../runtime/block.js';
+import type { Status } from '../runtime/verdict.js';
 
 /** C atoi, except that overflow saturates instead of being undefined. */
 export function atoi(s: string): number {
@@ -99,6 +103,30 @@ function intReaders(): WordSpec[] {
   return out;
 }
 
+/** `ord`; on `$data` and `$packet` the first byte is read where it lies (packet-registers.ts). */
+function ordImpl(): WordImpl {
+  const base = unary('str', (_m, _s, x) =>
+    (x as string).length === 0 ? -1 : (x as string).charCodeAt(0),
+  );
+  return {
+    op: base.op,
+    special(ctx: SpecialCtx): Op | null {
+      const o = ctx.operands[0];
+      const site = ctx.site;
+      if (o.k === 'reg' && o.ref === DATA_REGISTER)
+        return function ordData(m: Machine): Status {
+          const p = m.pkt;
+          return pushResult(m, site, p.payloadLength > 0 ? m.buf[p.payloadOffset] : -1);
+        };
+      if (o.k === 'reg' && o.ref === PACKET_REGISTER)
+        return function ordPacket(m: Machine): Status {
+          return pushResult(m, site, m.end > m.ip ? m.buf[m.ip] : -1);
+        };
+      return base.special!(ctx);
+    },
+  };
+}
+
 export const conversionWords = wordsOf('conversion', [
   {
     name: 'atoi',
@@ -117,9 +145,7 @@ export const conversionWords = wordsOf('conversion', [
     out: ['int'],
     pure: true,
     summary: 'the first byte (-1 for an empty string)',
-    impl: unary('str', (_m, _s, x) =>
-      (x as string).length === 0 ? -1 : (x as string).charCodeAt(0),
-    ),
+    impl: ordImpl(),
   },
   {
     name: 'chr',

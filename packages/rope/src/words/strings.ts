@@ -6,6 +6,7 @@ import { indexOfIgnoreCase, toLowerAscii, toUpperAscii } from '../runtime/bytes.
 import { headerValue } from '../runtime/header-field.js';
 import type { Machine } from '../runtime/machine.js';
 import { cachedRegex, compileRegex } from '../runtime/regex.js';
+import { DATA_REGISTER, PACKET_REGISTER } from './packet-registers.js';
 import type { Site } from '../runtime/site.js';
 import type { Value } from '../runtime/values.js';
 import { CONTINUE, type Status } from '../runtime/verdict.js';
@@ -61,6 +62,23 @@ function matcher(ignoreCase: boolean): WordImpl {
       const a = ctx.operands[0];
       if (a.k === 'reg') {
         const ref = a.ref;
+        // `$data` and `$packet`: matched where the bytes lie until a run has made their string
+        // (packet-registers.ts; the same walk over the same DFA, regex/matcher.ts)
+        if (re.matchesBytes && ref === DATA_REGISTER)
+          return function matchData(m: Machine): Status {
+            if (m.dataStr !== null) return pushResult(m, site, re.test(m.dataStr) ? 1 : 0);
+            const from = m.pkt.payloadOffset;
+            return pushResult(
+              m,
+              site,
+              re.testBytes(m.buf, from, from + m.pkt.payloadLength) ? 1 : 0,
+            );
+          };
+        if (re.matchesBytes && ref === PACKET_REGISTER)
+          return function matchPacket(m: Machine): Status {
+            if (m.packetStr !== null) return pushResult(m, site, re.test(m.packetStr) ? 1 : 0);
+            return pushResult(m, site, re.testBytes(m.buf, m.ip, m.end) ? 1 : 0);
+          };
         return function matchReg(m: Machine): Status {
           const s = ref.read(m);
           if (typeof s !== 'string') return m.typeError(site, 'a string', s);

@@ -106,6 +106,45 @@ export class Matcher {
     return t === MATCHED;
   }
 
+  /**
+   * Whether testBytes runs this pattern: it has no literal prefix, so test() walks the subject
+   * from its first character without searching for one.
+   */
+  get matchesBytes(): boolean {
+    return this.prog.prefix === '';
+  }
+
+  /**
+   * test() of the bytes b[start, end) read as latin1 (character code = byte), without making
+   * that string: the same walk over the same DFA, for patterns where matchesBytes holds. A
+   * packet's `$data` matched against a pattern that fails in its first bytes then costs those
+   * bytes, not a copy of the whole payload.
+   */
+  testBytes(b: Uint8Array, start: number, end: number): boolean {
+    if (this.initialState < 0) {
+      const pcs = this.prog.anchored ? Int32Array.of(this.prog.start) : new Int32Array(0);
+      this.initialState = this.stateOf(pcs, AT_START);
+    }
+    let st = this.initialState;
+    let trans = this.trans;
+    for (let i = start; i < end; i++) {
+      const c = b[i];
+      let t = trans[st * STRIDE + c];
+      if (t < 0) {
+        if (t === UNKNOWN) {
+          t = this.step(st, c);
+          trans = this.trans;
+        }
+        if (t === MATCHED) return true;
+        if (t === DEAD) return false;
+      }
+      st = t;
+    }
+    let t = trans[st * STRIDE + END];
+    if (t === UNKNOWN) t = this.step(st, END);
+    return t === MATCHED;
+  }
+
   /** The state with nothing in progress just before offset i > 0. */
   private restartAt(s: string, i: number): number {
     const c = s.charCodeAt(i - 1);
