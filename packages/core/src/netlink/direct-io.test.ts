@@ -23,6 +23,21 @@ function pair(): [number, number] {
   return [fds[0], fds[1]];
 }
 
+/** A sender with one slot and a receiver with `slots` of `slotBytes` on a fresh pair, closed after. */
+function withPair(
+  slots: number,
+  slotBytes: number,
+  fn: (tx: DirectIo, rx: DirectIo) => void,
+): void {
+  const [a, b] = pair();
+  try {
+    fn(DirectIo.open(a, 1, 16)!, DirectIo.open(b, slots, slotBytes)!);
+  } finally {
+    close(a);
+    close(b);
+  }
+}
+
 const available = DirectIo.open(-1, 1, 16) !== null;
 const skip = available ? false : 'direct I/O needs koffi on an LP64 Linux';
 
@@ -64,10 +79,7 @@ test(
   'a datagram longer than its slot is flagged as truncated, the next one is intact',
   { skip },
   () => {
-    const [a, b] = pair();
-    try {
-      const tx = DirectIo.open(a, 1, 16)!;
-      const rx = DirectIo.open(b, 4, 64)!;
+    withPair(4, 64, (tx, rx) => {
       const long = Buffer.alloc(100, 7);
       const short = Buffer.from('short');
       tx.send(long, long.length);
@@ -80,10 +92,7 @@ test(
         rx.arena.subarray(rx.offset(1), rx.offset(1) + rx.length(1)).toString(),
         'short',
       );
-    } finally {
-      close(a);
-      close(b);
-    }
+    });
   },
 );
 
@@ -103,18 +112,12 @@ test(
   'waitReadable: false when nothing comes within the wait, true once a datagram waits',
   { skip },
   () => {
-    const [a, b] = pair();
-    try {
-      const tx = DirectIo.open(a, 1, 16)!;
-      const rx = DirectIo.open(b, 4, 64)!;
+    withPair(4, 64, (tx, rx) => {
       assert.equal(rx.waitReadable(1), false);
       tx.send(Buffer.from('ping'), 4);
       assert.equal(rx.waitReadable(1000), true);
       assert.equal(rx.receive(), 1);
       assert.equal(rx.waitReadable(0), false, 'read: nothing waits any more');
-    } finally {
-      close(a);
-      close(b);
-    }
+    });
   },
 );

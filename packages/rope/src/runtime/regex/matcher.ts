@@ -68,13 +68,8 @@ export class Matcher {
       i = s.indexOf(prefix);
       if (i < 0) return false;
     }
-    if (i === 0) {
-      if (this.initialState < 0) {
-        const pcs = this.prog.anchored ? Int32Array.of(this.prog.start) : new Int32Array(0);
-        this.initialState = this.stateOf(pcs, AT_START);
-      }
-      st = this.initialState;
-    } else st = this.restartAt(s, i);
+    if (i === 0) st = this.initial();
+    else st = this.restartAt(s, i);
     let trans = this.trans;
     const n = s.length;
     for (; i < n; i++) {
@@ -82,10 +77,8 @@ export class Matcher {
       if (c > 0xff) c = OTHER;
       let t = trans[st * STRIDE + c];
       if (t < 0) {
-        if (t === UNKNOWN) {
-          t = this.step(st, c);
-          trans = this.trans;
-        }
+        t = this.resolve(st, c, t);
+        trans = this.trans;
         if (t === MATCHED) return true;
         if (t === DEAD) return false;
       }
@@ -101,9 +94,7 @@ export class Matcher {
         }
       }
     }
-    let t = trans[st * STRIDE + END];
-    if (t === UNKNOWN) t = this.step(st, END);
-    return t === MATCHED;
+    return this.atEnd(st);
   }
 
   /**
@@ -121,28 +112,40 @@ export class Matcher {
    * bytes, not a copy of the whole payload.
    */
   testBytes(b: Uint8Array, start: number, end: number): boolean {
-    if (this.initialState < 0) {
-      const pcs = this.prog.anchored ? Int32Array.of(this.prog.start) : new Int32Array(0);
-      this.initialState = this.stateOf(pcs, AT_START);
-    }
-    let st = this.initialState;
+    let st = this.initial();
     let trans = this.trans;
     for (let i = start; i < end; i++) {
       const c = b[i];
       let t = trans[st * STRIDE + c];
       if (t < 0) {
-        if (t === UNKNOWN) {
-          t = this.step(st, c);
-          trans = this.trans;
-        }
+        t = this.resolve(st, c, t);
+        trans = this.trans;
         if (t === MATCHED) return true;
         if (t === DEAD) return false;
       }
       st = t;
     }
-    let t = trans[st * STRIDE + END];
-    if (t === UNKNOWN) t = this.step(st, END);
-    return t === MATCHED;
+    return this.atEnd(st);
+  }
+
+  /** The state at offset 0. */
+  private initial(): number {
+    if (this.initialState < 0) {
+      const pcs = this.prog.anchored ? Int32Array.of(this.prog.start) : new Int32Array(0);
+      this.initialState = this.stateOf(pcs, AT_START);
+    }
+    return this.initialState;
+  }
+
+  /** A transition the table holds as negative: computed when unknown, else an ending. */
+  private resolve(st: number, c: number, t: number): number {
+    return t === UNKNOWN ? this.step(st, c) : t;
+  }
+
+  /** Whether the input ending in state st is a match. */
+  private atEnd(st: number): boolean {
+    const t = this.trans[st * STRIDE + END];
+    return (t === UNKNOWN ? this.step(st, END) : t) === MATCHED;
   }
 
   /** The state with nothing in progress just before offset i > 0. */
