@@ -17,7 +17,6 @@ import {
 } from '@p2pwall/core/netlink';
 import { compileBuiltin, pushInt } from '@p2pwall/rope';
 import { Decider } from '../../packages/rope/src/live/decider.js';
-import { keepYoungGenerationSmall } from '../../packages/rope/src/live/young-generation.js';
 
 const gc = (globalThis as { gc?: () => void }).gc;
 if (!gc) throw new Error('run with --expose-gc');
@@ -58,8 +57,6 @@ async function memory(): Promise<{
   return { rss: m.rss, heap: m.heapUsed, heapTotal: m.heapTotal, external: m.external };
 }
 
-// as rope run does, unless FLOOD_YOUNG_GEN=default (to compare)
-if (process.env.FLOOD_YOUNG_GEN !== 'default') keepYoungGenerationSmall();
 const decider = new Decider({
   groups: [
     { script: compileBuiltin('bittorrent'), pushes: [], action: { kind: 'drop' } },

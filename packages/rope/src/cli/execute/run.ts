@@ -22,7 +22,6 @@ import { loadScript } from '../read-script.js';
 import { readRunConfig } from '../run-config.js';
 import { parseShareOption } from '../share-option.js';
 import { OPTIONS } from '../commands/run.js';
-import { keepYoungGenerationSmall } from '../../live/young-generation.js';
 import { queueLingerMs } from '../queue-linger.js';
 
 /** `--control` without a path (last, or before another option) means the default path. */
@@ -37,8 +36,6 @@ function withControlDefault(args: readonly string[]): string[] {
 }
 
 export async function executeRun(args: string[], io: Output): Promise<number> {
-  // scavenges are pauses of the packet thread: keep them short (young-generation.ts)
-  keepYoungGenerationSmall();
   let parsed = parseCommandArgs(withControlDefault(args), OPTIONS);
   if (typeof parsed.values.config === 'string') {
     // the file's options first, as if typed before the command line's
