@@ -1,11 +1,10 @@
 // Commands measured side by side: each round runs every command once, in turn, so that a change
 // in the machine's load (other work on a shared machine) weighs on all of them alike. Wall time
 // and peak resident memory of each run come from GNU time when it is there (else wall only).
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { onPath } from '../../test/support/environment.js';
 import type { BenchContext } from './frame.js';
-import { median, timedRun } from './measure.js';
+import { median, peakRssWrapper, readPeakRss, timedRun } from './measure.js';
 
 export interface Measured {
   /** Median wall time in seconds. */
@@ -13,8 +12,6 @@ export interface Measured {
   /** Largest peak RSS over the runs, in bytes; null without GNU time. */
   peakRss: number | null;
 }
-
-const TIME = '/usr/bin/time';
 
 /**
  * Runs each command `runs` times (after one warm-up round), interleaved; null for a command that
@@ -25,8 +22,9 @@ export function interleaved(
   commands: readonly (readonly string[])[],
   runs: number,
 ): (Measured | null)[] {
-  const withTime = onPath(TIME);
   const out = join(ctx.tmpDir, 'interleaved-time.out');
+  const wrapper = peakRssWrapper(out);
+  const withTime = wrapper.length > 0;
   const times = commands.map((): number[] => []);
   const rss = commands.map(() => 0);
   const ok = commands.map((argv) => {
@@ -37,17 +35,14 @@ export function interleaved(
   for (let round = 0; round <= runs; round++) {
     commands.forEach((argv, i) => {
       if (!ok[i]) return;
-      const s = timedRun(ctx, argv, withTime ? [TIME, '-f', '%M', '-o', out] : []);
+      const s = timedRun(ctx, argv, wrapper);
       if (s === null) {
         ok[i] = false;
         return;
       }
       if (round === 0) return; // warm-up: page cache
       times[i].push(s);
-      if (withTime) {
-        const kb = Number(readFileSync(out, 'utf8').trim().split('\n').at(-1));
-        rss[i] = Math.max(rss[i], kb * 1024);
-      }
+      rss[i] = Math.max(rss[i], readPeakRss(out) ?? 0);
     });
   }
   return commands.map((_c, i) =>
