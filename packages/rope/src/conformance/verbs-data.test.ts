@@ -203,6 +203,40 @@ cases('conversion', [
     verdict: 'OKAY',
     stack: [1, 0],
   },
+  {
+    name: 'find on $data and $packet before and after their strings are made',
+    script:
+      '$data "CONNECT" find $data "" find $data "nope" find $packet "GNUTELLA" find $data strlen $packet strlen $data "CONNECT" find $data "" find $data "nope" find $packet "GNUTELLA" find',
+    verdict: 'OKAY',
+    stack: [9, 0, -1, 40, 22, 62, 9, 0, -1, 40],
+  },
+  {
+    name: 'find on $data with the needle in a register, and bytes above 127',
+    script:
+      '"\\xe9A" $n put $data $n find $data "A" find $data "\\xe9B" find $data strlen $data $n find',
+    packet: tcp(Uint8Array.of(0x41, 0xe9, 0x41)),
+    verdict: 'OKAY',
+    stack: [1, 0, -1, 3, 1],
+  },
+  {
+    name: 'find on an empty $data',
+    script: '$data "" find $data "x" find',
+    packet: tcp(''),
+    verdict: 'OKAY',
+    stack: [0, -1],
+  },
+  {
+    name: 'left and substr of $data and $packet before and after their strings are made, clamped',
+    script:
+      '$data 8 left $data 9 7 substr $data 100 left strlen $data -3 left $data 20 10 substr $data 30 2 substr $data -1 5 substr $packet 4 left ' +
+      '$data strlen $packet strlen drop drop ' +
+      '$data 8 left $data 9 7 substr $data 100 left strlen $data -3 left $data 20 10 substr $data 30 2 substr $data -1 5 substr $packet 4 left',
+    verdict: 'OKAY',
+    stack: [
+      ...['GNUTELLA', 'CONNECT', 22, '', '\r\n', '', 'GNUTE', 'E\x00\x00>'],
+      ...['GNUTELLA', 'CONNECT', 22, '', '\r\n', '', 'GNUTE', 'E\x00\x00>'],
+    ],
+  },
   { name: 'chr', script: '65 chr 0 chr', verdict: 'OKAY', stack: ['A', '\x00'] },
   { name: 'chr out of range', script: '$ip_ttl 200 add chr', verdict: 'FAIL', error: 'ERange' },
   { name: 'ipv4_ntoa', script: '$ip_saddr ipv4_ntoa', verdict: 'OKAY', stack: ['192.0.2.1'] },

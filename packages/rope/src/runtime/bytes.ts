@@ -54,7 +54,10 @@ export function indexOfBytes(buf: Buffer, from: number, end: number, needle: Uin
   if (n === 0) return from <= end ? from : -1;
   const last = end - n;
   if (from > last) return -1;
-  if (last - from >= NATIVE_SEARCH_FROM) {
+  // Buffer.indexOf has no end: it searches on to the end of `buf`, which is a whole chunk of a
+  // capture file (megabytes) when a packet comes from one; only where little lies beyond `end`
+  // (an NFQUEUE packet in its receive slot) is the native search the faster
+  if (last - from >= NATIVE_SEARCH_FROM && buf.length - end <= end - from) {
     const i = buf.indexOf(needle, from);
     return i >= 0 && i <= last ? i : -1;
   }

@@ -1,4 +1,5 @@
-// strcat strlen left right substr tolower toupper strip_nul find findi header match matchi.
+// strcat strlen left right substr tolower toupper strip_nul find findi header match matchi;
+// `left` and `substr` of `$data` and `$packet` read the bytes they take in place (in-place.ts).
 import type { Abs } from '../check/abstract.js';
 import { constStr, type SpecialCtx } from '../compile/operand.js';
 import type { Op } from '../runtime/block.js';
@@ -7,6 +8,7 @@ import { headerValue } from '../runtime/header-field.js';
 import type { Machine } from '../runtime/machine.js';
 import { cachedRegex, compileRegex } from '../runtime/regex.js';
 import { DATA_REGISTER, PACKET_REGISTER } from './packet-registers.js';
+import { leftInPlace, substrInPlace } from './in-place.js';
 import type { Site } from '../runtime/site.js';
 import type { Value } from '../runtime/values.js';
 import { CONTINUE, type Status } from '../runtime/verdict.js';
@@ -97,6 +99,11 @@ function matcher(ignoreCase: boolean): WordImpl {
   };
 }
 
+/** A verb that reads `$data`/`$packet` in place (in-place.ts) where it can, else as `base`. */
+function inPlaceFirst(base: WordImpl, special: (ctx: SpecialCtx) => Op | null): WordImpl {
+  return { op: base.op, special: (ctx) => special(ctx) ?? base.special!(ctx) };
+}
+
 export const stringWords = wordsOf('strings', [
   {
     name: 'strcat',
@@ -135,8 +142,11 @@ export const stringWords = wordsOf('strings', [
     out: ['str'],
     pure: true,
     summary: 'the first n bytes',
-    impl: binary('str', 'int', (_m, _s, s, n) =>
-      (s as string).slice(0, clamp(n as number, 0, (s as string).length)),
+    impl: inPlaceFirst(
+      binary('str', 'int', (_m, _s, s, n) =>
+        (s as string).slice(0, clamp(n as number, 0, (s as string).length)),
+      ),
+      leftInPlace,
     ),
   },
   {
@@ -159,6 +169,7 @@ export const stringWords = wordsOf('strings', [
     pure: true,
     summary: 'len bytes from start, clamped to the string',
     impl: {
+      special: substrInPlace,
       op: (site) =>
         function substr(m: Machine): Status {
           const sp = m.sp;
