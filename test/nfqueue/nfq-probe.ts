@@ -104,8 +104,12 @@ async function finish(): Promise<void> {
   finishing = true;
   const proc = queue.procStats();
   await queue.close();
-  out({ event: 'stats', ...queue.stats(), proc });
-  process.exit(0);
+  // exit once the line is handed to the pipe: stdout to a pipe is asynchronous when the pipe is
+  // full, and a probe that had printed thousands of packet lines to a slow reader lost its stats
+  // to an immediate exit
+  process.stdout.write(JSON.stringify({ event: 'stats', ...queue.stats(), proc }) + '\n', () =>
+    process.exit(0),
+  );
 }
 
 try {

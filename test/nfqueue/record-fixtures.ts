@@ -40,7 +40,8 @@ if (process.argv[2] === '--ct-dump') {
       ),
   });
   s.close();
-  process.exit(0);
+  // exit once the lines are in the pipe (an immediate exit loses those still queued)
+  process.stdout.write('', () => process.exit(0));
 }
 
 interface Fixture {

@@ -11,7 +11,9 @@ if (mode === 'sink') {
     out({ event: 'recv', payload: m.toString('latin1'), from: `${r.address}:${r.port}` }),
   );
   s.bind(Number(args[0]), () => out({ event: 'ready' }));
-  process.on('SIGTERM', () => process.exit(0));
+  // on SIGTERM the socket closes and the process ends once stdout has drained: exiting at once
+  // would lose the lines still queued for a slow reader
+  process.on('SIGTERM', () => s.close());
 } else {
   process.stderr.write('usage: udp-peer.ts sink PORT\n');
   process.exit(2);
