@@ -6,7 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -126,6 +126,26 @@ test(
     assert.ok(
       flows.some((f) => f.labels.includes('http-large')),
       classify.stdout,
+    );
+
+    // a script of the user's: parsed by the parser the build made into its own file
+    writeFileSync(join(tmp, 'get.rope'), '$data "GET " find 0 eq { yes } if no\n');
+    const own = await run(
+      join(bin, 'rope'),
+      ['classify', '--json', '--script', 'get.rope', sample],
+      {
+        cwd: tmp,
+      },
+    );
+    assert.match(own.stdout, /"labels":\["get"\]/);
+    writeFileSync(join(tmp, 'open.rope'), '$data "GET " find 0 eq {\n');
+    const bad = await run(join(bin, 'rope'), ['classify', '--script', 'open.rope', sample], {
+      cwd: tmp,
+    }).catch((e: { code: number; stderr: string }) => e);
+    assert.equal((bad as { code?: number }).code, 1, JSON.stringify(bad));
+    assert.match(
+      bad.stderr,
+      /^open\.rope:1:24: error: block `\{` opened at 1:24 is never closed$/m,
     );
 
     const version = await run(join(bin, 'rope'), ['--version']);

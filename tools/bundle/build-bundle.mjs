@@ -7,6 +7,8 @@
 //   NAME.js (+ chunk-*.js)  the whole program: the entry, rope's workers (`rope run`, `rope
 //                           classify --jobs`: started by path, next to the code starting them)
 //                           and a chunk for each part the commands import when they run
+//   parser.cjs (rope)       the script parser with Chevrotain, required by the program only when
+//                           a script has no parsed form from the build (parse-on-demand.ts)
 //   NAME-help.js            one file that answers --help, --version, `completion` and usage
 //                           errors: everything the commands import when they run is left out
 //                           (imported from dist/ should it ever be reached; bin/ sends only those
@@ -23,7 +25,8 @@
 // with one React. The dependencies of core (netlink, @neuralegion/raw-socket, koffi) are installed
 // next to core, not next to rope or cutter (`npm install -g` gives each package its own
 // node_modules), so the bundled core code requires them from core's own location.
-import { readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -104,6 +107,43 @@ function helpOnly(outDir) {
   };
 }
 
+/**
+ * For rope's program: compile.js gets parse-on-demand.js for parse.js, so the parser and Chevrotain
+ * stay out of the program's chunks (they are parser.cjs).
+ */
+const parserOnDemand = {
+  name: 'p2pwall-parser-on-demand',
+  setup(b) {
+    b.onResolve({ filter: /[\\/]parser[\\/]parse\.js$/ }, (a) =>
+      /[\\/]dist[\\/]compile[\\/]compile\.js$/.test(a.importer)
+        ? { path: join(a.resolveDir, '..', 'parser', 'parse-on-demand.js') }
+        : undefined,
+    );
+  },
+};
+
+/**
+ * For parser.cjs: Chevrotain statically, from the single file it ships (its package entry
+ * imports lodash-es as hundreds of modules), instead of chevrotain.js's top-level await, which
+ * CommonJS cannot have.
+ */
+function chevrotainStatic(dir) {
+  const require = createRequire(join(dir, 'package.json'));
+  const lib = join(dirname(require.resolve('chevrotain')), '..');
+  const file = ['chevrotain.min.mjs', 'chevrotain.mjs'].map((f) => join(lib, f)).find(existsSync);
+  if (!file) fail(`no single-file Chevrotain in ${lib}`);
+  return {
+    name: 'p2pwall-chevrotain-static',
+    setup(b) {
+      b.onLoad({ filter: /[\\/]dist[\\/]parser[\\/]chevrotain\.js$/ }, () => ({
+        contents: `export { EmbeddedActionsParser, Lexer, createToken, createTokenInstance } from ${JSON.stringify(file)};`,
+        loader: 'js',
+        resolveDir: lib,
+      }));
+    },
+  };
+}
+
 // esbuild's ESM output has no `require` of its own for the CommonJS code it wraps
 const banner = `import { createRequire as __p2pwallCreateRequire } from 'node:module';
 const require = __p2pwallCreateRequire(import.meta.url);
@@ -136,8 +176,21 @@ for (const p of packages) {
     outdir: outDir,
     splitting: true,
     chunkNames: 'chunk-[hash]',
-    plugins: [placement],
+    plugins: p === 'rope' ? [parserOnDemand, placement] : [placement],
   }).catch(() => fail(`bundling ${p} failed (see above)`));
+  if (p === 'rope')
+    await build({
+      bundle: true,
+      format: 'cjs',
+      platform: 'node',
+      target: 'node20',
+      legalComments: 'none',
+      logLevel: 'warning',
+      absWorkingDir: dir,
+      entryPoints: [join(dir, 'dist', 'parser', 'parse.js')],
+      outfile: join(outDir, 'parser.cjs'),
+      plugins: [chevrotainStatic(dir)],
+    }).catch(() => fail('bundling rope’s parser failed (see above)'));
   await build({
     ...common,
     absWorkingDir: dir,

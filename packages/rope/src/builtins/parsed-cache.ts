@@ -1,7 +1,8 @@
 // The built-in scripts in parsed form, made when rope is built (dist/builtin-ast/NAME.json), so
 // that a command compiling only built-in scripts skips the parser: Chevrotain's grammar and lexer
 // (30–40 ms to build) and the parse itself (~50 ms for the three default scripts, cold), of a
-// start of ~300 ms for `rope classify` of one small capture.
+// start of ~300 ms for `rope classify` of one small capture; in the bundle, loading Chevrotain
+// too (parser/parse-on-demand.ts).
 //
 // A parsed form is used only when it is the very parse the running code would make: it records
 // the script's text and the identity of the code that parsed it (a hash of the parser's, the
