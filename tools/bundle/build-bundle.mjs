@@ -14,6 +14,9 @@
 //                           (imported from dist/ should it ever be reached; bin/ sends only those
 //                           arguments here), and so is every core module help does not use
 //
+// The files are built in memory and then put in place one by one (replace-files.mjs), so a
+// command started during a rebuild never finds one missing.
+//
 // bin/rope.js and bin/cutter.js pick one when it is newer than the last `tsc -b` of the package,
 // of core and of tui, and dist/cli/main.js otherwise, so a stale bundle never runs.
 //
@@ -25,11 +28,12 @@
 // with one React. The dependencies of core (netlink, @neuralegion/raw-socket, koffi) are installed
 // next to core, not next to rope or cutter (`npm install -g` gives each package its own
 // node_modules), so the bundled core code requires them from core's own location.
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { replaceFiles } from './replace-files.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const ENTRIES = {
@@ -168,19 +172,22 @@ for (const p of packages) {
   // dist/bundle/ is as deep as dist/cli/: the code's paths relative to its own file
   // (../../package.json, ../../builtins/) resolve the same from there
   const outDir = join(dir, 'dist', 'bundle');
-  rmSync(outDir, { recursive: true, force: true });
+  const outputs = [];
+  const keep = (result) => outputs.push(...result.outputFiles);
   await build({
     ...common,
+    write: false,
     absWorkingDir: dir,
     entryPoints: Object.fromEntries(Object.entries(entries).map(([k, v]) => [k, join(dir, v)])),
     outdir: outDir,
     splitting: true,
     chunkNames: 'chunk-[hash]',
     plugins: p === 'rope' ? [parserOnDemand, placement] : [placement],
-  }).catch(() => fail(`bundling ${p} failed (see above)`));
+  }).then(keep, () => fail(`bundling ${p} failed (see above)`));
   if (p === 'rope')
     await build({
       bundle: true,
+      write: false,
       format: 'cjs',
       platform: 'node',
       target: 'node20',
@@ -190,12 +197,14 @@ for (const p of packages) {
       entryPoints: [join(dir, 'dist', 'parser', 'parse.js')],
       outfile: join(outDir, 'parser.cjs'),
       plugins: [chevrotainStatic(dir)],
-    }).catch(() => fail('bundling rope’s parser failed (see above)'));
+    }).then(keep, () => fail('bundling rope’s parser failed (see above)'));
   await build({
     ...common,
+    write: false,
     absWorkingDir: dir,
     entryPoints: [join(dir, 'dist', 'cli', 'main.js')],
     outfile: join(outDir, `${p}-help.js`),
     plugins: [helpOnly(outDir), placement],
-  }).catch(() => fail(`bundling ${p}'s help failed (see above)`));
+  }).then(keep, () => fail(`bundling ${p}'s help failed (see above)`));
+  replaceFiles(outDir, outputs);
 }
