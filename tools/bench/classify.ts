@@ -102,8 +102,10 @@ function writeSynthetic(files: string[], out: string, times: number): number {
         if (ip < 0) continue;
         const v = rec.buf[ip] >> 4;
         const len = rec.offset + rec.length - ip;
+        // a copy: a record's bytes are the reader's until its next record (Buffer's slice
+        // would be a view, overwritten as the read buffer serves the next chunk or file)
         if ((v === 4 && len >= 20) || (v === 6 && len >= 40))
-          frames.push(rec.buf.slice(ip, ip + len));
+          frames.push(Uint8Array.prototype.slice.call(rec.buf, ip, ip + len));
       }
     } catch {
       // a damaged capture contributes the packets before the damage
@@ -114,7 +116,7 @@ function writeSynthetic(files: string[], out: string, times: number): number {
   let t = 1_700_000_000 * 1e6;
   for (let k = 0; k < times; k++) {
     for (const frame of frames) {
-      const b = frame.slice();
+      const b = new Uint8Array(frame); // this replay's copy: the addresses of replay k are XOR k
       if (b[0] >> 4 === 4) {
         b[13] ^= k;
         b[17] ^= k;
