@@ -57,6 +57,25 @@ test('a closed source hands its buffer to the next file, which reads back exactl
   });
 });
 
+test('slice() of the read buffer is a copy that the next file leaves as it was', () => {
+  withDir((dir) => {
+    const [a, aBytes] = file(dir, 'a', 100_000, 7);
+    const [b] = file(dir, 'b', 100_000, 8);
+    const first = ByteSource.openFile(a);
+    assert.ok(first.ensure(1000));
+    // not a Buffer, whose slice() would be a view of the buffer the next file is read into
+    assert.ok(!Buffer.isBuffer(first.buf));
+    const kept = first.buf.slice(first.pos, first.pos + 1000);
+    const buffer = first.buf;
+    first.close();
+    const second = ByteSource.openFile(b);
+    assert.equal(second.buf, buffer);
+    assert.ok(second.ensure(1000));
+    assert.deepEqual(Buffer.from(kept), aBytes.subarray(0, 1000));
+    second.close();
+  });
+});
+
 test('two open sources never share a buffer; a caller’s array is never handed on', () => {
   withDir((dir) => {
     const [a] = file(dir, 'a', 100_000, 3);

@@ -15,16 +15,27 @@ const MIN_CHUNK = 64 << 10;
  * (docs/performance.md). Safe because a record is valid only until the reader's next record
  * (capture-reader.ts), so none is valid once its source is closed.
  */
-let spare: Buffer | null = null;
+let spare: Uint8Array | null = null;
+
+/**
+ * `size` bytes left as they are (no zeroing: every byte is read into before it is served) in a
+ * plain Uint8Array, not a Buffer: the records point into it, and a Uint8Array's `slice` copies,
+ * as its type promises, where a Buffer's is a view that the next read overwrites. (A bench kept
+ * `rec.buf.slice()` of every record; once files shared the buffer, its frames were other files'.)
+ */
+function uninitialised(size: number): Uint8Array {
+  const b = Buffer.allocUnsafe(size);
+  return new Uint8Array(b.buffer, b.byteOffset, b.length);
+}
 
 /** A buffer of at least `size` bytes and at most `limit` (the spare when it fits). */
-function readBuffer(size: number, limit: number): Buffer {
+function readBuffer(size: number, limit: number): Uint8Array {
   const b = spare;
   if (b !== null && b.length >= size && b.length <= limit) {
     spare = null;
     return b;
   }
-  return Buffer.allocUnsafe(size);
+  return uninitialised(size);
 }
 
 export class ByteSource {
@@ -122,7 +133,7 @@ export class ByteSource {
     // the buffer serves the next file (the larger of two, up to the default read size)
     const b = this.buf;
     if (this.owned && b.length <= DEFAULT_CHUNK && (spare === null || b.length > spare.length))
-      spare = b as Buffer;
+      spare = b;
     this.owned = false;
     this.buf = new Uint8Array(0);
   }
@@ -130,7 +141,7 @@ export class ByteSource {
   private refill(n: number): void {
     const keep = this.end - this.pos;
     if (n > this.buf.length) {
-      const grown = Buffer.allocUnsafe(Math.max(n, this.buf.length * 2));
+      const grown = uninitialised(Math.max(n, this.buf.length * 2));
       grown.set(this.buf.subarray(this.pos, this.end));
       this.buf = grown;
     } else if (this.pos > 0) {
