@@ -6,7 +6,13 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import type { SwarmEndpoint } from '../../tools/lab/traffic/libtorrent.js';
 import { repoRoot } from '../support/environment.js';
-import { judge, keyOf, openingsSeen, type ClassifiedFlow } from './flow-truth.js';
+import {
+  judge,
+  keyOf,
+  openingsSeen,
+  responderPayloads,
+  type ClassifiedFlow,
+} from './flow-truth.js';
 
 const sample = (name: string) => join(repoRoot, 'packages', 'rope', 'samples', name);
 const TRACKER = sample('bittorrent-tracker.pcap');
@@ -52,6 +58,19 @@ test('openingsSeen: TCP SYNs and uTP ST_SYNs, not DHT datagrams', () => {
   // a flow's key does not depend on which end classify calls a
   const v6 = { l4: 'udp', a: '[2001:db8:2::10]:20001', b: '[2001:db8:1::10]:20002' } as const;
   assert.ok(utp.has(keyOf({ ...v6, labels: [], packets: 1, bytes: 1 })));
+});
+
+test('responderPayloads: payload packets of the called side per opened TCP flow', () => {
+  // as tshark counts them (tcp.len > 0 from the port that was called)
+  assert.deepEqual([...responderPayloads(TRACKER)].sort(), [
+    ['tcp 192.0.2.10:37062 198.51.100.10:6969', 1],
+    ['tcp 192.0.2.10:45464 198.51.100.10:20001', 20],
+    ['tcp 192.0.2.10:56460 198.51.100.10:6969', 1],
+  ]);
+  assert.equal(
+    responderPayloads(UTP).size,
+    [...openingsSeen(UTP)].filter((k) => k.startsWith('tcp')).length,
+  );
 });
 
 test('judge: a missed swarm flow, roles of both ends, nothing else wrong', () => {

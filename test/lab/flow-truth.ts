@@ -59,6 +59,38 @@ export function openingsSeen(file: string): Set<string> {
   return seen;
 }
 
+/**
+ * For each TCP flow opened in `file` (its SYN seen): how many payload packets the called side
+ * sent, retransmissions counted once. An MSE/PE handshake has the shape that tells it apart only
+ * once the responder has spoken twice — its key, then its answer to the initiator's hashes
+ * (docs/detection.md) — so a connection the responder ends before that (a CI run had one, 8
+ * packets to a hybrid torrent's seeder) is out of reach of the shape alone.
+ */
+export function responderPayloads(file: string): Map<string, number> {
+  const called = new Map<string, string>();
+  const seen = new Map<string, Set<string>>();
+  const reader = openCapture(file);
+  try {
+    forEachPacket(reader, new Packet(), (_record, p, isIp) => {
+      if (!isIp || !p.hasPorts || p.protocol !== IPPROTO_TCP) return;
+      const src = hostPort(formatIp(p.buf, p.srcOffset, p.addrLength), p.srcPort);
+      const dst = hostPort(formatIp(p.buf, p.dstOffset, p.addrLength), p.dstPort);
+      const key = flowKey('tcp', src, dst);
+      if ((p.tcpFlags & (TCP_SYN | TCP_ACK)) === TCP_SYN) {
+        called.set(key, dst);
+        seen.set(key, new Set());
+      } else if (p.payloadLength > 0 && called.get(key) === src) {
+        // a retransmission repeats the bytes; distinct MSE/PE packets never do (random keys, RC4)
+        const bytes = p.buf.subarray(p.payloadOffset, p.payloadOffset + p.payloadLength);
+        seen.get(key)!.add(Buffer.from(bytes).toString('base64'));
+      }
+    });
+  } finally {
+    reader.close();
+  }
+  return new Map([...seen].map(([key, packets]) => [key, packets.size]));
+}
+
 /** The key `openingsSeen` uses for a classified flow. */
 export function keyOf(f: ClassifiedFlow): string {
   return flowKey(f.l4, f.a, f.b);

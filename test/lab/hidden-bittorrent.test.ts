@@ -24,7 +24,15 @@ import type { LibtorrentSwarm } from '../../tools/lab/traffic/libtorrent.js';
 import { SYSTEM_PYTHON } from '../../tools/lab/traffic/libtorrent.js';
 import { privilegedSkip } from '../support/environment.js';
 import { classifyFlows, classifyP2p } from './p2p-labels.js';
-import { describe, judge, keepCapture, keyOf, openingsSeen, type Verdict } from './flow-truth.js';
+import {
+  describe,
+  judge,
+  keepCapture,
+  keyOf,
+  openingsSeen,
+  responderPayloads,
+  type Verdict,
+} from './flow-truth.js';
 import { recordSwarm, withoutTracker } from './swarm-capture.js';
 
 const skip = privilegedSkip([
@@ -69,8 +77,9 @@ async function verdictOf(
 /**
  * The MSE/PE handshake alone (issue #13 §2: recognised "without any memory"): the capture again
  * without the tracker's flows, whose answers would teach the peers' endpoints. Every TCP
- * peer-wire flow whose opening (and so whose handshake) is in the capture must still be labelled,
- * and the negatives still not. Returns what is wrong.
+ * peer-wire flow whose whole handshake is in the capture — its opening, and the responder's two
+ * turns (`responderPayloads`) — must still be labelled, and the negatives still not. Returns what
+ * is wrong.
  */
 async function handshakesAlone(
   lab: Lab,
@@ -81,15 +90,14 @@ async function handshakesAlone(
 ): Promise<string[]> {
   const bare = await withoutTracker(lab, name, file);
   const v = await verdictOf(lab, `${name}-no-tracker`, bare, [swarm], negatives);
-  const opened = openingsSeen(bare);
-  const missed = v.rows.filter(
+  const answered = responderPayloads(bare);
+  const whole = v.rows.filter(
     (r) =>
-      r.expected === 'bittorrent' &&
-      r.flow.l4 === 'tcp' &&
-      opened.has(keyOf(r.flow)) &&
-      !r.flow.labels.includes('bittorrent'),
+      r.expected === 'bittorrent' && r.flow.l4 === 'tcp' && (answered.get(keyOf(r.flow)) ?? 0) >= 2,
   );
+  const missed = whole.filter((r) => !r.flow.labels.includes('bittorrent'));
   return [
+    ...(whole.length === 0 ? ['no peer-wire flow with a whole handshake in the capture'] : []),
     ...missed.map(
       (r) => `missed without the tracker (${r.roles.join(' ↔ ')}): ${describe(r.flow)}`,
     ),
