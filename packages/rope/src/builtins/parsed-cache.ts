@@ -10,12 +10,13 @@
 // the TypeScript sources (the tests) the identity is that of the .ts files, which no build wrote:
 // the sources always parse. P2PWALL_AST_CACHE=0 turns the cache off.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Program } from '../ast.js';
 import { BUILTIN_SCRIPT_DIR, BUILTIN_SCRIPTS, builtinScriptPath } from './builtin-scripts.js';
+import { replaceFile } from '../files/replace-file.js';
 
 /** Where the build writes the parsed forms (packages/rope/dist/builtin-ast/). */
 export const BUILTIN_AST_DIR = join(BUILTIN_SCRIPT_DIR, '..', 'dist', 'builtin-ast');
@@ -108,11 +109,9 @@ export function writeParsedForms(
     const { program, problems } = parse(file, source);
     if (problems > 0) continue;
     const form: ParsedForm = { format: 1, parser, source, program };
-    // written beside and renamed over: a rope starting meanwhile (a rebuild under running tests,
-    // an `npm pack`) reads the old form or the new one, never half a file
-    const path = join(outDir, `${name}.json`);
-    writeFileSync(`${path}.${process.pid}.tmp`, JSON.stringify(form));
-    renameSync(`${path}.${process.pid}.tmp`, path);
+    // a rope starting meanwhile (a rebuild under running tests, an `npm pack`) reads the old
+    // form or the new one, never half a file
+    replaceFile(join(outDir, `${name}.json`), JSON.stringify(form));
     written.push(name);
   }
   return written;

@@ -9,17 +9,8 @@
 // note: what taught the key, for `via`). Keys are bytes,
 // hence hex. Only entries alive at save time are written; on load, entries that expired while
 // the engine was down are dropped, and tables the loading scripts do not declare are skipped.
-import {
-  closeSync,
-  fsyncSync,
-  openSync,
-  readFileSync,
-  renameSync,
-  statSync,
-  unlinkSync,
-  writeSync,
-} from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { readFileSync, statSync } from 'node:fs';
+import { replaceFile } from '../files/replace-file.js';
 import type { TableChange } from './shared-table.js';
 import type { TableSet } from './table-set.js';
 
@@ -70,18 +61,7 @@ export function encodeState(tables: TableSet, now: number, savedAt = new Date())
 
 /** Writes the state atomically; throws (with the OS error) when the directory is not writable. */
 export function saveState(file: string, tables: TableSet, now: number): void {
-  const tmp = join(dirname(file), `.${basename(file)}.${process.pid}.tmp`);
-  const fd = openSync(tmp, 'w', 0o600);
-  try {
-    writeSync(fd, encodeState(tables, now));
-    fsyncSync(fd);
-  } catch (e) {
-    closeSync(fd);
-    unlinkSync(tmp);
-    throw e;
-  }
-  closeSync(fd);
-  renameSync(tmp, file);
+  replaceFile(file, encodeState(tables, now), 0o600);
 }
 
 /** key as hex, expiry, value, and what taught the key when something did. */
