@@ -58,6 +58,7 @@ test('replaceFiles: changed files replaced, unchanged ones touched, stale ones r
       () => replaceFiles(join(dir, 'outside'), [{ path: at('x.js'), contents: Buffer.from('') }]),
       /outside/,
     );
+    assert.throws(() => replaceFiles(dir, [{ path: dir, contents: Buffer.from('') }]), /outside/);
   } finally {
     sleeper.kill();
     rmSync(dir, { recursive: true, force: true });

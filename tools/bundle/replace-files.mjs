@@ -14,7 +14,7 @@ import {
   utimesSync,
   writeFileSync,
 } from 'node:fs';
-import { dirname, join, relative, sep } from 'node:path';
+import { dirname, isAbsolute, join, relative, sep } from 'node:path';
 
 function sameContents(path, contents) {
   try {
@@ -59,7 +59,9 @@ export function replaceFiles(dir, files) {
   const now = new Date();
   const kept = new Set();
   for (const { path, contents } of [...files].sort(chunksFirst)) {
-    if (relative(dir, path).startsWith(`..${sep}`)) throw new Error(`${path} is outside ${dir}`);
+    const rel = relative(dir, path);
+    if (rel === '' || rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel))
+      throw new Error(`${path} is outside ${dir}`);
     kept.add(path);
     if (sameContents(path, contents)) {
       utimesSync(path, now, now);
