@@ -41,12 +41,20 @@ const ctx = {
   log: (line: string) => process.stderr.write(`bench: ${line}\n`),
 };
 
+/** `2026-12-06 21:40 UTC` */
+function stamp(d: Date): string {
+  return `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}
+
 const sections: BenchSection[] = [];
 try {
   for (const m of modules) {
     if (wanted.length > 0 && !wanted.includes(m.name)) continue;
     ctx.log(`running ${m.name}`);
+    const started = new Date();
     const s = await m.run(ctx);
+    // each section says when it ran: a partial run keeps the other sections as they were
+    s.markdown = `_Measured ${stamp(started)} by \`npm run bench${wanted.length > 0 ? ` -- ${m.name}` : ''}\`._\n\n${s.markdown}`;
     sections.push(s);
     process.stdout.write(`\n## ${s.title}\n\n${s.markdown}\n`);
   }
@@ -74,8 +82,8 @@ if (!ctx.quick && sections.length > 0) {
   const doc = [
     '# Benchmarks',
     '',
-    `Figures from \`npm run bench\` (${wanted.length === 0 ? 'all sections' : `last run of: ${wanted.join(', ')}`} on ${new Date().toISOString().slice(0, 10)}): ${machineLine()}.`,
-    'Each section runs our tool and the peer a user would pick instead in the same run, on the same input.',
+    `Figures from \`npm run bench\` on ${machineLine()}. Each section says when it was measured: \`npm run bench -- <section>\` re-runs one section and keeps the others as they were.`,
+    'Each section runs our tool and the peer a user would pick instead in the same run, on the same input. The machine is shared and its speed varies by day and hour, so compare ratios within a section, not figures across sections.',
     '',
     ...merged.map((s) => `## ${s.title}\n\n${s.markdown}\n`),
   ].join('\n');
