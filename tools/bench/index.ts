@@ -1,6 +1,8 @@
 // `npm run bench [-- name…]`: runs the benchmark sections, prints them, writes BENCHMARKS.md
 // (all sections, or with names only those sections, keeping the others as they were). Each section
-// lives in its own module and compares against a peer tool in the same run.
+// lives in its own module and compares against a peer tool in the same run. The npm script builds
+// first (`npm run build`): the tools are measured as users run them, from their bundles, which
+// bin/ skips for the compiled modules when `tsc -b` is newer than the bundle.
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
