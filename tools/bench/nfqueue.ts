@@ -142,6 +142,9 @@ function jsPath(ctx: BenchContext): {
   return JSON.parse(r.stdout.trim().split('\n').pop()!);
 }
 
+/** Client addresses new-flow floods send from in turn (the LAN's hosts are .10–.59). */
+const FLOOD_SOURCES = Array.from({ length: 32 }, (_, i) => `192.0.2.${200 + i}`);
+
 export const bench: BenchModule = {
   name: 'nfqueue',
   async run(ctx) {
@@ -171,6 +174,10 @@ export const bench: BenchModule = {
       }
       const s = lab.server;
       const c = lab.client;
+      // New flows come from many hosts, as at a gateway: the kernel's --queue-balance hashes the
+      // address pair, so the flows of one pair of hosts would all take one queue.
+      for (const a of FLOOD_SOURCES) await c.exec(['ip', 'addr', 'add', `${a}/24`, 'dev', c.iface]);
+      const sources = (perFlow: number) => (perFlow > 0 ? FLOOD_SOURCES.join(',') : '');
       const echo = await start(s, [load, 'echo', '9001'], 'udp echo');
       const http: HttpService = await lab.http({
         files: [{ name: 'bulk.bin', size: ctx.quick ? 16 << 20 : 64 << 20 }],
@@ -269,7 +276,17 @@ export const bench: BenchModule = {
         const f = await (
           await start(
             c,
-            [load, 'flood', s.ipv4, '9000', String(secs), '100', String(perFlow), String(pps)],
+            [
+              load,
+              'flood',
+              s.ipv4,
+              '9000',
+              String(secs),
+              '100',
+              String(perFlow),
+              String(pps),
+              sources(perFlow),
+            ],
             'udp flood',
           )
         ).done;
@@ -295,6 +312,7 @@ export const bench: BenchModule = {
             '100',
             String(perFlow),
             '10000',
+            sources(perFlow),
           ],
           'background flood',
         );
@@ -345,8 +363,14 @@ export const bench: BenchModule = {
 
 function describeOwn(o: Json & { totals?: Json; groups?: Json[]; queues?: Json[] }): string {
   if (o.totals && o.queues) {
-    const q = o.queues[0] ?? {};
-    return `${o.totals.packets} packets, ${q.batchMessages ?? 0} batch + ${q.singleMessages ?? 0} single verdict messages, queue full ${q.queueDropped ?? 0}, socket full ${q.userDropped ?? 0}, matches ${(o.groups ?? []).reduce((n, g) => n + g.matches, 0)}`;
+    // every queue the consumer bound (two with --queue-balance), each on its own
+    const queues = o.queues
+      .map(
+        (q) =>
+          `${o.queues!.length > 1 ? `queue ${q.queue}: ${q.packets ?? 0} packets, ` : ''}${q.batchMessages ?? 0} batch + ${q.singleMessages ?? 0} single verdict messages, queue full ${q.queueDropped ?? 0}, socket full ${q.userDropped ?? 0}`,
+      )
+      .join('; ');
+    return `${o.totals.packets} packets, ${queues}, matches ${(o.groups ?? []).reduce((n, g) => n + g.matches, 0)}`;
   }
   if (o.packets !== undefined)
     return `${o.packets} packets${o.batches ? `, ${o.batches} batch verdicts` : ''}, ENOBUFS ${o.overruns}`;
@@ -409,7 +433,10 @@ function render(
     `all it forwards (mangle FORWARD, \`rope rules --iptables\`); both consumers use the GSO flag and a`,
     `4096-packet queue. UDP datagrams carry 100 bytes; the flood runs ${secs} s at the generator's full`,
     `speed and the figure is what reached the receiver. "New flows": a new source port every 2`,
-    `datagrams, so every packet is inside the inspection window and rope runs all three scripts on it;`,
+    `datagrams, so every packet is inside the inspection window and rope runs all three scripts on it,`,
+    `the flows sent from ${FLOOD_SOURCES.length} client addresses in turn, as a gateway's hosts send them (the kernel's`,
+    `--queue-balance hashes the address pair: one pair of hosts would fill one queue, as it did in this`,
+    `bench before 2026-12-06);`,
     `"queue full": packets the kernel dropped during that flood because the queue or the consumer's`,
     `socket was full (/proc/net/netfilter/nfnetlink_queue). "One flow": a single flow, past the window`,
     `after 10 packets. Latency: ${probes} UDP echo probes at 1000/s through the queue both ways, with`,

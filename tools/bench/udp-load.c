@@ -2,12 +2,14 @@
  * Traffic for the NFQUEUE benchmark, in C so the generator is never what limits the figures:
  *
  *   udp-load sink PORT                      count datagrams until SIGTERM
- *   udp-load flood DST PORT SECONDS SIZE PKTS_PER_FLOW [RATE]
+ *   udp-load flood DST PORT SECONDS SIZE PKTS_PER_FLOW [RATE [SOURCES]]
  *                                           send SIZE-byte datagrams for SECONDS, at RATE per
  *                                           second (0 or absent: as fast as possible); with
  *                                           PKTS_PER_FLOW > 0 a new socket (a new source port,
  *                                           so a new flow for conntrack and rope) every that
- *                                           many datagrams
+ *                                           many datagrams, bound in turn to each address of
+ *                                           SOURCES (comma-separated IPv4 addresses) when given,
+ *                                           as traffic from many hosts
  *   udp-load echo PORT                      send every datagram back until SIGTERM
  *   udp-load probe DST PORT COUNT RATE      COUNT timestamped probes at RATE per second to an
  *                                           echo; reports round-trip percentiles
@@ -88,6 +90,17 @@ static int bound(int family, int port) {
 	return fd;
 }
 
+/* Binds an unbound IPv4 socket to source address `a` and a port the kernel picks. */
+static void from(int fd, struct in_addr a) {
+	struct sockaddr_in sin = {0};
+	sin.sin_family = AF_INET;
+	sin.sin_addr = a;
+	if (bind(fd, (struct sockaddr *)&sin, sizeof sin) < 0) {
+		perror("udp-load: bind to a source address");
+		exit(1);
+	}
+}
+
 static void pace(double start, unsigned long long sent, double rate) {
 	if (rate <= 0) return;
 	double due = start + sent / rate;
@@ -136,7 +149,22 @@ int main(int argc, char **argv) {
 		double rate = argc >= 8 ? atof(argv[7]) : 0;
 		if (size < 16 || size > 65000) size = 64;
 		for (int i = 0; i < size; i++) buf[i] = (char)(i * 131 + 7);
+		/* the source addresses new flows take in turn (none: the kernel picks one) */
+		static struct in_addr sources[256];
+		int nsources = 0;
+		if (argc >= 9 && argv[8][0]) {
+			char *list = strdup(argv[8]);
+			for (char *tok = strtok(list, ","); tok && nsources < 256; tok = strtok(NULL, ",")) {
+				if (dst.ss_family != AF_INET || inet_pton(AF_INET, tok, &sources[nsources]) != 1) {
+					fprintf(stderr, "udp-load: bad source address %s\n", tok);
+					return 1;
+				}
+				nsources++;
+			}
+			free(list);
+		}
 		int fd = bound(dst.ss_family, -1);
+		if (nsources > 0) from(fd, sources[0]);
 		printf("{\"event\":\"ready\"}\n");
 		fflush(stdout);
 		unsigned long long sent = 0, failed = 0, flows = 1;
@@ -146,6 +174,7 @@ int main(int argc, char **argv) {
 			if (per_flow > 0 && sent > 0 && sent % per_flow == 0) {
 				close(fd);
 				fd = bound(dst.ss_family, -1);
+				if (nsources > 0) from(fd, sources[flows % nsources]);
 				flows++;
 			}
 			memcpy(buf, &sent, sizeof sent);

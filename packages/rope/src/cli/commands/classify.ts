@@ -76,9 +76,11 @@ options:
                  a table key and what taught it (null: unlabelled, or the
                  script named nothing)
   --jobs N       with --json and several captures: classify N captures at once,
-                 in N worker threads (default 1; the number of CPU cores is a
-                 good choice). Output is the same, in capture order; a capture
-                 is never split (its flows may teach each other through tables)
+                 in N worker threads (default 1). Each worker starts and warms
+                 up on its own, so it pays for large captures on free cores,
+                 not for many small ones. Output is the same, in capture
+                 order; a capture is never split (its flows may teach each
+                 other through tables)
   --explain      instead of the table, one line per label of each flow: the
                  flow, the label, the packet that gave it and why (via)
   -h, --help     this help
