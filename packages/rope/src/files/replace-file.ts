@@ -10,14 +10,22 @@ import { basename, dirname, join } from 'node:path';
 export function replaceFile(file: string, data: string, mode = 0o644): void {
   const tmp = join(dirname(file), `.${basename(file)}.${process.pid}.tmp`);
   const fd = openSync(tmp, 'w', mode);
+  let open = true;
   try {
     writeSync(fd, data);
     fsyncSync(fd);
-  } catch (e) {
     closeSync(fd);
-    unlinkSync(tmp);
+    open = false;
+    renameSync(tmp, file);
+  } catch (e) {
+    // a failed write or rename (the target a directory, the file system read-only meanwhile)
+    // leaves no temporary file behind
+    if (open) closeSync(fd);
+    try {
+      unlinkSync(tmp);
+    } catch {
+      // already gone
+    }
     throw e;
   }
-  closeSync(fd);
-  renameSync(tmp, file);
 }
