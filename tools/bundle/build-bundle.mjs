@@ -9,6 +9,10 @@
 //                           and a chunk for each part the commands import when they run
 //   parser.cjs (rope)       the script parser with Chevrotain, required by the program only when
 //                           a script has no parsed form from the build (parse-on-demand.ts)
+//                           rope's program carries the identity of the parser and checker code it
+//                           was built from (ROPE_CODE_IDENTITY, parsed-cache.ts), the one the
+//                           parsed forms of the built-in scripts were made with: it hashes nothing
+//                           at start to trust them
 //   NAME-help.js            one file that answers --help, --version, `completion` and usage
 //                           errors: everything the commands import when they run is left out
 //                           (imported from dist/ should it ever be reached; bin/ sends only those
@@ -174,8 +178,14 @@ for (const p of packages) {
   const outDir = join(dir, 'dist', 'bundle');
   const outputs = [];
   const keep = (result) => outputs.push(...result.outputFiles);
+  // the identity of the parser and checker code in dist/ (what the parsed forms were made with)
+  const identity =
+    p === 'rope'
+      ? (await import(join(dir, 'dist', 'builtins', 'parsed-cache.js'))).codeIdentity()
+      : null;
   await build({
     ...common,
+    define: identity ? { ROPE_CODE_IDENTITY: JSON.stringify(identity) } : {},
     write: false,
     absWorkingDir: dir,
     entryPoints: Object.fromEntries(Object.entries(entries).map(([k, v]) => [k, join(dir, v)])),

@@ -1,15 +1,18 @@
-// The built-in scripts' parsed form stands in for the parser only when it is exactly what the
-// parser gives: same text, same parser code; and compiled dist/ code finds the forms the build
+// The built-in scripts' parsed form stands in for the parser and the checker only when it is
+// exactly what they give: same text, same code; and compiled dist/ code finds the forms the build
 // wrote (npm test writes them first, as npm run build does).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { check } from '../check/checker.js';
 import { parse } from '../parser/parse.js';
 import { SourceFile } from '../source.js';
 import { BUILTIN_SCRIPTS, builtinScriptPath } from './builtin-scripts.js';
-import { cachedProgram, writeParsedForms } from './parsed-cache.js';
+import { callNodes } from './checked-form.js';
+import { cachedForm, FORM_CODE_DIRS, FORM_CODE_MODULES, writeParsedForms } from './parsed-cache.js';
 
 function withForms(run: (dir: string) => void): void {
   const dir = mkdtempSync(join(tmpdir(), 'rope-ast-'));
@@ -33,39 +36,100 @@ const scripts = BUILTIN_SCRIPTS.map((name) => {
 test('the parsed form of each built-in script is what the parser gives', () =>
   withForms((dir) => {
     for (const s of scripts) {
-      const cached = cachedProgram(s.file, s.source, dir);
+      const cached = cachedForm(s.file, s.source, dir);
       assert.ok(cached, s.name);
-      assert.deepEqual(cached, parse(new SourceFile(s.file, s.source)).program, s.name);
+      assert.deepEqual(cached.program, parse(new SourceFile(s.file, s.source)).program, s.name);
     }
   }));
+
+test('the checked form of each built-in script is what the checker gives', () =>
+  withForms((dir) => {
+    let calls = 0;
+    for (const s of scripts) {
+      const cached = cachedForm(s.file, s.source, dir)!;
+      assert.ok(cached.checked, `${s.name}: no checked form`);
+      const fresh = check(cached.program, new SourceFile(s.file, s.source));
+      // the same call nodes of the same program, with the same counts
+      const nodes = callNodes(cached.program.body);
+      const numbered = (m: Map<unknown, number>): [number, number][] =>
+        [...m].map(([node, n]): [number, number] => [nodes.indexOf(node as never), n]).sort();
+      calls += fresh.staticCalls.size;
+      assert.deepEqual(numbered(cached.checked.staticCalls), numbered(fresh.staticCalls), s.name);
+      assert.equal(cached.checked.usesFlowRegisters, fresh.usesFlowRegisters, s.name);
+      assert.deepEqual(cached.checked.namedRegisters, fresh.namedRegisters, s.name);
+      assert.deepEqual(cached.checked.tables, fresh.tables, s.name);
+      assert.deepEqual(cached.checked.body, fresh.body, s.name);
+      assert.deepEqual(cached.checked.diagnostics, fresh.diagnostics, s.name);
+    }
+    assert.ok(calls > 0, 'no built-in script has an anchor call with static arguments');
+  }));
+
+test('a form whose check does not fit its program is parsed and checked again', () =>
+  withForms((dir) => {
+    const s = scripts.find((x) => x.name === 'bittorrent')!;
+    const path = join(dir, `${s.name}.json`);
+    const form = JSON.parse(readFileSync(path, 'utf8')) as {
+      checked: { staticCalls: [number, number][] };
+    };
+    form.checked.staticCalls.push([1_000_000, 2]);
+    writeFileSync(path, JSON.stringify(form));
+    const cached = cachedForm(s.file, s.source, dir);
+    assert.ok(cached);
+    assert.equal(cached.checked, null);
+  }));
+
+test('the identity covers every module the parser and the checker import', () => {
+  const src = dirname(dirname(fileURLToPath(import.meta.url)));
+  const seen = new Set<string>();
+  const visit = (file: string): void => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    const text = readFileSync(file, 'utf8');
+    // value imports only: `import type` is erased and decides nothing at run time
+    for (const m of text.matchAll(/^(?:import|export) (?!type )[^;]*? from '(\.[^']+)\.js';/gms))
+      visit(join(dirname(file), `${m[1]}.ts`));
+  };
+  visit(join(src, 'check', 'checker.ts'));
+  visit(join(src, 'parser', 'parse.ts'));
+  visit(join(src, 'builtins', 'checked-form.ts'));
+  assert.ok(seen.size > 40, `only ${seen.size} modules found: the import scan is broken`);
+  for (const file of seen) {
+    const rel = relative(src, file).replace(/\.ts$/, '');
+    const covered =
+      FORM_CODE_MODULES.includes(rel) || FORM_CODE_DIRS.some((d) => rel.startsWith(`${d}/`));
+    assert.ok(covered, `${rel} decides what a parse or a check gives but is not in FORM_CODE_*`);
+  }
+});
 
 test('a changed script, another parser, another file or the switch: the parser runs', () =>
   withForms((dir) => {
     const s = scripts[0];
-    assert.equal(cachedProgram(s.file, s.source + '\n', dir), null);
-    assert.equal(cachedProgram('/tmp/bittorrent.rope', s.source, dir), null);
+    assert.equal(cachedForm(s.file, s.source + '\n', dir), null);
+    assert.equal(cachedForm('/tmp/bittorrent.rope', s.source, dir), null);
     const path = join(dir, `${s.name}.json`);
-    const form = JSON.parse(readFileSync(path, 'utf8')) as { parser: string };
-    writeFileSync(path, JSON.stringify({ ...form, parser: 'another' }));
-    assert.equal(cachedProgram(s.file, s.source, dir), null);
-    writeFileSync(path, '{"format":1,');
-    assert.equal(cachedProgram(s.file, s.source, dir), null);
+    const form = JSON.parse(readFileSync(path, 'utf8')) as { code: string };
+    writeFileSync(path, JSON.stringify({ ...form, code: 'another' }));
+    assert.equal(cachedForm(s.file, s.source, dir), null);
+    writeFileSync(path, JSON.stringify({ ...form, format: 1 }));
+    assert.equal(cachedForm(s.file, s.source, dir), null);
+    writeFileSync(path, '{"format":2,');
+    assert.equal(cachedForm(s.file, s.source, dir), null);
     writeFileSync(path, JSON.stringify(form));
-    assert.ok(cachedProgram(s.file, s.source, dir));
+    assert.ok(cachedForm(s.file, s.source, dir));
     process.env.P2PWALL_AST_CACHE = '0';
     try {
-      assert.equal(cachedProgram(s.file, s.source, dir), null);
+      assert.equal(cachedForm(s.file, s.source, dir), null);
     } finally {
       delete process.env.P2PWALL_AST_CACHE;
     }
   }));
 
-test('compiled rope finds the forms the build wrote for its own parser', async () => {
+test('compiled rope finds the forms the build wrote for its own parser and checker', async () => {
   const dist = new URL('../../dist/builtins/parsed-cache.js', import.meta.url).href;
   const built = (await import(dist)) as typeof import('./parsed-cache.js');
-  for (const s of scripts)
-    assert.ok(
-      built.cachedProgram(s.file, s.source),
-      `${s.name}: no parsed form for dist's parser (npm run build writes them)`,
-    );
+  for (const s of scripts) {
+    const form = built.cachedForm(s.file, s.source);
+    assert.ok(form, `${s.name}: no parsed form for dist's parser (npm run build writes them)`);
+    assert.ok(form.checked, `${s.name}: the form carries no check`);
+  }
 });

@@ -1,6 +1,6 @@
 // Source text → Script: parse, check, compile. Never throws for any input: every problem is a
 // diagnostic, and a script is returned only when there is no error.
-import { cachedProgram } from '../builtins/parsed-cache.js';
+import { cachedForm } from '../builtins/parsed-cache.js';
 import { check } from '../check/checker.js';
 import { Diagnostic, sortDiagnostics } from '../diagnostic.js';
 import { parse } from '../parser/parse.js';
@@ -25,10 +25,12 @@ export interface CompileResult {
 export function compile(source: string, file: string, options: CompileOptions = {}): CompileResult {
   const src = new SourceFile(file, source);
   try {
-    // a built-in script's parsed form, made at build time, spares the parser (parsed-cache.ts)
-    const cached = cachedProgram(file, source);
-    const parsed = cached ? { program: cached, diagnostics: [] } : parse(src);
-    const checked = check(parsed.program, src, options);
+    // a built-in script's parsed form, made at build time, spares the parser, and with no
+    // pre-pushed values the checker too (parsed-cache.ts)
+    const cached = cachedForm(file, source);
+    const parsed = cached ? { program: cached.program, diagnostics: [] } : parse(src);
+    const checked =
+      cached?.checked && !options.pushes ? cached.checked : check(parsed.program, src, options);
     const diagnostics = sortDiagnostics([...parsed.diagnostics, ...checked.diagnostics]);
     if (diagnostics.some((d) => d.severity === 'error')) return { script: null, diagnostics };
     const main = new Compiler({
