@@ -82,7 +82,7 @@ interface Latency {
 
 interface EngineFigures {
   engine: string;
-  newFlows: { sent: number; delivered: number; queueFull: number | null };
+  newFlows: { sent: number; delivered: number; queueFull: number | null; perQueue: number[] };
   longFlow: { sent: number; delivered: number };
   latency: Latency;
   /** Under a background of new flows instead of one long flow. */
@@ -258,6 +258,11 @@ export const bench: BenchModule = {
           0,
         );
       };
+      // packets each bound queue took (its id sequence), by queue number
+      const queued = async () => {
+        const text = (await r.exec(['cat', NFQUEUE_PROC_PATH], { allowFail: true })).stdout;
+        return new Map(parseNfqProcStats(text ?? '').map((q) => [q.queue, q.idSequence]));
+      };
       const setQueueTarget = (target: string) =>
         r.exec([
           'iptables',
@@ -272,6 +277,7 @@ export const bench: BenchModule = {
         ]);
       const flood = async (perFlow: number, pps = 0) => {
         const before = await dropped();
+        const queuedBefore = await queued();
         const sink = await start(s, [load, 'sink', '9000'], 'udp sink');
         const f = await (
           await start(
@@ -292,10 +298,15 @@ export const bench: BenchModule = {
         ).done;
         await sleep(300);
         const got = await sink.stop();
+        const queuedAfter = await queued();
         return {
           sent: f.sent / f.seconds,
           delivered: got.packets / Math.max(f.seconds, got.seconds),
           queueFull: (await dropped()) - before,
+          // how the kernel spread this flood over the queues (one entry per bound queue)
+          perQueue: [...queuedAfter]
+            .sort((a, b) => a[0] - b[0])
+            .map(([q, n]) => n - (queuedBefore.get(q) ?? 0)),
         };
       };
       // round trips under a steady 10 k packets/s of background: one long flow, or new flows
@@ -405,6 +416,12 @@ function render(
   const one = f.find((e) => e.engine === 'rope run, 3 built-in scripts');
   const two = f.find((e) => e.engine.startsWith('rope run --queue-balance'));
   const x = (a: number, b: number) => `${(a / b).toFixed(2)}×`;
+  const shares = (n: number[]) => {
+    const all = n.reduce((a, b) => a + b, 0);
+    return all === 0
+      ? '(no packet queued)'
+      : n.map((k) => `${Math.round((100 * k) / all)} %`).join(' / ');
+  };
   const ratios: string[] = [];
   if (c && one) {
     ratios.push(
@@ -425,7 +442,7 @@ function render(
     );
   if (one && two)
     ratios.push(
-      `- \`--queue-balance 0:1\` vs one queue, new flows: ${x(two.newFlows.delivered, one.newFlows.delivered)} (${rate(two.newFlows.delivered)} vs ${rate(one.newFlows.delivered)}; target ≥ 1.7×)${two.atCRate ? `; at the C loop's rate: ${rate(two.atCRate.delivered)} delivered, queue full ${two.atCRate.queueFull}` : ''}.`,
+      `- \`--queue-balance 0:1\` vs one queue, new flows: ${x(two.newFlows.delivered, one.newFlows.delivered)} (${rate(two.newFlows.delivered)} vs ${rate(one.newFlows.delivered)}; target ≥ 1.7×)${two.atCRate ? `; at the C loop's rate: ${rate(two.atCRate.delivered)} delivered, queue full ${two.atCRate.queueFull}` : ''}. The kernel spread the flood's packets ${shares(two.newFlows.perQueue)} over queues 0 and 1.`,
     );
   return [
     `Machine: ${machineLine()} (load average ${loadAverage.toFixed(1)} when the section started). Lab: client — router — server in network namespaces, veth links;`,
