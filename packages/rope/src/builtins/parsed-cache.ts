@@ -17,11 +17,10 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Program } from '../ast.js';
-import { check } from '../check/checker.js';
+import { check, type CheckResult } from '../check/checker.js';
 import { SourceFile } from '../source.js';
 import { BUILTIN_SCRIPT_DIR, BUILTIN_SCRIPTS, builtinScriptPath } from './builtin-scripts.js';
 import { checkedForm, checkFromForm, type CheckedForm } from './checked-form.js';
-import type { CheckResult } from '../check/checker.js';
 import { replaceFile } from '../files/replace-file.js';
 
 /** Where the build writes the parsed forms (packages/rope/dist/builtin-ast/). */
