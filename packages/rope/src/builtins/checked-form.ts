@@ -48,19 +48,23 @@ export function checkedForm(program: Program, result: CheckResult): CheckedForm 
  * form does not fit the program (then the checker runs).
  */
 export function checkFromForm(program: Program, form: CheckedForm): CheckResult | null {
+  // read from a file: anything not of the form's shape means "check again", never an exception
+  if (!Array.isArray(form.staticCalls) || typeof form.usesFlowRegisters !== 'boolean') return null;
   const decls = collectTableDeclarations(program.body);
   if (decls.problems.length > 0) return null;
   const calls = callNodes(program.body);
   const staticCalls = new Map<CallNode, number>();
-  for (const [i, count] of form.staticCalls) {
-    const node = calls[i];
+  for (const entry of form.staticCalls) {
+    if (!Array.isArray(entry) || entry.length !== 2) return null;
+    const [i, count] = entry;
+    const node = Number.isInteger(i) ? calls[i] : undefined;
     if (node === undefined || !Number.isInteger(count) || count < 0) return null;
     staticCalls.set(node, count);
   }
   return {
     diagnostics: [],
     staticCalls,
-    usesFlowRegisters: form.usesFlowRegisters === true,
+    usesFlowRegisters: form.usesFlowRegisters,
     namedRegisters: collectNamedRegisters(decls.body),
     tables: decls.tables,
     body: decls.body,

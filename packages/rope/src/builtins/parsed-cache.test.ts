@@ -64,18 +64,30 @@ test('the checked form of each built-in script is what the checker gives', () =>
     assert.ok(calls > 0, 'no built-in script has an anchor call with static arguments');
   }));
 
-test('a form whose check does not fit its program is parsed and checked again', () =>
+test('a form whose check does not fit its program, or is not of its shape, is checked again', () =>
   withForms((dir) => {
     const s = scripts.find((x) => x.name === 'bittorrent')!;
     const path = join(dir, `${s.name}.json`);
     const form = JSON.parse(readFileSync(path, 'utf8')) as {
       checked: { staticCalls: [number, number][] };
     };
-    form.checked.staticCalls.push([1_000_000, 2]);
+    const good = form.checked;
+    const broken: unknown[] = [
+      { ...good, staticCalls: [...good.staticCalls, [1_000_000, 2]] },
+      { ...good, staticCalls: [...good.staticCalls, [0.5, 2]] },
+      { ...good, staticCalls: [...good.staticCalls, [0, -1]] },
+      { ...good, staticCalls: [...good.staticCalls, 'x'] },
+      { ...good, staticCalls: 7 },
+      { staticCalls: good.staticCalls },
+    ];
+    for (const checked of broken) {
+      writeFileSync(path, JSON.stringify({ ...form, checked }));
+      const cached = cachedForm(s.file, s.source, dir);
+      assert.ok(cached, JSON.stringify(checked).slice(-40));
+      assert.equal(cached.checked, null, JSON.stringify(checked).slice(-40));
+    }
     writeFileSync(path, JSON.stringify(form));
-    const cached = cachedForm(s.file, s.source, dir);
-    assert.ok(cached);
-    assert.equal(cached.checked, null);
+    assert.ok(cachedForm(s.file, s.source, dir)?.checked);
   }));
 
 test('the identity covers every module the parser and the checker import', () => {
