@@ -1,6 +1,7 @@
 // The built-in scripts' parsed form stands in for the parser and the checker only when it is
 // exactly what they give: same text, same code; and compiled dist/ code finds the forms the build
 // wrote (npm test writes them first, as npm run build does).
+import { spawnSync } from 'node:child_process';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -143,5 +144,40 @@ test('compiled rope finds the forms the build wrote for its own parser and check
     const form = built.cachedForm(s.file, s.source);
     assert.ok(form, `${s.name}: no parsed form for dist's parser (npm run build writes them)`);
     assert.ok(form.checked, `${s.name}: the form carries no check`);
+  }
+});
+
+test('a damaged parsed form in dist/: the built-in script is parsed and compiles all the same', () => {
+  // dist's own compile, with every read of bittorrent's form answered by a damaged form whose
+  // identity and text match (fs.readFileSync replaced before dist loads): a tree that is not a
+  // tree (cachedForm sets it aside), and a node of no kind (found only by the compiler)
+  const dist = (m: string) => JSON.stringify(new URL(`../../dist/${m}`, import.meta.url).href);
+  for (const [damage, found] of [
+    ['form.program = { body: 5 }', false],
+    ["form.program.body.push({ kind: 'no such kind' })", true],
+  ] as const) {
+    const program = `
+      const fs = (await import('node:fs')).default;
+      const read = fs.readFileSync;
+      fs.readFileSync = function (p, ...rest) {
+        const text = read.call(this, p, ...rest);
+        if (!String(p).endsWith('/builtin-ast/bittorrent.json')) return text;
+        const form = JSON.parse(String(text));
+        ${damage};
+        return JSON.stringify(form);
+      };
+      (await import('node:module')).default.syncBuiltinESMExports();
+      const { compileBuiltin } = await import(${dist('builtins/compile-builtin.js')});
+      const { cachedForm } = await import(${dist('builtins/parsed-cache.js')});
+      const { builtinScriptPath } = await import(${dist('builtins/builtin-scripts.js')});
+      const file = builtinScriptPath('bittorrent');
+      const form = cachedForm(file, read(file, 'utf8'));
+      const script = compileBuiltin('bittorrent');
+      console.log(JSON.stringify({ found: form !== null, name: script.name }));`;
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', program], {
+      encoding: 'utf8',
+    });
+    assert.equal(r.status, 0, `${damage}: ${r.stderr}`);
+    assert.deepEqual(JSON.parse(r.stdout), { found, name: 'bittorrent' }, damage);
   }
 });

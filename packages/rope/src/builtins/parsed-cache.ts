@@ -136,7 +136,14 @@ export function cachedForm(file: string, source: string, dir = BUILTIN_AST_DIR):
     return null;
   }
   if (form.format !== 2 || form.source !== source || form.code !== codeIdentity()) return null;
-  const checked = form.checked ? checkFromForm(form.program, form.checked) : null;
+  // a damaged file that still parses as JSON: the script is parsed as any other
+  if (!Array.isArray(form.program?.body)) return null;
+  let checked: CheckResult | null = null;
+  try {
+    checked = form.checked ? checkFromForm(form.program, form.checked) : null;
+  } catch {
+    return null;
+  }
   return { program: form.program, checked };
 }
 
