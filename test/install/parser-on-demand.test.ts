@@ -5,23 +5,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from '../support/environment.js';
+import { withTempDir } from '../support/temp-dir.js';
 
 const rope = join(repoRoot, 'packages/rope');
 const bundle = join(rope, 'dist/bundle/rope.js');
 const sample = join(rope, 'samples/http-downloads.pcap');
-
-function withDir(fn: (dir: string) => void): void {
-  const dir = mkdtempSync(join(tmpdir(), 'p2pwall-parser-'));
-  try {
-    fn(dir);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
 
 /** Runs the bundle; returns its outcome and the CommonJS files it required. */
 function runBundle(dir: string, args: string[]) {
@@ -52,7 +43,7 @@ test('the bundle loads the parser only for a script without a parsed form', () =
     existsSync(bundle) && existsSync(join(rope, 'dist/bundle/parser.cjs')),
     'no bundle: run npm run build',
   );
-  withDir((dir) => {
+  withTempDir('p2pwall-parser-', (dir) => {
     const builtins = runBundle(dir, ['classify', '--json', sample]);
     assert.equal(builtins.status, 0, builtins.stderr);
     assert.match(builtins.stdout, /"labels":\["http-large"\]/);

@@ -3,22 +3,13 @@
 // array is never handed on, and a small chunk size is kept (tests rely on it to force refills).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { ByteSource } from './byte-source.js';
+import { withTempDir } from '../../../../test/support/temp-dir.js';
 
 const SCALE = Number(process.env.FUZZ_SCALE ?? 1);
-
-function withDir(fn: (dir: string) => void): void {
-  const dir = mkdtempSync(join(tmpdir(), 'p2pwall-bytes-'));
-  try {
-    fn(dir);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
 
 function file(dir: string, name: string, size: number, seed: number): [string, Buffer] {
   const bytes = Buffer.alloc(size);
@@ -43,7 +34,7 @@ function readAll(src: ByteSource, step: number): Buffer {
 }
 
 test('a closed source hands its buffer to the next file, which reads back exactly', () => {
-  withDir((dir) => {
+  withTempDir('p2pwall-bytes-', (dir) => {
     const [a, aBytes] = file(dir, 'a', 200_000, 1);
     const [b, bBytes] = file(dir, 'b', 70_000, 2);
     const first = ByteSource.openFile(a);
@@ -58,7 +49,7 @@ test('a closed source hands its buffer to the next file, which reads back exactl
 });
 
 test('slice() of the read buffer is a copy that the next file leaves as it was', () => {
-  withDir((dir) => {
+  withTempDir('p2pwall-bytes-', (dir) => {
     const [a, aBytes] = file(dir, 'a', 100_000, 7);
     const [b] = file(dir, 'b', 100_000, 8);
     const first = ByteSource.openFile(a);
@@ -77,7 +68,7 @@ test('slice() of the read buffer is a copy that the next file leaves as it was',
 });
 
 test('two open sources never share a buffer; a caller’s array is never handed on', () => {
-  withDir((dir) => {
+  withTempDir('p2pwall-bytes-', (dir) => {
     const [a] = file(dir, 'a', 100_000, 3);
     const [b] = file(dir, 'b', 100_000, 4);
     ByteSource.openFile(a).close();
@@ -95,7 +86,7 @@ test('two open sources never share a buffer; a caller’s array is never handed 
 });
 
 test('a buffer larger than a source’s chunk size is not used for it', () => {
-  withDir((dir) => {
+  withTempDir('p2pwall-bytes-', (dir) => {
     const [a] = file(dir, 'a', 300_000, 5);
     const [b, bBytes] = file(dir, 'b', 5_000, 6);
     ByteSource.openFile(a).close();
@@ -107,7 +98,7 @@ test('a buffer larger than a source’s chunk size is not used for it', () => {
 });
 
 test('property: files of any size read one after another, any chunk size, come back exactly', () => {
-  withDir((dir) => {
+  withTempDir('p2pwall-bytes-', (dir) => {
     let n = 0;
     fc.assert(
       fc.property(

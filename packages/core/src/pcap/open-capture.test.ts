@@ -1,18 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildUdpPacket } from '../wire/build.js';
 import { CaptureError } from './capture-error.js';
 import { openCapture } from './open-capture.js';
 import { encodePcap } from './pcap-writer.js';
-
-function withDir(fn: (dir: string) => void | Promise<void>): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), 'p2pwall-open-'));
-  return Promise.resolve(fn(dir)).finally(() => rmSync(dir, { recursive: true, force: true }));
-}
+import { withTempDir } from '../../../../test/support/temp-dir.js';
 
 function openError(path: string): CaptureError {
   try {
@@ -33,7 +28,7 @@ const udp = buildUdpPacket({
 });
 
 test('a missing file, a directory: one-line CaptureError of kind io', () =>
-  withDir((dir) => {
+  withTempDir('p2pwall-open-', (dir) => {
     const missing = openError(join(dir, 'nope.pcap'));
     assert.equal(missing.message, `${join(dir, 'nope.pcap')}: cannot open: no such file`);
     assert.equal(missing.kind, 'io');
@@ -48,7 +43,7 @@ test('a missing file, a directory: one-line CaptureError of kind io', () =>
   }));
 
 test('a pipe streams (tcpdump -w - | …): read through a FIFO fed by another process', () =>
-  withDir(async (dir) => {
+  withTempDir('p2pwall-open-', async (dir) => {
     const fifo = join(dir, 'fifo');
     const mk = spawnSync('mkfifo', [fifo]);
     assert.equal(mk.status, 0);

@@ -1,8 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { onPath } from '../../../../test/support/environment.js';
@@ -11,6 +10,7 @@ import { captureFromBuffer, openCapture } from './open-capture.js';
 import type { CaptureReader } from './capture-reader.js';
 import { encodePcap, PcapWriter, type PcapRecordInput } from './pcap-writer.js';
 import { LINKTYPE_ETHERNET, LINKTYPE_RAW } from './link-type.js';
+import { withTempDir } from '../../../../test/support/temp-dir.js';
 
 function records(r: CaptureReader) {
   const out = [];
@@ -25,15 +25,6 @@ function records(r: CaptureReader) {
   }
   r.close();
   return out;
-}
-
-function withDir(fn: (dir: string) => void): void {
-  const dir = mkdtempSync(join(tmpdir(), 'p2pwall-pcap-'));
-  try {
-    fn(dir);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
 }
 
 const u8 = (b: Uint8Array): Uint8Array => Uint8Array.from(b);
@@ -53,7 +44,7 @@ const dns6 = buildUdpPacket({
 });
 
 test('PcapWriter → openCapture: records, microsecond truncation, snaplen, original length', () => {
-  withDir((dir) => {
+  withTempDir('p2pwall-pcap-', (dir) => {
     const path = join(dir, 'w.pcap');
     const w = new PcapWriter(path, { snaplen: 48 });
     w.write(syn, 1700000000, 123456789);
@@ -89,7 +80,7 @@ test('PcapWriter → openCapture: records, microsecond truncation, snaplen, orig
 });
 
 test('PcapWriter: nanoseconds, Ethernet, packets larger than its buffer, many small packets', () => {
-  withDir((dir) => {
+  withTempDir('p2pwall-pcap-', (dir) => {
     const path = join(dir, 'big.pcap');
     const w = new PcapWriter(path, { linkType: LINKTYPE_ETHERNET, nanosecond: true });
     const big = new Uint8Array(200_000).map((_, i) => i & 0xff);
@@ -115,7 +106,7 @@ test(
   'tcpdump reads what PcapWriter wrote',
   { skip: onPath('tcpdump') ? false : 'needs tcpdump (not found on PATH)' },
   () => {
-    withDir((dir) => {
+    withTempDir('p2pwall-pcap-', (dir) => {
       const path = join(dir, 't.pcap');
       const w = new PcapWriter(path);
       w.write(syn, 1700000000, 5000);
@@ -133,7 +124,7 @@ test(
 );
 
 test('encodePcap equals what PcapWriter writes', () => {
-  withDir((dir) => {
+  withTempDir('p2pwall-pcap-', (dir) => {
     const path = join(dir, 'same.pcap');
     const w = new PcapWriter(path, { linkType: 228 });
     w.write(syn, 7, 8000);

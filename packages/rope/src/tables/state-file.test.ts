@@ -1,7 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import type { SharedTable } from './shared-table.js';
@@ -14,6 +13,7 @@ import {
   type StateProblem,
 } from './state-file.js';
 import { TableSet } from './table-set.js';
+import { withTempDir } from '../../../../test/support/temp-dir.js';
 
 function tables(): { set: TableSet; peers: SharedTable } {
   const set = new TableSet();
@@ -21,17 +21,8 @@ function tables(): { set: TableSet; peers: SharedTable } {
   return { set, peers };
 }
 
-function withDir(fn: (dir: string) => void): void {
-  const dir = mkdtempSync(join(tmpdir(), 'rope-state-'));
-  try {
-    fn(dir);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
 test('state file: what was learned survives a restart, expired entries and unknown tables do not', () =>
-  withDir((dir) => {
+  withTempDir('rope-state-', (dir) => {
     const file = join(dir, 'state.json');
     const a = tables();
     a.peers.add('\xc6\x33\x64\x0a\x1a\xe1', 1000, 3600, 2);
@@ -53,7 +44,7 @@ test('state file: what was learned survives a restart, expired entries and unkno
   }));
 
 test('state file: a missing file is a first start; corrupt or foreign files are one-line problems', () =>
-  withDir((dir) => {
+  withTempDir('rope-state-', (dir) => {
     const { set } = tables();
     assert.deepEqual(loadState(join(dir, 'none.json'), set, 0), { applied: 0, skipped: 0 });
     const cases: [string, string][] = [
