@@ -4,8 +4,7 @@
 import { spawnSync } from 'node:child_process';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { check } from '../check/checker.js';
@@ -14,19 +13,17 @@ import { SourceFile } from '../source.js';
 import { BUILTIN_SCRIPTS, builtinScriptPath } from './builtin-scripts.js';
 import { callNodes } from './checked-form.js';
 import { cachedForm, FORM_CODE_DIRS, FORM_CODE_MODULES, writeParsedForms } from './parsed-cache.js';
+import { withTempDir } from '../../../../test/support/temp-dir.js';
 
 function withForms(run: (dir: string) => void): void {
-  const dir = mkdtempSync(join(tmpdir(), 'rope-ast-'));
-  try {
+  withTempDir('rope-ast-', (dir) => {
     const written = writeParsedForms((file, source) => {
       const r = parse(new SourceFile(file, source));
       return { program: r.program, problems: r.diagnostics.length };
     }, dir);
     assert.deepEqual(written, [...BUILTIN_SCRIPTS]);
     run(dir);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 }
 
 const scripts = BUILTIN_SCRIPTS.map((name) => {
