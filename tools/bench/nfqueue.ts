@@ -14,7 +14,11 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ChildProcess } from 'node:child_process';
-import { parseNfqProcStats, NFQUEUE_PROC_PATH } from '../../packages/core/src/netlink/index.js';
+import {
+  parseNfqProcStats,
+  NFQUEUE_PROC_PATH,
+  type NfqProcStats,
+} from '../../packages/core/src/netlink/index.js';
 import { DEFAULT_RULES, firewallRules } from '../../packages/rope/src/live/rules.js';
 import { repoRoot, type LabHost } from '../lab/host.js';
 import { onJsonLines, tail } from '../lab/processes.js';
@@ -249,20 +253,14 @@ export const bench: BenchModule = {
           start: () => startRope(['--queue-balance', '0:1']),
         },
       ];
-      // the lines queued packets take from the rules (queue full: the kernel's queue_dropped,
-      // socket full: user_dropped), summed over the router's queues
-      const dropped = async () => {
-        const text = (await r.exec(['cat', NFQUEUE_PROC_PATH], { allowFail: true })).stdout;
-        return parseNfqProcStats(text ?? '').reduce(
-          (n, q) => n + q.queueDropped + q.userDropped,
-          0,
+      // the router's queues as the kernel counts them: packets each took (its id sequence) and
+      // those it dropped (queue full: queue_dropped, socket full: user_dropped)
+      const queueStats = async () =>
+        parseNfqProcStats(
+          (await r.exec(['cat', NFQUEUE_PROC_PATH], { allowFail: true })).stdout ?? '',
         );
-      };
-      // packets each bound queue took (its id sequence), by queue number
-      const queued = async () => {
-        const text = (await r.exec(['cat', NFQUEUE_PROC_PATH], { allowFail: true })).stdout;
-        return new Map(parseNfqProcStats(text ?? '').map((q) => [q.queue, q.idSequence]));
-      };
+      const dropped = (qs: NfqProcStats[]) =>
+        qs.reduce((n, q) => n + q.queueDropped + q.userDropped, 0);
       const setQueueTarget = (target: string) =>
         r.exec([
           'iptables',
@@ -276,8 +274,7 @@ export const bench: BenchModule = {
           ...target.split(' '),
         ]);
       const flood = async (perFlow: number, pps = 0) => {
-        const before = await dropped();
-        const queuedBefore = await queued();
+        const before = await queueStats();
         const sink = await start(s, [load, 'sink', '9000'], 'udp sink');
         const f = await (
           await start(
@@ -298,15 +295,16 @@ export const bench: BenchModule = {
         ).done;
         await sleep(300);
         const got = await sink.stop();
-        const queuedAfter = await queued();
+        const after = await queueStats();
+        const queuedBefore = new Map(before.map((q) => [q.queue, q.idSequence]));
         return {
           sent: f.sent / f.seconds,
           delivered: got.packets / Math.max(f.seconds, got.seconds),
-          queueFull: (await dropped()) - before,
+          queueFull: dropped(after) - dropped(before),
           // how the kernel spread this flood over the queues (one entry per bound queue)
-          perQueue: [...queuedAfter]
-            .sort((a, b) => a[0] - b[0])
-            .map(([q, n]) => n - (queuedBefore.get(q) ?? 0)),
+          perQueue: after
+            .sort((a, b) => a.queue - b.queue)
+            .map((q) => q.idSequence - (queuedBefore.get(q.queue) ?? 0)),
         };
       };
       // round trips under a steady 10 k packets/s of background: one long flow, or new flows
