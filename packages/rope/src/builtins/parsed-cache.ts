@@ -73,15 +73,10 @@ let identity: string | null | undefined;
 /** The files of `root` that FORM_CODE_* name, sorted. */
 function formCodeFiles(root: string, ext: string): string[] {
   const files = FORM_CODE_MODULES.map((m) => m + ext);
-  const walk = (dir: string): void => {
-    for (const e of readdirSync(join(root, dir), { withFileTypes: true })) {
-      const rel = `${dir}/${e.name}`;
-      if (e.isDirectory()) walk(rel);
-      else if (e.name.endsWith(ext) && !e.name.endsWith(`.test${ext}`) && !e.name.endsWith('.d.ts'))
-        files.push(rel);
-    }
-  };
-  for (const d of FORM_CODE_DIRS) walk(d);
+  for (const d of FORM_CODE_DIRS)
+    for (const f of readdirSync(join(root, d), { recursive: true, encoding: 'utf8' }))
+      if (f.endsWith(ext) && !f.endsWith(`.test${ext}`) && !f.endsWith('.d.ts'))
+        files.push(`${d}/${f}`);
   return files.sort();
 }
 
