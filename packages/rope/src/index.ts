@@ -43,6 +43,7 @@ export {
   LABEL_MATCHED,
   LABEL_PENDING,
   LABEL_UNMATCHED,
+  LABEL_NEVER,
   type LabelState,
 } from './classify/flow-labels.js';
 export {

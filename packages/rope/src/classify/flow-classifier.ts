@@ -32,6 +32,7 @@ import {
   FlowLabels,
   LabelStore,
   LABEL_MATCHED,
+  LABEL_NEVER,
   LABEL_PENDING,
   LABEL_UNMATCHED,
 } from './flow-labels.js';
@@ -328,7 +329,10 @@ export class FlowClassifier {
     const base = slot * this.scripts.length;
     const ts = this.tableScripts;
     let open = false;
-    for (let k = 0; k < ts.length; k++) if (state[base + ts[k]] !== LABEL_MATCHED) open = true;
+    for (let k = 0; k < ts.length; k++) {
+      const st = state[base + ts[k]];
+      if (st !== LABEL_MATCHED && st !== LABEL_NEVER) open = true;
+    }
     if (open) {
       late.lastRun[slot] = time;
       this.runScripts(packet, time, ct, f, r, true);
@@ -377,7 +381,8 @@ export class FlowClassifier {
     for (let i = 0; i < scripts.length; i++) {
       const was = store.state[base + i];
       if (pastWindow) {
-        if (was === LABEL_MATCHED || scripts[i].tables.length === 0) continue;
+        if (was === LABEL_MATCHED || was === LABEL_NEVER || scripts[i].tables.length === 0)
+          continue;
       } else if (was !== LABEL_PENDING) {
         if (was === LABEL_MATCHED && this.learns[i] === 1) this.learn(i, f, mark);
         continue;
@@ -408,6 +413,12 @@ export class FlowClassifier {
         r.newLabels++;
         st.flows++;
         this.onLabel?.(f, i, r.labels);
+      } else if (v === Verdict.NO && engine.never) {
+        // the script is done with the flow: it runs on none of its later packets
+        store.state[base + i] = LABEL_NEVER;
+        if (set >= 0) this.registers.drop(slot, set);
+        if (was === LABEL_PENDING) store.pending[slot]--;
+        st.neverFlows++;
       } else {
         if (set >= 0 && !pastWindow) this.registers.save(slot, set, this.scratch);
         if (v === Verdict.HOTDROP || v === Verdict.FAIL) {

@@ -12,15 +12,21 @@ export const LABEL_PENDING = 0;
 export const LABEL_MATCHED = 1;
 /** Both directions went past the window without a YES: the script no longer runs on the flow. */
 export const LABEL_UNMATCHED = 2;
+/**
+ * The script ended a run with `never`: it no longer runs on the flow, in its window or after
+ * (no late run: the script said no packet of the flow can match).
+ */
+export const LABEL_NEVER = 3;
 
-export type LabelState = typeof LABEL_PENDING | typeof LABEL_MATCHED | typeof LABEL_UNMATCHED;
+export type LabelState =
+  typeof LABEL_PENDING | typeof LABEL_MATCHED | typeof LABEL_UNMATCHED | typeof LABEL_NEVER;
 
 /** How `via` of a label that followed a table lookup starts (then the key's note). */
 export const LEARNED_PREFIX = 'learned:';
 
 /** The labels of every flow of one classifier, by slot. */
 export class LabelStore {
-  /** Per slot and script (slot × scripts + i): LABEL_PENDING, LABEL_MATCHED or LABEL_UNMATCHED. */
+  /** Per slot and script (slot × scripts + i): a LabelState. */
   state: Uint8Array;
   /** Per slot and script: the flow's packet (1-based, both directions) that said YES; 0 if none. */
   matchedAt: Float64Array;
@@ -130,7 +136,7 @@ export class FlowLabels {
     return this.slot >= 0 && this.store.state[this.slot * this.store.scripts + i] === LABEL_MATCHED;
   }
 
-  /** Script `i`'s state: LABEL_PENDING, LABEL_MATCHED or LABEL_UNMATCHED. */
+  /** Script `i`'s state: LABEL_PENDING, LABEL_MATCHED, LABEL_UNMATCHED or LABEL_NEVER. */
   stateOf(i: number): LabelState {
     if (this.slot < 0) return LABEL_UNMATCHED;
     return this.store.state[this.slot * this.store.scripts + i] as LabelState;

@@ -8,6 +8,8 @@ export class ScriptStats {
   readonly verdicts = new Float64Array(5);
   /** Flows labelled (equals verdicts[YES]: a flow says YES at most once per script). */
   flows = 0;
+  /** Flows the script gave up on with `never` (it ran on none of their later packets). */
+  neverFlows = 0;
   /** The error of the latest FAIL or HOTDROP. */
   lastError: RunError | null = null;
 

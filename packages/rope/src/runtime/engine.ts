@@ -51,6 +51,14 @@ export class Engine {
     return this.machine.learnedFrom;
   }
 
+  /**
+   * The last run ended with `never`: NO, and no later packet of its flow can match, so a
+   * classifier stops running the script on the flow.
+   */
+  get never(): boolean {
+    return this.machine.never;
+  }
+
   /** Verbs the last run executed. */
   get actions(): number {
     return this.machine.actions;

@@ -87,6 +87,11 @@ export class Machine {
   via: string | null = null;
   /** What taught the key the run last found in a table (`table_has`): its note. */
   learnedFrom: string | null = null;
+  /**
+   * The run ended with `never`: no later packet of the flow can match. Set by the word, cleared
+   * where `eval` or `expect_one` catch the NO it ended a block with (only a run's end counts).
+   */
+  never = false;
 
   errName: RunErrorName | null = null;
   errMessage = '';
@@ -156,6 +161,7 @@ export class Machine {
     this.depth = 0;
     this.via = null;
     this.learnedFrom = null;
+    this.never = false;
     this.kernelTime = -1;
     this.errName = null;
     this.errMessage = '';

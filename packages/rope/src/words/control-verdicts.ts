@@ -1,4 +1,4 @@
-// yes no assert hotdrop (§4): the control words that end the run with a verdict.
+// yes no never assert hotdrop (§4): the control words that end the run with a verdict.
 import { endsAlways, endsIfTrue, followAssert } from '../check/control-flow.js';
 import type { Machine } from '../runtime/machine.js';
 import type { Site } from '../runtime/site.js';
@@ -8,28 +8,38 @@ import { deref, isTrue, reader } from './impl-helpers.js';
 import { wordsOf, type WordImpl } from './word.js';
 
 /**
- * yes/no. Written bare (n < 0): with a value above the anchor, end only if it is true; with
- * none, end. `yes()` ends; `yes( b )` ends only if b is true.
+ * yes/no/never. Written bare (n < 0): with a value above the anchor, end only if it is true; with
+ * none, end. `yes()` ends; `yes( b )` ends only if b is true. `never` ends as `no` does and marks
+ * the run (Machine.never) so that a classifier stops running the script on the flow.
  */
-function verdictWord(stop: Status): WordImpl {
-  const test = (m: Machine): Status => (isTrue(deref(m, m.stack[--m.sp])) ? stop : CONTINUE);
-  const bare = (m: Machine): Status => (m.sp > m.base ? test(m) : stop);
+function verdictWord(stop: Status, never = false): WordImpl {
+  const finish = never
+    ? (m: Machine, site: Site): Status => {
+        m.never = true;
+        if (m.trace?.note) m.trace.note(site, 'never: no later packet of the flow can match');
+        return stop;
+      }
+    : (): Status => stop;
   return {
     op: (site, n) => {
-      if (n < 0) return bare;
-      if (n === 0) return () => stop;
+      const end = (m: Machine): Status => finish(m, site);
+      const test = (m: Machine): Status =>
+        isTrue(deref(m, m.stack[--m.sp])) ? finish(m, site) : CONTINUE;
+      if (n < 0) return (m) => (m.sp > m.base ? test(m) : end(m));
+      if (n === 0) return end;
       return (m) => (m.sp <= m.base ? m.underflow(site, 1) : test(m));
     },
     runN: (m, site, n) => {
       if (n > 1)
         return m.fail('EAnchor', `\`${site.label}\` takes at most one argument, got ${n}`, site);
-      return n === 0 ? stop : test(m);
+      return n === 0 || isTrue(deref(m, m.stack[--m.sp])) ? finish(m, site) : CONTINUE;
     },
     special(ctx) {
       const o = ctx.operands[ctx.operands.length - 1];
       if (!o || o.k === 'stack') return null;
       const r = reader(o)!;
-      return (m) => (isTrue(r(m)) ? stop : CONTINUE);
+      const site = ctx.site;
+      return (m) => (isTrue(r(m)) ? finish(m, site) : CONTINUE);
     },
   };
 }
@@ -68,6 +78,19 @@ export const verdictWords = wordsOf('control', [
     endsRun: endsIfTrue,
     optionalOperand: true,
     impl: verdictWord(STOP_NO),
+  },
+  {
+    name: 'never',
+    effect: '( [b] -- )',
+    in: [],
+    out: [],
+    anchor: 'variadic',
+    variadic: { of: 'any', min: 0, max: 1 },
+    control: true,
+    summary: 'end with NO as `no` does, and stop running the script on this flow',
+    endsRun: endsIfTrue,
+    optionalOperand: true,
+    impl: verdictWord(STOP_NO, true),
   },
   {
     name: 'assert',

@@ -76,6 +76,8 @@ function evaluate(m: Machine, site: Site, b: Block): Status {
   if (m.sp > sp) m.sp = sp;
   m.base = base;
   m.anchorDepth = anchors;
+  // a `never` inside ended the block, not the run
+  m.never = false;
   if (s === STOP_FAIL) {
     if (m.trace?.note) m.trace.note(site, `eval caught ${m.errName}: ${m.errMessage}`);
     m.errName = null;
@@ -95,6 +97,7 @@ function tryEach(m: Machine, site: Site, blocks: readonly Block[]): Status {
     m.off = off;
     const s = runBlock(m, site, blocks[i]);
     if (s !== STOP_NO) return s;
+    m.never = false;
     if (m.sp > sp) m.sp = sp;
     m.base = base;
     m.anchorDepth = anchors;
