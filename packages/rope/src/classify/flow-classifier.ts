@@ -411,14 +411,14 @@ export class FlowClassifier {
         store.labelCount[slot]++;
         if (was === LABEL_PENDING) store.pending[slot]--;
         r.newLabels++;
-        st.flows++;
+        st.labelled();
         this.onLabel?.(f, i, r.labels);
       } else if (v === Verdict.NO && engine.never) {
         // the script is done with the flow: it runs on none of its later packets
         store.state[base + i] = LABEL_NEVER;
         if (set >= 0) this.registers.drop(slot, set);
         if (was === LABEL_PENDING) store.pending[slot]--;
-        st.neverFlows++;
+        st.gaveUp();
       } else {
         if (set >= 0 && !pastWindow) this.registers.save(slot, set, this.scratch);
         if (v === Verdict.HOTDROP || v === Verdict.FAIL) {

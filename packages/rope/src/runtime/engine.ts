@@ -3,7 +3,7 @@
 import type { Caps } from './caps.js';
 import { FLOW_REGISTERS, Machine } from './machine.js';
 import type { RunError } from './run-error.js';
-import type { Value } from './values.js';
+import { valueArray, type Value } from './values.js';
 import type { Script } from './script.js';
 import { TableSet, type TableConflict } from '../tables/table-set.js';
 
@@ -92,5 +92,5 @@ export class Engine {
 
 /** Fresh flow registers for one flow and one script (all start as 0). */
 export function newFlowRegisters(): Value[] {
-  return new Array<Value>(FLOW_REGISTERS).fill(0);
+  return valueArray(FLOW_REGISTERS);
 }

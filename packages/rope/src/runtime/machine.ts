@@ -8,7 +8,7 @@ import { resolveCaps, type Caps } from './caps.js';
 import type { RunErrorName } from './run-error.js';
 import type { Site } from './site.js';
 import type { TraceSink } from './trace.js';
-import { typeName, type Value } from './values.js';
+import { typeName, valueArray, type Value } from './values.js';
 import { STOP_FAIL, STOP_HOTDROP, type Status } from './verdict.js';
 
 export const USER_REGISTERS = USER_REGISTER_NAMES.length;
@@ -30,7 +30,7 @@ export class Machine {
   readonly anchors: Int32Array;
   anchorDepth = 0;
 
-  readonly user: Value[] = new Array<Value>(USER_REGISTER_SLOTS).fill(0);
+  readonly user: Value[] = valueArray(USER_REGISTER_SLOTS);
   /** A user register was written this run (else resetting them can be skipped). */
   userDirty = false;
   /** User register slots of the last run started: the only ones it may have written. */
@@ -39,7 +39,7 @@ export class Machine {
   readonly greg = new Int32Array(GLOBAL_REGISTERS);
   /** The flow registers of this run: the caller's per-flow array, or a scratch one. */
   flow: Value[];
-  readonly flowScratch: Value[] = new Array<Value>(FLOW_REGISTERS).fill(0);
+  readonly flowScratch: Value[] = valueArray(FLOW_REGISTERS);
 
   pkt: Packet = new Packet();
   /** The packet's buffer as a Buffer (for latin1Slice and indexOf). */
@@ -101,7 +101,7 @@ export class Machine {
 
   constructor(caps: Partial<Caps> = {}) {
     this.caps = resolveCaps(caps);
-    this.stack = new Array<Value>(this.caps.maxStack).fill(0);
+    this.stack = valueArray(this.caps.maxStack);
     this.anchors = new Int32Array(this.caps.maxStack + 1);
     this.maxActions = this.caps.maxActions;
     this.maxLoops = this.caps.maxWhileLoops;

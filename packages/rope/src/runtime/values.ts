@@ -52,6 +52,21 @@ export class Tm {
 
 export type Value = number | string | BlockValue | RefValue | Tm;
 
+/**
+ * `n` zeros in an array V8 already keeps as one of any values, not of small integers only. The
+ * first string stored in an array of small integers changes the array's map, and V8 throws away
+ * the code it optimised for the old one: for the flow registers that came mid-capture, when the
+ * first script kept a string in `freg`, and deoptimised the classifier's hot functions at once.
+ */
+export function valueArray(n: number): Value[] {
+  const a = new Array<Value>(n).fill(0);
+  if (n > 0) {
+    a[0] = '';
+    a[0] = 0;
+  }
+  return a;
+}
+
 export function typeName(v: Value): string {
   if (typeof v === 'number') return 'an integer';
   if (typeof v === 'string') return 'a string';

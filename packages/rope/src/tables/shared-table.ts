@@ -44,7 +44,8 @@ export type ChangeListener = (change: TableChange) => void;
 
 /** Counts the keys that became alive in any table of a set (see TableSet.generation). */
 export interface KeyGeneration {
-  generation: number;
+  /** A key became alive in one of the set's tables. */
+  keyBorn(): void;
 }
 
 export interface TableSpec {
@@ -211,7 +212,7 @@ export class SharedTable {
 
   private bornKey(): void {
     this.newKeys++;
-    if (this.keyGeneration !== null) this.keyGeneration.generation++;
+    this.keyGeneration?.keyBorn();
   }
 
   /** At capacity: an expired key if the oldest is one, else the least recently used. */
