@@ -78,6 +78,7 @@ test('docs/json.md: every field of rope run stats and match lines', () => {
     action: 'drop',
     runs: 0,
     matches: 0,
+    gaveUp: 0,
     errors: 0,
     packets: 0,
     bytes: 0,

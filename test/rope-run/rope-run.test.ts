@@ -206,6 +206,7 @@ test(
         'bytes',
         'drops',
         'errors',
+        'gaveUp',
         'matches',
         'packets',
         'runs',

@@ -219,6 +219,16 @@ test('decider: TCP flows are classified on payload packets, both directions', ()
   assert.equal(e.groupSnapshots()[0].matches, 1);
 });
 
+test('decider: a script that says never runs on none of the flow’s later packets, and counts it', () => {
+  const tcpOnly = script('tcp-only', '$ip_protocol IPPROTO_TCP ne never  "MATCH" expect_str yes');
+  const e = decider([[tcpOnly, DROP]]);
+  assert.equal(decide(e, { payload: 'MATCH over UDP', sport: 40 }).verdict, NF_ACCEPT);
+  assert.equal(decide(e, { payload: 'MATCH again', sport: 40 }).verdict, NF_ACCEPT);
+  assert.equal(decide(e, { payload: 'MATCH over TCP', sport: 41, tcp: true }).verdict, NF_DROP);
+  const [g] = e.groupSnapshots();
+  assert.deepEqual([g.runs, g.matches, g.gaveUp], [2, 1, 1]);
+});
+
 for (const reserveFlows of [undefined, 0]) {
   const arrays = reserveFlows === 0 ? 'shrink back' : 'keep their room (the reserve)';
   test(`decider: a flood of new flows past --max-flows gets its verdicts; then its flows expire and the per-flow arrays ${arrays}`, () => {

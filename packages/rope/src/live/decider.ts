@@ -374,6 +374,7 @@ export class Decider {
         action: actionText(g.action),
         runs: st.runs,
         matches: st.flows,
+        gaveUp: st.neverFlows,
         errors: st.verdicts[Verdict.FAIL] + st.verdicts[Verdict.HOTDROP],
         packets: pg[i * G_COUNT + G_PACKETS],
         bytes: pg[i * G_COUNT + G_BYTES],

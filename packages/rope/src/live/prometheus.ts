@@ -78,6 +78,11 @@ export class RopeMetrics {
   private readonly runs = this.counter('rope_script_runs_total', 'Packets each script ran on', [
     'script',
   ]);
+  private readonly gaveUp = this.counter(
+    'rope_script_gave_up_flows_total',
+    'Flows a script gave up on with never (it ran on none of their later packets)',
+    ['script'],
+  );
   private readonly errors = this.counter(
     'rope_script_errors_total',
     'Script runs that ended with FAIL or HOTDROP',
@@ -126,6 +131,7 @@ export class RopeMetrics {
       this.flows,
       this.labelled,
       this.runs,
+      this.gaveUp,
       this.errors,
       this.dropped,
       this.overruns,
@@ -148,6 +154,7 @@ export class RopeMetrics {
     for (const g of snapshot.groups) {
       // groups that share a script add up under its name
       this.runs.inc({ script: g.script }, g.runs);
+      this.gaveUp.inc({ script: g.script }, g.gaveUp);
       this.errors.inc({ script: g.script }, g.errors);
     }
     for (const q of snapshot.queues) {

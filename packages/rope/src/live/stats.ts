@@ -16,6 +16,8 @@ export interface GroupSnapshot {
   runs: number;
   /** Flows it labelled. */
   matches: number;
+  /** Flows it gave up on with `never` before their window ended (it ran on none of their later packets). */
+  gaveUp: number;
   /** Runs that ended with FAIL or HOTDROP. */
   errors: number;
   /** Packets and bytes of flows this group decided (the matching packet and the later ones queued). */
@@ -155,12 +157,13 @@ export function formatSnapshot(s: LiveSnapshot): string {
     `rope run: ${s.uptime.toFixed(1)} s, ${t.packets} packets (${size(t.bytes)}), ${t.flows} flows (${t.activeFlows} active); ` +
       `accepted ${t.accepted} (marked ${t.marked}), dropped ${t.dropped}${t.hotdrops ? ` (hotdrop ${t.hotdrops})` : ''}${t.notIp ? `, not IP ${t.notIp}` : ''}`,
     table([
-      ['script', 'action', 'runs', 'matches', 'packets', 'bytes', 'drops', 'errors'],
+      ['script', 'action', 'runs', 'matches', 'gave up', 'packets', 'bytes', 'drops', 'errors'],
       ...s.groups.map((g) => [
         g.script,
         g.action,
         g.runs,
         g.matches,
+        g.gaveUp,
         g.packets,
         size(g.bytes),
         g.drops,
