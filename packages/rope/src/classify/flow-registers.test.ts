@@ -34,7 +34,7 @@ test('integers live in the typed array, a set holding a string in the side store
   assert.equal(s.read(3, 1), null);
 });
 
-for (const pageSets of [4096, 4, 1])
+for (const pageSets of [4096, 32, 4, 1])
   test(`load, save, drop, move and resize agree with a model, ${pageSets} sets a page (property)`, () => {
     const value = fc.oneof(fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }), fc.string());
     const op = fc.oneof(
