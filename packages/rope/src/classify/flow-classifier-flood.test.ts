@@ -6,15 +6,8 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { buildUdpPacket, Packet } from '@p2pwall/core';
-import { compile } from '../compile/compile.js';
-import type { Script } from '../runtime/script.js';
+import { compiled as script } from './classifier.test-support.js';
 import { FlowClassifier } from './flow-classifier.js';
-
-function script(source: string, name: string): Script {
-  const { script, diagnostics } = compile(source, `${name}.rope`);
-  assert.ok(script, diagnostics.map((d) => d.render()).join('\n'));
-  return script;
-}
 
 const packet = new Packet();
 function udp(port: number, payload: string): Packet {

@@ -4,16 +4,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildTcpPacket, Packet, TCP_ACK, TCP_PSH } from '@p2pwall/core';
-import { compile } from '../compile/compile.js';
-import type { Script } from '../runtime/script.js';
 import { Verdict } from '../runtime/verdict.js';
 import { FlowClassifier, NOT_RUN } from './flow-classifier.js';
-
-function script(source: string, name: string): Script {
-  const { script, diagnostics } = compile(source, `${name}.rope`);
-  assert.ok(script, diagnostics.map((d) => d.render()).join('\n'));
-  return script;
-}
+import { compiled as script } from './classifier.test-support.js';
 
 const packet = new Packet();
 const tcp = (src: string, srcPort: number, dst: string, dstPort: number, payload: string) => {

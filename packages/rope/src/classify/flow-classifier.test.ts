@@ -3,25 +3,16 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { buildTcpPacket, buildUdpPacket, Packet, TCP_ACK, TCP_PSH, TCP_SYN } from '@p2pwall/core';
-import { compile } from '../compile/compile.js';
-import type { Script } from '../runtime/script.js';
 import { Verdict } from '../runtime/verdict.js';
+import {
+  CLIENT as C,
+  compiled as script,
+  decoded as decode,
+  SERVER as S,
+} from './classifier.test-support.js';
 import { FlowClassifier, NOT_RUN, type FlowClassifierOptions } from './flow-classifier.js';
 import { LABEL_MATCHED, LABEL_PENDING, LABEL_UNMATCHED, type FlowLabels } from './flow-labels.js';
 
-function script(source: string, name: string, pushes = 0): Script {
-  const { script, diagnostics } = compile(source, `${name}.rope`, { pushes });
-  assert.ok(script, diagnostics.map((d) => d.render()).join('\n'));
-  return script;
-}
-
-const packet = new Packet();
-function decode(bytes: Uint8Array): Packet {
-  assert.ok(packet.decode(bytes, 0, bytes.length));
-  return packet;
-}
-const C = '192.0.2.10';
-const S = '198.51.100.20';
 const fromClient = (payload: string, flags = TCP_ACK | TCP_PSH) =>
   decode(buildTcpPacket({ src: C, dst: S, srcPort: 40000, dstPort: 6881, flags, payload }));
 const fromServer = (payload: string, flags = TCP_ACK | TCP_PSH) =>
@@ -236,7 +227,7 @@ test('every flow is reported when it leaves the table, with its labels', () => {
 
 test('a packet without an IP header has no flow and runs nothing', () => {
   const c = new FlowClassifier([{ script: hello }]);
-  packet.reset();
+  const packet = new Packet();
   const r = c.classify(packet, 0);
   assert.equal(r.flow, null);
   assert.equal(r.ran, 0);

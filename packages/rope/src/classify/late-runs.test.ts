@@ -3,42 +3,24 @@
 // second per flow, never for renewals, never for scripts without tables.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildTcpPacket, buildUdpPacket, Packet, TCP_ACK, TCP_PSH } from '@p2pwall/core';
-import { compile } from '../compile/compile.js';
-import type { Script } from '../runtime/script.js';
+import { buildUdpPacket } from '@p2pwall/core';
 import { Verdict } from '../runtime/verdict.js';
 import { FlowClassifier, NOT_RUN } from './flow-classifier.js';
 import { LABEL_MATCHED, LABEL_PENDING } from './flow-labels.js';
 import { LATE_RUN_INTERVAL } from './late-runs.js';
 import { NO_VIA, ViaNames } from './via-names.js';
+import {
+  CLIENT as C,
+  compiled as script,
+  decoded as decode,
+  fromClient,
+  fromServer,
+  SERVER as S,
+} from './classifier.test-support.js';
 
-function script(source: string, name: string): Script {
-  const { script, diagnostics } = compile(source, `${name}.rope`);
-  assert.ok(script, diagnostics.map((d) => d.render()).join('\n'));
-  return script;
-}
-
-const packet = new Packet();
-function decode(bytes: Uint8Array): Packet {
-  assert.ok(packet.decode(bytes, 0, bytes.length));
-  return packet;
-}
-const C = '192.0.2.10';
-const S = '198.51.100.20';
 /** A packet of the TCP connection C:port → S:6881, from the client or the server. */
-const client = (payload: string, port = 40000) =>
-  decode(buildTcpPacket({ src: C, dst: S, srcPort: port, dstPort: 6881, flags: TCP_ACK, payload }));
-const server = (payload: string, port = 40000) =>
-  decode(
-    buildTcpPacket({
-      src: S,
-      dst: C,
-      srcPort: 6881,
-      dstPort: port,
-      flags: TCP_ACK | TCP_PSH,
-      payload,
-    }),
-  );
+const client = (payload: string, port = 40000) => fromClient(payload, port, 6881);
+const server = (payload: string, port = 40000) => fromServer(payload, port, 6881);
 /** A UDP datagram to S:6881 whose payload a script may take as an announce. */
 const announce = (payload: string, srcPort = 6881) =>
   decode(buildUdpPacket({ src: C, dst: S, srcPort, dstPort: 6881, payload }));

@@ -3,41 +3,23 @@
 // only the block. The built-in http-large.rope says it once both directions are not HTTP.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildTcpPacket, buildUdpPacket, Packet, TCP_ACK, TCP_PSH } from '@p2pwall/core';
+import { buildUdpPacket } from '@p2pwall/core';
 import { compileBuiltin } from '../builtins/compile-builtin.js';
-import { compile } from '../compile/compile.js';
 import { Engine } from '../runtime/engine.js';
-import type { Script } from '../runtime/script.js';
 import { Verdict } from '../runtime/verdict.js';
 import { FlowClassifier, NOT_RUN } from './flow-classifier.js';
 import { LABEL_NEVER, LABEL_PENDING } from './flow-labels.js';
+import {
+  CLIENT as C,
+  compiled as script,
+  decoded as decode,
+  fromClient,
+  fromServer,
+  SERVER as S,
+} from './classifier.test-support.js';
 
-function script(source: string, name: string): Script {
-  const { script, diagnostics } = compile(source, `${name}.rope`);
-  assert.ok(script, diagnostics.map((d) => d.render()).join('\n'));
-  return script;
-}
-
-const packet = new Packet();
-function decode(bytes: Uint8Array): Packet {
-  assert.ok(packet.decode(bytes, 0, bytes.length));
-  return packet;
-}
-const C = '192.0.2.10';
-const S = '198.51.100.20';
-const client = (payload: string, port = 40000) =>
-  decode(buildTcpPacket({ src: C, dst: S, srcPort: port, dstPort: 80, flags: TCP_ACK, payload }));
-const server = (payload: string, port = 40000) =>
-  decode(
-    buildTcpPacket({
-      src: S,
-      dst: C,
-      srcPort: 80,
-      dstPort: port,
-      flags: TCP_ACK | TCP_PSH,
-      payload,
-    }),
-  );
+const client = (payload: string, port = 40000) => fromClient(payload, port, 80);
+const server = (payload: string, port = 40000) => fromServer(payload, port, 80);
 const datagram = (payload: string, srcPort = 5000) =>
   decode(buildUdpPacket({ src: C, dst: S, srcPort, dstPort: 80, payload }));
 

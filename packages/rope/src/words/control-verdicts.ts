@@ -5,7 +5,7 @@ import type { Site } from '../runtime/site.js';
 import { printValue } from '../runtime/values.js';
 import { CONTINUE, STOP_NO, STOP_YES, type Status } from '../runtime/verdict.js';
 import { deref, isTrue, reader } from './impl-helpers.js';
-import { wordsOf, type WordImpl } from './word.js';
+import { wordsOf, type WordImpl, type WordSpec } from './word.js';
 
 /**
  * yes/no/never. Written bare (n < 0): with a value above the anchor, end only if it is true; with
@@ -52,46 +52,39 @@ function hotdropWith(m: Machine, site: Site, n: number): Status {
   return m.hot('EHotdrop', msg === '' ? 'hotdrop' : msg, site);
 }
 
+/** The record of yes, no or never: one optional operand, ends the run if it is true. */
+function verdictRecord(name: string, summary: string, impl: WordImpl): WordSpec {
+  return {
+    name,
+    effect: '( [b] -- )',
+    in: [],
+    out: [],
+    anchor: 'variadic',
+    variadic: { of: 'any', min: 0, max: 1 },
+    control: true,
+    summary,
+    endsRun: endsIfTrue,
+    optionalOperand: true,
+    impl,
+  };
+}
+
 export const verdictWords = wordsOf('control', [
-  {
-    name: 'yes',
-    effect: '( [b] -- )',
-    in: [],
-    out: [],
-    anchor: 'variadic',
-    variadic: { of: 'any', min: 0, max: 1 },
-    control: true,
-    summary: 'end with YES (with a value on the stack: only if it is true)',
-    endsRun: endsIfTrue,
-    optionalOperand: true,
-    impl: verdictWord(STOP_YES),
-  },
-  {
-    name: 'no',
-    effect: '( [b] -- )',
-    in: [],
-    out: [],
-    anchor: 'variadic',
-    variadic: { of: 'any', min: 0, max: 1 },
-    control: true,
-    summary: 'end with NO (with a value on the stack: only if it is true)',
-    endsRun: endsIfTrue,
-    optionalOperand: true,
-    impl: verdictWord(STOP_NO),
-  },
-  {
-    name: 'never',
-    effect: '( [b] -- )',
-    in: [],
-    out: [],
-    anchor: 'variadic',
-    variadic: { of: 'any', min: 0, max: 1 },
-    control: true,
-    summary: 'end with NO as `no` does, and stop running the script on this flow',
-    endsRun: endsIfTrue,
-    optionalOperand: true,
-    impl: verdictWord(STOP_NO, true),
-  },
+  verdictRecord(
+    'yes',
+    'end with YES (with a value on the stack: only if it is true)',
+    verdictWord(STOP_YES),
+  ),
+  verdictRecord(
+    'no',
+    'end with NO (with a value on the stack: only if it is true)',
+    verdictWord(STOP_NO),
+  ),
+  verdictRecord(
+    'never',
+    'end with NO as `no` does, and stop running the script on this flow',
+    verdictWord(STOP_NO, true),
+  ),
   {
     name: 'assert',
     effect: '( b -- )',
