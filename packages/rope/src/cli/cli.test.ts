@@ -185,6 +185,18 @@ test('rope test --json: a line per IP packet, numbered by record, errors for FAI
   );
 });
 
+test('rope test shows a NO from never, in the table and as "never" in --json', async () => {
+  const s = file('never.rope', '$ip_protocol IPPROTO_UDP eq never  no\n');
+  const j = await ropeIn('test', '--json', s, SMALL);
+  assert.equal(
+    j.stdout,
+    '{"packet":1,"verdict":"NO"}\n{"packet":3,"verdict":"NO"}\n{"packet":4,"verdict":"NO","never":true}\n',
+  );
+  const t = (await ropeIn('test', s, SMALL)).stdout.trim().split('\n');
+  assert.match(t[3], /^ +4 {2}NO +UDP .*  \(never: done with the flow\)$/);
+  assert.doesNotMatch(t[1], /never/);
+});
+
 test('rope test: the table and the summary', async () => {
   const r = await ropeIn('test', GNUTELLA, SMALL);
   assert.equal(r.status, 0);

@@ -24,7 +24,9 @@ capture (NEW until a flow's first reply packet, then ESTABLISHED).
 options:
   --json         one JSON object per IP packet on stdout:
                    {"packet": N, "verdict": "YES"|"NO"|"OKAY"|"FAIL"|"HOTDROP"}
-                 with an "error" field for FAIL and HOTDROP
+                 with an "error" field for FAIL and HOTDROP, and
+                 "never": true for a NO from never (a classifier would
+                 run the script on none of the flow's later packets)
   --trace        show each verb executed with the stack after it, print/dump
                  output, and why expectations failed (to stderr with --json)
 ${PUSH_HELP}

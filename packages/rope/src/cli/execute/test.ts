@@ -93,6 +93,8 @@ function runCapture(
       ipPackets++;
       let verdict: Verdict;
       let error: string | null = null;
+      // NO from `never`: a classifier would run the script on none of the flow's later packets
+      let never = false;
       if (!packet.decode(r.buf, ip, r.offset + r.length - ip)) {
         verdict = Verdict.FAIL;
         error = `EPacket: ${packet.fault ? faultMessage(packet.fault) : 'no IP header'}`;
@@ -102,6 +104,7 @@ function runCapture(
         input.flow = script.usesFlowRegisters ? flows.flowRegisters() : null;
         if (tracer) traceOut.write(`packet ${r.index}: ${describe(packet)}\n`);
         verdict = script.run(engine, input, pushes);
+        never = engine.never;
         if (engine.lastError) error = engine.lastError.toString();
         if (tracer) {
           tracer.flush();
@@ -113,14 +116,16 @@ function runCapture(
       counts[verdict]++;
       if (mode.json) {
         out.write(
-          error === null
-            ? `{"packet":${r.index},"verdict":"${verdictName(verdict)}"}\n`
-            : `{"packet":${r.index},"verdict":"${verdictName(verdict)}","error":${JSON.stringify(error)}}\n`,
+          error !== null
+            ? `{"packet":${r.index},"verdict":"${verdictName(verdict)}","error":${JSON.stringify(error)}}\n`
+            : never
+              ? `{"packet":${r.index},"verdict":"NO","never":true}\n`
+              : `{"packet":${r.index},"verdict":"${verdictName(verdict)}"}\n`,
         );
       } else {
         const what = packet.version === 0 ? 'not decodable' : describe(packet);
         out.write(
-          `${String(r.index).padStart(7)}  ${verdictName(verdict).padEnd(8)} ${what}${error ? `  ${error}` : ''}\n`,
+          `${String(r.index).padStart(7)}  ${verdictName(verdict).padEnd(8)} ${what}${error ? `  ${error}` : ''}${never ? '  (never: done with the flow)' : ''}\n`,
         );
       }
     }
