@@ -115,13 +115,9 @@ function runCapture(
       }
       counts[verdict]++;
       if (mode.json) {
-        out.write(
-          error !== null
-            ? `{"packet":${r.index},"verdict":"${verdictName(verdict)}","error":${JSON.stringify(error)}}\n`
-            : never
-              ? `{"packet":${r.index},"verdict":"NO","never":true}\n`
-              : `{"packet":${r.index},"verdict":"${verdictName(verdict)}"}\n`,
-        );
+        const extra =
+          error !== null ? `,"error":${JSON.stringify(error)}` : never ? ',"never":true' : '';
+        out.write(`{"packet":${r.index},"verdict":"${verdictName(verdict)}"${extra}}\n`);
       } else {
         const what = packet.version === 0 ? 'not decodable' : describe(packet);
         out.write(
