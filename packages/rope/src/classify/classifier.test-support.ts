@@ -2,7 +2,7 @@
 // packets decoded into one reused Packet, and the two hosts of their flows (documentation
 // addresses).
 import assert from 'node:assert/strict';
-import { buildTcpPacket, Packet, TCP_ACK, TCP_PSH } from '@p2pwall/core';
+import { buildTcpPacket, buildUdpPacket, Packet, TCP_ACK, TCP_PSH } from '@p2pwall/core';
 import { compile } from '../compile/compile.js';
 import type { Script } from '../runtime/script.js';
 
@@ -25,7 +25,7 @@ export function decoded(bytes: Uint8Array): Packet {
 }
 
 /** A packet with payload of the TCP connection CLIENT:port → SERVER:serverPort, from the client. */
-export function fromClient(payload: string, port: number, serverPort: number): Packet {
+export function fromClient(payload: string, port = 40000, serverPort = 6881): Packet {
   const src = CLIENT;
   const dst = SERVER;
   return decoded(
@@ -34,7 +34,7 @@ export function fromClient(payload: string, port: number, serverPort: number): P
 }
 
 /** A packet with payload of the same connection, from the server. */
-export function fromServer(payload: string, port: number, serverPort: number): Packet {
+export function fromServer(payload: string, port = 40000, serverPort = 6881): Packet {
   const flags = TCP_ACK | TCP_PSH;
   return decoded(
     buildTcpPacket({
@@ -46,4 +46,9 @@ export function fromServer(payload: string, port: number, serverPort: number): P
       payload,
     }),
   );
+}
+
+/** A UDP datagram CLIENT:srcPort → SERVER:dstPort. */
+export function datagram(payload: string, srcPort = 6881, dstPort = 6881): Packet {
+  return decoded(buildUdpPacket({ src: CLIENT, dst: SERVER, srcPort, dstPort, payload }));
 }

@@ -3,27 +3,20 @@
 // second per flow, never for renewals, never for scripts without tables.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildUdpPacket } from '@p2pwall/core';
 import { Verdict } from '../runtime/verdict.js';
 import { FlowClassifier, NOT_RUN } from './flow-classifier.js';
 import { LABEL_MATCHED, LABEL_PENDING } from './flow-labels.js';
 import { LATE_RUN_INTERVAL } from './late-runs.js';
 import { NO_VIA, ViaNames } from './via-names.js';
 import {
-  CLIENT as C,
   compiled as script,
-  decoded as decode,
-  fromClient,
-  fromServer,
-  SERVER as S,
+  datagram,
+  fromClient as client,
+  fromServer as server,
 } from './classifier.test-support.js';
 
-/** A packet of the TCP connection C:port → S:6881, from the client or the server. */
-const client = (payload: string, port = 40000) => fromClient(payload, port, 6881);
-const server = (payload: string, port = 40000) => fromServer(payload, port, 6881);
-/** A UDP datagram to S:6881 whose payload a script may take as an announce. */
-const announce = (payload: string, srcPort = 6881) =>
-  decode(buildUdpPacket({ src: C, dst: S, srcPort, dstPort: 6881, payload }));
+/** A UDP datagram to the server's port 6881 whose payload a script may take as an announce. */
+const announce = (payload: string, srcPort = 6881) => datagram(payload, srcPort);
 
 // learns the destination of "ANNOUNCE" datagrams (a new key per source port with "ANNOUNCE n");
 // labels flows with a learned endpoint at either end; $z counts late runs through `greg 0`

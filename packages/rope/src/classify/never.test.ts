@@ -3,25 +3,17 @@
 // only the block. The built-in http-large.rope says it once both directions are not HTTP.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildUdpPacket } from '@p2pwall/core';
 import { compileBuiltin } from '../builtins/compile-builtin.js';
 import { Engine } from '../runtime/engine.js';
 import { Verdict } from '../runtime/verdict.js';
 import { FlowClassifier, NOT_RUN } from './flow-classifier.js';
 import { LABEL_NEVER, LABEL_PENDING } from './flow-labels.js';
 import {
-  CLIENT as C,
   compiled as script,
-  decoded as decode,
-  fromClient,
-  fromServer,
-  SERVER as S,
+  datagram,
+  fromClient as client,
+  fromServer as server,
 } from './classifier.test-support.js';
-
-const client = (payload: string, port = 40000) => fromClient(payload, port, 80);
-const server = (payload: string, port = 40000) => fromServer(payload, port, 80);
-const datagram = (payload: string, srcPort = 5000) =>
-  decode(buildUdpPacket({ src: C, dst: S, srcPort, dstPort: 80, payload }));
 
 /** One run of `source` on a TCP packet with payload `payload`: its verdict and `engine.never`. */
 function runOnce(source: string, payload = 'GET /'): [Verdict, boolean] {
