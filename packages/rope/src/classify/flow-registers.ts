@@ -17,7 +17,7 @@ const INTEGERS = 1; // integers, in the pages
 const VALUES = 2; // anything, in `side`
 
 /** Register sets per page of integers (256 KiB) once the store has grown that far. */
-export const PAGE_SETS = 4096;
+const PAGE_SETS = 4096;
 
 export class RegisterStore {
   /**
