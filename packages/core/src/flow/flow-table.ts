@@ -214,11 +214,22 @@ export class FlowTable {
     return f;
   }
 
-  /** Expires flows idle longer than their timeout at time `now`. */
+  /**
+   * Expires flows idle longer than their timeout at time `now`. Each list's oldest flow is tested
+   * here, so that a packet that expires nothing (nearly all) calls nothing: a cutoff handed to a
+   * function V8 has not inlined is a new heap number, three per packet.
+   */
   expire(now: number): void {
-    this.expireList(LIST_TCP, now - this.tcpIdleTimeout);
-    this.expireList(LIST_OTHER, now - this.udpIdleTimeout);
-    this.expireList(LIST_CLOSED, now - this.closedIdleTimeout);
+    const tails = this.tails;
+    let f = tails[LIST_TCP];
+    if (f !== null && f.lastSeen < now - this.tcpIdleTimeout)
+      this.expireList(LIST_TCP, now - this.tcpIdleTimeout);
+    f = tails[LIST_OTHER];
+    if (f !== null && f.lastSeen < now - this.udpIdleTimeout)
+      this.expireList(LIST_OTHER, now - this.udpIdleTimeout);
+    f = tails[LIST_CLOSED];
+    if (f !== null && f.lastSeen < now - this.closedIdleTimeout)
+      this.expireList(LIST_CLOSED, now - this.closedIdleTimeout);
   }
 
   /** Removes every flow (calling onRemove with 'drained'), oldest first in each LRU list. */
