@@ -14,7 +14,6 @@ import { cut } from '../cut/cut.js';
 import { RULE_OWNER, type CutOptions } from '../cut/options.js';
 import type { CutResult } from '../cut/result.js';
 import type { CliOptions } from './args.js';
-import { confirm } from './confirm.js';
 import {
   cutStatus,
   EXIT_ALL_CUT,
@@ -132,6 +131,8 @@ export async function runCutter(o: CliOptions): Promise<number> {
       return EXIT_USAGE;
     }
     for (const c of matches) process.stderr.write(`  ${describeConnection(c)}\n`);
+    // the question's module (node:readline) loads only when there is a question
+    const { confirm } = await import('./confirm.js');
     if (
       !(await confirm(
         `cut these ${matches.length} connection${matches.length === 1 ? '' : 's'}? [y/N] `,
