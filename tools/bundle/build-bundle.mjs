@@ -13,10 +13,12 @@
 //                           was built from (ROPE_CODE_IDENTITY, parsed-cache.ts), the one the
 //                           parsed forms of the built-in scripts were made with: it hashes nothing
 //                           at start to trust them
-//   NAME-help.js            one file that answers --help, --version, `completion` and usage
+//   NAME-help.cjs           one file that answers --help, --version, `completion` and usage
 //                           errors: everything the commands import when they run is left out
 //                           (imported from dist/ should it ever be reached; bin/ sends only those
-//                           arguments here), and so is every core module help does not use
+//                           arguments here), and so is every core module help does not use.
+//                           CommonJS, as bin/ is: such a start never loads Node's ES module
+//                           loader (~10 ms)
 //
 // The files are built in memory and then put in place one by one (replace-files.mjs), so a
 // command started during a rebuild never finds one missing.
@@ -159,6 +161,12 @@ let __p2pwallCoreRequireCache;
 const __p2pwallCoreRequireFn = () => (__p2pwallCoreRequireCache ??= __p2pwallCreateRequire(import.meta.resolve('@p2pwall/core')));
 const __p2pwallCoreRequire = (id) => __p2pwallCoreRequireFn()(id);`;
 
+// the same for the CommonJS help file, which has `require` and no `import.meta`
+const cjsBanner = `const __p2pwallUrl = require('node:url').pathToFileURL(__filename).href;
+let __p2pwallCoreRequireCache;
+const __p2pwallCoreRequireFn = () => (__p2pwallCoreRequireCache ??= require('node:module').createRequire(require.resolve('@p2pwall/core')));
+const __p2pwallCoreRequire = (id) => __p2pwallCoreRequireFn()(id);`;
+
 const common = {
   bundle: true,
   format: 'esm',
@@ -210,10 +218,13 @@ for (const p of packages) {
     }).then(keep, () => fail('bundling rope’s parser failed (see above)'));
   await build({
     ...common,
+    format: 'cjs',
+    banner: { js: cjsBanner },
+    define: { 'import.meta.url': '__p2pwallUrl' },
     write: false,
     absWorkingDir: dir,
     entryPoints: [join(dir, 'dist', 'cli', 'main.js')],
-    outfile: join(outDir, `${p}-help.js`),
+    outfile: join(outDir, `${p}-help.cjs`),
     plugins: [helpOnly(outDir), placement],
   }).then(keep, () => fail(`bundling ${p}'s help failed (see above)`));
   replaceFiles(outDir, outputs);

@@ -1,8 +1,11 @@
 #!/usr/bin/env node
-// Starts rope from its bundle (dist/bundle/, made by `npm run build` and on `npm pack`): rope-help.js
-// for --help, --version, completion and usage errors, rope.js for the rest; from the compiled
-// modules when the bundle is stale (see @p2pwall/core/launcher).
-import { freshEntry } from '@p2pwall/core/launcher';
+// Starts rope from its bundle (dist/bundle/, made by `npm run build` and on `npm pack`):
+// rope-help.cjs for --help, --version, completion and usage errors, rope.js for the rest; from the
+// compiled modules when the bundle is stale (see @p2pwall/core/launcher). CommonJS
+// (bin/package.json): help is required, so such a start never loads the ES module loader.
+'use strict';
+const { pathToFileURL, fileURLToPath } = require('node:url');
+const { freshEntry } = require('@p2pwall/core/launcher');
 
 const args = process.argv.slice(2);
 const help =
@@ -10,4 +13,7 @@ const help =
   ['-h', '--help', 'help', '-V', '--version', 'completion'].includes(args[0]) ||
   args.includes('--help') ||
   args.includes('-h');
-await import(freshEntry(new URL('..', import.meta.url), help ? 'rope-help.js' : 'rope.js'));
+const entry = freshEntry(pathToFileURL(`${__dirname}/../`), help ? 'rope-help.cjs' : 'rope.js');
+if (entry.endsWith('.cjs')) require(fileURLToPath(entry));
+// a failure to load is Node's own report of an unhandled rejection: the error, exit status 1
+else import(entry);

@@ -14,4 +14,7 @@ const io = {
   err: (t: string) => void process.stderr.write(t),
 };
 
-process.exitCode = await runCli(process.argv.slice(2), io);
+// not a top-level await: the help bundle is CommonJS (tools/bundle/build-bundle.mjs)
+void runCli(process.argv.slice(2), io).then((code) => {
+  process.exitCode = code;
+});
