@@ -29,6 +29,23 @@ export async function cutter(
   };
 }
 
+/**
+ * The host's count of TCP connections that went from established straight to closed (`EstabResets`
+ * in /proc/net/snmp, per network namespace; IPv4 and IPv6 alike): an RST received, or one the host
+ * sent to abort. Asked of the endpoint's kernel, not of its sockets: a Node socket busy both ways
+ * sometimes reads the end of a reset connection as a plain close.
+ */
+export async function estabResets(host: LabHost): Promise<number> {
+  const r = await host.exec(['cat', '/proc/net/snmp']);
+  const [names, values] = r.stdout
+    .split('\n')
+    .filter((l) => l.startsWith('Tcp:'))
+    .map((l) => l.trim().split(/\s+/));
+  const at = names.indexOf('EstabResets');
+  if (at < 0 || values === undefined) throw new Error('no EstabResets in /proc/net/snmp');
+  return Number(values[at]);
+}
+
 /** The router's conntrack lines mentioning `text`. */
 export async function conntrackLines(lab: Lab, text: string): Promise<string[]> {
   const r = await lab.router.exec(['conntrack', '-L'], { allowFail: true });
