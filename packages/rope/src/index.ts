@@ -28,8 +28,8 @@ export { scriptName } from './source.js';
 export { CaptureFlows } from './classify/capture-flows.js';
 export { VERBS, verbInfo, type VerbInfo } from './words/index.js';
 export { INTERNAL_REGISTERS, type RegisterInfo } from './language/registers.js';
+export { ctFromFlow } from './classify/ct-from-flow.js';
 export {
-  ctFromFlow,
   DEFAULT_WINDOW,
   FlowClassifier,
   NOT_RUN,

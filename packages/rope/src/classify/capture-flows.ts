@@ -4,7 +4,7 @@
 // the classifier's typed arrays would buy nothing).
 import type { Packet } from '@p2pwall/core';
 import { FlowTable, type Flow } from '@p2pwall/core/flow';
-import { ctFromFlow } from './flow-classifier.js';
+import { ctFromFlow } from './ct-from-flow.js';
 import { newFlowRegisters } from '../runtime/engine.js';
 import { CT_NEW, type CtInfo } from '../runtime/script.js';
 import type { Value } from '../runtime/values.js';

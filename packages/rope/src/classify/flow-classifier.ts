@@ -19,27 +19,23 @@
 import type { Packet } from '@p2pwall/core';
 import { FlowTable, type Flow, type FlowRemoveReason } from '@p2pwall/core/flow';
 import { Engine, newFlowRegisters } from '../runtime/engine.js';
-import {
-  CT_ESTABLISHED,
-  CT_NEW,
-  type CtInfo,
-  type RunInput,
-  type Script,
-} from '../runtime/script.js';
+import { CT_NEW, type CtInfo, type RunInput, type Script } from '../runtime/script.js';
 import type { Value } from '../runtime/values.js';
 import { Verdict } from '../runtime/verdict.js';
 import {
   FlowLabels,
-  LabelStore,
+  type LabelStore,
   LABEL_MATCHED,
   LABEL_NEVER,
   LABEL_PENDING,
   LABEL_UNMATCHED,
 } from './flow-labels.js';
 import type { ClassifierRule, FlowClassifierOptions } from './classifier-options.js';
-import { RegisterStore } from './flow-registers.js';
+import type { RegisterStore } from './flow-registers.js';
+import { ctFromFlow } from './ct-from-flow.js';
 import { DEFAULT_WINDOW } from './default-window.js';
-import { LateRunStore } from './late-runs.js';
+import type { LateRunStore } from './late-runs.js';
+import { PerFlowArrays } from './per-flow-arrays.js';
 import { NOT_RUN, PacketResult } from './packet-result.js';
 import { ScriptStats } from './script-stats.js';
 
@@ -48,29 +44,6 @@ export { NOT_RUN, PacketResult } from './packet-result.js';
 export { ScriptStats } from './script-stats.js';
 
 export { DEFAULT_WINDOW } from './default-window.js';
-
-// per-flow arrays start with room for a few flows (a capture of a handful of flows, of which the
-// corpus has hundreds, pays for no more), double as the table fills, and shrink back (on
-// `expire`, not below MIN_CAPACITY) once the table holds under a quarter of their room. With the
-// flow table's `reserve` (a live engine) they start with room for that many flows and never
-// shrink below it: doubling copies every array, a pause of milliseconds to tens of
-// milliseconds in the middle of a flood, while pages of the reserve no flow has used yet cost
-// address space, not memory
-const INITIAL_CAPACITY = 64;
-const MIN_CAPACITY = 1024;
-
-/**
- * Fills `ct` from the flow table's view of a flow, as conntrack would: NEW until the flow's first
- * reply packet, then ESTABLISHED; packets and bytes of both directions, this packet included.
- */
-export function ctFromFlow(ct: CtInfo, f: Flow, dir: number): void {
-  ct.proto = f.protocol;
-  ct.dir = dir;
-  ct.packets = f.totalPackets;
-  ct.bytes = f.totalBytes;
-  ct.state = f.packetsBA > 0 ? CT_ESTABLISHED : CT_NEW;
-  ct.mark = 0;
-}
 
 export class FlowClassifier {
   readonly engine: Engine;
@@ -84,10 +57,10 @@ export class FlowClassifier {
   private readonly pushes: readonly (readonly Value[])[];
   private readonly table: FlowTable;
   private readonly result: PacketResult;
+  /** The per-flow arrays (per-flow-arrays.ts), and three of them for the packet path. */
+  private readonly arrays: PerFlowArrays;
   private readonly store: LabelStore;
   private readonly registers: RegisterStore;
-  /** The per-flow arrays never shrink below this many slots (MIN_CAPACITY or the reserve). */
-  private readonly minCapacity: number;
   /** The scripts that declare tables (the only ones a late run runs), by index. */
   private readonly tableScripts: Int32Array;
   /** Per flow, when its scripts last saw the tables; null when no script declares a table. */
@@ -142,20 +115,24 @@ export class FlowClassifier {
         this.store.release(f.slot);
       },
     });
-    const reserve = Math.min(options.flows?.reserve ?? 0, this.table.maxFlows);
-    this.minCapacity = Math.max(MIN_CAPACITY, reserve);
-    const capacity = Math.max(Math.min(INITIAL_CAPACITY, this.table.maxFlows), reserve);
-    this.store = new LabelStore(rules.length, capacity);
     this.registerSet = new Int32Array(rules.length).fill(-1);
     let sets = 0;
     this.scripts.forEach((s, i) => {
       if (s.usesFlowRegisters) this.registerSet[i] = sets++;
     });
-    this.registers = new RegisterStore(sets, capacity);
     this.tableScripts = Int32Array.from(
       this.scripts.flatMap((s, i) => (s.tables.length > 0 ? [i] : [])),
     );
-    this.late = this.tableScripts.length > 0 ? new LateRunStore(capacity) : null;
+    this.arrays = new PerFlowArrays(
+      rules.length,
+      sets,
+      this.tableScripts.length > 0,
+      this.table.maxFlows,
+      options.flows?.reserve ?? 0,
+    );
+    this.store = this.arrays.labels;
+    this.registers = this.arrays.registers;
+    this.late = this.arrays.late;
     this.peek = new FlowLabels(this.store);
     this.ending = new FlowLabels(this.store);
     this.result = new PacketResult(rules.length, new FlowLabels(this.store));
@@ -188,7 +165,7 @@ export class FlowClassifier {
 
   /** Flows the per-flow arrays have room for (they grow with the table, shrink after a flood). */
   get capacity(): number {
-    return this.store.capacity;
+    return this.arrays.capacity;
   }
 
   /** Flows whose `freg` registers hold a string (kept outside the typed arrays). */
@@ -248,7 +225,7 @@ export class FlowClassifier {
     const store = this.store;
     const late = this.late;
     if (this.table.created) {
-      if (slot >= store.capacity) this.grow(slot);
+      if (slot >= store.capacity) this.arrays.grow(slot, this.table.maxFlows);
       store.open(slot);
       late?.open(slot, this.engine.tables.generation);
     }
@@ -290,32 +267,7 @@ export class FlowClassifier {
    */
   expire(now: number): void {
     this.table.expire(now);
-    const capacity = this.store.capacity;
-    if (capacity <= this.minCapacity || this.table.size >= capacity / 4) return;
-    const store = this.store;
-    const registers = this.registers;
-    const late = this.late;
-    this.table.compactSlots((_f, from, to) => {
-      store.move(from, to);
-      registers.move(from, to);
-      late?.move(from, to);
-    });
-    let room = MIN_CAPACITY;
-    while (room < 2 * this.table.size) room *= 2;
-    room = Math.max(room, this.minCapacity);
-    store.resize(room);
-    registers.resize(room);
-    late?.resize(room);
-  }
-
-  /** Room for the flow in `slot`: the per-flow arrays double (up to the table's maximum). */
-  private grow(slot: number): void {
-    let room = this.store.capacity * 2;
-    while (room <= slot) room *= 2;
-    room = Math.min(room, this.table.maxFlows);
-    this.store.resize(room);
-    this.registers.resize(room);
-    this.late?.resize(room);
+    this.arrays.shrinkAfterFlood(this.table);
   }
 
   /**
