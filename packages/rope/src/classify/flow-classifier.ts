@@ -225,7 +225,7 @@ export class FlowClassifier {
     const store = this.store;
     const late = this.late;
     if (this.table.created) {
-      if (slot >= store.capacity) this.arrays.grow(slot, this.table.maxFlows);
+      if (slot >= store.capacity) this.arrays.grow(slot);
       store.open(slot);
       late?.open(slot, this.engine.tables.generation);
     }

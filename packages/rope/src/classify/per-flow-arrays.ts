@@ -23,6 +23,8 @@ export class PerFlowArrays {
   readonly late: LateRunStore | null;
   /** The arrays never shrink below this many slots (MIN_CAPACITY or the reserve). */
   private readonly minCapacity: number;
+  /** Nor grow beyond the table's maximum. */
+  private readonly maxFlows: number;
 
   /**
    * Arrays for `scripts` scripts, of which `registerSets` use `freg`, for a table of at most
@@ -35,6 +37,7 @@ export class PerFlowArrays {
     maxFlows: number,
     reserve: number,
   ) {
+    this.maxFlows = maxFlows;
     const reserved = Math.min(reserve, maxFlows);
     this.minCapacity = Math.max(MIN_CAPACITY, reserved);
     const capacity = Math.max(Math.min(INITIAL_CAPACITY, maxFlows), reserved);
@@ -48,11 +51,11 @@ export class PerFlowArrays {
     return this.labels.capacity;
   }
 
-  /** Room for the flow in `slot`: the arrays double (up to `maxFlows`). */
-  grow(slot: number, maxFlows: number): void {
+  /** Room for the flow in `slot`: the arrays double (up to the table's maximum). */
+  grow(slot: number): void {
     let room = this.labels.capacity * 2;
     while (room <= slot) room *= 2;
-    this.resize(Math.min(room, maxFlows));
+    this.resize(Math.min(room, this.maxFlows));
   }
 
   /**
