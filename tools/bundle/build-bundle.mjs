@@ -154,18 +154,22 @@ function chevrotainStatic(dir) {
   };
 }
 
+/**
+ * The require of core's location (see `placement`), made on first use: `makeRequire` is the
+ * expression that builds it in the file's module format.
+ */
+const coreRequire = (makeRequire) => `let __p2pwallCoreRequireCache;
+const __p2pwallCoreRequireFn = () => (__p2pwallCoreRequireCache ??= ${makeRequire});
+const __p2pwallCoreRequire = (id) => __p2pwallCoreRequireFn()(id);`;
+
 // esbuild's ESM output has no `require` of its own for the CommonJS code it wraps
 const banner = `import { createRequire as __p2pwallCreateRequire } from 'node:module';
 const require = __p2pwallCreateRequire(import.meta.url);
-let __p2pwallCoreRequireCache;
-const __p2pwallCoreRequireFn = () => (__p2pwallCoreRequireCache ??= __p2pwallCreateRequire(import.meta.resolve('@p2pwall/core')));
-const __p2pwallCoreRequire = (id) => __p2pwallCoreRequireFn()(id);`;
+${coreRequire("__p2pwallCreateRequire(import.meta.resolve('@p2pwall/core'))")}`;
 
-// the same for the CommonJS help file, which has `require` and no `import.meta`
+// the CommonJS help file has `require` and no `import.meta` (its url is defined as __p2pwallUrl)
 const cjsBanner = `const __p2pwallUrl = require('node:url').pathToFileURL(__filename).href;
-let __p2pwallCoreRequireCache;
-const __p2pwallCoreRequireFn = () => (__p2pwallCoreRequireCache ??= require('node:module').createRequire(require.resolve('@p2pwall/core')));
-const __p2pwallCoreRequire = (id) => __p2pwallCoreRequireFn()(id);`;
+${coreRequire("require('node:module').createRequire(require.resolve('@p2pwall/core'))")}`;
 
 const common = {
   bundle: true,
