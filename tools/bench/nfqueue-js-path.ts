@@ -54,14 +54,17 @@ function builtin(name: BuiltinScript): Script {
   return compileBuiltin(name, name === 'http-large' ? 1 : 0);
 }
 
-type Scenario = 'udp-new-flows' | 'udp-long-flow' | 'tcp-long-flow';
+// udp-new-flows-learned: the same traffic once bittorrent.rope has learned peers (a tracker's
+// answer, a DHT reply), as on any network with BitTorrent: every windowed packet then asks its
+// tables whether anything was learned and whether the flow's endpoints were.
+type Scenario = 'udp-new-flows' | 'udp-new-flows-learned' | 'udp-long-flow' | 'tcp-long-flow';
 
 function messages(scenario: Scenario, n: number): Buffer[] {
   const out: Buffer[] = [];
   const payload = Buffer.alloc(100, 0x5a);
   for (let i = 0; i < n; i++) {
     let ip: Uint8Array;
-    if (scenario === 'udp-new-flows') {
+    if (scenario === 'udp-new-flows' || scenario === 'udp-new-flows-learned') {
       // a new flow every second packet (one each way)
       const flow = i >> 1;
       const c = `192.0.2.${1 + ((flow >> 16) % 200)}`;
@@ -111,6 +114,20 @@ function messages(scenario: Scenario, n: number): Buffer[] {
   return out;
 }
 
+/**
+ * What bittorrent.rope's $shared block leaves after a tracker's answer: its marker key and 100
+ * peers (none of them the flows' endpoints), with the lifetime the script declares.
+ */
+function learnPeers(decider: Decider, bittorrent: Script): void {
+  const engine = decider.classifier.engine;
+  engine.loadTables(bittorrent); // as its first run would
+  const peers = engine.tables.get('bt-peers');
+  if (!peers) throw new Error('bittorrent.rope declares no bt-peers table');
+  const now = Date.now() / 1000;
+  peers.add('\x01', now);
+  for (let i = 0; i < 100; i++) peers.add(String.fromCharCode(203, 0, 113, i, 0x1a, 0xe1), now);
+}
+
 const RUN = 16;
 const TURN = 256;
 
@@ -130,13 +147,19 @@ const gc = (globalThis as { gc?: () => void }).gc;
 if (!gc) throw new Error('run with --expose-gc');
 
 const results: Record<string, unknown>[] = [];
-for (const scenario of ['udp-new-flows', 'udp-long-flow', 'tcp-long-flow'] as Scenario[]) {
+for (const scenario of [
+  'udp-new-flows',
+  'udp-new-flows-learned',
+  'udp-long-flow',
+  'tcp-long-flow',
+] as Scenario[]) {
   const n = Number(process.env.PACKETS ?? 60_000);
   const warm = 20_000;
   const msgs = messages(scenario, warm + n);
+  const bittorrent = builtin('bittorrent');
   const decider = new Decider({
     groups: [
-      { script: builtin('bittorrent'), pushes: [], action: { kind: 'drop' } },
+      { script: bittorrent, pushes: [], action: { kind: 'drop' } },
       { script: builtin('gnutella'), pushes: [], action: { kind: 'drop' } },
       {
         script: builtin('http-large'),
@@ -145,6 +168,7 @@ for (const scenario of ['udp-new-flows', 'udp-long-flow', 'tcp-long-flow'] as Sc
       },
     ],
   });
+  if (scenario === 'udp-new-flows-learned') learnPeers(decider, bittorrent);
   const socket = new NullSocket();
   await NfQueue.attach(socket, { queue: 0, onPacket: (p, d) => decider.handle(p, d) });
   await pass(socket, msgs, 0, warm);

@@ -494,6 +494,9 @@ function render(
     'Bytes allocated per packet are measured with a young generation large enough that no collection',
     'runs; with one flow they are the per-turn costs spread over its packets — the per-packet path',
     'itself allocates nothing; with new flows, the flow state the classifier keeps for each flow.',
+    '`udp-new-flows-learned` is the same traffic once bittorrent.rope has learned peers (its marker',
+    'key and 100 peers in `bt-peers`, as after any tracker answer or DHT reply): each windowed packet',
+    'then looks in the tables.',
     '',
     table(
       ['traffic', 'ns per packet', 'bytes allocated per packet', 'script runs per packet'],
