@@ -5,9 +5,11 @@
 // of new flows leaves no garbage behind. The integers live in fixed pages rather than one array:
 // they are 64 bytes per set, the largest per-flow state, and growing one array would copy all of
 // it at every doubling of the table (a capture with ~65,000 flows alive at once copied ~33 MB per
-// pass, 2 % of its time); a new page costs no copy. A store starts with one page as small as its
-// room (a capture of a few flows should not pay for 256 KiB: over the corpus's 278 small files
-// that cost ~15 % of a pass), which grows by copying until it reaches the full page size.
+// pass, 2 % of its time); a new page costs no copy. Pages come when a save first needs them, not
+// with the room: a live engine reserves room for 262,144 flows, and allocating their 16 MiB up
+// front cost its start ~5-50 ms for flows that may never come. The first page is as small as the
+// sets saved so far (a capture of a few flows should not pay for 256 KiB: over the corpus's 278
+// small files that cost ~15 % of a pass) and grows by copying until it reaches the full size.
 import { FLOW_REGISTERS } from '../runtime/machine.js';
 import type { Value } from '../runtime/values.js';
 
@@ -41,12 +43,12 @@ export class RegisterStore {
   ) {
     if (!Number.isInteger(Math.log2(pageSets))) throw new RangeError('pageSets: a power of two');
     this.kind = new Uint8Array(capacity * sets);
-    this.room(capacity * sets);
   }
 
   /**
    * Pages enough for `n` sets (never fewer than there are): the one small page replaced by a
-   * larger copy while it is below the full size, then full pages added.
+   * larger copy while it is below the full size, then full pages added. It may change
+   * `pageShift`: callers find pages after it.
    */
   private room(n: number): void {
     const size = this.pageMask + 1;
@@ -102,6 +104,7 @@ export class RegisterStore {
       }
     }
     if (integers) {
+      if (e >>> this.pageShift >= this.pages.length) this.room(e + 1);
       const ints = this.pages[e >>> this.pageShift];
       const base = (e & this.pageMask) * FLOW_REGISTERS;
       // integers are int32 throughout the engine, so they fit exactly
@@ -133,13 +136,18 @@ export class RegisterStore {
     for (let k = 0; k < this.sets; k++) {
       const a = from * this.sets + k;
       const b = to * this.sets + k;
-      this.kind[b] = this.kind[a];
+      const kind = this.kind[a];
+      this.kind[b] = kind;
       this.kind[a] = FRESH;
-      const pa = this.pages[a >>> this.pageShift];
-      const pb = this.pages[b >>> this.pageShift];
-      const ia = (a & this.pageMask) * FLOW_REGISTERS;
-      const ib = (b & this.pageMask) * FLOW_REGISTERS;
-      for (let j = 0; j < FLOW_REGISTERS; j++) pb[ib + j] = pa[ia + j];
+      if (kind === INTEGERS) {
+        // a's page exists (a save wrote it); b's may not yet, and room may regrow the first page
+        if (b >>> this.pageShift >= this.pages.length) this.room(b + 1);
+        const pa = this.pages[a >>> this.pageShift];
+        const pb = this.pages[b >>> this.pageShift];
+        const ia = (a & this.pageMask) * FLOW_REGISTERS;
+        const ib = (b & this.pageMask) * FLOW_REGISTERS;
+        for (let j = 0; j < FLOW_REGISTERS; j++) pb[ib + j] = pa[ia + j];
+      }
       const values = this.side.get(a);
       if (values !== undefined) {
         this.side.delete(a);
@@ -149,9 +157,10 @@ export class RegisterStore {
   }
 
   /**
-   * Room for `capacity` slots, keeping slots below it: pages are added, or dropped beyond the
-   * last one a slot below `capacity` uses (a page kept in part may hold integers of slots above:
-   * their kind is FRESH, so nothing reads them before a save writes them anew).
+   * Room for `capacity` slots, keeping slots below it: pages beyond the last one a slot below
+   * `capacity` uses are dropped (a page kept in part may hold integers of slots above: their kind
+   * is FRESH, so nothing reads them before a save writes them anew); none are added before a save
+   * needs them.
    */
   resize(capacity: number): void {
     const n = capacity * this.sets;
@@ -160,7 +169,6 @@ export class RegisterStore {
     kind.set(this.kind.subarray(0, keep));
     this.kind = kind;
     this.pages.length = Math.min(this.pages.length, (n + this.pageMask) >>> this.pageShift);
-    this.room(n);
     this.capacity = capacity;
   }
 }
