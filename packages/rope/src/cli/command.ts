@@ -26,6 +26,12 @@ export interface Command {
   options: Options;
   /** What its operands are, for shell completion. */
   operands?: { words?: readonly string[]; files?: boolean };
+  /**
+   * A batch job whose work is one busy main thread: the `rope` binary lowers the priority of the
+   * process's helper threads before it runs (core's threads/helper-priority.ts). Not for
+   * commands that serve (`run`), where the helpers' garbage collection is part of the latency.
+   */
+  busyMainThread?: boolean;
   run(args: string[], io: Output): Promise<number>;
 }
 

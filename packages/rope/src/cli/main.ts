@@ -1,4 +1,6 @@
 // Entry point of the `rope` binary (bin/rope.js imports the compiled form of this file).
+import { deferHelperThreads } from '@p2pwall/core/threads';
+import { COMMANDS } from './commands/index.js';
 import { runCli } from './run-cli.js';
 import { writeAllSync } from './write-sync.js';
 
@@ -14,7 +16,11 @@ const io = {
   err: (t: string) => void process.stderr.write(t),
 };
 
+// in this process only, not in runCli: the tests call that in theirs
+const args = process.argv.slice(2);
+if (COMMANDS.find((c) => c.name === args[0])?.busyMainThread) deferHelperThreads();
+
 // not a top-level await: the help bundle is CommonJS (tools/bundle/build-bundle.mjs)
-void runCli(process.argv.slice(2), io).then((code) => {
+void runCli(args, io).then((code) => {
   process.exitCode = code;
 });

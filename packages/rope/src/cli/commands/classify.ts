@@ -99,6 +99,7 @@ errors or a capture cannot be read (one line on stderr naming the file, the
 record and the byte offset; the flows before the damage are still reported,
 and the other captures are processed), 2 on usage errors.
 `,
+  busyMainThread: true,
   run: (args, io) => import('../execute/classify.js').then((m) => m.executeClassify(args, io)),
 };
 
