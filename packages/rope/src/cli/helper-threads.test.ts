@@ -9,8 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { buildUdpPacket } from '@p2pwall/core';
-import { PcapWriter } from '@p2pwall/core/pcap';
 import { repoRoot } from '../../../../test/support/environment.js';
+import { writeCapture } from './testing.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'rope-helpers-'));
 after(() => rmSync(tmp, { recursive: true, force: true }));
@@ -31,22 +31,15 @@ process.on('exit', () => {
 `,
 );
 
-const CAPTURE = join(tmp, 'one.pcap');
-{
-  const w = new PcapWriter(CAPTURE);
-  w.write(
-    buildUdpPacket({
-      src: '192.0.2.1',
-      dst: '198.51.100.1',
-      srcPort: 40000,
-      dstPort: 53,
-      payload: 'x',
-    }),
-    1_700_000_000,
-    0,
-  );
-  w.close();
-}
+const CAPTURE = writeCapture(join(tmp, 'one.pcap'), [
+  buildUdpPacket({
+    src: '192.0.2.1',
+    dst: '198.51.100.1',
+    srcPort: 40000,
+    dstPort: 53,
+    payload: 'x',
+  }),
+]);
 
 function priorities(
   args: string[],
