@@ -6,13 +6,20 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { DEFAULT_HELPER_NICE_STEP, helperNiceStep } from './helper-priority.js';
 
-test('P2PWALL_HELPER_NICE: a whole number 0-19; unset or malformed, the default', () => {
+test('P2PWALL_HELPER_NICE: a whole number 0-19; unset or empty, the default; else a one-line error', () => {
   assert.equal(helperNiceStep({}), DEFAULT_HELPER_NICE_STEP);
+  assert.equal(helperNiceStep({ P2PWALL_HELPER_NICE: '' }), DEFAULT_HELPER_NICE_STEP);
   assert.equal(helperNiceStep({ P2PWALL_HELPER_NICE: '0' }), 0);
   assert.equal(helperNiceStep({ P2PWALL_HELPER_NICE: '5' }), 5);
-  assert.equal(helperNiceStep({ P2PWALL_HELPER_NICE: '25' }), 19);
-  for (const bad of ['', '-3', 'ten', '1.5', '100'])
-    assert.equal(helperNiceStep({ P2PWALL_HELPER_NICE: bad }), DEFAULT_HELPER_NICE_STEP, bad);
+  assert.equal(helperNiceStep({ P2PWALL_HELPER_NICE: '19' }), 19);
+  for (const bad of ['20', '25', '-3', 'ten', '1.5', '100'])
+    assert.throws(
+      () => helperNiceStep({ P2PWALL_HELPER_NICE: bad }),
+      (e: Error) =>
+        e instanceof RangeError &&
+        e.message === `P2PWALL_HELPER_NICE: '${bad}' is not a whole number of nice steps in 0..19`,
+      bad,
+    );
 });
 
 interface Seen {

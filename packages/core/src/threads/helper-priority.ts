@@ -21,11 +21,19 @@ export const DEFAULT_HELPER_NICE_STEP = 10;
 /** The lowest priority Linux has. */
 const NICEST = 19;
 
-/** The step from P2PWALL_HELPER_NICE (a whole number 0–19), or the default when unset or bad. */
+/**
+ * The step P2PWALL_HELPER_NICE asks for: a whole number 0–19; unset or empty, the default.
+ * Anything else throws a RangeError whose message names the variable and what it takes, for the
+ * command to print as its one-line usage error (as rope's other P2PWALL_* settings do).
+ */
 export function helperNiceStep(env: NodeJS.ProcessEnv = process.env): number {
   const text = env.P2PWALL_HELPER_NICE;
-  if (text === undefined || !/^\d{1,2}$/.test(text)) return DEFAULT_HELPER_NICE_STEP;
-  return Math.min(Number(text), NICEST);
+  if (text === undefined || text === '') return DEFAULT_HELPER_NICE_STEP;
+  if (!/^\d+$/.test(text) || Number(text) > NICEST)
+    throw new RangeError(
+      `P2PWALL_HELPER_NICE: '${text}' is not a whole number of nice steps in 0..${NICEST}`,
+    );
+  return Number(text);
 }
 
 /**
@@ -33,7 +41,7 @@ export function helperNiceStep(env: NodeJS.ProcessEnv = process.env): number {
  * main thread. Returns how many threads changed; 0 off Linux, in a worker, or with step 0. A
  * thread that ends meanwhile or refuses is skipped: this is a preference, never an error.
  */
-export function deferHelperThreads(step = helperNiceStep()): number {
+export function deferHelperThreads(step: number): number {
   if (process.platform !== 'linux' || !isMainThread || step <= 0) return 0;
   let tids: string[];
   try {

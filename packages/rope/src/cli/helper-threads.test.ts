@@ -41,15 +41,19 @@ const CAPTURE = writeCapture(join(tmp, 'one.pcap'), [
   }),
 ]);
 
-function priorities(
-  args: string[],
-  env: NodeJS.ProcessEnv = {},
-): { main: number; others: number[] } {
-  const r = spawnSync(
+function ropeBin(args: string[], env: NodeJS.ProcessEnv = {}) {
+  return spawnSync(
     process.execPath,
     ['-r', REPORT, join(repoRoot, 'packages/rope/bin/rope.js'), ...args],
     { encoding: 'utf8', env: { ...process.env, ...env } },
   );
+}
+
+function priorities(
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+): { main: number; others: number[] } {
+  const r = ropeBin(args, env);
   assert.equal(r.status, 0, r.stderr);
   const line = r.stderr.split('\n').find((l) => l.startsWith('PRIORITIES '));
   assert.ok(line, r.stderr);
@@ -84,3 +88,17 @@ test(
     }
   },
 );
+
+test('a malformed P2PWALL_HELPER_NICE: a usage error naming it, nothing classified', () => {
+  const r = ropeBin(['classify', '--json', CAPTURE], { P2PWALL_HELPER_NICE: 'lots' });
+  assert.equal(r.status, 2);
+  assert.equal(r.stdout, '');
+  assert.equal(
+    r.stderr
+      .split('\n')
+      .filter((l) => !l.startsWith('PRIORITIES ') && l !== '')
+      .join('\n'),
+    "rope classify: P2PWALL_HELPER_NICE: 'lots' is not a whole number of nice steps in 0..19\n" +
+      "Try 'rope classify --help' for usage.",
+  );
+});

@@ -1,5 +1,6 @@
 // Entry point of the `rope` binary (bin/rope.js imports the compiled form of this file).
-import { deferHelperThreads } from '@p2pwall/core/threads';
+import { deferHelperThreads, helperNiceStep } from '@p2pwall/core/threads';
+import { EXIT_USAGE } from './command.js';
 import { COMMANDS } from './commands/index.js';
 import { runCli } from './run-cli.js';
 import { writeAllSync } from './write-sync.js';
@@ -16,11 +17,29 @@ const io = {
   err: (t: string) => void process.stderr.write(t),
 };
 
-// in this process only, not in runCli: the tests call that in theirs
-const args = process.argv.slice(2);
-if (COMMANDS.find((c) => c.name === args[0])?.busyMainThread) deferHelperThreads();
+/**
+ * A batch command's helper threads yield to its main thread (core's threads/helper-priority.ts):
+ * here, in the `rope` process only, not in runCli, which the tests call in theirs. False after a
+ * one-line usage error (a malformed P2PWALL_HELPER_NICE).
+ */
+function deferHelpers(args: readonly string[]): boolean {
+  const cmd = COMMANDS.find((c) => c.name === args[0]);
+  if (!cmd?.busyMainThread || args.includes('--help') || args.includes('-h')) return true;
+  try {
+    deferHelperThreads(helperNiceStep(process.env));
+    return true;
+  } catch (e) {
+    if (!(e instanceof RangeError)) throw e;
+    // as runCli reports a UsageError
+    io.err(`rope ${cmd.name}: ${e.message}\nTry 'rope ${cmd.name} --help' for usage.\n`);
+    return false;
+  }
+}
 
+const args = process.argv.slice(2);
+if (!deferHelpers(args)) process.exitCode = EXIT_USAGE;
 // not a top-level await: the help bundle is CommonJS (tools/bundle/build-bundle.mjs)
-void runCli(args, io).then((code) => {
-  process.exitCode = code;
-});
+else
+  void runCli(args, io).then((code) => {
+    process.exitCode = code;
+  });
