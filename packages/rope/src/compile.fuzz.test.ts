@@ -4,40 +4,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { buildTcpPacket, buildUdpPacket, Packet } from '@p2pwall/core';
 import { constantNames } from './language/constants.js';
 import { INTERNAL_REGISTERS } from './language/registers.js';
 import { renderDiagnostics } from './diagnostic.js';
 import { compile, Engine, newFlowRegisters, VERBS } from './index.js';
+import { fuzzPackets } from './compile/fuzz-packets.test-support.js';
 
-const packets = [
-  buildTcpPacket({
-    src: '192.0.2.1',
-    dst: '198.51.100.2',
-    srcPort: 40000,
-    dstPort: 6346,
-    flags: 0x18,
-    payload: 'GNUTELLA CONNECT/0.6\r\nUser-Agent: x\r\n\r\n',
-  }),
-  buildUdpPacket({
-    src: '2001:db8::1',
-    dst: '2001:db8::2',
-    srcPort: 6881,
-    dstPort: 6881,
-    payload: 'd1:ad2:id20:abcdefghij0123456789e1:q4:ping1:t2:aa1:y1:qe',
-  }),
-  buildTcpPacket({
-    src: '192.0.2.1',
-    dst: '198.51.100.2',
-    srcPort: 80,
-    dstPort: 40000,
-    flags: 0x02,
-  }),
-].map((b) => {
-  const p = new Packet();
-  p.decode(b, 0, b.length);
-  return p;
-});
+const packets = fuzzPackets();
 
 /** FUZZ_SCALE=N runs N times the cases (`npm run fuzz`). */
 const SCALE = Number(process.env.FUZZ_SCALE ?? 1);

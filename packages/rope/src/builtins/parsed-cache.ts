@@ -44,6 +44,7 @@ export const FORM_CODE_MODULES = [
   'ast',
   'builtins/checked-form',
   'builtins/parsed-cache',
+  'compile/op-shapes',
   'compile/operand',
   'diagnostic',
   'source',

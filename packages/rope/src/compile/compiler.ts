@@ -16,6 +16,7 @@ import { CONTINUE, type Status } from '../runtime/verdict.js';
 import type { Span } from '../source.js';
 import { wordInfo } from '../words/index.js';
 import { anchorArity, type Word, type WordImpl } from '../words/word.js';
+import { shaped } from './op-shapes.js';
 import { STACK, type Operand } from './operand.js';
 import { sequence } from './sequence.js';
 
@@ -88,19 +89,20 @@ class SeqBuilder {
 
 function pushValues(values: Value[], site: Site): Op {
   const n = values.length;
+  const shape = { kind: 'push', values, site } as const;
   if (n === 1) {
     const v = values[0];
-    return function push1(m: Machine): Status {
+    return shaped(function push1(m: Machine): Status {
       if (m.sp >= m.caps.maxStack) return m.overflow(site);
       m.stack[m.sp++] = v;
       return CONTINUE;
-    };
+    }, shape);
   }
-  return function pushN(m: Machine): Status {
+  return shaped(function pushN(m: Machine): Status {
     if (m.sp + n > m.caps.maxStack) return m.overflow(site);
     for (let i = 0; i < n; i++) m.stack[m.sp++] = values[i];
     return CONTINUE;
-  };
+  }, shape);
 }
 
 export class Compiler {

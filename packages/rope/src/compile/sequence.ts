@@ -10,12 +10,28 @@ import { straightLine } from './straight-line.js';
 
 /**
  * Runs of a sequence before it gets its straight-line function. Made and warmed too early, those
- * functions cost more than they save on a short capture: at 10,000 runs the corpus's one cold
- * pass (where the built-in scripts' main sequences run ~14,000 times) took ~10 % longer, at
- * 50,000 it does not change. A long capture or a live `rope run` passes it soon; from then on
- * a warm run takes ~7 % less time (docs/performance.md).
+ * functions cost more than they save: V8 compiles each anew, and the run that switches pays for
+ * it. At 10,000 runs the corpus's one cold pass (where the built-in scripts' main sequences run
+ * ~14,000 times) took ~10 % longer. Since the straight-line functions write the shaped
+ * operations out (emit-ops.ts), each is bigger and takes longer to compile: on one core, the
+ * cold pass over the corpus replayed 10× took ~8 % less time at 100,000 than at 50,000, and a
+ * warm pass the same. A live `rope run` passes it soon; from then on a warm run takes ~17 % less
+ * time than on the loop (docs/performance.md).
  */
-export const HOT = 50_000;
+export const HOT = 100_000;
+
+let hotRuns = HOT;
+
+/**
+ * For tests that compare the two tiers: sequences made from now on switch to their
+ * straight-line function after `runs` runs (0: from their first run; Infinity: never).
+ * Returns the previous setting.
+ */
+export function setHotRuns(runs: number): number {
+  const was = hotRuns;
+  hotRuns = runs;
+  return was;
+}
 
 function overLimit(m: Machine, site: Site): Status {
   return m.hot('ELimit', `more than ${m.maxActions} actions ($max_actions)`, site);
@@ -53,12 +69,13 @@ export function sequence(ops: readonly Op[], sites: readonly Site[], costs: read
   // function of its own (straight-line.ts), slower to warm up but faster once optimised.
   // (`runs` goes on counting where no straight-line function can be made: it never reaches HOT
   // again, and the sequence stays on its loop)
+  const hot = hotRuns;
   let runs = 0;
-  let fast: Op | null = null;
+  let fast: Op | null = hot === 0 ? straightLine(o, si, costs, overLimit) : null;
   return function seq(m: Machine): Status {
     if (m.trace !== null) return traced(m);
     if (fast !== null) return fast(m);
-    if (++runs === HOT) fast = straightLine(o, si, costs, overLimit);
+    if (++runs === hot) fast = straightLine(o, si, costs, overLimit);
     for (let i = 0; i < n; i++) {
       const cost = c[i];
       if (cost !== 0 && (m.actions += cost) > m.maxActions) return overLimit(m, si[i]);

@@ -1,15 +1,67 @@
-// A sequence of compiled operations as one function of its own, an operation per line. In the
-// loop of sequence.ts one call site calls every operation of every script: V8 sees it
-// megamorphic and never inlines through it. Here each call site sees one closure, which V8 can
-// inline into the sequence. The generated text holds only numbers and parameter names (the
-// operations, their sites and the limit check come in as arguments), never script text.
+// A sequence of compiled operations as one function of its own. In the loop of sequence.ts one
+// call site calls every operation of every script: V8 sees it megamorphic and never inlines
+// through it. Here each operation gets lines of its own: the steps of its closure written out
+// where its shape is known (op-shapes.ts, emit-ops.ts), else a call that sees one closure. The
+// generated text holds only numbers and parameter names (operations, sites, constants and the
+// limit check come in as arguments), never script text.
+//
+// Blocks are called, not written in place: a function V8 optimises later the bigger it is
+// (profiler ticks in proportion to its bytecode), and compiling it takes longer. With the blocks
+// of `if`, `ifelse` and `expect_one` written in, the built-in scripts' main sequences grew to
+// 40–90 KB of text; a warm pass was no faster and the cold one was slower (docs/performance.md).
 import type { Op } from '../runtime/block.js';
 import type { Machine } from '../runtime/machine.js';
 import type { Site } from '../runtime/site.js';
 import { CONTINUE, type Status } from '../runtime/verdict.js';
+import { emitShape, type EmitContext } from './emit-ops.js';
+import { shapeOf } from './op-shapes.js';
 
 /** What a straight-line sequence calls when a cost takes a run past `$max_actions`. */
 export type OverLimit = (m: Machine, site: Site) => Status;
+
+class Writer implements EmitContext {
+  readonly names: string[] = [];
+  readonly values: unknown[] = [];
+  private readonly bound = new Map<unknown, string>();
+  private labels = 0;
+
+  constructor(private readonly overLimit: OverLimit) {}
+
+  bind(value: unknown): string {
+    let name = this.bound.get(value);
+    if (name === undefined) {
+      name = `p${this.names.length}`;
+      this.bound.set(value, name);
+      this.names.push(name);
+      this.values.push(value);
+    }
+    return name;
+  }
+
+  exit(expr: string): string {
+    return `return ${expr};`;
+  }
+
+  label(): string {
+    return `b${this.labels++}`;
+  }
+
+  /** The statements of a sequence; each operation that does not continue ends it. */
+  sequence(ops: readonly Op[], sites: readonly Site[], costs: readonly number[]): string {
+    const lines: string[] = [];
+    for (let i = 0; i < ops.length; i++) {
+      const cost = costs[i] | 0;
+      if (cost !== 0) {
+        const over = `${this.bind(this.overLimit)}(m, ${this.bind(sites[i])})`;
+        lines.push(`if ((m.actions += ${cost}) > m.maxActions) ${this.exit(over)}`);
+      }
+      const shape = shapeOf(ops[i]);
+      if (shape !== undefined) lines.push(emitShape(this, shape));
+      else lines.push(`s = ${this.bind(ops[i])}(m);`, `if (s !== ${CONTINUE}) ${this.exit('s')}`);
+    }
+    return lines.join('\n');
+  }
+}
 
 /**
  * The sequence's straight-line function, or null where code generation from strings is off
@@ -21,25 +73,15 @@ export function straightLine(
   costs: readonly number[],
   overLimit: OverLimit,
 ): Op | null {
-  const lines: string[] = ['let s;'];
-  for (let i = 0; i < ops.length; i++) {
-    const cost = costs[i] | 0;
-    if (cost !== 0)
-      lines.push(`if ((m.actions += ${cost}) > m.maxActions) return overLimit(m, sites[${i}]);`);
-    lines.push(`s = o${i}(m);`, `if (s !== ${CONTINUE}) return s;`);
-  }
-  lines.push(`return ${CONTINUE};`);
-  const names = ops.map((_, i) => `o${i}`);
-  let make: (overLimit: OverLimit, sites: readonly Site[], ...ops: Op[]) => Op;
+  const w = new Writer(overLimit);
+  const body = w.sequence(ops, sites, costs);
   try {
-    make = new Function(
-      'overLimit',
-      'sites',
-      ...names,
-      `return function straight(m) {\n${lines.join('\n')}\n};`,
-    ) as typeof make;
+    const make = new Function(
+      ...w.names,
+      `return function straight(m) {\nlet s;\n${body}\nreturn ${CONTINUE};\n};`,
+    ) as (...values: unknown[]) => Op;
+    return make(...w.values);
   } catch {
     return null;
   }
-  return make(overLimit, sites, ...ops);
 }

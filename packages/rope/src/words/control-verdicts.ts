@@ -1,11 +1,15 @@
 // yes no never assert hotdrop (§4): the control words that end the run with a verdict.
 import { endsAlways, endsIfTrue, followAssert } from '../check/control-flow.js';
+import { readingOf, shaped, STACK_READING } from '../compile/op-shapes.js';
 import type { Machine } from '../runtime/machine.js';
 import type { Site } from '../runtime/site.js';
 import { printValue } from '../runtime/values.js';
 import { CONTINUE, STOP_NO, STOP_YES, type Status } from '../runtime/verdict.js';
 import { deref, isTrue, reader } from './impl-helpers.js';
 import { wordsOf, type WordImpl, type WordSpec } from './word.js';
+
+/** What a trace notes when `assert` ends a run. */
+const ASSERT_NOTE = 'EAssertFailed: assertion is false';
 
 /**
  * yes/no/never. Written bare (n < 0): with a value above the anchor, end only if it is true; with
@@ -25,9 +29,11 @@ function verdictWord(stop: Status, never = false): WordImpl {
       const end = (m: Machine): Status => finish(m, site);
       const test = (m: Machine): Status =>
         isTrue(deref(m, m.stack[--m.sp])) ? finish(m, site) : CONTINUE;
-      if (n < 0) return (m) => (m.sp > m.base ? test(m) : end(m));
-      if (n === 0) return end;
-      return (m) => (m.sp <= m.base ? m.underflow(site, 1) : test(m));
+      const shape = (form: 'end' | 'bare' | 'one') =>
+        ({ kind: 'verdict', form, cond: STACK_READING, finish, site }) as const;
+      if (n < 0) return shaped((m) => (m.sp > m.base ? test(m) : end(m)), shape('bare'));
+      if (n === 0) return shaped(end, shape('end'));
+      return shaped((m) => (m.sp <= m.base ? m.underflow(site, 1) : test(m)), shape('one'));
     },
     runN: (m, site, n) => {
       if (n > 1)
@@ -39,7 +45,13 @@ function verdictWord(stop: Status, never = false): WordImpl {
       if (!o || o.k === 'stack') return null;
       const r = reader(o)!;
       const site = ctx.site;
-      return (m) => (isTrue(r(m)) ? finish(m, site) : CONTINUE);
+      return shaped((m: Machine) => (isTrue(r(m)) ? finish(m, site) : CONTINUE), {
+        kind: 'verdict',
+        form: 'fetched',
+        cond: readingOf(o),
+        finish,
+        site,
+      });
     },
   };
 }
@@ -95,12 +107,15 @@ export const verdictWords = wordsOf('control', [
     follow: followAssert,
     impl: {
       op: (site) =>
-        function assertOp(m: Machine): Status {
-          if (m.sp <= m.base) return m.underflow(site, 1);
-          if (isTrue(deref(m, m.stack[--m.sp]))) return CONTINUE;
-          if (m.trace?.note) m.trace.note(site, 'EAssertFailed: assertion is false');
-          return STOP_NO;
-        },
+        shaped(
+          function assertOp(m: Machine): Status {
+            if (m.sp <= m.base) return m.underflow(site, 1);
+            if (isTrue(deref(m, m.stack[--m.sp]))) return CONTINUE;
+            if (m.trace?.note) m.trace.note(site, ASSERT_NOTE);
+            return STOP_NO;
+          },
+          { kind: 'assert', site, note: ASSERT_NOTE },
+        ),
     },
   },
   {

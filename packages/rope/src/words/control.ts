@@ -11,6 +11,7 @@ import {
   followLoop,
   followRepeat,
 } from '../check/control-flow.js';
+import { readingOf, shaped } from '../compile/op-shapes.js';
 import { constBlock, type Operand, type SpecialCtx } from '../compile/operand.js';
 import type { Block, Op } from '../runtime/block.js';
 import type { Machine } from '../runtime/machine.js';
@@ -88,6 +89,11 @@ function evaluate(m: Machine, site: Site, b: Block): Status {
 }
 
 /** expect_one: the first block that does not end with NO decides; all NO → NO. */
+/** What a trace notes when every block of `expect_one` ended with NO. */
+function allNo(n: number): string {
+  return `expect_one: all ${n} blocks ended with NO`;
+}
+
 function tryEach(m: Machine, site: Site, blocks: readonly Block[]): Status {
   const off = m.off;
   const sp = m.sp;
@@ -102,7 +108,7 @@ function tryEach(m: Machine, site: Site, blocks: readonly Block[]): Status {
     m.base = base;
     m.anchorDepth = anchors;
   }
-  if (m.trace?.note) m.trace.note(site, `expect_one: all ${blocks.length} blocks ended with NO`);
+  if (m.trace?.note) m.trace.note(site, allNo(blocks.length));
   return STOP_NO;
 }
 
@@ -148,11 +154,14 @@ function conditional(invert: boolean): WordImpl {
       const [b] = blocks;
       const cond = condReader(ctx.operands[0])!;
       const site = ctx.site;
-      return function ifBlock(m: Machine): Status {
-        const c = cond(m, site);
-        if (c < 0) return STOP_FAIL;
-        return (c === 1) !== invert ? runBlock(m, site, b) : CONTINUE;
-      };
+      return shaped(
+        function ifBlock(m: Machine): Status {
+          const c = cond(m, site);
+          if (c < 0) return STOP_FAIL;
+          return (c === 1) !== invert ? runBlock(m, site, b) : CONTINUE;
+        },
+        { kind: 'if', cond: readingOf(ctx.operands[0]), invert, block: b, site },
+      );
     },
   };
 }
@@ -294,11 +303,14 @@ export const controlWords = wordsOf('control', [
         const [yes, no] = blocks;
         const cond = condReader(ctx.operands[0])!;
         const site = ctx.site;
-        return function ifelseBlocks(m: Machine): Status {
-          const c = cond(m, site);
-          if (c < 0) return STOP_FAIL;
-          return runBlock(m, site, c === 1 ? yes : no);
-        };
+        return shaped(
+          function ifelseBlocks(m: Machine): Status {
+            const c = cond(m, site);
+            if (c < 0) return STOP_FAIL;
+            return runBlock(m, site, c === 1 ? yes : no);
+          },
+          { kind: 'ifelse', cond: readingOf(ctx.operands[0]), yes, no, site },
+        );
       },
     },
   },
@@ -362,7 +374,12 @@ export const controlWords = wordsOf('control', [
         const blocks = blocksOf(ctx.operands, 0);
         if (!blocks) return null;
         const site = ctx.site;
-        return (m) => tryEach(m, site, blocks);
+        return shaped((m: Machine) => tryEach(m, site, blocks), {
+          kind: 'tryEach',
+          blocks,
+          site,
+          note: allNo(blocks.length),
+        });
       },
     },
   },

@@ -2,6 +2,7 @@
 // and combinators for the common shapes (x -- r) and (a b -- r) with their constant-operand
 // specialisations. A failing helper has already recorded the error on the machine.
 import type { Operand, SpecialCtx } from '../compile/operand.js';
+import { readingOf, shaped, STACK_READING } from '../compile/op-shapes.js';
 import { tyName, type Ty } from '../language/types.js';
 import type { Block, Op } from '../runtime/block.js';
 import type { Machine } from '../runtime/machine.js';
@@ -72,25 +73,31 @@ export function unary(ty: Ty, f: Fn1): WordImpl {
   const expected = tyName(ty);
   return {
     op: (site) =>
-      function unaryOp(m: Machine): Status {
-        if (m.sp <= m.base) return m.underflow(site, 1);
-        const x = deref(m, m.stack[m.sp - 1]);
-        if (!accepts(ty, x)) return m.typeError(site, expected, x);
-        const r = f(m, site, x);
-        if (r === FAILED) return m.errStatus;
-        m.stack[m.sp - 1] = r;
-        return CONTINUE;
-      },
+      shaped(
+        function unaryOp(m: Machine): Status {
+          if (m.sp <= m.base) return m.underflow(site, 1);
+          const x = deref(m, m.stack[m.sp - 1]);
+          if (!accepts(ty, x)) return m.typeError(site, expected, x);
+          const r = f(m, site, x);
+          if (r === FAILED) return m.errStatus;
+          m.stack[m.sp - 1] = r;
+          return CONTINUE;
+        },
+        { kind: 'unary', ty, expected, x: STACK_READING, f, site },
+      ),
     special(ctx: SpecialCtx): Op | null {
       const o = ctx.operands[0];
       if (o.k !== 'reg') return null;
       const ref = o.ref;
       const site = ctx.site;
-      return function unaryReg(m: Machine): Status {
-        const x = ref.read(m);
-        if (!accepts(ty, x)) return m.typeError(site, expected, x);
-        return pushResult(m, site, f(m, site, x));
-      };
+      return shaped(
+        function unaryReg(m: Machine): Status {
+          const x = ref.read(m);
+          if (!accepts(ty, x)) return m.typeError(site, expected, x);
+          return pushResult(m, site, f(m, site, x));
+        },
+        { kind: 'unary', ty, expected, x: readingOf(o), f, site },
+      );
     },
   };
 }
@@ -101,28 +108,42 @@ export function binary(ta: Ty, tb: Ty, f: Fn2): WordImpl {
   const eb = tyName(tb);
   return {
     op: (site) =>
-      function binaryOp(m: Machine): Status {
-        const sp = m.sp;
-        if (sp - m.base < 2) return m.underflow(site, 2);
-        const s = m.stack;
-        const a = deref(m, s[sp - 2]);
-        const b = deref(m, s[sp - 1]);
-        if (!accepts(ta, a)) return m.typeError(site, ea, a);
-        if (!accepts(tb, b)) return m.typeError(site, eb, b);
-        const r = f(m, site, a, b);
-        if (r === FAILED) return m.errStatus;
-        s[sp - 2] = r;
-        m.sp = sp - 1;
-        return CONTINUE;
-      },
+      shaped(
+        function binaryOp(m: Machine): Status {
+          const sp = m.sp;
+          if (sp - m.base < 2) return m.underflow(site, 2);
+          const s = m.stack;
+          const a = deref(m, s[sp - 2]);
+          const b = deref(m, s[sp - 1]);
+          if (!accepts(ta, a)) return m.typeError(site, ea, a);
+          if (!accepts(tb, b)) return m.typeError(site, eb, b);
+          const r = f(m, site, a, b);
+          if (r === FAILED) return m.errStatus;
+          s[sp - 2] = r;
+          m.sp = sp - 1;
+          return CONTINUE;
+        },
+        { kind: 'binary', ta, tb, ea, eb, a: STACK_READING, b: STACK_READING, f, site },
+      ),
     special(ctx: SpecialCtx): Op | null {
       const [oa, ob] = ctx.operands;
       const site = ctx.site;
       if (ob.k === 'stack') return null;
       const rb = reader(ob)!;
       if (ob.k === 'const' && !accepts(tb, ob.v)) return null;
+      const shape = {
+        kind: 'binary',
+        ta,
+        tb,
+        ea,
+        eb,
+        a: readingOf(oa),
+        b: readingOf(ob),
+        f,
+        site,
+      } as const;
       if (oa.k === 'stack') {
-        return function binaryTop(m: Machine): Status {
+        return shaped(function binaryTop(m: Machine): Status {
           if (m.sp <= m.base) return m.underflow(site, 2);
           const a = deref(m, m.stack[m.sp - 1]);
           if (!accepts(ta, a)) return m.typeError(site, ea, a);
@@ -132,16 +153,16 @@ export function binary(ta: Ty, tb: Ty, f: Fn2): WordImpl {
           if (r === FAILED) return m.errStatus;
           m.stack[m.sp - 1] = r;
           return CONTINUE;
-        };
+        }, shape);
       }
       const ra = reader(oa)!;
-      return function binaryFetched(m: Machine): Status {
+      return shaped(function binaryFetched(m: Machine): Status {
         const a = ra(m);
         if (!accepts(ta, a)) return m.typeError(site, ea, a);
         const b = rb(m);
         if (!accepts(tb, b)) return m.typeError(site, eb, b);
         return pushResult(m, site, f(m, site, a, b));
-      };
+      }, shape);
     },
   };
 }

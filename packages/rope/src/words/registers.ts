@@ -3,6 +3,7 @@
 // register is known).
 import { derefType, type Abs } from '../check/abstract.js';
 import { where } from '../check/messages.js';
+import { readingOf, shaped } from '../compile/op-shapes.js';
 import type { SpecialCtx } from '../compile/operand.js';
 import {
   FREG_INFO,
@@ -178,7 +179,7 @@ export const registerWords = wordsOf('registers', [
         if (o.k !== 'reg') return null;
         const ref = o.ref;
         const site = ctx.site;
-        return (m) => push(m, site, ref.read(m));
+        return shaped((m: Machine) => push(m, site, ref.read(m)), { kind: 'read', ref, site });
       },
     },
   },
@@ -206,19 +207,20 @@ export const registerWords = wordsOf('registers', [
         if (oref.k !== 'reg') return null;
         const ref = oref.ref;
         const site = ctx.site;
+        const shape = { kind: 'store', v: readingOf(ov), ref, store, site } as const;
         if (ov.k === 'const') {
           const v = ov.v;
-          return (m) => store(m, site, ref, v);
+          return shaped((m: Machine) => store(m, site, ref, v), shape);
         }
         if (ov.k === 'reg') {
           const src = ov.ref;
-          return (m) => store(m, site, ref, src.read(m));
+          return shaped((m: Machine) => store(m, site, ref, src.read(m)), shape);
         }
-        return function putTo(m: Machine): Status {
+        return shaped(function putTo(m: Machine): Status {
           if (m.sp <= m.base) return m.underflow(site, 2);
           const v = deref(m, m.stack[--m.sp]);
           return store(m, site, ref, v);
-        };
+        }, shape);
       },
     },
   },
