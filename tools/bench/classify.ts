@@ -11,7 +11,6 @@ import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_SCRIPTS, compileBuiltin, type ClassifierRule } from '@p2pwall/rope';
-import { ipOffset, openCapture, PcapWriter } from '@p2pwall/core/pcap';
 import { classifyCapture } from '../../packages/rope/src/classify/classify-capture.js';
 import { onPath, repoRoot } from '../../test/support/environment.js';
 import { score, type LabelledFlow, type Score } from '../../test/support/score.js';
@@ -19,6 +18,7 @@ import { CLASSES, readTruth } from '../../test/support/truth.js';
 import { corpusCaptures, machineLine, rate, table, type BenchModule } from './frame.js';
 import { interleaved, type Measured } from './interleaved.js';
 import { timed } from './measure.js';
+import { writeReplayedCapture } from './replayed-capture.js';
 import { writeUdpFlowsCapture } from './udp-flows-capture.js';
 
 const ROPE_BIN = join(repoRoot, 'packages', 'rope', 'bin', 'rope.js');
@@ -99,52 +99,6 @@ function ndpiInternalRate(input: string): number | null {
   const m = /nDPI throughput:\s+([\d.]+) (K|M)? ?pps/.exec(r.stdout ?? '');
   if (!m) return null;
   return Number(m[1]) * (m[2] === 'M' ? 1e6 : m[2] === 'K' ? 1e3 : 1);
-}
-
-/**
- * The corpus replayed `times` times into one raw-IP pcap: each replay's addresses get a byte
- * changed (the same way in both directions, so flows stay whole and are distinct per replay),
- * timestamps advance 10 µs per packet. Returns the packets written.
- */
-function writeSynthetic(files: string[], out: string, times: number): number {
-  const w = new PcapWriter(out); // LINKTYPE_RAW
-  const frames: Uint8Array[] = [];
-  for (const f of files) {
-    const reader = openCapture(f);
-    try {
-      for (let rec = reader.next(); rec !== null; rec = reader.next()) {
-        const ip = ipOffset(rec.linkType, rec.buf, rec.offset, rec.length);
-        if (ip < 0) continue;
-        const v = rec.buf[ip] >> 4;
-        const len = rec.offset + rec.length - ip;
-        // a copy: a record's bytes are the reader's until its next record (Buffer's slice
-        // would be a view, overwritten as the read buffer serves the next chunk or file)
-        if ((v === 4 && len >= 20) || (v === 6 && len >= 40))
-          frames.push(Uint8Array.prototype.slice.call(rec.buf, ip, ip + len));
-      }
-    } catch {
-      // a damaged capture contributes the packets before the damage
-    } finally {
-      reader.close();
-    }
-  }
-  let t = 1_700_000_000 * 1e6;
-  for (let k = 0; k < times; k++) {
-    for (const frame of frames) {
-      const b = new Uint8Array(frame); // this replay's copy: the addresses of replay k are XOR k
-      if (b[0] >> 4 === 4) {
-        b[13] ^= k;
-        b[17] ^= k;
-      } else {
-        b[11] ^= k;
-        b[27] ^= k;
-      }
-      w.write(b, Math.floor(t / 1e6), (t % 1e6) * 1000);
-      t += 10;
-    }
-  }
-  w.close();
-  return frames.length * times;
 }
 
 /** Peak RSS in bytes and wall time of one run of a command (GNU time), or null when unavailable. */
@@ -231,7 +185,7 @@ export const bench: BenchModule = {
     // speed over one large capture
     const times = ctx.quick ? 2 : 10;
     const big = join(ctx.tmpDir, 'corpus-x.pcap');
-    const bigPackets = writeSynthetic(files, big, times);
+    const bigPackets = writeReplayedCapture(files, big, times);
     const bigMB = statSync(big).size / 1e6;
     const bigRuns = ctx.quick ? 1 : 3;
     const [ropeBig, ndpiBig] = interleaved(
