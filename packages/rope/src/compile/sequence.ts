@@ -14,9 +14,9 @@ import { straightLine } from './straight-line.js';
  * it. At 10,000 runs the corpus's one cold pass (where the built-in scripts' main sequences run
  * ~14,000 times) took ~10 % longer. Since the straight-line functions write the shaped
  * operations out (emit-ops.ts), each is bigger and takes longer to compile: on one core, the
- * cold pass over the corpus replayed 10× took ~8 % less time at 100,000 than at 50,000, and a
- * warm pass the same. A live `rope run` passes it soon; from then on a warm run takes ~17 % less
- * time than on the loop (docs/performance.md).
+ * cold pass over the corpus replayed 10× took ~15 % less time at 100,000 than at 50,000, and a
+ * warm pass the same. A live `rope run` passes it soon; from then on a warm pass takes ~17 %
+ * less time than when these functions called each operation (docs/performance.md).
  */
 export const HOT = 100_000;
 
