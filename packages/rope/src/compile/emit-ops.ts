@@ -12,10 +12,15 @@ import type { Reading, Shape } from './op-shapes.js';
 export interface EmitContext {
   /** The name of a parameter that holds `value` in the function. */
   bind(value: unknown): string;
-  /** A statement that ends the sequence with the status `expr` evaluates to. */
-  exit(expr: string): string;
-  /** A label no other statement of the function uses. */
-  label(): string;
+}
+
+/**
+ * The statement that ends the sequence with the status `expr` evaluates to. A straight-line
+ * function only ever runs untraced (sequence.ts sends traced runs to the loop), so the trace
+ * notes the closures make on their way out are left out here.
+ */
+function ret(expr: string): string {
+  return `return ${expr};`;
 }
 
 /** A number as a literal where that is exact and short, else a parameter. */
@@ -52,17 +57,17 @@ function fetch(ctx: EmitContext, r: Reading): string {
 
 /** Pushes the value in `v` after the overflow check, as impl-helpers' `push`. */
 function pushValue(ctx: EmitContext, site: string, v: string): string {
-  return `if (m.sp >= m.caps.maxStack) ${ctx.exit(`m.overflow(${site})`)}\nm.stack[m.sp++] = ${v};`;
+  return `if (m.sp >= m.caps.maxStack) ${ret(`m.overflow(${site})`)}\nm.stack[m.sp++] = ${v};`;
 }
 
 function emitUnary(ctx: EmitContext, sh: Extract<Shape, { kind: 'unary' }>): string {
   const S = ctx.bind(sh.site);
-  const typeFail = ctx.exit(`m.typeError(${S}, ${ctx.bind(sh.expected)}, x)`);
-  const failed = `if (r === ${ctx.bind(FAILED)}) ${ctx.exit('m.errStatus')}`;
+  const typeFail = ret(`m.typeError(${S}, ${ctx.bind(sh.expected)}, x)`);
+  const failed = `if (r === ${ctx.bind(FAILED)}) ${ret('m.errStatus')}`;
   const F = ctx.bind(sh.f);
   if (sh.x.k === 'stack') {
     return [
-      `if (m.sp <= m.base) ${ctx.exit(`m.underflow(${S}, 1)`)}`,
+      `if (m.sp <= m.base) ${ret(`m.underflow(${S}, 1)`)}`,
       `const x = ${ctx.bind(deref)}(m, m.stack[m.sp - 1]);`,
       check(ctx, sh.ty, 'x', typeFail),
       `const r = ${F}(m, ${S}, x);`,
@@ -82,13 +87,13 @@ function emitUnary(ctx: EmitContext, sh: Extract<Shape, { kind: 'unary' }>): str
 function emitBinary(ctx: EmitContext, sh: Extract<Shape, { kind: 'binary' }>): string {
   const S = ctx.bind(sh.site);
   const D = ctx.bind(deref);
-  const failA = ctx.exit(`m.typeError(${S}, ${ctx.bind(sh.ea)}, a)`);
-  const failB = ctx.exit(`m.typeError(${S}, ${ctx.bind(sh.eb)}, b)`);
-  const call = `const r = ${ctx.bind(sh.f)}(m, ${S}, a, b);\nif (r === ${ctx.bind(FAILED)}) ${ctx.exit('m.errStatus')}`;
+  const failA = ret(`m.typeError(${S}, ${ctx.bind(sh.ea)}, a)`);
+  const failB = ret(`m.typeError(${S}, ${ctx.bind(sh.eb)}, b)`);
+  const call = `const r = ${ctx.bind(sh.f)}(m, ${S}, a, b);\nif (r === ${ctx.bind(FAILED)}) ${ret('m.errStatus')}`;
   if (sh.a.k === 'stack' && sh.b.k === 'stack') {
     return [
       'const sp = m.sp;',
-      `if (sp - m.base < 2) ${ctx.exit(`m.underflow(${S}, 2)`)}`,
+      `if (sp - m.base < 2) ${ret(`m.underflow(${S}, 2)`)}`,
       'const st = m.stack;',
       `const a = ${D}(m, st[sp - 2]);`,
       `const b = ${D}(m, st[sp - 1]);`,
@@ -102,7 +107,7 @@ function emitBinary(ctx: EmitContext, sh: Extract<Shape, { kind: 'binary' }>): s
   if (sh.a.k === 'stack') {
     // a constant `b` was checked when the verb was compiled
     return [
-      `if (m.sp <= m.base) ${ctx.exit(`m.underflow(${S}, 2)`)}`,
+      `if (m.sp <= m.base) ${ret(`m.underflow(${S}, 2)`)}`,
       `const a = ${D}(m, m.stack[m.sp - 1]);`,
       check(ctx, sh.ta, 'a', failA),
       `const b = ${fetch(ctx, sh.b)};`,
@@ -127,7 +132,7 @@ function condition(ctx: EmitContext, cond: Reading, S: string): string {
   if (cond.k === 'stack') {
     // an empty stack records the error and fails the run
     return [
-      `if (m.sp <= m.base) { m.underflow(${S}, 1); ${ctx.exit(String(STOP_FAIL))} }`,
+      `if (m.sp <= m.base) { m.underflow(${S}, 1); ${ret(String(STOP_FAIL))} }`,
       `const c = ${T}(${ctx.bind(deref)}(m, m.stack[--m.sp]));`,
     ].join('\n');
   }
@@ -140,7 +145,7 @@ function condition(ctx: EmitContext, cond: Reading, S: string): string {
  */
 function blockRun(ctx: EmitContext, block: Block, S: string): string {
   return [
-    `if (m.depth >= m.caps.maxDepth) ${ctx.exit(`${ctx.bind(runBlock)}(m, ${S}, ${ctx.bind(block)})`)}`,
+    `if (m.depth >= m.caps.maxDepth) ${ret(`${ctx.bind(runBlock)}(m, ${S}, ${ctx.bind(block)})`)}`,
     'm.depth++;',
     `s = ${ctx.bind(block.run)}(m);`,
     'm.depth--;',
@@ -153,7 +158,7 @@ function emitIf(ctx: EmitContext, sh: Extract<Shape, { kind: 'if' }>): string {
     condition(ctx, sh.cond, S),
     `if (${sh.invert ? '!c' : 'c'}) {`,
     blockRun(ctx, sh.block, S),
-    `if (s !== ${CONTINUE}) ${ctx.exit('s')}`,
+    `if (s !== ${CONTINUE}) ${ret('s')}`,
     '}',
   ].join('\n');
 }
@@ -167,22 +172,22 @@ function emitIfelse(ctx: EmitContext, sh: Extract<Shape, { kind: 'ifelse' }>): s
     '} else {',
     blockRun(ctx, sh.no, S),
     '}',
-    `if (s !== ${CONTINUE}) ${ctx.exit('s')}`,
+    `if (s !== ${CONTINUE}) ${ret('s')}`,
   ].join('\n');
 }
 
 function emitTryEach(ctx: EmitContext, sh: Extract<Shape, { kind: 'tryEach' }>): string {
   const S = ctx.bind(sh.site);
-  const done = ctx.label();
+  // each shaped operation is a block statement of its own, so the label never nests in itself
   const lines = [
     'const off = m.off, sp = m.sp, base = m.base, anchors = m.anchorDepth;',
-    `${done}: {`,
+    'tried: {',
   ];
   for (const block of sh.blocks) {
     lines.push(
       'm.off = off;',
       blockRun(ctx, block, S),
-      `if (s !== ${STOP_NO}) break ${done};`,
+      `if (s !== ${STOP_NO}) break tried;`,
       // a block that ended with NO leaves nothing behind for the next one
       'm.never = false;',
       'if (m.sp > sp) m.sp = sp;',
@@ -190,18 +195,13 @@ function emitTryEach(ctx: EmitContext, sh: Extract<Shape, { kind: 'tryEach' }>):
       'm.anchorDepth = anchors;',
     );
   }
-  lines.push(
-    `if (m.trace !== null && m.trace.note) m.trace.note(${S}, ${ctx.bind(sh.note)});`,
-    `s = ${STOP_NO};`,
-    '}',
-    `if (s !== ${CONTINUE}) ${ctx.exit('s')}`,
-  );
+  lines.push(`s = ${STOP_NO};`, '}', `if (s !== ${CONTINUE}) ${ret('s')}`);
   return lines.join('\n');
 }
 
 function emitVerdict(ctx: EmitContext, sh: Extract<Shape, { kind: 'verdict' }>): string {
   const S = ctx.bind(sh.site);
-  const end = ctx.exit(`${ctx.bind(sh.finish)}(m, ${S})`);
+  const end = ret(`${ctx.bind(sh.finish)}(m, ${S})`);
   const popped = `${ctx.bind(isTrue)}(${ctx.bind(deref)}(m, m.stack[--m.sp]))`;
   switch (sh.form) {
     case 'end':
@@ -209,7 +209,7 @@ function emitVerdict(ctx: EmitContext, sh: Extract<Shape, { kind: 'verdict' }>):
     case 'bare':
       return `if (m.sp > m.base) { if (${popped}) ${end} } else ${end}`;
     case 'one':
-      return `if (m.sp <= m.base) ${ctx.exit(`m.underflow(${S}, 1)`)}\nif (${popped}) ${end}`;
+      return `if (m.sp <= m.base) ${ret(`m.underflow(${S}, 1)`)}\nif (${popped}) ${end}`;
     case 'fetched':
       return `if (${ctx.bind(isTrue)}(${fetch(ctx, sh.cond)})) ${end}`;
   }
@@ -220,14 +220,14 @@ function emitStore(ctx: EmitContext, sh: Extract<Shape, { kind: 'store' }>): str
   const lines: string[] = [];
   if (sh.v.k === 'stack') {
     lines.push(
-      `if (m.sp <= m.base) ${ctx.exit(`m.underflow(${S}, 2)`)}`,
+      `if (m.sp <= m.base) ${ret(`m.underflow(${S}, 2)`)}`,
       `const v = ${ctx.bind(deref)}(m, m.stack[--m.sp]);`,
     );
   } else {
     lines.push(`const v = ${fetch(ctx, sh.v)};`);
   }
   // `store` itself records the error when a check fails: the checks it makes, known here
-  const refuse = ctx.exit(`${ctx.bind(sh.store)}(m, ${S}, ${ctx.bind(sh.ref)}, v)`);
+  const refuse = ret(`${ctx.bind(sh.store)}(m, ${S}, ${ctx.bind(sh.ref)}, v)`);
   const ref = sh.ref;
   if (ref.write === null) {
     lines.push(refuse);
@@ -246,7 +246,7 @@ export function emitShape(ctx: EmitContext, shape: Shape): string {
     case 'push': {
       const S = ctx.bind(shape.site);
       const n = shape.values.length;
-      const over = ctx.exit(`m.overflow(${S})`);
+      const over = ret(`m.overflow(${S})`);
       const head =
         n === 1
           ? `if (m.sp >= m.caps.maxStack) ${over}`
@@ -262,11 +262,8 @@ export function emitShape(ctx: EmitContext, shape: Shape): string {
       const S = ctx.bind(shape.site);
       return [
         '{',
-        `if (m.sp <= m.base) ${ctx.exit(`m.underflow(${S}, 1)`)}`,
-        `if (!${ctx.bind(isTrue)}(${ctx.bind(deref)}(m, m.stack[--m.sp]))) {`,
-        `if (m.trace !== null && m.trace.note) m.trace.note(${S}, ${ctx.bind(shape.note)});`,
-        ctx.exit(String(STOP_NO)),
-        '}',
+        `if (m.sp <= m.base) ${ret(`m.underflow(${S}, 1)`)}`,
+        `if (!${ctx.bind(isTrue)}(${ctx.bind(deref)}(m, m.stack[--m.sp]))) ${ret(String(STOP_NO))}`,
         '}',
       ].join('\n');
     }

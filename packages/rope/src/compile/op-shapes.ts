@@ -5,7 +5,8 @@
 // script, so V8 sees its calls to the operand readers and the verb's function from every site
 // at once and can inline none of them. Written out per site, each call sees one target.
 //
-// A shape must describe exactly what its closure does, in the same order, with the same errors:
+// A shape must describe exactly what its closure does, in the same order, with the same errors
+// (not its trace notes: a straight-line function only runs untraced):
 // the straight-line function replaces the closure once a sequence is hot, and outputs stay
 // byte-identical (straight-line.test.ts runs both tiers side by side).
 import type { Ty } from '../language/types.js';
@@ -52,7 +53,7 @@ export type Shape =
       site: Site;
     }
   /** ( b -- ): ends the run with NO unless b is true. */
-  | { kind: 'assert'; site: Site; note: string }
+  | { kind: 'assert'; site: Site }
   /** `c { … } if` / `unless` with a block known at compile time. */
   | { kind: 'if'; cond: Reading; invert: boolean; block: Block; site: Site }
   /** `c { … } { … } ifelse` with both blocks known at compile time. */
@@ -70,7 +71,7 @@ export type Shape =
       site: Site;
     }
   /** `expect_one( { … } … )` with blocks known at compile time (control.ts's tryEach). */
-  | { kind: 'tryEach'; blocks: readonly Block[]; site: Site; note: string }
+  | { kind: 'tryEach'; blocks: readonly Block[]; site: Site }
   /** `v $r put`: `store` checks and writes as words/registers.ts does. */
   | {
       kind: 'store';

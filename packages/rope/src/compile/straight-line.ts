@@ -23,7 +23,6 @@ class Writer implements EmitContext {
   readonly names: string[] = [];
   readonly values: unknown[] = [];
   private readonly bound = new Map<unknown, string>();
-  private labels = 0;
 
   constructor(private readonly overLimit: OverLimit) {}
 
@@ -38,14 +37,6 @@ class Writer implements EmitContext {
     return name;
   }
 
-  exit(expr: string): string {
-    return `return ${expr};`;
-  }
-
-  label(): string {
-    return `b${this.labels++}`;
-  }
-
   /** The statements of a sequence; each operation that does not continue ends it. */
   sequence(ops: readonly Op[], sites: readonly Site[], costs: readonly number[]): string {
     const lines: string[] = [];
@@ -53,11 +44,11 @@ class Writer implements EmitContext {
       const cost = costs[i] | 0;
       if (cost !== 0) {
         const over = `${this.bind(this.overLimit)}(m, ${this.bind(sites[i])})`;
-        lines.push(`if ((m.actions += ${cost}) > m.maxActions) ${this.exit(over)}`);
+        lines.push(`if ((m.actions += ${cost}) > m.maxActions) return ${over};`);
       }
       const shape = shapeOf(ops[i]);
       if (shape !== undefined) lines.push(emitShape(this, shape));
-      else lines.push(`s = ${this.bind(ops[i])}(m);`, `if (s !== ${CONTINUE}) ${this.exit('s')}`);
+      else lines.push(`s = ${this.bind(ops[i])}(m);`, `if (s !== ${CONTINUE}) return s;`);
     }
     return lines.join('\n');
   }

@@ -8,9 +8,6 @@ import { CONTINUE, STOP_NO, STOP_YES, type Status } from '../runtime/verdict.js'
 import { deref, isTrue, reader } from './impl-helpers.js';
 import { wordsOf, type WordImpl, type WordSpec } from './word.js';
 
-/** What a trace notes when `assert` ends a run. */
-const ASSERT_NOTE = 'EAssertFailed: assertion is false';
-
 /**
  * yes/no/never. Written bare (n < 0): with a value above the anchor, end only if it is true; with
  * none, end. `yes()` ends; `yes( b )` ends only if b is true. `never` ends as `no` does and marks
@@ -111,10 +108,10 @@ export const verdictWords = wordsOf('control', [
           function assertOp(m: Machine): Status {
             if (m.sp <= m.base) return m.underflow(site, 1);
             if (isTrue(deref(m, m.stack[--m.sp]))) return CONTINUE;
-            if (m.trace?.note) m.trace.note(site, ASSERT_NOTE);
+            if (m.trace?.note) m.trace.note(site, 'EAssertFailed: assertion is false');
             return STOP_NO;
           },
-          { kind: 'assert', site, note: ASSERT_NOTE },
+          { kind: 'assert', site },
         ),
     },
   },

@@ -89,11 +89,6 @@ function evaluate(m: Machine, site: Site, b: Block): Status {
 }
 
 /** expect_one: the first block that does not end with NO decides; all NO → NO. */
-/** What a trace notes when every block of `expect_one` ended with NO. */
-function allNo(n: number): string {
-  return `expect_one: all ${n} blocks ended with NO`;
-}
-
 function tryEach(m: Machine, site: Site, blocks: readonly Block[]): Status {
   const off = m.off;
   const sp = m.sp;
@@ -108,7 +103,7 @@ function tryEach(m: Machine, site: Site, blocks: readonly Block[]): Status {
     m.base = base;
     m.anchorDepth = anchors;
   }
-  if (m.trace?.note) m.trace.note(site, allNo(blocks.length));
+  if (m.trace?.note) m.trace.note(site, `expect_one: all ${blocks.length} blocks ended with NO`);
   return STOP_NO;
 }
 
@@ -374,12 +369,7 @@ export const controlWords = wordsOf('control', [
         const blocks = blocksOf(ctx.operands, 0);
         if (!blocks) return null;
         const site = ctx.site;
-        return shaped((m: Machine) => tryEach(m, site, blocks), {
-          kind: 'tryEach',
-          blocks,
-          site,
-          note: allNo(blocks.length),
-        });
+        return shaped((m: Machine) => tryEach(m, site, blocks), { kind: 'tryEach', blocks, site });
       },
     },
   },
