@@ -5,10 +5,10 @@
 // script, so V8 sees its calls to the operand readers and the verb's function from every site
 // at once and can inline none of them. Written out per site, each call sees one target.
 //
-// A shape must describe exactly what its closure does, in the same order, with the same errors
-// (not its trace notes: a straight-line function only runs untraced):
+// A shape must describe exactly what its closure does, in the same order, with the same errors:
 // the straight-line function replaces the closure once a sequence is hot, and outputs stay
-// byte-identical (straight-line.test.ts runs both tiers side by side).
+// byte-identical (straight-line-tiers.test.ts runs both tiers side by side, run for run). Trace
+// notes are the one exception: a straight-line function only runs untraced.
 import type { Ty } from '../language/types.js';
 import type { Operand } from './operand.js';
 import type { Block, Op } from '../runtime/block.js';
