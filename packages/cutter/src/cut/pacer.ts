@@ -2,7 +2,12 @@
 // most 32 messages per socket per turn; if a turn spends its time sending thousands of probes,
 // the endpoints' answers pile up in the NFLOG socket until the kernel drops them, and a lost
 // answer costs a probe and a wait. Pacing keeps reading and sending in step.
+// Two lanes: jobs pushed `ahead` (the RSTs) leave before every job of the other lane (probes),
+// each lane in its own order. A connection is dead once its RSTs arrive; the probes only learn
+// numbers or confirm. With a thousand connections the queue holds thousands of probes, and a RST
+// queued behind them kept its connection alive that much longer (docs/performance.md, cutter).
 export class Pacer {
+  private readonly ahead: (() => void)[] = [];
   private readonly queue: (() => void)[] = [];
   private scheduled = false;
   /** Most jobs waiting at once (a measure of bursts). */
@@ -11,13 +16,17 @@ export class Pacer {
   constructor(readonly batch = 32) {}
 
   get pending(): number {
-    return this.queue.length;
+    return this.ahead.length + this.queue.length;
   }
 
-  /** Runs `job` now if nothing waits and this turn has room, else in a later turn. */
-  push(job: () => void): void {
-    this.queue.push(job);
-    if (this.queue.length > this.peak) this.peak = this.queue.length;
+  /**
+   * Runs `job` in this turn's batch or a later one: after every job pushed before it in its lane,
+   * and, when `ahead`, before every job of the other lane that has not run yet.
+   */
+  push(job: () => void, ahead = false): void {
+    (ahead ? this.ahead : this.queue).push(job);
+    const pending = this.pending;
+    if (pending > this.peak) this.peak = pending;
     this.schedule();
   }
 
@@ -29,12 +38,16 @@ export class Pacer {
 
   private run(): void {
     this.scheduled = false;
-    const n = Math.min(this.batch, this.queue.length);
-    for (let i = 0; i < n; i++) this.queue.shift()!();
-    if (this.queue.length > 0) this.schedule();
+    for (let n = Math.min(this.batch, this.pending); n > 0; n--) {
+      // a job may push more: an `ahead` job pushed now still leaves before the queued ones
+      const job = this.ahead.length > 0 ? this.ahead.shift()! : this.queue.shift()!;
+      job();
+    }
+    if (this.pending > 0) this.schedule();
   }
 
   clear(): void {
+    this.ahead.length = 0;
     this.queue.length = 0;
   }
 }

@@ -19,11 +19,11 @@ export class RawPacketPath implements PacketPath {
     this.io = {
       now: () => performance.now(),
       backlogMs: () => pacer.pending / pacer.batch,
-      send: (family, packet, dst, onError, sent) =>
+      send: (family, packet, dst, onError, sent, ahead) =>
         pacer.push(() => {
           injectors.send(family, packet, dst, onError);
           sent?.();
-        }),
+        }, ahead),
     };
   }
 

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { Packet, TcpOptionWalk, TCPOPT_MD5SIG, TCPOPT_MPTCP } from '@p2pwall/core';
+import { Packet, TCP_RST, TcpOptionWalk, TCPOPT_MD5SIG, TCPOPT_MPTCP } from '@p2pwall/core';
 import type { ConntrackEntry } from '@p2pwall/core/netlink';
 import { EndpointModel as Endpoint } from '../../../../test/cutter/endpoint-model.js';
 import { toConnection } from '../find/connection.js';
@@ -25,17 +25,24 @@ function entry(): ConntrackEntry {
   };
 }
 
-function simulate(ini: Endpoint, res: Endpoint, timeoutMs = 3000) {
+/** Each packet the session sent: its TCP flags and whether it was to leave ahead of probes. */
+interface Sent {
+  flags: number;
+  ahead: boolean;
+}
+
+function simulate(ini: Endpoint, res: Endpoint, timeoutMs = 3000, log: Sent[] = []) {
   const t0 = performance.now();
   const pk = new Packet();
   let session!: CutSession;
   const io: SessionIo = {
     now: () => performance.now(),
     backlogMs: () => 0,
-    send(_family, packet, dst, _onError, sent) {
+    send(_family, packet, dst, _onError, sent, ahead) {
       sent?.();
       pk.decode(packet, 0, packet.length);
       const t = pk.tcp;
+      log.push({ flags: t.flags, ahead: ahead === true });
       const to = dst === '192.0.2.10' ? ini : res;
       const from: EndpointState = to === ini ? session.initiator : session.responder;
       const reply = to.receive(t.seq, t.ack, t.flags, pk.payloadLength, performance.now() - t0);
@@ -58,6 +65,20 @@ test('idle connection: one RST each, both ends confirmed reset', async () => {
   assert.equal(r.initiator!.rsts, 1);
   assert.equal(r.responder!.rsts, 1);
   assert.ok(r.initiator!.reset && r.responder!.reset);
+});
+
+test('RSTs are sent ahead of the queued probes, every other packet in turn', async () => {
+  // data in flight: two RSTs to the initiator, and probes of every kind
+  const ini = new Endpoint(1_000_000, 5_000_000);
+  const res = new Endpoint(5_000_000, 1_003_000);
+  const log: Sent[] = [];
+  const r = await simulate(ini, res, 3000, log);
+  assert.equal(r.result, 'cut', r.reason);
+  const rsts = log.filter((s) => s.flags & TCP_RST);
+  assert.equal(rsts.length, 3);
+  assert.ok(rsts.every((s) => s.ahead));
+  assert.ok(log.length > rsts.length);
+  assert.ok(log.filter((s) => !(s.flags & TCP_RST)).every((s) => !s.ahead));
 });
 
 test('both ends drop invalid packets: the SYN and old-byte probes still get through', async () => {

@@ -36,13 +36,17 @@ export interface SessionIo {
   now(): number;
   /** ms the packets queued now will wait before leaving (verification waits at least that long). */
   backlogMs(): number;
-  /** Queues one IP packet; `sent` runs once it left (errors go to onError). */
+  /**
+   * Queues one IP packet; `sent` runs once it left (errors go to onError). With `ahead` (the
+   * RSTs) it leaves before every packet queued without it (the probes).
+   */
   send(
     family: 4 | 6,
     packet: Buffer,
     dst: string,
     onError: (e: Error) => void,
     sent?: () => void,
+    ahead?: boolean,
   ): void;
 }
 
@@ -153,7 +157,7 @@ export class CutSession {
       );
   }
 
-  private send(packet: Buffer, to: EndpointState, sent?: () => void): void {
+  private send(packet: Buffer, to: EndpointState, sent?: () => void, ahead = false): void {
     if (this.opts.trace) {
       // forged packets carry no IP options or extension headers
       const t = this.traceView.reset(packet, this.family === 6 ? IPV6_HEADER : IPV4_MIN_HEADER);
@@ -170,6 +174,7 @@ export class CutSession {
         this.finish('failed', `sending to the ${to.name} failed: ${e.message}`);
       },
       sent,
+      ahead,
     );
   }
 
@@ -287,7 +292,8 @@ export class CutSession {
   private cutEnd(x: EndpointState, seq: number): void {
     const now = this.io.now();
     const ack = this.ackFor(x);
-    this.send(rstAck(x.reach, seq, ack), x);
+    // the RST leaves ahead of every queued probe (Pacer); its own probe still follows it
+    this.send(rstAck(x.reach, seq, ack), x, undefined, true);
     x.rsts++;
     x.lastRstSeq = seq;
     x.lastRstAt = now;
