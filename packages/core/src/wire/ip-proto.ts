@@ -43,8 +43,12 @@ export const IPPROTO_IPIP = 4;
 export const IPPROTO_IPV6 = 41;
 export const IPPROTO_GRE = 47;
 
+// built once: a listing of a thousand connections asks for a name per connection
+const PROTOCOL_NAMES = new Map<number, string>();
+for (const [name, value] of Object.entries(IPPROTO))
+  if (!PROTOCOL_NAMES.has(value)) PROTOCOL_NAMES.set(value, name.toLowerCase());
+
 /** Lower-case protocol name for display ("tcp", "udp", …) or the number as text. */
 export function protocolName(n: number): string {
-  for (const [name, value] of Object.entries(IPPROTO)) if (value === n) return name.toLowerCase();
-  return String(n);
+  return PROTOCOL_NAMES.get(n) ?? String(n);
 }

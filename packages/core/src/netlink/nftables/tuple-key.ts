@@ -4,7 +4,7 @@
 // source address, source port 2 bytes big-endian + 2 zero bytes, destination address, destination
 // port — 20 bytes for IPv4, 44 for IPv6.
 import { putBe16 } from '../../bytes/endian.js';
-import { parseIp } from '../../wire/address.js';
+import { parseIpInto } from '../../wire/address.js';
 
 /** A flow direction as a rule matches it (the shape of firewall's FlowMatch). */
 export interface NftTuple {
@@ -56,6 +56,13 @@ export function nftTupleKeyType(family: 4 | 6): NftTupleKeyType {
   return family === 4 ? NFT_TUPLE4 : NFT_TUPLE6;
 }
 
+const SRC = new Uint8Array(16);
+const DST = new Uint8Array(16);
+
+function outOfRange(what: string, v: number, max: number): string | null {
+  return Number.isInteger(v) && v >= 0 && v <= max ? null : `${what} ${v} is not in 0..${max}`;
+}
+
 /**
  * Writes `t` as `type` lays it out into `out[off, off + type.length)`. Returns null, or why the
  * tuple does not fit (a caller names the set).
@@ -66,23 +73,27 @@ export function encodeNftTuple(
   out: Uint8Array,
   off: number,
 ): string | null {
-  const src = parseIp(t.src);
-  const dst = parseIp(t.dst);
-  if (!src || !dst) return `${t.src} -> ${t.dst} is not a pair of IP addresses`;
-  if (src.length !== type.addressLength || dst.length !== type.addressLength)
-    return `${t.src} -> ${t.dst} is not a pair of IPv${type.addressLength === 4 ? 4 : 6} addresses`;
-  for (const [what, v, max] of [
-    ['protocol', t.proto, 0xff],
-    ['source port', t.srcPort, 0xffff],
-    ['destination port', t.dstPort, 0xffff],
-  ] as const)
-    if (!Number.isInteger(v) || v < 0 || v > max) return `${what} ${v} is not in 0..${max}`;
   const a = type.addressLength;
+  // each address is parsed into scratch space, not a new array (a cut of a thousand connections
+  // writes four thousand elements), and checked before it is copied into place
+  const srcLength = parseIpInto(t.src, SRC, 0);
+  const dstLength = parseIpInto(t.dst, DST, 0);
+  if (srcLength === 0 || dstLength === 0)
+    return `${t.src} -> ${t.dst} is not a pair of IP addresses`;
+  if (srcLength !== a || dstLength !== a)
+    return `${t.src} -> ${t.dst} is not a pair of IPv${a === 4 ? 4 : 6} addresses`;
+  const range =
+    outOfRange('protocol', t.proto, 0xff) ??
+    outOfRange('source port', t.srcPort, 0xffff) ??
+    outOfRange('destination port', t.dstPort, 0xffff);
+  if (range) return range;
   out.fill(0, off, off + type.length);
   out[off] = t.proto;
-  out.set(src, off + 4);
+  for (let i = 0; i < a; i++) {
+    out[off + 4 + i] = SRC[i];
+    out[off + 8 + a + i] = DST[i];
+  }
   putBe16(out, off + 4 + a, t.srcPort);
-  out.set(dst, off + 8 + a);
   putBe16(out, off + 8 + 2 * a, t.dstPort);
   return null;
 }
