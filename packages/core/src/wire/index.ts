@@ -1,4 +1,5 @@
 export * from './address.js';
+export * from './bare-tcp.js';
 export * from './build.js';
 export * from './field.js';
 export * from './ip-proto.js';

@@ -3,7 +3,9 @@
 // yet delivered, gives both ends' RCV.NXT at once: its receiver still expects its SEQ, its sender
 // expects the number it acknowledges. Used by cutter (a packet in hand) and by `rope run
 // --on-match cut`.
-import { type AddressInput, tcpPacketLength, writeTcpPacket } from './build.js';
+import { parseIp } from './address.js';
+import { bareTcpLength, writeBareTcp } from './bare-tcp.js';
+import type { AddressInput } from './build.js';
 import { TCP_ACK, TCP_RST } from './tcp.js';
 
 /** Where a forged packet goes: the addresses and ports the real peer would use. */
@@ -30,20 +32,18 @@ export function numbersOfHeldPacket(fromInitiator: boolean, seq: number, ack: nu
     : { initiator: seq >>> 0, responder: ack >>> 0 };
 }
 
+function addressBytes(a: AddressInput): Uint8Array {
+  if (typeof a !== 'string') return a;
+  const b = parseIp(a);
+  if (!b) throw new RangeError(`not an IP address: ${JSON.stringify(a)}`);
+  return b;
+}
+
 /** RST|ACK with `seq` (the receiver's RCV.NXT) and `ack`, window 0, no options, TTL 64. */
 export function rstAckPacket(to: ResetReach, seq: number, ack: number): Buffer {
-  const spec = {
-    src: to.src,
-    dst: to.dst,
-    srcPort: to.srcPort,
-    dstPort: to.dstPort,
-    ttl: 64,
-    seq: seq >>> 0,
-    ack: ack >>> 0,
-    flags: TCP_RST | TCP_ACK,
-    window: 0,
-  };
-  const out = Buffer.allocUnsafe(tcpPacketLength(spec));
-  writeTcpPacket(spec, out, 0);
+  const src = addressBytes(to.src);
+  const dst = addressBytes(to.dst);
+  const out = Buffer.allocUnsafe(bareTcpLength(src.length === 16 ? 16 : 4, 0));
+  writeBareTcp(out, 0, src, dst, to.srcPort, to.dstPort, seq, ack, TCP_RST | TCP_ACK, 0, null);
   return out;
 }

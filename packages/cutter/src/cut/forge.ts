@@ -5,13 +5,12 @@
 // segments are exempt from the 500 ms out-of-window ACK rate limit), conntrack ≥ 6.1 ignores it
 // instead of calling it invalid, and it can never be taken as new data.
 import {
+  bareTcpLength,
   parseIp,
   rstAckPacket,
   TCP_ACK,
   TCP_SYN,
-  tcpPacketLength,
-  writeTcpPacket,
-  type TcpSpec,
+  writeBareTcp,
 } from '@p2pwall/core';
 
 /** Where a forged packet goes: the addresses the real peer would use. */
@@ -37,17 +36,28 @@ export function reachTo(src: string, sport: number, dst: string, dport: number):
 export const OLD_BYTE_DISTANCE = 0x40000000;
 const OLD_BYTE = new Uint8Array([0]);
 
-function build(r: Reach, spec: Omit<TcpSpec, 'src' | 'dst' | 'srcPort' | 'dstPort'>): Buffer {
-  const full: TcpSpec = {
-    src: r.srcIp ?? r.src,
-    dst: r.dstIp ?? r.dst,
-    srcPort: r.sport,
-    dstPort: r.dport,
-    ttl: 64,
-    ...spec,
-  };
-  const out = Buffer.allocUnsafe(tcpPacketLength(full));
-  writeTcpPacket(full, out, 0);
+/** The bytes of `r`'s source or destination address (parsed here when reachTo did not). */
+function bytesOf(parsed: Uint8Array | undefined, text: string): Uint8Array {
+  const b = parsed ?? parseIp(text);
+  if (!b) throw new RangeError(`not an IP address: ${JSON.stringify(text)}`);
+  return b;
+}
+
+/** A bare segment along `r` (core's writeBareTcp: TTL 64, no options, nothing else allocated). */
+function build(
+  r: Reach,
+  seq: number,
+  ack: number,
+  flags: number,
+  window: number,
+  payload: Uint8Array | null,
+): Buffer {
+  const src = bytesOf(r.srcIp, r.src);
+  const dst = bytesOf(r.dstIp, r.dst);
+  const out = Buffer.allocUnsafe(
+    bareTcpLength(src.length === 16 ? 16 : 4, payload === null ? 0 : payload.length),
+  );
+  writeBareTcp(out, 0, src, dst, r.sport, r.dport, seq, ack, flags, window, payload);
   return out;
 }
 
@@ -61,20 +71,14 @@ export function rstAck(r: Reach, seq: number, ack: number): Buffer {
 }
 
 export function synProbe(r: Reach, seq: number): Buffer {
-  return build(r, { seq: seq >>> 0, ack: 0, flags: TCP_SYN, window: 65535 });
+  return build(r, seq, 0, TCP_SYN, 65535, null);
 }
 
 export function ackProbe(r: Reach, seq: number, ack: number): Buffer {
-  return build(r, { seq: seq >>> 0, ack: ack >>> 0, flags: TCP_ACK, window: 65535 });
+  return build(r, seq, ack, TCP_ACK, 65535, null);
 }
 
 /** One byte far below `rcvNxt` (the receiver's, or an estimate of it from the sender's SND.NXT). */
 export function oldByteProbe(r: Reach, rcvNxt: number, ack: number, window = 65535): Buffer {
-  return build(r, {
-    seq: (rcvNxt - OLD_BYTE_DISTANCE) >>> 0,
-    ack: ack >>> 0,
-    flags: TCP_ACK,
-    window,
-    payload: OLD_BYTE,
-  });
+  return build(r, rcvNxt - OLD_BYTE_DISTANCE, ack, TCP_ACK, window, OLD_BYTE);
 }
