@@ -63,6 +63,28 @@ test('pacer: each lane keeps its order, ahead first, batch bound held (property)
   );
 });
 
+test('pacer: a lane that never empties keeps its order over thousands of jobs', async () => {
+  // 100 wait at every turn's start and each turn adds as many as a batch runs: the queue never
+  // empties, and what runs is still in the order pushed
+  const p = new Pacer(64);
+  const ran: number[] = [];
+  let pushed = 0;
+  const pushOne = () => {
+    const id = pushed++;
+    p.push(() => ran.push(id));
+  };
+  for (let i = 0; i < 100; i++) pushOne();
+  for (let turn = 0; turn < 200; turn++) {
+    for (let i = 0; i < 64; i++) pushOne();
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+  while (p.pending > 0) await new Promise<void>((resolve) => setImmediate(resolve));
+  assert.deepEqual(
+    ran,
+    Array.from({ length: pushed }, (_, i) => i),
+  );
+});
+
 test('pacer: clear drops both lanes', async () => {
   const p = new Pacer();
   const ran: number[] = [];

@@ -1,6 +1,6 @@
 // An address argument: one IPv4/IPv6 address or a CIDR prefix, parsed once into bytes and a
 // prefix length so matching is a byte comparison.
-import { parseIp } from '@p2pwall/core';
+import { parseIp, parseIpInto } from '@p2pwall/core';
 
 export interface AddressMatch {
   /** As the user wrote it (for messages). */
@@ -30,10 +30,14 @@ export function parseAddressMatch(text: string): AddressMatch {
   return { text, bytes, prefix };
 }
 
+// the address being matched, parsed into scratch space: a listing matches every entry
+const SCRATCH = new Uint8Array(16);
+
 /** Whether address text `a` (as conntrack reports it) lies in `m`. */
 export function addressMatches(m: AddressMatch, a: string): boolean {
-  const b = parseIp(a);
-  if (!b || b.length !== m.bytes.length) return false;
+  const length = parseIpInto(a, SCRATCH, 0);
+  if (length !== m.bytes.length) return false;
+  const b = SCRATCH;
   let bits = m.prefix;
   for (let i = 0; bits > 0; i++, bits -= 8) {
     const mask = bits >= 8 ? 0xff : (0xff << (8 - bits)) & 0xff;

@@ -1,7 +1,14 @@
 // A connection as cutter sees it: a conntrack entry plus what the cut needs to know about it —
 // its two endpoints (each visible under two addresses when NAT rewrites one side), whether the
 // machine itself is one of them, and display-ready fields.
-import { IPPROTO, IPPROTO_TCP, joinHostPort, parseIp, protocolName } from '@p2pwall/core';
+import {
+  IPPROTO,
+  IPPROTO_TCP,
+  joinHostPort,
+  parseIp,
+  parseIpInto,
+  protocolName,
+} from '@p2pwall/core';
 import {
   IPS_DST_NAT,
   IPS_HW_OFFLOAD,
@@ -62,12 +69,16 @@ export function hasPorts(protoNum: number): boolean {
  * before 192.0.2.10.
  */
 export function addressOrder(address: string): string {
-  const b = parseIp(address);
-  if (!b) return address;
+  const length = parseIpInto(address, ORDER_SCRATCH, 0);
+  if (length === 0) return address;
   let s = '';
-  for (const x of b) s += x.toString(16).padStart(2, '0');
+  for (let i = 0; i < length; i++) s += HEX_BYTE[ORDER_SCRATCH[i]];
   return s;
 }
+
+// a listing sorts every entry it matched: no array per address, no toString per byte
+const ORDER_SCRATCH = new Uint8Array(16);
+const HEX_BYTE = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 
 export function toConnection(e: ConntrackEntry): Connection {
   const status = e.status ?? 0;
