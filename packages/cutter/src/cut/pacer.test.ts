@@ -63,7 +63,7 @@ test('pacer: each lane keeps its order, ahead first, batch bound held (property)
   );
 });
 
-test('pacer: a lane that never empties keeps its order over thousands of jobs', async () => {
+test('pacer: a queue that never empties keeps its order over thousands of jobs', async () => {
   // 100 wait at every turn's start and each turn adds as many as a batch runs: the queue never
   // empties, and what runs is still in the order pushed
   const p = new Pacer(64);
