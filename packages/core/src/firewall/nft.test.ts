@@ -47,6 +47,19 @@ test('a flow must not mix address families', () => {
     () => flowFamily({ proto: 6, src: '192.0.2.1', srcPort: 1, dst: '2001:db8::2', dstPort: 2 }),
     /mixes or misspells/,
   );
+  assert.equal(
+    flowFamily({ proto: 6, src: '192.0.2.1', srcPort: 1, dst: '198.51.100.1', dstPort: 2 }),
+    4,
+  );
+  for (const [src, dst] of [
+    ['2001:db8::1', '192.0.2.1'],
+    ['192.0.2.256', '192.0.2.1'],
+    ['192.0.2.1', 'host.example'],
+  ])
+    assert.throws(
+      () => flowFamily({ proto: 6, src, srcPort: 1, dst, dstPort: 2 }),
+      /mixes or misspells/,
+    );
 });
 
 test('drop groups go into the one install transaction, each with its own timeout', () => {
