@@ -7,21 +7,25 @@
 // `FILE: KEY: what is wrong`), and the file becomes command-line arguments that parse without
 // error: the commands then read them exactly as if they had been typed, before the real command
 // line, whose options win where both give one.
-import { parseLockAllow } from '../live/enforce-rules.js';
-import { parseCidrList } from '../live/inside.js';
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { parseAction } from '../live/actions.js';
-import { CliError, UsageError, type ArgToken } from './command.js';
+import { parseLockAllow } from '../live/enforce-rules.js';
+import { parseCidrList } from '../live/inside.js';
+import { CliError, UsageError } from './command.js';
 import {
-  parseCount,
-  parseListenAddress,
-  parseMark,
-  parseQueueRange,
-  parseSeconds,
-  resolveScript,
-} from './live-options.js';
-import { pushesFrom } from './push-options.js';
+  count,
+  flag,
+  mark,
+  MARK_EXPECTS,
+  oneOf,
+  path,
+  queues,
+  typeError,
+  type ConfigKey,
+  type Json,
+} from './config-key.js';
+import { parseListenAddress, parseSeconds } from './live-options.js';
+import { groups } from './run-config-groups.js';
 import { parseShareOption } from './share-option.js';
 
 /** The file as arguments for each command. */
@@ -29,158 +33,6 @@ export interface ConfigArgs {
   run: string[];
   rules: string[];
 }
-
-type Json = unknown;
-
-/** One key of the file: it checks its value and gives the command-line arguments it stands for. */
-interface ConfigKey {
-  /** What the value must be, for the message when it is something else. */
-  expects: string;
-  run(value: Json, key: string, file: string): string[];
-  /** The arguments of `rope rules` it implies (the queues and the marks rope sets). */
-  rules?(value: Json, key: string): string[];
-}
-
-const isInt = (v: Json): v is number => typeof v === 'number' && Number.isInteger(v);
-const text = (v: Json) => (typeof v === 'string' ? v : JSON.stringify(v));
-
-function typeError(key: string, expects: string, value: Json): never {
-  throw new UsageError(`${key}: expected ${expects}, got ${text(value)}`);
-}
-
-function count(flag: string, min: number, max: number): ConfigKey {
-  const expects = `a whole number (${min}..${max})`;
-  return {
-    expects,
-    run(v, key) {
-      if (!isInt(v)) typeError(key, expects, v);
-      parseCount(String(v), key, min, max);
-      return [flag, String(v)];
-    },
-  };
-}
-
-function flag(name: string): ConfigKey {
-  return {
-    expects: 'true or false',
-    run(v, key) {
-      if (typeof v !== 'boolean') typeError(key, this.expects, v);
-      return v ? [name] : [];
-    },
-  };
-}
-
-function oneOf(name: string, words: string[]): ConfigKey {
-  const expects = words.map((w) => `"${w}"`).join(' or ');
-  return {
-    expects,
-    run(v, key) {
-      if (typeof v !== 'string' || !words.includes(v)) typeError(key, expects, v);
-      return [name, v];
-    },
-  };
-}
-
-/** A queue number, or "N:M". */
-function queues(name: string, range: 'any' | 'range'): ConfigKey {
-  const expects = range === 'range' ? 'a range "A:B"' : 'a queue number or a range "N:M"';
-  return {
-    expects,
-    run(v, key) {
-      if (!isInt(v) && typeof v !== 'string') typeError(key, expects, v);
-      const [a, b] = parseQueueRange(String(v), key);
-      if (range === 'range' && a === b)
-        throw new UsageError(`${key}: needs a range A:B with A < B (use "queue" for one queue)`);
-      if (b - a >= 64) throw new UsageError(`${key}: at most 64 queues`);
-      return [name, String(v)];
-    },
-    // rope rules takes one queue with --queue; several, as `rope run --queue N:M` binds them,
-    // are spread over with --queue-balance either way
-    rules(v) {
-      const [a, b] = parseQueueRange(String(v), name);
-      return a === b ? ['--queue', String(a)] : ['--queue-balance', `${a}:${b}`];
-    },
-  };
-}
-
-const MARK_EXPECTS = 'a mark (a number, or a string "0x…")';
-
-function mark(value: Json, key: string): number {
-  if (!isInt(value) && typeof value !== 'string') typeError(key, MARK_EXPECTS, value);
-  return parseMark(String(value), key);
-}
-
-const GROUP_KEYS = ['script', 'push', 'on-match'];
-const PUSH_KINDS = ['int', 'str', 'ip'];
-
-/** The marks `rope rules` must know of: those of the mark actions and the done mark. */
-function groupMarks(groups: Json): number[] {
-  const marks: number[] = [];
-  for (const g of groups as Record<string, Json>[]) {
-    const a = typeof g['on-match'] === 'string' ? parseAction(g['on-match']) : null;
-    if (a?.kind === 'mark') marks.push(a.mark);
-  }
-  return marks;
-}
-
-const groups: ConfigKey = {
-  expects: 'a list of script groups [{"script": …, "push": […], "on-match": …}, …]',
-  run(v, key, file) {
-    if (!Array.isArray(v) || v.length === 0) typeError(key, this.expects, v);
-    const args: string[] = [];
-    v.forEach((g: Json, i) => {
-      const at = `${key}[${i}]`;
-      if (typeof g !== 'object' || g === null || Array.isArray(g))
-        typeError(at, 'an object {"script": …, "push": […], "on-match": …}', g);
-      const group = g as Record<string, Json>;
-      for (const k of Object.keys(group))
-        if (!GROUP_KEYS.includes(k))
-          throw new UsageError(`${at}: unknown key '${k}' (a group has ${GROUP_KEYS.join(', ')})`);
-      const script = group.script;
-      if (typeof script !== 'string' || script === '')
-        typeError(
-          `${at}.script`,
-          'a built-in script name, a .rope file or an l7-filter .pat file',
-          script,
-        );
-      // a file is found beside the configuration, as an include would be
-      const named = resolveScript(script, `${at}.script: ${script}`);
-      const path = named !== script || isAbsolute(script) ? named : resolve(dirname(file), script);
-      args.push('--script', path);
-      const pushes = group.push ?? [];
-      if (!Array.isArray(pushes)) typeError(`${at}.push`, 'a list like [{"int": 5000000}]', pushes);
-      pushes.forEach((p: Json, j) => {
-        const pat = `${at}.push[${j}]`;
-        const kind = p && typeof p === 'object' ? Object.keys(p) : [];
-        if (kind.length !== 1 || !PUSH_KINDS.includes(kind[0]))
-          typeError(pat, 'one of {"int": N}, {"str": "S"}, {"ip": "A"}', p);
-        const value = (p as Record<string, Json>)[kind[0]];
-        if (typeof value !== 'string' && !isInt(value))
-          typeError(`${pat}.${kind[0]}`, 'a string or a whole number', value);
-        const token: ArgToken = { kind: 'option', name: `push-${kind[0]}`, value: String(value) };
-        try {
-          pushesFrom([token]);
-        } catch (e) {
-          if (e instanceof UsageError) throw new UsageError(`${pat}: ${e.message}`);
-          throw e;
-        }
-        args.push(`--push-${kind[0]}`, String(value));
-      });
-      const onMatch = group['on-match'];
-      if (onMatch !== undefined) {
-        if (typeof onMatch !== 'string' || !parseAction(onMatch))
-          typeError(
-            `${at}.on-match`,
-            '"accept", "drop", "cut", "mark:V" (V a non-zero mark), "lock:SECONDS" or "block-peer:SECONDS"',
-            onMatch,
-          );
-        args.push('--on-match', onMatch);
-      }
-    });
-    return args;
-  },
-  rules: (v) => groupMarks(v).flatMap((m) => ['--mark', `0x${m.toString(16)}`]),
-};
 
 /** The "rules" object: the options of `rope rules` that rope run does not share. */
 const RULES_KEYS: Record<string, ConfigKey> = {
@@ -328,17 +180,6 @@ export const CONFIG_KEYS: Record<string, ConfigKey> = {
     },
   },
 };
-
-/** A key holding a path: a relative one is taken beside the configuration file. */
-function path(option: string, what: string): ConfigKey {
-  return {
-    expects: `a string (${what})`,
-    run(v, key, file) {
-      if (typeof v !== 'string' || v === '') typeError(key, this.expects, v);
-      return [option, isAbsolute(v) ? v : resolve(dirname(file), v)];
-    },
-  };
-}
 
 /** Line and column of a character offset, for JSON syntax errors. */
 function position(source: string, offset: number): string {
