@@ -174,6 +174,8 @@ export const bench: BenchModule = {
           .map((o) => `${o.bothEnded}/${sit.count}${o.oneEnded ? ` (+${o.oneEnded} one end)` : ''}`)
           .join(', ');
         const cuts = outs.map((o) => o.cutMs).filter((x): x is number => x !== null);
+        // tcpkill never ends by itself: it is stopped when the window closes
+        const commandEnds = tool === 'tcpkill' ? [] : outs.map((o) => o.commandMs);
         const rss = outs.map((o) => o.peakRss).filter((x): x is number => x !== null);
         rows.push([
           sit.name,
@@ -184,6 +186,7 @@ export const bench: BenchModule = {
             ? `${Math.min(...times).toFixed(0)}–${Math.max(...times).toFixed(0)} ms`
             : '—',
           cuts.length ? `${median(cuts).toFixed(1)} ms` : '—',
+          commandEnds.length ? `${median(commandEnds).toFixed(0)} ms` : '—',
           rss.length ? `${(Math.max(...rss) / 1e6).toFixed(1)} MB` : '—',
         ]);
       }
@@ -197,6 +200,8 @@ export const bench: BenchModule = {
       `${many}; median and range over the runs where every connection ended. "Cut itself" is what cutter`,
       `reports per connection (--json \`ms\`, the slowest connection of a run, median over runs): from the`,
       `first probe to both ends confirmed reset, without starting Node, reading conntrack and loading the rules.`,
+      `"Command ends": from its start until it exited (median over all runs); cutter exits once every`,
+      `reset is confirmed and its rules are removed, which comes after the resets themselves.`,
       `"Peak RSS": the largest over the runs (GNU time's maximum resident set size for cutter and conntrack,`,
       `which start through it; VmHWM just before it is stopped for tcpkill).`,
       '',
@@ -208,6 +213,7 @@ export const bench: BenchModule = {
           'median',
           'range',
           'cut itself',
+          'command ends',
           'peak RSS',
         ],
         rows,
