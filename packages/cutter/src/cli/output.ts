@@ -23,57 +23,63 @@ export function jsonEventLine(
   return JSON.stringify({ event, schema: JSON_SCHEMA, time: now.toISOString(), ...record });
 }
 
-/** The JSON shape of one connection (the --json line without the result fields). */
-export function connectionJson(c: Connection): Record<string, unknown> {
-  const t = (x: Connection['entry']['orig']) => ({
-    src: x.src,
-    dst: x.dst,
-    ...(x.srcPort !== undefined ? { sport: x.srcPort } : {}),
-    ...(x.dstPort !== undefined ? { dport: x.dstPort } : {}),
-  });
-  const e = c.entry;
-  return {
-    proto: c.proto,
-    family: c.family,
-    ...(c.state ? { state: c.state } : {}),
-    original: t(e.orig),
-    reply: t(e.reply),
-    nat: c.nat,
-    mark: c.mark,
-    zone: c.zone,
-    ...(c.id !== undefined ? { id: c.id } : {}),
-    ...(e.timeout !== undefined ? { timeout: e.timeout } : {}),
-    status: statusFlags(e.status ?? 0),
-    local: c.local ?? null,
-    ...(e.countersOrig && e.countersReply
-      ? {
-          counters: {
-            original: {
-              packets: Number(e.countersOrig.packets),
-              bytes: Number(e.countersOrig.bytes),
-            },
-            reply: {
-              packets: Number(e.countersReply.packets),
-              bytes: Number(e.countersReply.bytes),
-            },
-          },
-        }
-      : {}),
-  };
+type Json = Record<string, unknown>;
+
+// The objects below are built by assigning their fields in the documented order (docs/json.md),
+// not by spreading conditional objects into one another: a thousand result lines, as a cut of a
+// thousand connections prints them at its end, took ~44 ms to build that way, 25–30 ms now (a
+// fresh process). output-json.test.ts holds the bytes to the spread-built shape.
+
+function tupleJson(x: Connection['entry']['orig']): Json {
+  const o: Json = { src: x.src, dst: x.dst };
+  if (x.srcPort !== undefined) o.sport = x.srcPort;
+  if (x.dstPort !== undefined) o.dport = x.dstPort;
+  return o;
 }
 
-export function resultJson(r: CutResult): Record<string, unknown> {
-  return {
-    ...connectionJson(r.connection),
-    result: r.result,
-    reason: r.reason,
-    ms: Math.round(r.ms * 100) / 100,
-    ...(r.method ? { method: r.method } : {}),
-    ...(r.conntrackDeleted !== undefined ? { conntrackDeleted: r.conntrackDeleted } : {}),
-    ...(r.initiator ? { initiator: r.initiator } : {}),
-    ...(r.responder ? { responder: r.responder } : {}),
-    ...(r.blockedUntil ? { blockedUntil: new Date(r.blockedUntil).toISOString() } : {}),
-  };
+/** Adds the fields of connection `c` to `o`, in order; returns `o`. */
+function putConnection(o: Json, c: Connection): Json {
+  const e = c.entry;
+  o.proto = c.proto;
+  o.family = c.family;
+  if (c.state) o.state = c.state;
+  o.original = tupleJson(e.orig);
+  o.reply = tupleJson(e.reply);
+  o.nat = c.nat;
+  o.mark = c.mark;
+  o.zone = c.zone;
+  if (c.id !== undefined) o.id = c.id;
+  if (e.timeout !== undefined) o.timeout = e.timeout;
+  o.status = statusFlags(e.status ?? 0);
+  o.local = c.local ?? null;
+  if (e.countersOrig && e.countersReply)
+    o.counters = {
+      original: { packets: Number(e.countersOrig.packets), bytes: Number(e.countersOrig.bytes) },
+      reply: { packets: Number(e.countersReply.packets), bytes: Number(e.countersReply.bytes) },
+    };
+  return o;
+}
+
+/** Adds the result fields of `r` (after its connection's) to `o`, in order; returns `o`. */
+function putResult(o: Json, r: CutResult): Json {
+  o.result = r.result;
+  o.reason = r.reason;
+  o.ms = Math.round(r.ms * 100) / 100;
+  if (r.method) o.method = r.method;
+  if (r.conntrackDeleted !== undefined) o.conntrackDeleted = r.conntrackDeleted;
+  if (r.initiator) o.initiator = r.initiator;
+  if (r.responder) o.responder = r.responder;
+  if (r.blockedUntil) o.blockedUntil = new Date(r.blockedUntil).toISOString();
+  return o;
+}
+
+/** The JSON shape of one connection (the --json line without the result fields). */
+export function connectionJson(c: Connection): Json {
+  return putConnection({}, c);
+}
+
+export function resultJson(r: CutResult): Json {
+  return putResult(putConnection({}, r.connection), r);
 }
 
 export function resultLine(r: CutResult): string {
