@@ -9,10 +9,10 @@
 import { finishChecksum, pseudoHeaderSum, sumBytes } from '../bytes/checksum.js';
 import { putBe16, putBe32 } from '../bytes/endian.js';
 import { IPPROTO_TCP } from './ip-proto.js';
+import { IPV4_MIN_HEADER as IPV4_HEADER } from './ipv4.js';
+import { IPV6_HEADER } from './ipv6.js';
+import { TCP_MIN_HEADER as TCP_HEADER } from './tcp.js';
 
-const IPV4_HEADER = 20;
-const IPV6_HEADER = 40;
-const TCP_HEADER = 20;
 const TTL = 64;
 
 /** Bytes of a bare segment carrying `payloadLength` bytes, between 4- or 16-byte addresses. */

@@ -46,7 +46,11 @@ export interface RawIpSpec extends IpSpec {
   payload?: Uint8Array | string;
 }
 
-function address(a: AddressInput): Uint8Array {
+/**
+ * An address given as text or as bytes, as 4 or 16 bytes; a RangeError when it is neither (what
+ * the builders and the forged resets take their addresses through).
+ */
+export function addressBytes(a: AddressInput): Uint8Array {
   if (typeof a !== 'string') {
     if (a.length !== 4 && a.length !== 16) throw new RangeError(`address of ${a.length} bytes`);
     return a;
@@ -103,8 +107,8 @@ function writeIp(
 }
 
 function endpoints(spec: IpSpec): [Uint8Array, Uint8Array] {
-  const src = address(spec.src);
-  const dst = address(spec.dst);
+  const src = addressBytes(spec.src);
+  const dst = addressBytes(spec.dst);
   if (src.length !== dst.length)
     throw new RangeError('source and destination are of different IP versions');
   return [src, dst];

@@ -3,9 +3,8 @@
 // yet delivered, gives both ends' RCV.NXT at once: its receiver still expects its SEQ, its sender
 // expects the number it acknowledges. Used by cutter (a packet in hand) and by `rope run
 // --on-match cut`.
-import { parseIp } from './address.js';
 import { bareTcpLength, writeBareTcp } from './bare-tcp.js';
-import type { AddressInput } from './build.js';
+import { addressBytes, type AddressInput } from './build.js';
 import { TCP_ACK, TCP_RST } from './tcp.js';
 
 /** Where a forged packet goes: the addresses and ports the real peer would use. */
@@ -30,13 +29,6 @@ export function numbersOfHeldPacket(fromInitiator: boolean, seq: number, ack: nu
   return fromInitiator
     ? { initiator: ack >>> 0, responder: seq >>> 0 }
     : { initiator: seq >>> 0, responder: ack >>> 0 };
-}
-
-function addressBytes(a: AddressInput): Uint8Array {
-  if (typeof a !== 'string') return a;
-  const b = parseIp(a);
-  if (!b) throw new RangeError(`not an IP address: ${JSON.stringify(a)}`);
-  return b;
 }
 
 /** RST|ACK with `seq` (the receiver's RCV.NXT) and `ack`, window 0, no options, TTL 64. */

@@ -5,6 +5,7 @@
 // segments are exempt from the 500 ms out-of-window ACK rate limit), conntrack ≥ 6.1 ignores it
 // instead of calling it invalid, and it can never be taken as new data.
 import {
+  addressBytes,
   bareTcpLength,
   parseIp,
   rstAckPacket,
@@ -36,13 +37,6 @@ export function reachTo(src: string, sport: number, dst: string, dport: number):
 export const OLD_BYTE_DISTANCE = 0x40000000;
 const OLD_BYTE = new Uint8Array([0]);
 
-/** The bytes of `r`'s source or destination address (parsed here when reachTo did not). */
-function bytesOf(parsed: Uint8Array | undefined, text: string): Uint8Array {
-  const b = parsed ?? parseIp(text);
-  if (!b) throw new RangeError(`not an IP address: ${JSON.stringify(text)}`);
-  return b;
-}
-
 /** A bare segment along `r` (core's writeBareTcp: TTL 64, no options, nothing else allocated). */
 function build(
   r: Reach,
@@ -52,8 +46,9 @@ function build(
   window: number,
   payload: Uint8Array | null,
 ): Buffer {
-  const src = bytesOf(r.srcIp, r.src);
-  const dst = bytesOf(r.dstIp, r.dst);
+  // reachTo parsed the addresses once; a Reach made by hand is parsed here
+  const src = addressBytes(r.srcIp ?? r.src);
+  const dst = addressBytes(r.dstIp ?? r.dst);
   const out = Buffer.allocUnsafe(
     bareTcpLength(src.length === 16 ? 16 : 4, payload === null ? 0 : payload.length),
   );
