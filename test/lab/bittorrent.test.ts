@@ -84,7 +84,7 @@ test(
 test(
   'uTP: transmission-cli completes the download when the router rejects BitTorrent over TCP',
   { skip },
-  async () => {
+  async (t) => {
     await withLab({}, async (lab) => {
       const counted = await countForwarded(lab.router);
       const swarm = await lab.bittorrent({
@@ -97,8 +97,23 @@ test(
         `table inet no_tcp {\n chain forward {\n type filter hook forward priority filter;\n tcp dport ${seederPort} reject with tcp reset\n tcp sport ${seederPort} reject with tcp reset\n }\n}\n`,
       );
       const recording = await recordP2p(lab, 'utp');
-      const [r] = await swarm.download({ timeoutMs: 120_000 });
-      assert.ok(r.complete && r.checksumOk, JSON.stringify({ ...r, host: r.host.name }));
+      // transmission 3.00 tries a peer over uTP first, once. When that handshake fails for any
+      // reason (its SYN and two retransmissions unanswered for ~9 s, say, on a loaded machine),
+      // it retries over TCP at once, which this router rejects, marks the seeder unreachable and
+      // leaves it alone for 15 minutes. A single hiccup at the start would fail the test although
+      // uTP works, so a fresh leecher (a new process that remembers nothing) gets a second try;
+      // the first one's end is reported. Both failing is a failure.
+      const failures: string[] = [];
+      let r = (await swarm.download({ timeoutMs: 60_000 }))[0];
+      if (!r.complete) {
+        failures.push(JSON.stringify({ ...r, host: r.host.name }));
+        r = (await swarm.download({ timeoutMs: 60_000 }))[0];
+      }
+      if (failures.length > 0) t.diagnostic(`the first leecher failed: ${failures[0]}`);
+      assert.ok(
+        r.complete && r.checksumOk,
+        [...failures, JSON.stringify({ ...r, host: r.host.name })].join('; then '),
+      );
       assertOnlyBittorrent(await recording.classify());
       const { udp } = await counted();
       assert.ok(udp > swarm.file.size, `the file came over UDP (uTP): ${udp} bytes`);

@@ -180,3 +180,20 @@ export async function waitAnnounced(seeders: BtPeer[], timeoutMs: number): Promi
     }
   }
 }
+
+/**
+ * The last lines of a peer's log (transmission's progress lines end in a bare \r), for an error
+ * that outlives the lab's temp directory.
+ */
+export function logTail(file: string, lines = 8): string {
+  if (!existsSync(file)) return '(no log)';
+  const text = readFileSync(file, 'latin1').trimEnd();
+  return (
+    text
+      .split(/\r?\n|\r/)
+      .map((l) => l.trim())
+      .filter((l) => l !== '')
+      .slice(-lines)
+      .join(' | ') || '(empty)'
+  );
+}

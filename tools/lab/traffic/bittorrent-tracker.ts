@@ -2,13 +2,13 @@
 // and the waits that make a download start at once instead of after a tracker retry interval —
 // until opentracker accepts the torrent, and until it lists every seeder.
 import type { ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { hostPort } from '../addresses.js';
 import type { LabHost } from '../host.js';
 import { LabProcessError } from '../processes.js';
-import type { BtPeer } from './bittorrent-peer.js';
+import { logTail, type BtPeer } from './bittorrent-peer.js';
 
 export const TRACKER_PORT = 6969;
 
@@ -139,16 +139,4 @@ async function scrape(
     complete: complete ? Number(complete[1]) : 0,
     incomplete: incomplete ? Number(incomplete[1]) : 0,
   };
-}
-
-/** The last lines of a peer's log, for an error that outlives the lab's temp directory. */
-function logTail(file: string, lines = 8): string {
-  if (!existsSync(file)) return '(no log)';
-  const text = readFileSync(file, 'latin1').trimEnd();
-  return (
-    text
-      .split(/\r?\n|\r/)
-      .slice(-lines)
-      .join(' | ') || '(empty)'
-  );
 }

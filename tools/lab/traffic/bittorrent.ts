@@ -26,6 +26,7 @@ import { stopProcess } from '../netns.js';
 import { infoHash } from './bencode.js';
 import {
   BT_CLIENTS,
+  logTail,
   waitAnnounced,
   type BtClient,
   type BtPeer,
@@ -199,6 +200,9 @@ export class BittorrentSwarm {
     await stopProcess(child, 1000);
     const sha256 = existsSync(out) ? await sha256OfRange(out, 0, Infinity) : null;
     const checksumOk = sha256 === this.p.sha256;
+    // The client's last words (transmission's progress line counts the peers it reached) say
+    // whether it never found the seeders, never connected, or stalled mid-way.
+    const said = () => `; its output ended: ${logTail(join(peer.dir, 'output.log'), 2)}`;
     return {
       client: peer.client,
       host: peer.host,
@@ -206,7 +210,12 @@ export class BittorrentSwarm {
       sha256,
       checksumOk,
       ms,
-      error: error ?? (checksumOk ? undefined : `checksum mismatch (${sha256 ?? 'no file'})`),
+      error:
+        error !== null
+          ? error + said()
+          : checksumOk
+            ? undefined
+            : `checksum mismatch (${sha256 ?? 'no file'})`,
     };
   }
 
