@@ -131,3 +131,20 @@ export function parseIp(text: string): Uint8Array | null {
   if (tailV4) out.set(tailV4, 12);
   return out;
 }
+
+/** An address as its text or as its 4 or 16 bytes. */
+export type AddressInput = string | Uint8Array;
+
+/**
+ * An address given as text or as bytes, as 4 or 16 bytes; a RangeError when it is neither (what
+ * the builders and the forged resets take their addresses through).
+ */
+export function addressBytes(a: AddressInput): Uint8Array {
+  if (typeof a !== 'string') {
+    if (a.length !== 4 && a.length !== 16) throw new RangeError(`address of ${a.length} bytes`);
+    return a;
+  }
+  const b = parseIp(a);
+  if (!b) throw new RangeError(`not an IP address: ${JSON.stringify(a)}`);
+  return b;
+}

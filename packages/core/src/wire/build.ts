@@ -3,14 +3,12 @@
 // written after the IP header is placed, then the checksum is computed over the final bytes.
 import { finishChecksum, pseudoHeaderSum, sumBytes } from '../bytes/checksum.js';
 import { be16, putBe16 } from '../bytes/endian.js';
-import { parseIp } from './address.js';
+import { addressBytes, type AddressInput } from './address.js';
 import { emitIpv4, IPV4_FIELD, ipv4HeaderLength, IPV4_MIN_HEADER } from './ipv4.js';
 import { emitIpv6, IPV6_FIELD, IPV6_HEADER } from './ipv6.js';
 import { IPPROTO_TCP, IPPROTO_UDP } from './ip-proto.js';
 import { emitTcp, TCP_FIELD, tcpHeaderLength } from './tcp.js';
 import { emitUdp, UDP_FIELD, UDP_HEADER } from './udp.js';
-
-export type AddressInput = string | Uint8Array;
 
 export interface IpSpec {
   src: AddressInput;
@@ -44,20 +42,6 @@ export interface UdpSpec extends IpSpec {
 export interface RawIpSpec extends IpSpec {
   protocol: number;
   payload?: Uint8Array | string;
-}
-
-/**
- * An address given as text or as bytes, as 4 or 16 bytes; a RangeError when it is neither (what
- * the builders and the forged resets take their addresses through).
- */
-export function addressBytes(a: AddressInput): Uint8Array {
-  if (typeof a !== 'string') {
-    if (a.length !== 4 && a.length !== 16) throw new RangeError(`address of ${a.length} bytes`);
-    return a;
-  }
-  const b = parseIp(a);
-  if (!b) throw new RangeError(`not an IP address: ${JSON.stringify(a)}`);
-  return b;
 }
 
 function bytes(p: Uint8Array | string | undefined): Uint8Array {

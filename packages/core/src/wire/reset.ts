@@ -4,7 +4,7 @@
 // expects the number it acknowledges. Used by cutter (a packet in hand) and by `rope run
 // --on-match cut`.
 import { bareTcpLength, writeBareTcp } from './bare-tcp.js';
-import { addressBytes, type AddressInput } from './build.js';
+import { addressBytes, type AddressInput } from './address.js';
 import { TCP_ACK, TCP_RST } from './tcp.js';
 
 /** Where a forged packet goes: the addresses and ports the real peer would use. */

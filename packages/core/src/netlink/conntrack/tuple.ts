@@ -1,6 +1,6 @@
 // CTA_TUPLE_ORIG / CTA_TUPLE_REPLY / CTA_TUPLE_MASTER: addresses, protocol, ports or ICMP
 // identity, and the tuple's zone. Decode and encode side by side.
-import { formatIpv4, formatIpv6, parseIp } from '../../wire/address.js';
+import { addressBytes, formatIpv4, formatIpv6 } from '../../wire/address.js';
 import { IPPROTO } from '../../wire/ip-proto.js';
 import { AttrTable } from '../attr.js';
 import { malformedAt, NetlinkDecodeError } from '../errors.js';
@@ -89,12 +89,6 @@ export function decodeTuple(b: Uint8Array, start: number, end: number): Tuple {
   }
   if (t.has(CTA_TUPLE_ZONE)) tuple.zone = t.be16(CTA_TUPLE_ZONE);
   return tuple;
-}
-
-function addressBytes(text: string): Uint8Array {
-  const a = parseIp(text);
-  if (!a) throw new RangeError(`not an IP address: ${JSON.stringify(text)}`);
-  return a;
 }
 
 /** 4 or 6 for a tuple's addresses. */
