@@ -14,6 +14,8 @@
 //   an aria2c seeder (seen repeatedly, cause unknown); with a transmission seeder only it gets the
 //   file over uTP (IPv4 and, learnt by PEX, IPv6), hence the default swarm below. Transmission's
 //   seeder unchokes new peers at its 10 s rechoke, so a download takes ~10–15 s whatever its size.
+// - transmission tries a peer over uTP once; after one failed uTP handshake it retries over TCP
+//   and, if that fails too, leaves the peer alone for 15 minutes (docs/lab.md).
 // - discovery 'dht' (no tracker): leechers get a magnet link and one DHT entry point, a seeder's
 //   DHT port. aria2c finds the seeders that announced themselves into the lab's DHT (seeders use
 //   a transmission seeder's DHT node as their entry point, which stores their announces).
