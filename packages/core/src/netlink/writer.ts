@@ -2,7 +2,7 @@
 // nesting. One writer can hold several messages (a batch sent as one datagram). The returned
 // Buffer belongs to the caller — the `netlink` package may keep it queued until the socket is
 // writable — and the writer starts a fresh one.
-import { putBe16, putBe32 } from '../bytes/endian.js';
+import { putBe16, putBe32, putBe64Number } from '../bytes/endian.js';
 import { NLA_F_NESTED } from './constants.js';
 import { NLA_HDRLEN, nlaAlign } from './attr.js';
 import { putBe64, putU16h, putU32h } from './host-order.js';
@@ -20,6 +20,18 @@ export class NlWriter {
   /** Bytes written so far (all messages). */
   get length(): number {
     return this.pos;
+  }
+
+  /**
+   * Makes room for `n` more bytes at once, for a caller that knows roughly how much it will write
+   * (a transaction of thousands of set elements): one allocation and copy instead of a doubling
+   * series. Writing more than `n` still works.
+   */
+  ensureCapacity(n: number): void {
+    if (this.pos + n <= this.buf.length) return;
+    const next = Buffer.allocUnsafe(this.pos + n);
+    this.buf.copy(next, 0, 0, this.pos);
+    this.buf = next;
   }
 
   private reserve(n: number): number {
@@ -109,6 +121,12 @@ export class NlWriter {
   be64(type: number, v: bigint): this {
     const at = this.attrHeader(type, 8);
     putBe64(this.buf, at, v);
+    return this;
+  }
+  /** be64 of a non-negative safe integer, without a bigint. */
+  be64Number(type: number, v: number): this {
+    const at = this.attrHeader(type, 8);
+    putBe64Number(this.buf, at, v);
     return this;
   }
   /** Host-order integers (CTA_FILTER flags and the like). */

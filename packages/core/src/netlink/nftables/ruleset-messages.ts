@@ -180,7 +180,7 @@ export function writeTupleElements(
     if (reason) return { index: i, reason };
     const elem = w.nestStart(NFTA_LIST_ELEM);
     if (op === 'add' && e.timeoutMs !== undefined)
-      w.be64(NFTA_SET_ELEM_TIMEOUT, BigInt(Math.max(0, Math.round(e.timeoutMs))));
+      w.be64Number(NFTA_SET_ELEM_TIMEOUT, Math.max(0, Math.round(e.timeoutMs)));
     const k = w.nestStart(NFTA_SET_ELEM_KEY);
     w.bytes(NFTA_DATA_VALUE, key);
     w.nestEnd(k);
