@@ -202,9 +202,6 @@ export class BittorrentSwarm {
     await stopProcess(child, 1000);
     const sha256 = existsSync(out) ? await sha256OfRange(out, 0, Infinity) : null;
     const checksumOk = sha256 === this.p.sha256;
-    // The client's last words (transmission's progress line counts the peers it reached) say
-    // whether it never found the seeders, never connected, or stalled mid-way.
-    const said = () => `; its output ended: ${logTail(join(peer.dir, 'output.log'), 2)}`;
     return {
       client: peer.client,
       host: peer.host,
@@ -212,9 +209,11 @@ export class BittorrentSwarm {
       sha256,
       checksumOk,
       ms,
+      // the client's last words (transmission's progress line counts the peers it reached) say
+      // whether it never found the seeders, never connected, or stalled mid-way
       error:
         error !== null
-          ? error + said()
+          ? `${error}; its output ended: ${logTail(join(peer.dir, 'output.log'), 2)}`
           : checksumOk
             ? undefined
             : `checksum mismatch (${sha256 ?? 'no file'})`,

@@ -30,6 +30,7 @@ import {
   writeVerdictExpr,
 } from '../netlink/nftables/expressions.js';
 import {
+  tupleElementBytes,
   tupleElementsPerMessage,
   writeDelTable,
   writeNewBaseChain,
@@ -137,8 +138,10 @@ export function addTupleElements(
 ): void {
   const set = tupleSet(setName);
   const per = tupleElementsPerMessage(set.type);
-  // each element: its nest, the key's two nests and bytes, a timeout; each message: ~64 bytes
-  b.writer.ensureCapacity(elements.length * (20 + 8 + set.type.length) + 64);
+  // room for every element at once, and the headers of each message (table and set names)
+  b.writer.ensureCapacity(
+    elements.length * tupleElementBytes(set.type) + Math.ceil(elements.length / per + 1) * 64,
+  );
   for (let first = 0; first < elements.length; first += per) {
     const part = elements.slice(first, first + per);
     b.add(`${op === 'add' ? 'adding to' : 'removing from'} set ${setName}`, (w, seq) => {

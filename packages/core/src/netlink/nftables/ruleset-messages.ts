@@ -144,9 +144,17 @@ export interface NftTupleElement extends NftTuple {
   timeoutMs?: number;
 }
 
+/**
+ * Bytes one element can take at most: its nest (4), a timeout (12), the key's nest and value
+ * headers (8) and the key.
+ */
+export function tupleElementBytes(type: NftTupleKeyType): number {
+  return 4 + 12 + 8 + type.length;
+}
+
 /** Elements per message: the element list is one attribute, whose length is a u16. */
 export function tupleElementsPerMessage(type: NftTupleKeyType): number {
-  return Math.floor((0xffff - 64) / (4 + 12 + 8 + type.length));
+  return Math.floor((0xffff - 64) / tupleElementBytes(type));
 }
 
 /**
