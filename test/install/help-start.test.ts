@@ -4,28 +4,11 @@
 // Runs the bundles `npm run build` made, with a preload that writes the modules Node loaded.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from '../support/environment.js';
+import { ESM_JOB, modulesLoaded } from '../support/modules-loaded.js';
 import { withTempDir } from '../support/temp-dir.js';
-
-/** Node's own module that runs an ES module: loaded once any ES module runs. */
-const ESM_JOB = 'NativeModule internal/modules/esm/module_job';
-
-function modulesLoaded(dir: string, file: string, args: string[]) {
-  const log = join(dir, 'modules.txt');
-  const preload = join(dir, 'note-modules.cjs');
-  writeFileSync(
-    preload,
-    `process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(log)}, process.moduleLoadList.join('\\n')));\n`,
-  );
-  const r = spawnSync(process.execPath, ['--require', preload, file, ...args], {
-    cwd: dir,
-    encoding: 'utf8',
-  });
-  return { ...r, modules: readFileSync(log, 'utf8').split('\n') };
-}
 
 for (const [tool, usage] of [
   ['rope', /^usage: rope COMMAND/m],

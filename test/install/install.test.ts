@@ -163,6 +163,14 @@ test(
     const help = await run(join(bin, 'cutter'), ['--help']);
     assert.match(help.stdout, /^usage: cutter \[options\] \[IP \[PORT \[IP2 \[PORT2\]\]\]\]$/m);
     assert.equal((await run(join(bin, 'cutter'), ['--version'])).stdout, 'cutter 0.1.0\n');
+    // the scripted path (dist/bundle/cutter-scripted.cjs) finds core's native add-ons where npm put
+    // them: as root it reads conntrack and finds nothing (exit 2), else it names the capability (4)
+    const list = await run(join(bin, 'cutter'), ['--list', '--json', '203.0.113.99']).catch(
+      (e: { code: number; stdout: string; stderr: string }) => e,
+    );
+    const listed = list as { code?: number; stderr: string };
+    if (listed.code === 4) assert.match(listed.stderr, /CAP_NET_ADMIN/);
+    else assert.equal(listed.code, 2, JSON.stringify(list));
 
     // npm links the "man" pages into the prefix's manual
     for (const page of ['man1/rope.1', 'man8/rope-run.8', 'man8/cutter.8'])

@@ -13,6 +13,13 @@
 //                           was built from (ROPE_CODE_IDENTITY, parsed-cache.ts), the one the
 //                           parsed forms of the built-in scripts were made with: it hashes nothing
 //                           at start to trust them
+//   rope-commands.cjs       the program as one CommonJS file, without what must stay ES modules:
+//   cutter-scripted.cjs     no ES module loader and no chunks to resolve, read and link one by
+//                           one (30–40 ms of a start). rope's leaves out `run` and `top` (the
+//                           commands marked esModuleProgram), cutter's the interactive view: Ink
+//                           cannot be required (top-level await). Such a start is handed to the
+//                           ES module program beside it before anything is done (main.ts,
+//                           P2PWALL_ESM_PROGRAM); what is left out stays as paths into dist/
 //   NAME-help.cjs           one file that answers --help, --version, `completion` and usage
 //                           errors: everything the commands import when they run is left out
 //                           (imported from dist/ should it ever be reached; bin/ sends only those
@@ -118,6 +125,44 @@ function helpOnly(outDir) {
 }
 
 /**
+ * For the CommonJS program: what `leaveOut(path, importer)` names among the dynamic imports stays
+ * out, as a path into dist/ (the program hands those starts to the ES module program first).
+ */
+function leaveOutOf(outDir, leaveOut) {
+  return {
+    name: 'p2pwall-leave-out',
+    setup(b) {
+      b.onResolve({ filter: /.*/ }, async (a) => {
+        if (a.kind !== 'dynamic-import' || a.pluginData?.inner) return undefined;
+        const r = await b.resolve(a.path, {
+          kind: a.kind,
+          importer: a.importer,
+          resolveDir: a.resolveDir,
+          pluginData: { inner: true },
+        });
+        if (r.errors.length > 0 || r.namespace !== 'file' || !leaveOut(r.path, a.importer))
+          return r;
+        return { path: `./${relative(outDir, r.path).split(sep).join('/')}`, external: true };
+      });
+    },
+  };
+}
+
+/** What each CLI's CommonJS program is called and leaves out (see the top of this file). */
+async function commonJsProgram(p, dir) {
+  if (p === 'cutter')
+    return {
+      file: 'cutter-scripted.cjs',
+      leaveOut: (path) => path.includes(`${sep}dist${sep}tui${sep}`),
+    };
+  const { COMMANDS } = await import(join(dir, 'dist', 'cli', 'commands', 'index.js'));
+  const importers = COMMANDS.filter((c) => c.esModuleProgram).map((c) =>
+    join(dir, 'dist', 'cli', 'commands', `${c.name}.js`),
+  );
+  return { file: 'rope-commands.cjs', leaveOut: (_path, importer) => importers.includes(importer) };
+}
+
+/**
  * For rope's program: compile.js gets parse-on-demand.js for parse.js, so the parser and Chevrotain
  * stay out of the program's chunks (they are parser.cjs).
  */
@@ -220,6 +265,26 @@ for (const p of packages) {
       outfile: join(outDir, 'parser.cjs'),
       plugins: [chevrotainStatic(dir)],
     }).then(keep, () => fail('bundling rope’s parser failed (see above)'));
+  const cjs = await commonJsProgram(p, dir);
+  await build({
+    ...common,
+    format: 'cjs',
+    banner: { js: cjsBanner },
+    define: {
+      'import.meta.url': '__p2pwallUrl',
+      P2PWALL_ESM_PROGRAM: JSON.stringify(`./${p}.js`),
+      ...(identity ? { ROPE_CODE_IDENTITY: JSON.stringify(identity) } : {}),
+    },
+    write: false,
+    absWorkingDir: dir,
+    entryPoints: [join(dir, 'dist', 'cli', 'main.js')],
+    outfile: join(outDir, cjs.file),
+    plugins: [
+      leaveOutOf(outDir, cjs.leaveOut),
+      ...(p === 'rope' ? [parserOnDemand] : []),
+      placement,
+    ],
+  }).then(keep, () => fail(`bundling ${p}'s CommonJS program failed (see above)`));
   await build({
     ...common,
     format: 'cjs',

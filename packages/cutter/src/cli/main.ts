@@ -7,6 +7,16 @@ import { ArgumentError } from '../find/address-match.js';
 import { parseCli, USAGE } from './args.js';
 import { completionText } from './completion.js';
 import { EXIT_ALL_CUT, EXIT_SOME_FAILED, EXIT_USAGE } from './exit-codes.js';
+import { opensView } from './opens-view.js';
+
+/**
+ * Set by the build of dist/bundle/cutter-scripted.cjs (build-bundle.mjs) to the ES module program
+ * beside it. That file is cutter without its interactive view as one CommonJS file, which starts
+ * ~30 ms sooner than the program's ES module chunks; it cannot load Ink (an ES module with
+ * top-level await), so a start that opens the view is handed to that program before anything is
+ * done.
+ */
+declare const P2PWALL_ESM_PROGRAM: string | undefined;
 
 const out = (s: string) => process.stdout.write(s + '\n');
 
@@ -19,7 +29,8 @@ function version(): string {
   }
 }
 
-async function main(argv: string[]): Promise<number> {
+/** The exit status, or null when the ES module program took over (it sets the status itself). */
+async function main(argv: string[]): Promise<number | null> {
   // no address is called "completion": the one subcommand needs no option syntax of its own
   if (argv[0] === 'completion') {
     process.stdout.write(completionText(argv.slice(1)));
@@ -35,6 +46,10 @@ async function main(argv: string[]): Promise<number> {
     return EXIT_ALL_CUT;
   }
 
+  if (typeof P2PWALL_ESM_PROGRAM === 'string' && opensView(o)) {
+    await import(new URL(P2PWALL_ESM_PROGRAM, import.meta.url).href);
+    return null;
+  }
   const { runCutter } = await import('./run.js');
   return runCutter(o);
 }
@@ -46,7 +61,7 @@ process.stdout.on('error', (e: NodeJS.ErrnoException) => {
 
 main(process.argv.slice(2)).then(
   (code) => {
-    process.exitCode = code;
+    if (code !== null) process.exitCode = code;
   },
   async (e) => {
     // a mistake in the arguments is answered here, as --help is: failure.ts loads core's errors

@@ -23,6 +23,7 @@ import {
   EXIT_USAGE,
 } from './exit-codes.js';
 import { runInteractive } from './interactive.js';
+import { opensView } from './opens-view.js';
 import { removeLeftovers } from './leftovers.js';
 import {
   connectionJson,
@@ -90,7 +91,7 @@ export async function runCutter(o: CliOptions): Promise<number> {
     if (leftovers) removeLeftovers({ json: o.json, out, err }, await leftovers);
   };
   // which firewall tool the cut's rules go through, asked meanwhile too (the cut would ask later)
-  const interactive = !o.list && !o.yes && process.stdout.isTTY && !o.json;
+  const interactive = opensView(o);
   const firewall =
     o.list || o.firewall || interactive
       ? null

@@ -32,6 +32,13 @@ export interface Command {
    * commands that serve (`run`), where the helpers' garbage collection is part of the latency.
    */
   busyMainThread?: boolean;
+  /**
+   * Runs from the ES module program only (dist/bundle/rope.js): the CommonJS file of the other
+   * commands (rope-commands.cjs, which starts them ~40 ms sooner) leaves its code out and hands
+   * it over. For `top`, whose Ink cannot be required (top-level await), and `run`, a daemon
+   * whose start does not count and whose live engine would nearly double that file.
+   */
+  esModuleProgram?: boolean;
   run(args: string[], io: Output): Promise<number>;
 }
 

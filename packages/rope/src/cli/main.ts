@@ -36,9 +36,21 @@ function deferHelpers(args: readonly string[]): boolean {
   }
 }
 
+/**
+ * Set by the build of dist/bundle/rope-commands.cjs (build-bundle.mjs) to the ES module program
+ * beside it, which runs the commands that file leaves out (`esModuleProgram`, command.ts).
+ */
+declare const P2PWALL_ESM_PROGRAM: string | undefined;
+
 const args = process.argv.slice(2);
-if (!deferHelpers(args)) process.exitCode = EXIT_USAGE;
-// not a top-level await: the help bundle is CommonJS (tools/bundle/build-bundle.mjs)
+if (
+  typeof P2PWALL_ESM_PROGRAM === 'string' &&
+  COMMANDS.some((c) => c.esModuleProgram && c.name === args[0])
+)
+  // handed over before anything is done: that program sets the exit status
+  void import(new URL(P2PWALL_ESM_PROGRAM, import.meta.url).href);
+else if (!deferHelpers(args)) process.exitCode = EXIT_USAGE;
+// not a top-level await: the help bundle and rope-commands.cjs are CommonJS (build-bundle.mjs)
 else
   void runCli(args, io).then((code) => {
     process.exitCode = code;

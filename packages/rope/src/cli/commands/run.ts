@@ -34,6 +34,7 @@ export const OPTIONS = {
 
 export const runCommand: Command = {
   name: 'run',
+  esModuleProgram: true,
   options: OPTIONS,
   summary: 'classify live traffic from NFQUEUE and drop or mark matching flows',
   help: `usage: rope run --queue N[:M] | --queue-balance A:B  [options]

@@ -7,6 +7,7 @@ const OPTIONS = { control: { type: 'string' } } as const;
 
 export const topCommand: Command = {
   name: 'top',
+  esModuleProgram: true,
   options: OPTIONS,
   summary: 'a live view of a running rope run: rates per label, hosts, locks and blocks',
   help: `usage: rope top [--control PATH]
