@@ -18,9 +18,15 @@ function fresh(): boolean {
   const compiled = Math.max(
     ...['core', 'tui', 'rope', 'cutter'].map((p) => mtime(`packages/${p}/dist/.tsbuildinfo`)),
   );
-  return ['rope/dist/bundle/rope', 'cutter/dist/bundle/cutter'].every(
-    (b) => mtime(`packages/${b}.js`) >= compiled && mtime(`packages/${b}-help.js`) >= compiled,
-  );
+  // every file bin/ starts: the help, the CommonJS program and the ES module program
+  return [
+    'rope/dist/bundle/rope.js',
+    'rope/dist/bundle/rope-help.cjs',
+    'rope/dist/bundle/rope-commands.cjs',
+    'cutter/dist/bundle/cutter.js',
+    'cutter/dist/bundle/cutter-help.cjs',
+    'cutter/dist/bundle/cutter-scripted.cjs',
+  ].every((f) => mtime(`packages/${f}`) >= compiled);
 }
 
 export function buildBundles(): void {

@@ -82,6 +82,11 @@ export const bench: BenchModule = {
       },
       {
         what: '`rope classify --json` (1 small capture)',
+        start: 'dist/bundle/rope.js (ES module chunks)',
+        argv: [node, join(rope, 'dist/bundle/rope.js'), 'classify', '--json', sample],
+      },
+      {
+        what: '`rope classify --json` (1 small capture)',
         start: 'dist/cli/main.js (modules)',
         argv: [node, join(rope, 'dist/cli/main.js'), 'classify', '--json', sample],
       },
@@ -119,7 +124,9 @@ export const bench: BenchModule = {
       `Each command ${rounds} times, interleaved (one of each per round, after a round that fills the`,
       'page cache); median wall time of the spawn as `spawnSync` sees it, and beside it the median',
       'user + system CPU time and peak RSS that `/usr/bin/time` reports. "Bundle" is how users start',
-      'the tools (bin/ loads dist/bundle/, made by `npm run build` and `npm pack`); "modules" is',
+      'the tools (bin/ loads dist/bundle/, made by `npm run build` and `npm pack`: the help file, or',
+      'the program as one CommonJS file); "ES module chunks" is the program as esbuild splits it, what',
+      'bin/ loaded before and what the CommonJS file hands `rope run` and `rope top` to; "modules" is',
       "the compiled code module by module, what bin/ falls back to when the bundle is older than tsc's",
       'output. Before the bundle and the lazy imports of issue #16, `rope --help` and `cutter --help`',
       "took 186 ms on this machine against Node's 81 ms.",
