@@ -34,7 +34,7 @@ function programFile(tool: 'rope' | 'cutter', file: string): string {
   return path;
 }
 
-test('rope classify starts from rope-commands.cjs and runs no ES module; --jobs workers start from it', () => {
+test('rope classify starts from rope-commands.cjs and runs no ES module; so do its --jobs workers', () => {
   const file = programFile('rope', 'rope-commands.cjs');
   const samples = join(repoRoot, 'packages', 'rope', 'samples');
   const captures = ['http-downloads.pcap', 'bittorrent-tracker.pcap'].map((f) => join(samples, f));
@@ -44,10 +44,22 @@ test('rope classify starts from rope-commands.cjs and runs no ES module; --jobs 
     assert.match(r.stdout, /"labels":\["http-large"\]/);
     assert.match(r.stdout, /"labels":\["bittorrent"\]/);
     assert.ok(!r.modules.includes(ESM_JOB), 'rope-commands.cjs ran an ES module');
-    // the workers are the ES module bundle's, found beside the file
+    // its workers are classify-job-worker.cjs, found beside the file
     const jobs = modulesLoaded(dir, file, ['classify', '--json', '--jobs', '2', ...captures]);
     assert.equal(jobs.status, 0, jobs.stderr);
     assert.equal(jobs.stdout, r.stdout);
+    assert.equal(jobs.workers.length, 2);
+    for (const w of jobs.workers) assert.ok(!w.includes(ESM_JOB), 'a worker ran an ES module');
+    // the check can fail: the ES module program's workers are ES modules
+    const esm = modulesLoaded(dir, join(file, '..', 'rope.js'), [
+      'classify',
+      '--json',
+      '--jobs',
+      '2',
+      ...captures,
+    ]);
+    assert.equal(esm.stdout, r.stdout);
+    assert.ok(esm.workers.length === 2 && esm.workers.every((w) => w.includes(ESM_JOB)));
   });
 });
 

@@ -20,6 +20,7 @@
 //                           cannot be required (top-level await). Such a start is handed to the
 //                           ES module program beside it before anything is done (main.ts,
 //                           P2PWALL_ESM_PROGRAM); what is left out stays as paths into dist/
+//   classify-job-worker.cjs the workers of `rope classify --jobs` that rope-commands.cjs starts
 //   NAME-help.cjs           one file that answers --help, --version, `completion` and usage
 //                           errors: everything the commands import when they run is left out
 //                           (imported from dist/ should it ever be reached; bin/ sends only those
@@ -291,6 +292,22 @@ for (const p of packages) {
       placement,
     ],
   }).then(keep, () => fail(`bundling ${p}'s CommonJS program failed (see above)`));
+  // the workers of `rope classify --jobs` that program starts (classify-jobs.ts)
+  if (p === 'rope')
+    await build({
+      ...common,
+      format: 'cjs',
+      banner: { js: cjsBanner },
+      define: {
+        'import.meta.url': '__p2pwallUrl',
+        ...(identity ? { ROPE_CODE_IDENTITY: JSON.stringify(identity) } : {}),
+      },
+      write: false,
+      absWorkingDir: dir,
+      entryPoints: [join(dir, 'dist', 'cli', 'classify-job-worker.js')],
+      outfile: join(outDir, 'classify-job-worker.cjs'),
+      plugins: [parserOnDemand, placement],
+    }).then(keep, () => fail('bundling rope’s classify worker failed (see above)'));
   await build({
     ...common,
     format: 'cjs',

@@ -16,10 +16,17 @@ import {
 } from './classify-job-protocol.js';
 
 function startWorker(config: JobConfig): Worker {
-  if (!import.meta.url.endsWith('.ts'))
-    return new Worker(new URL('./classify-job-worker.js', import.meta.url), {
-      workerData: config,
-    });
+  const here = import.meta.url;
+  // beside the bundle's CommonJS program (rope-commands.cjs) its CommonJS worker, which starts
+  // and warms up as that program does; beside the ES modules, theirs
+  if (!here.endsWith('.ts'))
+    return new Worker(
+      new URL(
+        here.endsWith('.cjs') ? './classify-job-worker.cjs' : './classify-job-worker.js',
+        here,
+      ),
+      { workerData: config },
+    );
   // running from the sources (tsx, as the tests do): workers do not inherit tsx's hooks, so the
   // worker registers them before it loads the TypeScript entry
   const entry = new URL('./classify-job-worker.ts', import.meta.url).href;
