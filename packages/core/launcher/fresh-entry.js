@@ -4,8 +4,9 @@
 // tools bundle) after it was made (their dist/.tsbuildinfo is newer): a checkout then runs
 // dist/cli/main.js, as it always can.
 // The tarballs ship no .tsbuildinfo, so an installed package always runs its bundle.
-// CommonJS (launcher/package.json), as the launchers are: a start that answers --help from
-// CommonJS never loads Node's ES module loader, ~10 ms of a start (docs/performance.md).
+// CommonJS (launcher/package.json), as the launchers are: a start that runs the bundle's
+// CommonJS files (the help, the program without what must stay ES modules) never loads Node's ES
+// module loader, ~10 ms of a start (docs/performance.md).
 'use strict';
 const { statSync } = require('node:fs');
 const { pathToFileURL } = require('node:url');
