@@ -23,7 +23,7 @@ function programFile(tool: 'rope' | 'cutter', file: string): string {
   assert.ok(existsSync(path), `no ${file}: run npm run build`);
   assert.match(
     readFileSync(join(repoRoot, 'packages', tool, 'bin', `${tool}.js`), 'utf8'),
-    new RegExp(`'${file.replace('.', '\\.')}'`),
+    new RegExp(`'${file.replaceAll('.', '\\.')}'`),
     `bin/${tool}.js requires ${file}`,
   );
   // what must load only with the commands that use it is not part of the file
