@@ -246,9 +246,10 @@ for (const p of packages) {
     p === 'rope'
       ? (await import(join(dir, 'dist', 'builtins', 'parsed-cache.js'))).codeIdentity()
       : null;
+  const withIdentity = identity ? { ROPE_CODE_IDENTITY: JSON.stringify(identity) } : {};
   await build({
     ...common,
-    define: identity ? { ROPE_CODE_IDENTITY: JSON.stringify(identity) } : {},
+    define: withIdentity,
     write: false,
     absWorkingDir: dir,
     entryPoints: Object.fromEntries(Object.entries(entries).map(([k, v]) => [k, join(dir, v)])),
@@ -272,52 +273,37 @@ for (const p of packages) {
       outfile: join(outDir, 'parser.cjs'),
       plugins: [chevrotainStatic(dir)],
     }).then(keep, () => fail('bundling rope’s parser failed (see above)'));
-  const cjs = await commonJsProgram(p, dir);
-  await build({
-    ...common,
-    format: 'cjs',
-    banner: { js: cjsBanner },
-    define: {
-      'import.meta.url': '__p2pwallUrl',
-      P2PWALL_ESM_PROGRAM: JSON.stringify(`./${p}.js`),
-      ...(identity ? { ROPE_CODE_IDENTITY: JSON.stringify(identity) } : {}),
-    },
-    write: false,
-    absWorkingDir: dir,
-    entryPoints: [join(dir, 'dist', 'cli', 'main.js')],
-    outfile: join(outDir, cjs.file),
-    plugins: [
-      leaveOutOf(outDir, cjs.leaveOut),
-      ...(p === 'rope' ? [parserOnDemand] : []),
-      placement,
-    ],
-  }).then(keep, () => fail(`bundling ${p}'s CommonJS program failed (see above)`));
-  // the workers of `rope classify --jobs` that program starts (classify-jobs.ts)
-  if (p === 'rope')
-    await build({
+  /** One CommonJS file of dist/`entry`: `import.meta.url` is its own URL, core's add-ons from core. */
+  const commonJs = (entry, file, { define = {}, plugins = [] }, what) =>
+    build({
       ...common,
       format: 'cjs',
       banner: { js: cjsBanner },
-      define: {
-        'import.meta.url': '__p2pwallUrl',
-        ...(identity ? { ROPE_CODE_IDENTITY: JSON.stringify(identity) } : {}),
-      },
+      define: { 'import.meta.url': '__p2pwallUrl', ...define },
       write: false,
       absWorkingDir: dir,
-      entryPoints: [join(dir, 'dist', 'cli', 'classify-job-worker.js')],
-      outfile: join(outDir, 'classify-job-worker.cjs'),
-      plugins: [parserOnDemand, placement],
-    }).then(keep, () => fail('bundling rope’s classify worker failed (see above)'));
-  await build({
-    ...common,
-    format: 'cjs',
-    banner: { js: cjsBanner },
-    define: { 'import.meta.url': '__p2pwallUrl' },
-    write: false,
-    absWorkingDir: dir,
-    entryPoints: [join(dir, 'dist', 'cli', 'main.js')],
-    outfile: join(outDir, `${p}-help.cjs`),
-    plugins: [helpOnly(outDir), placement],
-  }).then(keep, () => fail(`bundling ${p}'s help failed (see above)`));
+      entryPoints: [join(dir, 'dist', entry)],
+      outfile: join(outDir, file),
+      plugins: [...plugins, placement],
+    }).then(keep, () => fail(`bundling ${what} failed (see above)`));
+  const cjs = await commonJsProgram(p, dir);
+  await commonJs(
+    'cli/main.js',
+    cjs.file,
+    {
+      define: { P2PWALL_ESM_PROGRAM: JSON.stringify(`./${p}.js`), ...withIdentity },
+      plugins: [leaveOutOf(outDir, cjs.leaveOut), ...(p === 'rope' ? [parserOnDemand] : [])],
+    },
+    `${p}'s CommonJS program`,
+  );
+  // the workers of `rope classify --jobs` that program starts (classify-jobs.ts)
+  if (p === 'rope')
+    await commonJs(
+      'cli/classify-job-worker.js',
+      'classify-job-worker.cjs',
+      { define: withIdentity, plugins: [parserOnDemand] },
+      'rope’s classify worker',
+    );
+  await commonJs('cli/main.js', `${p}-help.cjs`, { plugins: [helpOnly(outDir)] }, `${p}'s help`);
   replaceFiles(outDir, outputs);
 }
