@@ -10,11 +10,6 @@ import { createLab, type Lab } from '../../tools/lab/topology.js';
 import type { HttpService } from '../../tools/lab/traffic/http.js';
 import { privilegedSkip } from '../support/environment.js';
 import { startProbe } from '../nfqueue/probe-harness.js';
-import {
-  DEFAULT_RULES,
-  firewallRules,
-  type RulesOptions,
-} from '../../packages/rope/src/live/rules.js';
 import { loadRules, RopeRun, SCRIPTS, udpFlow, udpSink, type Sink } from './harness.js';
 
 const skip = privilegedSkip(['ip', 'iptables', 'nft', 'ping', 'curl', 'conntrack', 'setpriv']);
@@ -393,47 +388,6 @@ test(
       denied.stderr.trim(),
       'rope run: binding NFQUEUE needs CAP_NET_ADMIN, which this process lacks (run as root, or grant the capability)',
     );
-  },
-);
-
-test(
-  'rope rules (root): the iptables text loads as printed; the nft text passes nft',
-  { skip },
-  async () => {
-    // the router carries the iptables rules since before(): the chains are there, in order
-    const listed = (await lab.router.iptables(['-t', 'mangle', '-S'])).stdout;
-    for (const line of [
-      '-A PREROUTING -j rope-restore',
-      '-A FORWARD -j rope-queue',
-      '-A POSTROUTING -j rope-save',
-      '-A rope-restore -m connmark --mark 0x7 -j CONNMARK --restore-mark --nfmask 0xffffffff --ctmask 0xffffffff',
-      '-A rope-queue -m mark --mark 0x7 -j RETURN',
-      '-A rope-queue -j NFQUEUE --queue-num 0 --queue-bypass',
-      '-A rope-save -m mark --mark 0x7 -j CONNMARK --save-mark --nfmask 0xffffffff --ctmask 0xffffffff',
-    ]) {
-      assert.ok(listed.includes(line), `missing: ${line}\n${listed}`);
-    }
-    // (the command line itself is tested in packages/rope/src/cli/live-cli.test.ts)
-    const variants: RulesOptions[] = [
-      DEFAULT_RULES,
-      { ...DEFAULT_RULES, hooks: 'both', marks: [7, 9] },
-      { ...DEFAULT_RULES, queues: [2, 5], family: 'ipv6' },
-    ];
-    for (const o of variants) {
-      const text = firewallRules(o);
-      const check = await lab.router.exec(['nft', '-c', '-f', '-'], {
-        input: text,
-        allowFail: true,
-      });
-      if (check.code !== 0) {
-        // a kernel without CONFIG_NFT_QUEUE refuses the queue statement itself, nothing else
-        const errors = check.stderr.split('\n').filter((l) => l.includes('Error:'));
-        assert.ok(errors.length > 0, check.stderr);
-        for (const e of errors)
-          assert.match(e, /Could not process rule: No such file or directory/, check.stderr);
-        assert.match(check.stderr, /\bqueue num /);
-      }
-    }
   },
 );
 
