@@ -88,21 +88,40 @@ export async function waitSeedersListed(
   timeoutMs: number,
   logDir: string,
 ): Promise<void> {
+  await waitCompleteListed(host, hash, seeders.length, timeoutMs, logDir, () => {
+    const s = seeders.find((x) => x.process && x.process.exitCode !== null);
+    return s
+      ? `${s.client} seeder exited (${s.process!.exitCode}); the end of ${s.dir}/output.log: ${logTail(join(s.dir, 'output.log'))}`
+      : null;
+  });
+}
+
+/**
+ * Waits until the tracker on `host` lists `count` complete peers (seeders) for `hash`. A seeder
+ * announces only once it has checked its files, which a loaded machine stretches: a leecher that
+ * announced before it would not learn it from the tracker, and would meet it only when the seeder
+ * connects out, so a swarm started this way would differ from run to run. `exited()` says why
+ * waiting is pointless (a seeder that exited), or null; `logDir` is named when time runs out.
+ */
+export async function waitCompleteListed(
+  host: LabHost,
+  hash: string,
+  count: number,
+  timeoutMs: number,
+  logDir: string,
+  exited: () => string | null,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const listed = await scrape(host, host.ipv4, hash);
-    if (listed.complete >= seeders.length) break;
+    if (listed.complete >= count) return;
+    const why = exited();
+    if (why !== null) throw new LabProcessError(`bittorrent: ${why}`);
     if (Date.now() > deadline) {
       throw new LabProcessError(
         `bittorrent: after ${timeoutMs} ms the tracker lists ${listed.complete} complete and ${listed.incomplete} incomplete peers, ` +
-          `not all ${seeders.length} seeders; their logs are in ${logDir}`,
+          `not all ${count} seeders; their logs are in ${logDir}`,
       );
-    }
-    for (const s of seeders) {
-      if (s.process && s.process.exitCode !== null)
-        throw new LabProcessError(
-          `bittorrent: ${s.client} seeder exited (${s.process.exitCode}); the end of ${s.dir}/output.log: ${logTail(join(s.dir, 'output.log'))}`,
-        );
     }
     await sleep(100);
   }

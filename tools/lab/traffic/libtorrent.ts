@@ -12,6 +12,9 @@
 // - a DHT-only swarm: libtorrent looks peers up when the torrent is added and then every
 //   `dht_announce_interval`; the driver asks again every 3 s until it has a peer, and the swarm
 //   starts leechers only after the bootstrap node has stored the seeder's announce.
+// - a seeder announces to the tracker only once it has checked its files: leechers start after
+//   the tracker lists it as complete, or one that announced first would meet it only when the
+//   seeder connects out (and its flows would not end at the seeder's listening port).
 import type { ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -19,7 +22,13 @@ import { hostPort } from '../addresses.js';
 import { repoRoot, type LabHost } from '../host.js';
 import { stopProcess } from '../netns.js';
 import { LabProcessError, onJsonLines, tail } from '../processes.js';
-import { announceUrl, spawnTracker, TRACKER_PORT, waitTrackerReady } from './bittorrent-tracker.js';
+import {
+  announceUrl,
+  spawnTracker,
+  TRACKER_PORT,
+  waitCompleteListed,
+  waitTrackerReady,
+} from './bittorrent-tracker.js';
 import { writeRandomFile } from './http.js';
 import type { TrafficLab } from './traffic-lab.js';
 
@@ -334,6 +343,15 @@ export async function startLibtorrentSwarm(
       timeoutMs,
       'libtorrent seeder',
     );
+    // leechers announce after the seeder has, so each learns it from the tracker (under every
+    // hash of a hybrid torrent)
+    if (useTracker) {
+      const exited = () => {
+        const d = dead();
+        return d ? `libtorrent ${d.role} exited: ${d.stderr() || 'no output'}` : null;
+      };
+      for (const h of infoHashes) await waitCompleteListed(o.seeder, h, 1, timeoutMs, dir, exited);
+    }
     if (useDht) {
       const node = swarm.peers.find((p) => p.role === 'dht bootstrap')!;
       await waitFor(
