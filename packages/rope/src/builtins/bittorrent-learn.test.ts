@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Session, type Flow } from './bittorrent-flows.test.js';
-import { be16, bytes, c, hex, noise, s, type Step } from './harness.test.js';
+import { be16, btHandshake, bytes, c, hex, noise, s, type Step } from './harness.test.js';
 
 const CLIENT = '192.0.2.10';
 const TRACKER = '198.51.100.1';
@@ -142,12 +142,7 @@ test('Local Service Discovery: the announcing host on the port it gives', () => 
 
 test('the listening side of a proven flow is a peer: plain and encrypted TCP, uTP both ends', () => {
   const t = new Session();
-  const hs = bytes(
-    '\x13BitTorrent protocol',
-    new Uint8Array(8),
-    noise(20, 7),
-    '-TR3000-abcdefghijkl',
-  );
+  const hs = btHandshake();
   assert.equal(t.run(flow('tcp', PEER, 51413, c(hs))).via, 'peer-handshake');
   assert.match(t.run(opaque('tcp', PEER, 51413)).via, /^learned:peer-handshake /);
   assert.equal(t.run(opaque('tcp', PEER, 51499)).at, -1, 'not the initiator’s port');

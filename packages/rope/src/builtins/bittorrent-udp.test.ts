@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import {
   be16,
   be32,
+  btHandshake,
   builtin,
   bytes,
   c,
@@ -20,13 +21,7 @@ import {
 
 const bt = builtin('bittorrent');
 const udp = (...steps: Step[]) => ({ l4: 'udp' as const, steps });
-/** A BEP 3 peer handshake, as a uTP DATA packet carries it. */
-const HANDSHAKE = bytes(
-  '\x13BitTorrent protocol',
-  new Uint8Array(8),
-  noise(20, 7),
-  '-TR3000-abcdefghijkl',
-);
+
 test('Mainline DHT (BEP 5): queries, replies, errors', () => {
   const id = 'abcdefghij0123456789';
   assert.ok(matches(bt, udp(c(`d1:ad2:id20:${id}e1:q4:ping1:t2:aa1:y1:qe`))));
@@ -218,7 +213,7 @@ test('uTP: a SYN answered by a STATE with the same connection id', () => {
 });
 
 test('uTP: the peer handshake inside a DATA packet', () => {
-  assert.equal(labelledAt(bt, udp(c(utp(DATA, 0x1000, { diff: 1, payload: HANDSHAKE })))), 0);
+  assert.equal(labelledAt(bt, udp(c(utp(DATA, 0x1000, { diff: 1, payload: btHandshake() })))), 0);
 });
 
 // Most uTP connection attempts are never answered (peers behind NAT, gone, or busy): the flow is

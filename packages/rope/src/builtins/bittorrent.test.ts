@@ -5,9 +5,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
+  BT_INFO_HASH,
+  BT_PSTR,
   be16,
   be32,
   builtin,
+  btHandshake,
   bytes,
   c,
   hex,
@@ -22,10 +25,6 @@ const bt = builtin('bittorrent');
 const tcp = (...steps: Step[]) => ({ l4: 'tcp' as const, steps });
 const udp = (...steps: Step[]) => ({ l4: 'udp' as const, steps });
 
-const PSTR = '\x13BitTorrent protocol';
-const INFO_HASH = noise(20, 7);
-const handshake = (peer = '-TR3000-abcdefghijkl') =>
-  bytes(PSTR, [0, 0, 0, 0, 0, 0x10, 0, 5], INFO_HASH, peer);
 /** 20 bytes as a tracker URL writes them: escapes for the unreserved-unsafe ones. */
 const urlBytes = (b: Uint8Array) =>
   [...b]
@@ -37,16 +36,16 @@ const urlBytes = (b: Uint8Array) =>
     .join('');
 
 test('peer handshake (BEP 3), from either side', () => {
-  assert.equal(labelledAt(bt, tcp(c(handshake()), s(handshake()))), 0);
-  assert.equal(labelledAt(bt, tcp(c(noise(68)), s(handshake()))), 1);
+  assert.equal(labelledAt(bt, tcp(c(btHandshake()), s(btHandshake()))), 0);
+  assert.equal(labelledAt(bt, tcp(c(noise(68)), s(btHandshake()))), 1);
   // a handshake with the extension messages behind it in the same segment
   assert.ok(
-    matches(bt, tcp(c(bytes(handshake(), [0, 0, 0, 0x1a, 20, 0], 'd1:md11:ut_metadatai2eee')))),
+    matches(bt, tcp(c(bytes(btHandshake(), [0, 0, 0, 0x1a, 20, 0], 'd1:md11:ut_metadatai2eee')))),
   );
 });
 
 test('peer handshake sent in pieces: the 0x13 alone, or cut anywhere in the protocol name', () => {
-  const h = handshake();
+  const h = btHandshake();
   assert.equal(labelledAt(bt, tcp(c(h.subarray(0, 1)), c(h.subarray(1)))), 1);
   assert.equal(labelledAt(bt, tcp(c(h.subarray(0, 7)), s('x'), c(h.subarray(7)))), 2);
   assert.equal(
@@ -64,24 +63,24 @@ test('a plain handshake after an encrypted (MSE) negotiation, up to the 6th pack
   // first packets under the 96 bytes of an MSE key: the encrypted handshake's shape alone does
   // not match (bittorrent-hidden.test.ts), the plain handshake must
   for (let i = 0; i < 5; i++) steps.push(c(noise(60 + i, i)), s(noise(64 + i, 10 + i)));
-  assert.equal(labelledAt(bt, tcp(...steps, s(handshake()))), 10);
+  assert.equal(labelledAt(bt, tcp(...steps, s(btHandshake()))), 10);
   // inside a packet, behind the encrypted verification constant and padding
   assert.equal(
     labelledAt(
       bt,
-      tcp(c(noise(96)), s(noise(96, 2)), c(noise(120, 3)), s(bytes(noise(14, 4), handshake()))),
+      tcp(c(noise(96)), s(noise(96, 2)), c(noise(120, 3)), s(bytes(noise(14, 4), btHandshake()))),
     ),
     3,
   );
   // beyond the window (10 payload packets per direction), nothing is looked at
   const late: Step[] = [];
   for (let i = 0; i < 10; i++) late.push(c(noise(50, i)), s(noise(50, 20 + i)));
-  assert.ok(!matches(bt, tcp(...late, s(handshake()))));
+  assert.ok(!matches(bt, tcp(...late, s(btHandshake()))));
 });
 
 test('not BitTorrent: the protocol string inside an HTTP download, or cut short', () => {
   // a client binary served over HTTP holds "\x13BitTorrent protocol"
-  const body = bytes('MZ', noise(300), PSTR, noise(100));
+  const body = bytes('MZ', noise(300), BT_PSTR, noise(100));
   assert.ok(
     !matches(
       bt,
@@ -96,7 +95,7 @@ test('not BitTorrent: the protocol string inside an HTTP download, or cut short'
 });
 
 test('tracker announce and scrape over HTTP: info_hash= with exactly 20 bytes', () => {
-  const ih = urlBytes(INFO_HASH);
+  const ih = urlBytes(BT_INFO_HASH);
   // the YES waits for the tracker's answer, to learn the peers it lists (bittorrent-learn.test.ts)
   const req = (line: string) =>
     tcp(

@@ -197,3 +197,13 @@ export function noise(n: number, seed = 1): Uint8Array {
   }
   return out;
 }
+
+/** BitTorrent's protocol string as a peer handshake (BEP 3) starts: its length byte, then the name. */
+export const BT_PSTR = '\x13BitTorrent protocol';
+/** The info-hash of the handshakes built here. */
+export const BT_INFO_HASH = noise(20, 7);
+
+/** A BEP 3 peer handshake (68 bytes; reserved bits for the extension protocol and the DHT). */
+export function btHandshake(peerId = '-TR3000-abcdefghijkl'): Uint8Array {
+  return bytes(BT_PSTR, [0, 0, 0, 0, 0, 0x10, 0, 5], BT_INFO_HASH, peerId);
+}
