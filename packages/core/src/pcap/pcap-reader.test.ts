@@ -5,27 +5,11 @@ import assert from 'node:assert/strict';
 import { captureFromBuffer } from './open-capture.js';
 import { CaptureError } from './capture-error.js';
 import { PcapReader } from './pcap-reader.js';
-
-const fromHex = (s: string): Uint8Array =>
-  Uint8Array.from(Buffer.from(s.replace(/\s+/g, ''), 'hex'));
+import { fromHex, readAll } from './record-fields.test.js';
 
 function fields(bytes: Uint8Array) {
   const r = captureFromBuffer('t.pcap', bytes);
-  const out = [];
-  for (let rec = r.next(); rec; rec = r.next()) {
-    out.push({
-      index: rec.index,
-      frame: Buffer.from(rec.buf.subarray(rec.offset, rec.offset + rec.length)).toString('hex'),
-      length: rec.length,
-      originalLength: rec.originalLength,
-      tsSec: rec.tsSec,
-      tsNsec: rec.tsNsec,
-      linkType: rec.linkType,
-      interfaceId: rec.interfaceId,
-      fileOffset: rec.fileOffset,
-    });
-  }
-  return { format: r.format, records: out };
+  return { format: r.format, records: readAll(r) };
 }
 
 function failure(bytes: Uint8Array): CaptureError {

@@ -5,17 +5,8 @@ import assert from 'node:assert/strict';
 import { encodePcapng } from './pcapng-encode.js';
 import { PcapngReader } from './pcapng-reader.js';
 import { captureFromBuffer } from './open-capture.js';
-import {
-  eth,
-  fromHex,
-  LE_EPB,
-  read,
-  readAll,
-  SYN,
-  syn6,
-  twoSections,
-  udp4,
-} from './pcapng-samples.test.js';
+import { fromHex, readAll } from './record-fields.test.js';
+import { eth, LE_EPB, read, SYN, syn6, twoSections, udp4 } from './pcapng-samples.test.js';
 
 test('little-endian pcapng: SHB, IDB with if_tsresol 10^-9, EPB', () => {
   const r = captureFromBuffer('c.pcapng', LE_EPB) as PcapngReader;

@@ -6,41 +6,8 @@ import assert from 'node:assert/strict';
 import { buildTcpPacket, buildUdpPacket } from '../wire/build.js';
 import { captureFromBuffer } from './open-capture.js';
 import { CaptureError } from './capture-error.js';
-import type { CaptureReader } from './capture-reader.js';
 import type { PcapngSectionSpec } from './pcapng-encode.js';
-
-export const fromHex = (s: string): Uint8Array =>
-  Uint8Array.from(Buffer.from(s.replace(/\s+/g, ''), 'hex'));
-
-export interface Fields {
-  index: number;
-  frame: string;
-  length: number;
-  originalLength: number;
-  tsSec: number;
-  tsNsec: number;
-  linkType: number;
-  interfaceId: number;
-  fileOffset: number;
-}
-
-export function readAll(r: CaptureReader): Fields[] {
-  const out: Fields[] = [];
-  for (let rec = r.next(); rec; rec = r.next()) {
-    out.push({
-      index: rec.index,
-      frame: Buffer.from(rec.buf.subarray(rec.offset, rec.offset + rec.length)).toString('hex'),
-      length: rec.length,
-      originalLength: rec.originalLength,
-      tsSec: rec.tsSec,
-      tsNsec: rec.tsNsec,
-      linkType: rec.linkType,
-      interfaceId: rec.interfaceId,
-      fileOffset: rec.fileOffset,
-    });
-  }
-  return out;
-}
+import { fromHex, readAll } from './record-fields.test.js';
 
 export const read = (bytes: Uint8Array) => readAll(captureFromBuffer('t.pcapng', bytes));
 
