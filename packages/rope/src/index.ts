@@ -29,15 +29,11 @@ export { CaptureFlows } from './classify/capture-flows.js';
 export { VERBS, verbInfo, type VerbInfo } from './words/index.js';
 export { INTERNAL_REGISTERS, type RegisterInfo } from './language/registers.js';
 export { ctFromFlow } from './classify/ct-from-flow.js';
-export {
-  DEFAULT_WINDOW,
-  FlowClassifier,
-  NOT_RUN,
-  PacketResult,
-  ScriptStats,
-  type ClassifierRule,
-  type FlowClassifierOptions,
-} from './classify/flow-classifier.js';
+export { FlowClassifier } from './classify/flow-classifier.js';
+export type { ClassifierRule, FlowClassifierOptions } from './classify/classifier-options.js';
+export { DEFAULT_WINDOW } from './classify/default-window.js';
+export { NOT_RUN, PacketResult } from './classify/packet-result.js';
+export { ScriptStats } from './classify/script-stats.js';
 export {
   FlowLabels,
   LABEL_MATCHED,

@@ -6,7 +6,7 @@ import type { Packet } from '@p2pwall/core';
 import { FlowTable, type Flow } from '@p2pwall/core/flow';
 import { ctFromFlow } from './ct-from-flow.js';
 import { newFlowRegisters } from '../runtime/engine.js';
-import { CT_NEW, type CtInfo } from '../runtime/script.js';
+import { newCtInfo, type CtInfo } from '../runtime/script.js';
 import type { Value } from '../runtime/values.js';
 
 export class CaptureFlows {
@@ -17,7 +17,7 @@ export class CaptureFlows {
     },
   });
   /** Filled by `update` for the current packet (one object, reused). */
-  private readonly ct: CtInfo = { proto: 0, state: CT_NEW, dir: 0, packets: 0, bytes: 0, mark: 0 };
+  private readonly ct: CtInfo = newCtInfo();
   private flow: Flow | null = null;
 
   /**

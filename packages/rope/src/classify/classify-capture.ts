@@ -11,11 +11,8 @@
 import { IPPROTO_TCP, IPPROTO_UDP, Packet } from '@p2pwall/core';
 import type { Flow } from '@p2pwall/core/flow';
 import { CaptureError, forEachPacket, openCapture, SUPPORTED_LINK_TYPES } from '@p2pwall/core/pcap';
-import {
-  FlowClassifier,
-  type ClassifierRule,
-  type FlowClassifierOptions,
-} from './flow-classifier.js';
+import type { ClassifierRule, FlowClassifierOptions } from './classifier-options.js';
+import { FlowClassifier } from './flow-classifier.js';
 import type { FlowLabels } from './flow-labels.js';
 
 /** One TCP or UDP flow of a capture and the labels it got. */

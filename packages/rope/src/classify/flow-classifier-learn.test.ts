@@ -5,7 +5,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildTcpPacket, Packet, TCP_ACK, TCP_PSH } from '@p2pwall/core';
 import { Verdict } from '../runtime/verdict.js';
-import { FlowClassifier, NOT_RUN } from './flow-classifier.js';
+import { FlowClassifier } from './flow-classifier.js';
+import { NOT_RUN } from './packet-result.js';
 import { compiled as script } from './classifier.test-support.js';
 
 const packet = new Packet();

@@ -10,7 +10,9 @@ import {
   decoded as decode,
   SERVER as S,
 } from './classifier.test-support.js';
-import { FlowClassifier, NOT_RUN, type FlowClassifierOptions } from './flow-classifier.js';
+import type { FlowClassifierOptions } from './classifier-options.js';
+import { FlowClassifier } from './flow-classifier.js';
+import { NOT_RUN } from './packet-result.js';
 import { LABEL_MATCHED, LABEL_PENDING, LABEL_UNMATCHED, type FlowLabels } from './flow-labels.js';
 
 const fromClient = (payload: string, flags = TCP_ACK | TCP_PSH) =>

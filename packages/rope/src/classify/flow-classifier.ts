@@ -19,7 +19,13 @@
 import type { Packet } from '@p2pwall/core';
 import { FlowTable, type Flow, type FlowRemoveReason } from '@p2pwall/core/flow';
 import { Engine, newFlowRegisters } from '../runtime/engine.js';
-import { CT_NEW, type CtInfo, type RunInput, type Script } from '../runtime/script.js';
+import {
+  newCtInfo,
+  reusableRunInput,
+  type CtInfo,
+  type RunInput,
+  type Script,
+} from '../runtime/script.js';
 import type { Value } from '../runtime/values.js';
 import { Verdict } from '../runtime/verdict.js';
 import {
@@ -38,12 +44,6 @@ import type { LateRunStore } from './late-runs.js';
 import { PerFlowArrays } from './per-flow-arrays.js';
 import { NOT_RUN, PacketResult } from './packet-result.js';
 import { ScriptStats } from './script-stats.js';
-
-export type { ClassifierRule, FlowClassifierOptions } from './classifier-options.js';
-export { NOT_RUN, PacketResult } from './packet-result.js';
-export { ScriptStats } from './script-stats.js';
-
-export { DEFAULT_WINDOW } from './default-window.js';
 
 export class FlowClassifier {
   readonly engine: Engine;
@@ -75,14 +75,7 @@ export class FlowClassifier {
   /** Views for `labelsOf` and `onFlowEnd`. */
   private readonly peek: FlowLabels;
   private readonly ending: FlowLabels;
-  private readonly ownCt: CtInfo = {
-    proto: 0,
-    state: CT_NEW,
-    dir: 0,
-    packets: 0,
-    bytes: 0,
-    mark: 0,
-  };
+  private readonly ownCt: CtInfo = newCtInfo();
   private readonly input: RunInput;
   private readonly onLabel: FlowClassifierOptions['onLabel'];
   private readonly onRunError: FlowClassifierOptions['onRunError'];
@@ -136,16 +129,7 @@ export class FlowClassifier {
     this.peek = new FlowLabels(this.store);
     this.ending = new FlowLabels(this.store);
     this.result = new PacketResult(rules.length, new FlowLabels(this.store));
-    this.input = {
-      packet: null as unknown as Packet,
-      ct: this.ownCt,
-      mark: 0,
-      packetTime: 0,
-      packetSerial: 0,
-      flow: null,
-      pastWindow: false,
-      tablesGrew: true,
-    };
+    this.input = reusableRunInput(this.ownCt);
   }
 
   /** Flows in the table. */

@@ -4,7 +4,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Verdict } from '../runtime/verdict.js';
-import { FlowClassifier, NOT_RUN } from './flow-classifier.js';
+import { FlowClassifier } from './flow-classifier.js';
+import { NOT_RUN } from './packet-result.js';
 import { LABEL_MATCHED, LABEL_PENDING } from './flow-labels.js';
 import { LATE_RUN_INTERVAL } from './late-runs.js';
 import { NO_VIA, ViaNames } from './via-names.js';

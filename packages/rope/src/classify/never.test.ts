@@ -6,7 +6,8 @@ import assert from 'node:assert/strict';
 import { compileBuiltin } from '../builtins/compile-builtin.js';
 import { Engine } from '../runtime/engine.js';
 import { Verdict } from '../runtime/verdict.js';
-import { FlowClassifier, NOT_RUN } from './flow-classifier.js';
+import { FlowClassifier } from './flow-classifier.js';
+import { NOT_RUN } from './packet-result.js';
 import { LABEL_NEVER, LABEL_PENDING } from './flow-labels.js';
 import {
   compiled as script,

@@ -18,7 +18,8 @@ import {
   type NfqDecision,
   type NfqPacket,
 } from '@p2pwall/core/netlink';
-import { FlowClassifier, type PacketResult } from '../classify/flow-classifier.js';
+import { FlowClassifier } from '../classify/flow-classifier.js';
+import type { PacketResult } from '../classify/packet-result.js';
 import type { FlowLabels } from '../classify/flow-labels.js';
 import type { Caps } from '../runtime/caps.js';
 import type { RunError } from '../runtime/run-error.js';

@@ -63,6 +63,28 @@ export interface RunInput {
   trace?: TraceSink | null;
 }
 
+/** A `$ct_*` record for a caller to fill per packet (a new connection, nothing counted yet). */
+export function newCtInfo(): CtInfo {
+  return { proto: 0, state: CT_NEW, dir: 0, packets: 0, bytes: 0, mark: 0 };
+}
+
+/**
+ * A run input with every field present, for a caller that reuses one object for every run: V8
+ * then sees one shape at each read of it, where fields added later would give it several.
+ */
+export function reusableRunInput(ct: CtInfo): RunInput {
+  return {
+    packet: null as unknown as Packet,
+    ct,
+    mark: 0,
+    packetTime: 0,
+    packetSerial: 0,
+    flow: null,
+    pastWindow: false,
+    tablesGrew: true,
+  };
+}
+
 const NO_PUSHES: readonly Value[] = [];
 
 /** A table as a script declares it (`table( "peers" 65536 3600 kernel )`). */

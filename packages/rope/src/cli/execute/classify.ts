@@ -3,7 +3,8 @@
 import { basename } from 'node:path';
 import { DEFAULT_SCRIPTS } from '../../builtins/builtin-scripts.js';
 import { DEFAULT_MAX_FLOWS } from '@p2pwall/core/flow';
-import { DEFAULT_WINDOW, type ClassifierRule } from '../../classify/flow-classifier.js';
+import type { ClassifierRule } from '../../classify/classifier-options.js';
+import { DEFAULT_WINDOW } from '../../classify/default-window.js';
 import type { MatchAction } from '../../live/actions.js';
 import {
   classifyCapture,

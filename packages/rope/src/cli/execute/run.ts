@@ -2,7 +2,7 @@
 // the command runs, so that help and completion load none of it).
 import { missingCapabilities } from '@p2pwall/core/privilege';
 import { NetlinkError } from '@p2pwall/core/netlink';
-import { DEFAULT_WINDOW } from '../../classify/flow-classifier.js';
+import { DEFAULT_WINDOW } from '../../classify/default-window.js';
 import type { DefaultVerdict } from '../../live/actions.js';
 import type { HostConfig } from '../../live/queue-host.js';
 import { LiveStartError, runLive } from '../../live/runner.js';
