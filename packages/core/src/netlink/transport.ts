@@ -26,6 +26,7 @@ import { errnoFault, fromSystemError, NetlinkError } from './errors.js';
 import { putU16h, u16h, u32h } from './host-order.js';
 import { forEachMessage, NlMsgView } from './message.js';
 import { RequestTable } from './request-table.js';
+import { rethrowLater } from './rethrow-later.js';
 import type {
   NetlinkSocketEvents,
   NetlinkSocketOptions,
@@ -392,11 +393,4 @@ export class NetlinkSocket extends EventEmitter<NetlinkSocketEvents> {
       rethrowLater(x);
     }
   }
-}
-
-/** Re-throws outside the native callback, where Node reports it as an uncaught exception. */
-function rethrowLater(e: unknown): void {
-  setImmediate(() => {
-    throw e;
-  });
 }

@@ -25,6 +25,7 @@ import {
 import { ENOBUFS, errnoName } from '../errno.js';
 import { forEachMessage, NlMsgView, NLMSG_HDRLEN, type NlMsgHeader } from '../message.js';
 import { NetlinkSocket, type NetlinkSocketOptions, type RawSocketLike } from '../transport.js';
+import { rethrowLater } from '../rethrow-later.js';
 import { NlWriter } from '../writer.js';
 
 /** One message a client sent, decoded. */
@@ -195,9 +196,7 @@ export class FakeKernel extends EventEmitter implements RawSocketLike {
         answer = this.handler(req, this);
       } catch (e) {
         // a broken handler is a broken test: fail loudly, not as the client's error
-        setImmediate(() => {
-          throw e;
-        });
+        rethrowLater(e);
         return false;
       }
       if (answer instanceof Uint8Array) answers.push(answer);
