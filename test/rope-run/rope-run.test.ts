@@ -6,6 +6,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseNfqProcStats } from '@p2pwall/core/netlink';
+import { toolArgv } from '../../tools/lab/host.js';
 import { createLab, type Lab } from '../../tools/lab/topology.js';
 import type { HttpService } from '../../tools/lab/traffic/http.js';
 import { privilegedSkip } from '../support/environment.js';
@@ -379,7 +380,12 @@ test(
         'setpriv',
         '--bounding-set=-net_admin',
         '--inh-caps=-net_admin',
-        ...ropeArgv(['run', '--queue', '0', '--script', MAGIC]),
+        ...toolArgv('rope', true),
+        'run',
+        '--queue',
+        '0',
+        '--script',
+        MAGIC,
       ],
       { allowFail: true },
     );
@@ -390,14 +396,3 @@ test(
     );
   },
 );
-
-function ropeArgv(args: string[]): string[] {
-  return [
-    process.execPath,
-    '--conditions=source',
-    '--import',
-    'tsx',
-    'packages/rope/src/cli/main.ts',
-    ...args,
-  ];
-}
