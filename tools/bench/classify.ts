@@ -10,7 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
-import { DEFAULT_SCRIPTS, compileBuiltin, type ClassifierRule } from '@p2pwall/rope';
+import { compile, DEFAULT_SCRIPTS, compileBuiltin, type ClassifierRule } from '@p2pwall/rope';
 import { classifyCapture } from '../../packages/rope/src/classify/classify-capture.js';
 import { onPath, repoRoot } from '../../test/support/environment.js';
 import { score, type LabelledFlow, type Score } from '../../test/support/score.js';
@@ -26,6 +26,17 @@ const ROPE_MAIN_SRC = join(repoRoot, 'packages', 'rope', 'src', 'cli', 'main.ts'
 
 function rules(): ClassifierRule[] {
   return DEFAULT_SCRIPTS.map((name) => ({ script: compileBuiltin(name) }));
+}
+
+/**
+ * One script that only says `no`: the classifier's own work (reading, decoding, the flow table,
+ * the window, a script run per windowed packet) without the built-in scripts' — the floor under
+ * the in-process figure, whatever the scripts become.
+ */
+function floorRules(): ClassifierRule[] {
+  const { script } = compile('no\n', 'no.rope');
+  if (script === null) throw new Error('the floor script does not compile');
+  return [{ script }];
 }
 
 /**
@@ -197,6 +208,8 @@ export const bench: BenchModule = {
       bigRuns,
     );
     const bigInProcess = timed(() => classifyViews([big], compiled), 1);
+    const floor = floorRules();
+    const bigFloor = timed(() => classifyViews([big], floor), 1);
     const ndpiBigLoop = haveNdpi ? ndpiInternalRate(big) : null;
 
     // memory over many flows: the capture streams to disk, never into memory
@@ -322,6 +335,12 @@ export const bench: BenchModule = {
             'rope classifier in-process, warm (flows handed out as `--json` takes them, not written)',
             speed(bigInProcess.seconds),
             pps(bigInProcess.seconds, bigPackets),
+            '—',
+          ],
+          [
+            'rope classifier in-process, warm, one script that only says `no` (everything but the scripts)',
+            speed(bigFloor.seconds),
+            pps(bigFloor.seconds, bigPackets),
             '—',
           ],
           [
