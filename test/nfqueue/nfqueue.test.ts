@@ -3,7 +3,7 @@
 // NfQueue) gives verdicts. Traffic is real: ping, curl against the lab's HTTP server.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseNfqProcStats } from '@p2pwall/core/netlink';
+import { parseNfqProcStats, type NfqProcStats } from '@p2pwall/core/netlink';
 import { createLab, type Lab } from '../../tools/lab/topology.js';
 import type { HttpService } from '../../tools/lab/traffic/http.js';
 import { privilegedSkip } from '../support/environment.js';
@@ -269,13 +269,25 @@ test(
     } finally {
       await probe.stop();
     }
-    assert.match(r.stdout, /3000 packets transmitted, 3000 received/);
     const stats = await probe.stop();
+    // the queue lost nothing: a verdict (accept) for every packet it was given, and the kernel's
+    // counters for a full queue and for a full socket both at 0
     assert.equal(stats.verdicts, stats.packets);
     assert.ok(Number(stats.packets) >= 6000);
+    const proc = stats.proc as NfqProcStats | null;
+    assert.ok(proc, JSON.stringify(stats));
+    assert.deepEqual([proc.queueDropped, proc.userDropped], [0, 0], JSON.stringify(proc));
     assert.ok(Number(stats.batchMessages) > 0, JSON.stringify(stats));
     assert.equal(stats.verdictErrors, 0);
     assert.equal(stats.extraSendBuffers, 0);
+    // and the pings came back. One reply in 3000 went missing once in CI (an 18 ms stall, both
+    // vCPUs busy with other lab tests), before this test read the queue's counters: the lab's own
+    // path past the queue may lose one under load, and the counters above say whether the queue
+    // did; more than a few missing would be a fault of ours
+    const m = /(\d+) packets transmitted, (\d+) received/.exec(r.stdout);
+    assert.ok(m, r.stdout);
+    assert.equal(Number(m[1]), 3000);
+    assert.ok(Number(m[2]) >= 2997, r.stdout);
   },
 );
 
