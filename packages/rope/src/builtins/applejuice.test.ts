@@ -12,12 +12,12 @@ import {
   matches,
   noise,
   s,
-  type Step,
+  over,
 } from './harness.test.js';
 import { assertNoLookAlike } from './look-alikes.test.js';
 
 const aj = builtin('applejuice');
-const tcp = (...steps: Step[]) => ({ l4: 'tcp' as const, steps, serverPort: 9850 });
+const tcp = over('tcp', 9850);
 
 test('ajprot CRLF opens a direction', () => {
   assert.equal(labelledAt(aj, tcp(c(bytes('ajprot\r\n', noise(40, 1))))), 0);

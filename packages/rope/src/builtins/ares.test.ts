@@ -15,12 +15,12 @@ import {
   matches,
   noise,
   s,
-  type Step,
+  over,
 } from './harness.test.js';
 import { assertNoLookAlike } from './look-alikes.test.js';
 
 const ar = builtin('ares');
-const tcp = (...steps: Step[]) => ({ l4: 'tcp' as const, steps, serverPort: 21530 });
+const tcp = over('tcp', 21530);
 const le16 = (n: number) => [n & 0xff, (n >>> 8) & 0xff];
 const message = (type: number, ...data: (string | number[] | Uint8Array)[]) => {
   const d = bytes(...data);

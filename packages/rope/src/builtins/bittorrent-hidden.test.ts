@@ -16,11 +16,12 @@ import {
   noise,
   s,
   type Step,
+  over,
 } from './harness.test.js';
 
 const bt = builtin('bittorrent');
-const tcp = (...steps: Step[]) => ({ l4: 'tcp' as const, steps });
-const udp = (...steps: Step[]) => ({ l4: 'udp' as const, steps });
+const tcp = over('tcp');
+const udp = over('udp');
 
 /** An MSE/PE exchange: keys with padding, the initiator's hashes, the responder's answer. */
 const mse = (padA = 40, padB = 200, third = 124) => [

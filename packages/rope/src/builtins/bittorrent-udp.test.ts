@@ -16,11 +16,11 @@ import {
   matches,
   noise,
   s,
-  type Step,
+  over,
 } from './harness.test.js';
 
 const bt = builtin('bittorrent');
-const udp = (...steps: Step[]) => ({ l4: 'udp' as const, steps });
+const udp = over('udp');
 
 test('Mainline DHT (BEP 5): queries, replies, errors', () => {
   const id = 'abcdefghij0123456789';

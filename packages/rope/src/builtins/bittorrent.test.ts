@@ -19,11 +19,12 @@ import {
   noise,
   s,
   type Step,
+  over,
 } from './harness.test.js';
 
 const bt = builtin('bittorrent');
-const tcp = (...steps: Step[]) => ({ l4: 'tcp' as const, steps });
-const udp = (...steps: Step[]) => ({ l4: 'udp' as const, steps });
+const tcp = over('tcp');
+const udp = over('udp');
 
 /** 20 bytes as a tracker URL writes them: escapes for the unreserved-unsafe ones. */
 const urlBytes = (b: Uint8Array) =>

@@ -6,12 +6,12 @@
 // the ID field, BSCH, URES). Look-alikes that IPP2P (xt_ipp2p.c) would accept must not match.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { builtin, c, labelledAt, matches, s, type Step } from './harness.test.js';
+import { builtin, c, labelledAt, matches, s, over } from './harness.test.js';
 import { assertNoLookAlike } from './look-alikes.test.js';
 
 const dc = builtin('directconnect');
-const tcp = (...steps: Step[]) => ({ l4: 'tcp' as const, steps, serverPort: 411 });
-const udp = (...steps: Step[]) => ({ l4: 'udp' as const, steps, serverPort: 412 });
+const tcp = over('tcp', 411);
+const udp = over('udp', 412);
 const LOCK = 'EXTENDEDPROTOCOL_verlihub_ABCDEFGHIJ';
 const CID = 'ZVF4MR2JP3HRUNKKDQOLUE3DN5FBOBD5DO5FOKI'; // 39 base32 characters
 const SID = 'AAAB';

@@ -6,22 +6,12 @@
 // 16-bit number). Look-alikes that IPP2P's own signatures (xt_ipp2p.c) would accept must not match.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  builtin,
-  bytes,
-  c,
-  labelledAt,
-  le32,
-  matches,
-  noise,
-  s,
-  type Step,
-} from './harness.test.js';
+import { builtin, bytes, c, labelledAt, le32, matches, noise, s, over } from './harness.test.js';
 import { assertNoLookAlike } from './look-alikes.test.js';
 
 const ed = builtin('edonkey');
-const tcp = (...steps: Step[]) => ({ l4: 'tcp' as const, steps, serverPort: 4662 });
-const udp = (...steps: Step[]) => ({ l4: 'udp' as const, steps, serverPort: 4672 });
+const tcp = over('tcp', 4662);
+const udp = over('udp', 4672);
 
 const le16 = (n: number) => [n & 0xff, (n >>> 8) & 0xff];
 /** One ed2k TCP message: <protocol><size: opcode + payload, u32 LE><opcode><payload>. */

@@ -16,13 +16,13 @@ import {
   matches,
   noise,
   s,
-  type Step,
+  over,
 } from './harness.test.js';
 import { assertNoLookAlike } from './look-alikes.test.js';
 
 const ft = builtin('fasttrack');
-const tcp = (...steps: Step[]) => ({ l4: 'tcp' as const, steps, serverPort: 1214 });
-const udp = (...steps: Step[]) => ({ l4: 'udp' as const, steps, serverPort: 1214 });
+const tcp = over('tcp', 1214);
+const udp = over('udp', 1214);
 const UUHASH = '0123456789abcdef0123456789abcdef01234567'; // 20 bytes in hex
 
 test('downloads: GET /.hash=<UUHash> and the client service paths', () => {

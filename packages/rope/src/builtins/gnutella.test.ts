@@ -14,12 +14,12 @@ import {
   matches,
   noise,
   s,
-  type Step,
+  over,
 } from './harness.test.js';
 
 const gn = builtin('gnutella');
-const tcp = (...steps: Step[]) => ({ l4: 'tcp' as const, steps, serverPort: 6346 });
-const udp = (...steps: Step[]) => ({ l4: 'udp' as const, steps, serverPort: 6346 });
+const tcp = over('tcp', 6346);
+const udp = over('udp', 6346);
 const GUID = '0123456789abcdef0123456789ABCDEF';
 
 test('handshake: GNUTELLA CONNECT/<version> (0.6 with CRLF, 0.4 with LF) and the answer', () => {

@@ -71,6 +71,14 @@ export interface Conversation {
   window?: number;
 }
 
+/**
+ * A builder of conversations over `l4`, to the server's port when given: `const tcp = over('tcp',
+ * 4662)`, then `tcp(c('…'), s('…'))`.
+ */
+export function over(l4: 'tcp' | 'udp', serverPort?: number): (...steps: Step[]) => Conversation {
+  return (...steps) => (serverPort === undefined ? { l4, steps } : { l4, steps, serverPort });
+}
+
 export const FAMILIES = [
   { name: 'IPv4', client: '192.0.2.10', server: '198.51.100.20' },
   { name: 'IPv6', client: '2001:db8::10', server: '2001:db8:1::20' },

@@ -18,12 +18,12 @@ import {
   matches,
   noise,
   s,
-  type Step,
+  over,
 } from './harness.test.js';
 import { assertNoLookAlike } from './look-alikes.test.js';
 
 const sl = builtin('soulseek');
-const tcp = (...steps: Step[]) => ({ l4: 'tcp' as const, steps, serverPort: 2242 });
+const tcp = over('tcp', 2242);
 
 const str = (text: string) => bytes(le32(Buffer.byteLength(text, 'latin1')), text);
 /** A server or peer message: <length><code u32><fields>. */

@@ -14,12 +14,12 @@ import {
   matches,
   noise,
   s,
-  type Step,
+  over,
 } from './harness.test.js';
 import { assertNoLookAlike } from './look-alikes.test.js';
 
 const mx = builtin('winmx');
-const tcp = (...steps: Step[]) => ({ l4: 'tcp' as const, steps, serverPort: 6699 });
+const tcp = over('tcp', 6699);
 
 test('the greeting "1" and a lone SEND or GET, each opening its side', () => {
   assert.equal(labelledAt(mx, tcp(s('1'), c('SEND'))), 1);
