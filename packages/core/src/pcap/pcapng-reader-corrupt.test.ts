@@ -169,33 +169,17 @@ test('IDB option running past the block, and an unsupported resolution', () => {
 });
 
 test('packet blocks shorter than their fixed fields', () => {
-  const short = encodePcapng([
-    {
-      blocks: [
-        { type: 'idb', linkType: 101 },
-        { type: 'raw', blockType: 6, body: new Uint8Array(16) },
-      ],
-    },
-  ]);
-  assert.equal(
-    failure(short).error.reason,
-    'enhanced packet block of 28 bytes is shorter than its 32-byte minimum',
-  );
-  const spb = encodePcapng([
-    {
-      blocks: [
-        { type: 'idb', linkType: 101 },
-        { type: 'raw', blockType: 3, body: new Uint8Array(0) },
-      ],
-    },
-  ]);
-  assert.equal(
-    failure(spb).error.reason,
-    'simple packet block of 12 bytes is shorter than its 16-byte minimum',
-  );
-  const idb = encodePcapng([{ blocks: [{ type: 'raw', blockType: 1, body: new Uint8Array(4) }] }]);
-  assert.equal(
-    failure(idb).error.reason,
-    'interface description block of 16 bytes is shorter than its 20-byte minimum',
-  );
+  // [block type, body bytes, after an interface description?, the reason]
+  const cases: [number, number, boolean, string][] = [
+    [6, 16, true, 'enhanced packet block of 28 bytes is shorter than its 32-byte minimum'],
+    [3, 0, true, 'simple packet block of 12 bytes is shorter than its 16-byte minimum'],
+    [1, 4, false, 'interface description block of 16 bytes is shorter than its 20-byte minimum'],
+  ];
+  for (const [blockType, length, afterIdb, reason] of cases) {
+    const raw = { type: 'raw' as const, blockType, body: new Uint8Array(length) };
+    const file = encodePcapng([
+      { blocks: afterIdb ? [{ type: 'idb', linkType: 101 }, raw] : [raw] },
+    ]);
+    assert.equal(failure(file).error.reason, reason);
+  }
 });
