@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
+import GithubSlugger from 'github-slugger';
 import { repoRoot } from '../support/environment.js';
 
 /** The Markdown files git tracks, relative to the repository root. */
@@ -34,29 +35,24 @@ function proseLines(text: string): [number, string][] {
 }
 
 /**
- * GitHub's anchor for a heading: its rendered text lower-cased, without punctuation but for
- * hyphens and underscores, spaces made hyphens (github-slugger's rule); a repeated one gets -1, -2…
+ * A heading's text as GitHub renders it, for its anchor: a link shows its text, code spans and
+ * emphasis lose their markers. github-slugger then makes the anchor as GitHub does.
  */
-function headingSlug(heading: string): string {
-  const text = heading
-    .replace(/\[([^\]]*)\]\([^)]*\)/g, '$1') // a link shows its text
+function headingText(heading: string): string {
+  return heading
+    .replace(/\[([^\]]*)\]\([^)]*\)/g, '$1')
     .replace(/`/g, '')
-    .replace(/\*\*|(?<!\w)[*_](?=\S)|(?<=\S)[*_](?!\w)/g, '') // emphasis markers
-    .trim()
-    .toLowerCase();
-  return text.replace(/[^\p{L}\p{M}\p{N}\p{Pc} -]/gu, '').replace(/ /g, '-');
+    .replace(/\*\*|(?<!\w)[*_](?=\S)|(?<=\S)[*_](?!\w)/g, '')
+    .trim();
 }
 
+/** The anchors of a page's headings; a repeated heading gets -1, -2… (the slugger counts). */
 function anchorsOf(text: string): Set<string> {
-  const seen = new Map<string, number>();
+  const slugger = new GithubSlugger();
   const anchors = new Set<string>();
   for (const [, line] of proseLines(text)) {
     const m = /^#{1,6}\s+(.*?)\s*#*\s*$/.exec(line);
-    if (!m) continue;
-    const base = headingSlug(m[1]);
-    const n = seen.get(base) ?? 0;
-    seen.set(base, n + 1);
-    anchors.add(n === 0 ? base : `${base}-${n}`);
+    if (m) anchors.add(slugger.slug(headingText(m[1])));
   }
   return anchors;
 }
@@ -74,25 +70,24 @@ function linksOf(text: string): { line: number; target: string }[] {
   return out.filter((l) => !/^[a-z][a-z0-9+.-]*:/i.test(l.target)); // http:, mailto: …
 }
 
-test('headingSlug follows GitHub: code spans, punctuation and emphasis', () => {
-  assert.equal(headingSlug('rope run on NFQUEUE'), 'rope-run-on-nfqueue');
+test('heading anchors follow GitHub: code spans, punctuation, emphasis, repeats', () => {
+  const one = (h: string) => [...anchorsOf(`# ${h}`)][0];
+  assert.equal(one('rope run on NFQUEUE'), 'rope-run-on-nfqueue');
   assert.equal(
-    headingSlug('cutter: command start to both ends reset'),
+    one('cutter: command start to both ends reset'),
     'cutter-command-start-to-both-ends-reset',
   );
   assert.equal(
-    headingSlug('`--json --jobs N`: captures side by side'),
+    one('`--json --jobs N`: captures side by side'),
     '--json---jobs-n-captures-side-by-side',
   );
-  assert.equal(
-    headingSlug('Start-up (rope, cutter vs Node alone)'),
-    'start-up-rope-cutter-vs-node-alone',
+  assert.equal(one('Start-up (rope, cutter vs Node alone)'), 'start-up-rope-cutter-vs-node-alone');
+  assert.equal(one('**Bold** and _emphasis_ in snake_case'), 'bold-and-emphasis-in-snake_case');
+  assert.equal(one('[A link](x.md) heading'), 'a-link-heading');
+  assert.deepEqual(
+    [...anchorsOf('## Design choices\n## Design choices\n```\n# not a heading\n```\n')],
+    ['design-choices', 'design-choices-1'],
   );
-  assert.equal(
-    headingSlug('**Bold** and _emphasis_ in snake_case'),
-    'bold-and-emphasis-in-snake_case',
-  );
-  assert.equal(headingSlug('[A link](x.md) heading'), 'a-link-heading');
 });
 
 test('every relative link of the Markdown files reaches a file, and an anchor a heading', () => {
